@@ -1,0 +1,12 @@
+/** Unit, integration, engine-compatibility, contract and compiled-page tests. E2E runs separately (test/e2e). */
+module.exports = {
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { jsx: 'react-jsx', module: 'commonjs', esModuleInterop: true, target: 'es2020' } }]
+  },
+  testTimeout: 30000
+};
