@@ -1,0 +1,48 @@
+// The closed list of error codes a function may answer with. The client maps each to Chinese text
+// (src/services/errors.ts); docs/api.md lists them. Add a code in all three places or not at all.
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_ACTION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const fail = (code: ErrorCode, message: string, details?: unknown): never => {
+  throw new AppError(code, message, details);
+};
+
+// What the SDK throws is an object (or a string) with errCode/errMsg; the message carries the
+// database's own wording. These two predicates are the only places that interpret it.
+function errorText(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err && typeof err === 'object') {
+    const e = err as { errMsg?: string; message?: string };
+    return `${e.errMsg ?? ''} ${e.message ?? ''}`;
+  }
+  return '';
+}
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return /duplicate key|E11000|DUPLICATE_KEY/i.test(errorText(err));
+}
+
+export function isTransactionConflict(err: unknown): boolean {
+  return /TRANSACTION_CONFLICT|transaction conflict|TransactionConflict/i.test(errorText(err));
+}

@@ -1,0 +1,108 @@
+// Turns a table of actions into a cloud function entry: validate the event, establish identity from
+// cloud.getWXContext() only, check the caller's role, run the action, and answer {ok:true,data} or
+// {ok:false,code,message}. Nothing is written before validation and authorisation pass.
+import { z } from 'zod';
+import { getCloud } from './cloud';
+import { AppError, type ErrorCode } from './errors';
+import { isOperator } from './services/operators';
+
+export type Auth = 'member' | 'operator';
+
+export interface Caller {
+  openid: string;
+  appid: string;
+  unionid: string;
+  clientIp: string;
+  source: string;
+}
+
+export interface ActionContext {
+  caller: Caller;
+  requestId: string;
+  functionName: string;
+}
+
+export interface ActionDef<S extends z.ZodType = z.ZodType> {
+  /** Who may call it: any signed-in member, or operators only (checked against `admins`). */
+  auth: Auth;
+  /** The event's fields besides `action`; unknown fields are rejected. */
+  input: S;
+  run: (input: z.infer<S>, ctx: ActionContext) => Promise<unknown>;
+}
+
+/** Typed helper so each action's `run` sees its schema's type. */
+export const action = <S extends z.ZodType>(def: ActionDef<S>): ActionDef<S> => def;
+
+export interface TimerEvent {
+  Type: 'Timer';
+  TriggerName: string;
+  Time: string;
+  Message?: string;
+}
+
+export interface FunctionDef {
+  name: string;
+  actions: Record<string, ActionDef<any>>;
+  /** Runs when the function's config.json timer trigger fires (no caller identity). */
+  onTimer?: (event: TimerEvent, ctx: { requestId: string; functionName: string }) => Promise<unknown>;
+}
+
+export type Reply = { ok: true; data: unknown } | { ok: false; code: ErrorCode; message: string };
+
+const ok = (data: unknown): Reply => ({ ok: true, data: data ?? null });
+const err = (code: ErrorCode, message: string): Reply => ({ ok: false, code, message });
+
+function readCaller(): Caller {
+  const ctx = getCloud().getWXContext() as Record<string, string | undefined>;
+  return {
+    openid: ctx.OPENID ?? '',
+    appid: ctx.APPID ?? '',
+    unionid: ctx.UNIONID ?? '',
+    clientIp: ctx.CLIENTIP ?? '',
+    source: ctx.SOURCE ?? '',
+  };
+}
+
+// A timer trigger carries no member and the platform marks its source; a member sending
+// {Type:'Timer'} from the client has an OPENID and is routed like any other event.
+const isTriggerCall = (caller: Caller) => !caller.openid && caller.source.split(',').includes('wx_trigger');
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length ? i.path.join('.') : 'event'}: ${i.message}`)
+    .join('; ');
+}
+
+export function defineFunction(def: FunctionDef) {
+  return async function main(event: unknown, context?: { request_id?: string }): Promise<Reply> {
+    const requestId = context?.request_id ?? '';
+    try {
+      if (!event || typeof event !== 'object' || Array.isArray(event)) {
+        return err('BAD_REQUEST', 'event must be an object');
+      }
+      const raw = event as Record<string, unknown>;
+      if (raw.Type === 'Timer' && def.onTimer && isTriggerCall(readCaller())) {
+        return ok(await def.onTimer(raw as unknown as TimerEvent, { requestId, functionName: def.name }));
+      }
+      // The platform adds userInfo to mini-program calls; it is informational, never identity.
+      const { action: name, userInfo: _userInfo, ...fields } = raw;
+      if (typeof name !== 'string' || !name) return err('BAD_REQUEST', 'action is required');
+      const actionDef = Object.prototype.hasOwnProperty.call(def.actions, name) ? def.actions[name] : undefined;
+      if (!actionDef) return err('UNKNOWN_ACTION', `unknown action: ${name}`);
+
+      const parsed = actionDef.input.safeParse(fields);
+      if (!parsed.success) return err('BAD_REQUEST', describeIssues(parsed.error));
+
+      const caller = readCaller();
+      if (!caller.openid) return err('UNAUTHENTICATED', 'no caller identity');
+      if (actionDef.auth === 'operator' && !(await isOperator(caller.openid))) {
+        return err('FORBIDDEN', `${name} is for operators only`);
+      }
+      return ok(await actionDef.run(parsed.data, { caller, requestId, functionName: def.name }));
+    } catch (e) {
+      if (e instanceof AppError) return err(e.code, e.message);
+      console.error(`[${def.name}] unexpected error`, e);
+      return err('INTERNAL', 'internal error');
+    }
+  };
+}

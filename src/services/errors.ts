@@ -1,0 +1,68 @@
+// The one map from error code to the Chinese text the UI shows. The server's closed list lives in
+// cloudfunctions/common/errors.ts; NETWORK and BAD_RESPONSE are the client's own (the call never got
+// a well-formed answer). Add a code there and here, or not at all.
+
+export const ERROR_TEXT = {
+  BAD_REQUEST: '请求参数有误',
+  UNKNOWN_ACTION: '不支持的操作',
+  FORBIDDEN: '没有权限',
+  NOT_FOUND: '内容不存在',
+  UNAUTHENTICATED: '请先登录',
+  CONFLICT: '操作冲突，请重试',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  INTERNAL: '服务器开小差了，请稍后再试',
+  NETWORK: '网络异常，请检查网络后重试',
+  BAD_RESPONSE: '服务返回异常'
+} as const
+
+export type ErrorCode = keyof typeof ERROR_TEXT
+
+export const ERROR_CODES = Object.keys(ERROR_TEXT) as ErrorCode[]
+
+/** Shown for a code outside the closed list (a newer server, a typo). */
+export const GENERIC_ERROR_TEXT = '出错了，请稍后再试'
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TEXT, code)
+}
+
+export function errorText(code: string): string {
+  return isErrorCode(code) ? ERROR_TEXT[code] : GENERIC_ERROR_TEXT
+}
+
+/**
+ * What callCloud throws. `message` is always the Chinese text for `code`; `serverMessage` is what
+ * the server (or the transport) said, kept for logs and for field-level hints.
+ */
+export class CloudError extends Error {
+  readonly code: string
+  readonly serverMessage: string
+
+  constructor(code: string, serverMessage = '') {
+    super(errorText(code))
+    // Transpiled subclasses of Error lose their prototype; restore it so instanceof works.
+    Object.setPrototypeOf(this, CloudError.prototype)
+    this.name = 'CloudError'
+    this.code = code
+    this.serverMessage = serverMessage
+  }
+}
+
+export function isCloudError(err: unknown): err is CloudError {
+  return err instanceof CloudError ||
+    (!!err && typeof err === 'object' && (err as { name?: unknown }).name === 'CloudError' &&
+      typeof (err as { code?: unknown }).code === 'string')
+}
+
+const HAN = /[\u4e00-\u9fff]/
+
+/**
+ * The text to show for any thrown value. A server message already written in Chinese (e.g. a
+ * BAD_REQUEST naming the field) is more specific than the code's text, so it wins.
+ */
+export function describeError(err: unknown): string {
+  if (isCloudError(err)) {
+    return err.serverMessage && HAN.test(err.serverMessage) ? err.serverMessage : err.message
+  }
+  return GENERIC_ERROR_TEXT
+}
