@@ -8,5 +8,6 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { jsx: 'react-jsx', module: 'commonjs', esModuleInterop: true, target: 'es2020' } }]
   },
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   testTimeout: 30000
 };

@@ -41,7 +41,11 @@ for (const [where, info] of Object.entries({ ...pkgs })) {
     if (resolves(where, dep)) continue;
     const key = `${where ? `${where}/` : ''}node_modules/${dep}`;
     const version = /^\d+\.\d+\.\d+/.test(range) ? range : '0.0.0';
-    pkgs[key] = { version, dev: info.dev || undefined, optional: true, ...platformOf(dep) };
+    const entry = { version, dev: info.dev || undefined, optional: true, ...platformOf(dep) };
+    // A dist-tag spec ("latest") is only valid with a registry resolution; npm never fetches it
+    // because the os/cpu marks rule it out.
+    if (version === '0.0.0') entry.resolved = `https://registry.npmjs.org/${dep}/-/${dep.split('/').pop()}-0.0.0.tgz`;
+    pkgs[key] = entry;
     added++;
   }
 }

@@ -1,0 +1,27 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/mall/index', 'pages/me/index'],
+  subPackages: [
+    // 运营后台: operators only; the admin function refuses everyone else (FORBIDDEN).
+    { root: 'packages/ops', pages: ['members/index'] },
+    // 积分明细 and, later, the rest of the ledger views.
+    { root: 'packages/points', pages: ['ledger/index'] }
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    backgroundColor: '#f5f6f7',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '积分运营',
+    navigationBarTextStyle: 'black'
+  },
+  tabBar: {
+    color: '#7d7e80',
+    selectedColor: '#fa2c19',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页' },
+      { pagePath: 'pages/mall/index', text: '商城' },
+      { pagePath: 'pages/me/index', text: '我的' }
+    ]
+  }
+})

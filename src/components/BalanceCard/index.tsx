@@ -1,0 +1,30 @@
+import { Text, View } from '@tarojs/components'
+import type { PointsSummary } from '../../services/types'
+import './index.scss'
+
+interface Props {
+  points: PointsSummary
+  /** Extra class on the balance number, e.g. 'home-balance' (stable hook for e2e tests). */
+  valueClassName?: string
+  /** Shown as a link in the corner ('积分明细 ›'); the card is tappable when onTap is given. */
+  linkText?: string
+  onTap?: () => void
+}
+
+export default function BalanceCard({ points, valueClassName = '', linkText, onTap }: Props) {
+  return (
+    <View className='balance-card' onClick={onTap}>
+      <View className='balance-card__head'>
+        <Text className='balance-card__label'>我的积分</Text>
+        {linkText ? <Text className='balance-card__link'>{linkText}</Text> : null}
+      </View>
+      <Text className={`balance-card__value ${valueClassName}`}>{points.balance}</Text>
+      {points.held > 0 || points.debt > 0 ? (
+        <View className='balance-card__extra'>
+          {points.held > 0 ? <Text className='balance-card__held'>冻结中 {points.held}</Text> : null}
+          {points.debt > 0 ? <Text className='balance-card__debt'>待抵扣 {points.debt}</Text> : null}
+        </View>
+      ) : null}
+    </View>
+  )
+}

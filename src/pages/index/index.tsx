@@ -1,0 +1,63 @@
+import { Text, View } from '@tarojs/components'
+import Taro, { usePullDownRefresh } from '@tarojs/taro'
+import BalanceCard from '../../components/BalanceCard'
+import PersonaSwitch from '../../components/PersonaSwitch'
+import { ErrorView, LoadingView } from '../../components/StatusViews'
+import { describeError } from '../../services/errors'
+import { useMember } from '../../store/member'
+import { comingSoon, toast } from '../../utils/toast'
+import './index.scss'
+
+const ENTRIES = [
+  { key: 'scan', title: '扫码赚积分', desc: '扫商品码，领积分', mark: '扫' },
+  { key: 'checkin', title: '每日签到', desc: '天天签到，积分累计', mark: '签' }
+]
+
+export default function HomePage() {
+  const { status, session, error, reload, refresh } = useMember()
+
+  usePullDownRefresh(() => {
+    const done = () => Taro.stopPullDownRefresh()
+    if (status === 'ready') refresh().catch(err => toast(describeError(err))).finally(done)
+    else reload().finally(done)
+  })
+
+  return (
+    <View className='page home'>
+      {process.env.TARO_ENV === 'h5' ? <PersonaSwitch variant='corner' /> : null}
+
+      {status === 'loading' ? <LoadingView className='home-loading' /> : null}
+
+      {status === 'error' && error ? (
+        <ErrorView prefix='home' message={describeError(error)} onRetry={() => void reload()} />
+      ) : null}
+
+      {status === 'ready' && session ? (
+        <View className='home-ready'>
+          <View className='home-greeting'>
+            <Text className='home-greeting__hello'>你好，</Text>
+            <Text className='home-greeting__name home-nickname'>{session.member.nickname}</Text>
+          </View>
+          <BalanceCard
+            points={session.points}
+            valueClassName='home-balance'
+            linkText='积分明细 ›'
+            onTap={() => void Taro.navigateTo({ url: '/packages/points/ledger/index' })}
+          />
+          <Text className='section-title'>赚积分</Text>
+          <View className='home-entries'>
+            {ENTRIES.map(e => (
+              <View key={e.key} className={`home-entry home-entry-${e.key}`} onClick={comingSoon}>
+                <View className='home-entry__mark'>
+                  <Text>{e.mark}</Text>
+                </View>
+                <Text className='home-entry__title'>{e.title}</Text>
+                <Text className='home-entry__desc'>{e.desc}</Text>
+              </View>
+            ))}
+          </View>
+        </View>
+      ) : null}
+    </View>
+  )
+}

@@ -1,0 +1,27 @@
+// A memory-only local cloud for integration tests: the real built functions, the real SDK, the
+// engine behind its transport.
+import { Engine, loadSchema } from '../../local/engine';
+import { SCHEMA_PATH } from '../../local/cloud';
+import { Runner } from '../../local/runtime/runner';
+
+export interface TestCloud {
+  engine: Engine;
+  runner: Runner;
+  /** A member's mini-program call; returns the function's reply. */
+  call<T = any>(fn: string, data: Record<string, unknown>, openid?: string): Promise<T>;
+  /** Same, plus how many database requests the call made. */
+  callCounted<T = any>(fn: string, data: Record<string, unknown>, openid?: string): Promise<{ reply: T; dbRequests: number }>;
+}
+
+export function createTestCloud(): TestCloud {
+  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH) });
+  const runner = new Runner(engine).loadAll();
+  const callCounted = async (fn: string, data: Record<string, unknown>, openid = 'oTEST-member') => {
+    const { result, dbRequests } = await runner.callAsMember(fn, data, openid);
+    return { reply: result as any, dbRequests };
+  };
+  return { engine, runner, callCounted, call: async (fn, data, openid) => (await callCounted(fn, data, openid)).reply };
+}
+
+export const makeOperator = (cloud: TestCloud, openid: string) =>
+  cloud.engine.insertMany('admins', [{ _id: openid, name: 'test operator', createdAt: new Date() }]);

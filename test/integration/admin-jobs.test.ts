@@ -1,0 +1,114 @@
+// Operator-only actions, the timer job, and the platform services the runner provides.
+import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
+import { fireTrigger, allTriggers } from '../../local/runtime/timers';
+import { shanghaiDay } from '../../cloudfunctions/common/time';
+
+describe('admin.listMembers', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    makeOperator(cloud, 'oOps');
+    for (let i = 0; i < 25; i++) await cloud.call('user', { action: 'login' }, `oShopper${String(i).padStart(2, '0')}`);
+  });
+
+  test('members are FORBIDDEN', async () => {
+    expect(await cloud.call('admin', { action: 'listMembers' }, 'oShopper01')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  test('a disabled operator is FORBIDDEN', async () => {
+    cloud.engine.insertMany('admins', [{ _id: 'oFormer', disabled: true, createdAt: new Date() }]);
+    expect(await cloud.call('admin', { action: 'listMembers' }, 'oFormer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  test('operators page through every member once, newest first', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await cloud.call('admin', { action: 'listMembers', limit: 10, ...(cursor ? { cursor } : {}) }, 'oOps');
+      expect(r.ok).toBe(true);
+      expect(r.data.total).toBe(25);
+      seen.push(...r.data.items.map((m: any) => m.openid));
+      r.data.items.forEach((m: any) => expect(m.balance).toBe(0));
+      cursor = r.data.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(25);
+    const times = seen.map((id) => cloud.engine.dump('members').find((m: any) => m._id === id) as any).map((m) => +new Date(m.createdAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  test.each([{ limit: 0 }, { limit: 51 }, { limit: 2.5 }, { limit: '10' }, { cursor: '' }, { cursor: 'bm9waXBl' }, { extra: 1 }])(
+    'bad input %j is BAD_REQUEST',
+    async (fields) => {
+      expect(await cloud.call('admin', { action: 'listMembers', ...fields }, 'oOps')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    },
+  );
+});
+
+describe('jobs timer', () => {
+  test('the daily trigger rolls up yesterday (Shanghai) and a second run writes the same figures', async () => {
+    const cloud = createTestCloud();
+    await cloud.call('user', { action: 'login' }, 'oA');
+    const trigger = allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'daily')!;
+    expect(trigger.cron).toBe('0 10 0 * * * *');
+    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
+    const first = await fireTrigger(cloud.runner, trigger, tomorrow);
+    expect(first.result).toMatchObject({ ok: true });
+    const day = shanghaiDay(); // the job rolls up the day before "now"; the member joined today
+    const rollups = cloud.engine.dump('metricsDaily');
+    expect(rollups.length).toBe(1);
+    const second = await fireTrigger(cloud.runner, trigger, tomorrow);
+    expect(second.result).toEqual(first.result);
+    expect(cloud.engine.dump('metricsDaily')).toHaveLength(1);
+    expect(cloud.engine.dump('jobRuns')).toHaveLength(1);
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('operators can re-run a given day; members cannot', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, 'oOps');
+    await cloud.call('user', { action: 'login' }, 'oA');
+    const today = shanghaiDay();
+    const r = await cloud.call('jobs', { action: 'runDaily', day: today }, 'oOps');
+    expect(r).toMatchObject({ ok: true, data: { members: { day: today, newMembers: 1, totalMembers: 1 } } });
+    expect(await cloud.call('jobs', { action: 'runDaily', day: today }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await cloud.call('jobs', { action: 'runDaily', day: '2026-13' }, 'oOps')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  });
+});
+
+describe('platform services in the runner', () => {
+  test('cloud.callFunction reaches another function with the caller’s identity', async () => {
+    const cloud = createTestCloud();
+    cloud.runner.register('relay', async (event: any) => {
+      const sdk = require('wx-server-sdk');
+      const res = await sdk.callFunction({ name: 'user', data: { action: event.inner } });
+      return { inner: res.result, context: sdk.getWXContext() };
+    });
+    const { result } = await cloud.runner.callAsMember('relay', { inner: 'login' }, 'oRelay');
+    expect((result as any).inner).toMatchObject({ ok: true, data: { member: { openid: 'oRelay' } } });
+    expect((result as any).context).toMatchObject({ OPENID: 'oRelay', SOURCE: 'wx_client' });
+  });
+
+  test('cloud.openapi calls are recorded in the outbox, not sent', async () => {
+    const cloud = createTestCloud();
+    cloud.runner.register('notify', async () => {
+      const sdk = require('wx-server-sdk');
+      return sdk.openapi.subscribeMessage.send({ touser: 'oN', templateId: 'TPL', data: { thing1: { value: '积分即将过期' } } });
+    });
+    const { result } = await cloud.runner.callAsMember('notify', {}, 'oN');
+    expect(result).toMatchObject({ errCode: 0 });
+    const [entry] = cloud.engine.dump('outbox') as any[];
+    expect(entry).toMatchObject({ api: 'subscribeMessage.send', openid: 'oN', functionName: 'notify', payload: { templateId: 'TPL' } });
+  });
+
+  test('database requests are counted per function and action', async () => {
+    const cloud = createTestCloud();
+    await cloud.call('user', { action: 'login' }, 'oS');
+    await cloud.call('user', { action: 'login' }, 'oS');
+    const stats = cloud.runner.stats.get('user.login')!;
+    expect(stats.invocations).toBe(2);
+    expect(stats.dbRequests).toBeGreaterThanOrEqual(4); // first: read, 2 inserts, re-read; repeat: 1
+  });
+});
