@@ -35,6 +35,11 @@ function platformOf(name) {
   return entry;
 }
 
+// Placeholders are recognisable: optional, no integrity. Drop them so each run recomputes them.
+for (const [key, entry] of Object.entries(pkgs)) {
+  if (key && entry.optional && !entry.integrity && !entry.link && entry.os) delete pkgs[key];
+}
+
 let added = 0;
 for (const [where, info] of Object.entries({ ...pkgs })) {
   for (const [dep, range] of Object.entries(info.optionalDependencies ?? {})) {
