@@ -9,6 +9,13 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'INTERNAL',
+  // The ledger's (docs/ledger.md)
+  'INSUFFICIENT_POINTS',
+  'IDEMPOTENCY_MISMATCH',
+  'BUDGET_EXHAUSTED',
+  'HOLD_NOT_OPEN',
+  'HOLD_EXPIRED',
+  'NOT_REVERSIBLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,100 @@
+// The ledger's documents. Rules (docs/ledger.md): entries are immutable and their _id is the
+// caller's idempotency key; lots carry the points with their expiry; the account is the running
+// total every transaction re-reads and writes, which also serialises a member's operations.
+import type { Take } from './allocate';
+
+export type EntryType = 'earn' | 'spend' | 'hold' | 'release' | 'expire' | 'penalty' | 'reverse' | 'adjust';
+
+export interface Source {
+  /** What caused it: scan, signin, order, checkout, game, ops, … */
+  kind: string;
+  /** The thing's id in its own collection (code, order id, …). */
+  ref: string;
+}
+
+export interface Account {
+  _id: string;
+  /** Σ remaining of live lots − debt. */
+  balance: number;
+  /** Points reserved by open holds (part of balance). */
+  held: number;
+  /** Points owed after penalties and reversed credits; repaid first by the next credits. */
+  debt: number;
+  earned: number;
+  spent: number;
+  expired: number;
+  penalized: number;
+  createdAt: Date;
+  updatedAt?: Date;
+}
+
+export interface Lot {
+  _id: string;
+  member: string;
+  amount: number;
+  /** Not yet spent or expired (includes the held part). */
+  remaining: number;
+  /** Reserved by open holds. */
+  held: number;
+  /** Taken by expiry runs. */
+  expired: number;
+  expiresAt: Date;
+  createdAt: Date;
+  source: Source;
+  campaign: string;
+  /** Points per yuan in force when issued. */
+  rate: number;
+  /** The credit entry that issued it. */
+  entry: string;
+}
+
+export interface Entry {
+  _id: string;
+  member: string;
+  type: EntryType;
+  /** Points moved, always positive; `delta` is the signed effect on balance. */
+  amount: number;
+  delta: number;
+  balanceAfter: number;
+  heldAfter: number;
+  debtAfter: number;
+  source: Source;
+  campaign: string;
+  /** Lots taken (debits, holds, expiry) or restored (reversals); a credit's own lot. */
+  lots: Take[];
+  /** Debt repaid (credits) or created (penalties, reversed credits). */
+  debtRepaid?: number;
+  debtCreated?: number;
+  rate: number;
+  reason: string;
+  operator: string;
+  /** The entry this one reverses, commits or releases. */
+  ref?: string;
+  /** Hash of the request; the same key with other parameters is IDEMPOTENCY_MISMATCH. */
+  fingerprint: string;
+  createdAt: Date;
+}
+
+export interface Hold {
+  _id: string;
+  member: string;
+  amount: number;
+  takes: Take[];
+  status: 'open' | 'committed' | 'released';
+  source: Source;
+  expiresAt: Date;
+  createdAt: Date;
+  settledAt?: Date;
+  /** The commit (spend) or release entry. */
+  settledBy?: string;
+}
+
+export const COLLECTIONS = {
+  accounts: 'accounts',
+  lots: 'lots',
+  entries: 'ledger',
+  holds: 'holds',
+  budgets: 'budgets',
+  budgetShards: 'budgetShards',
+  settings: 'settings',
+} as const;
