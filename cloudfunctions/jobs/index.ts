@@ -1,17 +1,20 @@
-// jobs: scheduled work. The timer in config.json fires daily at 00:10 Asia/Shanghai; operators can
-// re-run a day on demand.
+// jobs: scheduled work. The timer (config.json) ticks every 5 minutes: hold timeouts, then the daily
+// work (expiry, reminders, roll-ups) once it is due at 00:10 Asia/Shanghai. Operators can run a
+// day's work on demand.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
-import { runDaily } from '../common/services/rollups';
+import { runDaily, tick } from '../common/services/scheduler';
+import { shanghaiDay } from '../common/time';
 
 export const main = defineFunction({
   name: 'jobs',
-  onTimer: () => runDaily(),
+  // The trigger's own Time is "now" for the tick (the same instant the platform fired it).
+  onTimer: (event) => tick(new Date(event.Time)),
   actions: {
     runDaily: action({
       auth: 'operator',
       input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD').optional() }).strict(),
-      run: (input) => runDaily(new Date(), input.day),
+      run: (input) => runDaily(input.day ?? shanghaiDay()),
     }),
   },
 });

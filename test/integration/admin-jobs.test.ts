@@ -1,7 +1,7 @@
 // Operator-only actions, the timer job, and the platform services the runner provides.
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { fireTrigger, allTriggers } from '../../local/runtime/timers';
-import { shanghaiDay } from '../../cloudfunctions/common/time';
+import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 
 describe('admin.listMembers', () => {
   let cloud: TestCloud;
@@ -48,32 +48,42 @@ describe('admin.listMembers', () => {
 });
 
 describe('jobs timer', () => {
-  test('the daily trigger rolls up yesterday (Shanghai) and a second run writes the same figures', async () => {
-    const cloud = createTestCloud();
-    await cloud.call('user', { action: 'login' }, 'oA');
-    const trigger = allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'daily')!;
-    expect(trigger.cron).toBe('0 10 0 * * * *');
-    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
-    const first = await fireTrigger(cloud.runner, trigger, tomorrow);
-    expect(first.result).toMatchObject({ ok: true });
-    const day = shanghaiDay(); // the job rolls up the day before "now"; the member joined today
-    const rollups = cloud.engine.dump('metricsDaily');
-    expect(rollups.length).toBe(1);
-    const second = await fireTrigger(cloud.runner, trigger, tomorrow);
-    expect(second.result).toEqual(first.result);
-    expect(cloud.engine.dump('metricsDaily')).toHaveLength(1);
-    expect(cloud.engine.dump('jobRuns')).toHaveLength(1);
-    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  const tick = () => allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'tick')!;
+  const shanghai = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00+08:00`);
+  const nextDay = (day: string) => shanghaiDay(shanghaiDayStart(day).getTime() + 36 * 3600_000);
+
+  test('ticks every 5 minutes', () => {
+    expect(tick().cron).toBe('0 */5 * * * * *');
   });
 
-  test('operators can re-run a given day; members cannot', async () => {
+  test('before 00:10 Shanghai the daily work is not due; after it runs once; later ticks skip it', async () => {
+    const cloud = createTestCloud();
+    await cloud.call('user', { action: 'login' }, 'oA');
+    const tomorrow = nextDay(shanghaiDay());
+    const early = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:05'));
+    expect(early.result).toMatchObject({ ok: true, data: { daily: 'not-due' } });
+    expect(cloud.engine.dump('jobRuns')).toHaveLength(0);
+
+    const due = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:10'));
+    expect(due.result).toMatchObject({
+      ok: true,
+      data: { daily: { day: tomorrow, expiry: { status: 'done' }, members: { day: shanghaiDay(), newMembers: 1, totalMembers: 1 } } },
+    });
+    const later = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:15'));
+    expect(later.result).toMatchObject({ ok: true, data: { daily: 'done-earlier' } });
+    expect(cloud.engine.dump('metricsDaily')).toHaveLength(1);
+  });
+
+  test('operators can run a given day again with the same figures; members cannot', async () => {
     const cloud = createTestCloud();
     makeOperator(cloud, 'oOps');
     await cloud.call('user', { action: 'login' }, 'oA');
-    const today = shanghaiDay();
-    const r = await cloud.call('jobs', { action: 'runDaily', day: today }, 'oOps');
-    expect(r).toMatchObject({ ok: true, data: { members: { day: today, newMembers: 1, totalMembers: 1 } } });
-    expect(await cloud.call('jobs', { action: 'runDaily', day: today }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    const tomorrow = nextDay(shanghaiDay());
+    const r = await cloud.call('jobs', { action: 'runDaily', day: tomorrow }, 'oOps');
+    expect(r).toMatchObject({ ok: true, data: { members: { day: shanghaiDay(), newMembers: 1, totalMembers: 1 } } });
+    const again = await cloud.call('jobs', { action: 'runDaily', day: tomorrow }, 'oOps');
+    expect(again.data.members).toEqual(r.data.members);
+    expect(await cloud.call('jobs', { action: 'runDaily', day: tomorrow }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await cloud.call('jobs', { action: 'runDaily', day: '2026-13' }, 'oOps')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
   });
 });

@@ -100,10 +100,13 @@ async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Ent
   }
 }
 
+const TOTALS = ['balance', 'held', 'debt', 'earned', 'spent', 'expired', 'penalized'] as const;
+
 async function readAccount(tx: Tx, member: string): Promise<Account> {
   const account = await txGet<Account>(tx, C.accounts, member);
   if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-  return account;
+  // Totals a document may lack (written before they existed) count from zero.
+  return { ...account, ...Object.fromEntries(TOTALS.map((k) => [k, account[k] ?? 0])) };
 }
 
 function entryOf(
@@ -126,7 +129,7 @@ function entryOf(
 
 async function writeAccount(tx: Tx, before: Account, after: Account, now: Date): Promise<void> {
   const data: Record<string, unknown> = { updatedAt: now };
-  for (const k of ['balance', 'held', 'debt', 'earned', 'spent', 'expired', 'penalized'] as const) {
+  for (const k of TOTALS) {
     if (after[k] !== before[k]) data[k] = after[k];
   }
   await tx.collection(C.accounts).doc(before._id).update({ data });

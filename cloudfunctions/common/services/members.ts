@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
+import type { Account } from '../ledger/model';
 
 export interface MemberDoc {
   _id: string;
@@ -14,13 +15,8 @@ export interface MemberDoc {
   updatedAt: Date;
 }
 
-export interface AccountDoc {
-  _id: string;
-  balance: number;
-  held: number;
-  debt: number;
-  createdAt: Date;
-}
+/** The points account; the ledger (common/ledger) owns every change after creation. */
+export type AccountDoc = Account;
 
 export interface MemberView {
   openid: string;
@@ -92,7 +88,7 @@ export async function login(openid: string, now = new Date()) {
 
   // First login (or a retry after a half-finished one): create whatever is missing. Account first,
   // so a member document never exists without its account once login has answered.
-  const account: AccountDoc = { _id: openid, balance: 0, held: 0, debt: 0, createdAt: now };
+  const account: AccountDoc = { _id: openid, balance: 0, held: 0, debt: 0, earned: 0, spent: 0, expired: 0, penalized: 0, createdAt: now };
   await insertIgnoringDuplicate('accounts', account);
   let created = false;
   if (!existing) {

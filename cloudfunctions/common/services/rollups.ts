@@ -1,7 +1,7 @@
-// Daily roll-ups written by the jobs function's timer. Each day's figures are a document whose _id
-// names the day, written with set(): running a day twice rewrites the same figures.
+// Daily roll-ups written by the jobs function. Each day's figures are a document whose _id names
+// the day, written with set(): running a day twice rewrites the same figures.
 import { getDb } from '../cloud';
-import { shanghaiDay, shanghaiDayStart } from '../time';
+import { shanghaiDayStart } from '../time';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,14 +24,4 @@ export async function rollupMembers(day: string, now = new Date()): Promise<Memb
   const rollup = { day, newMembers, totalMembers };
   await db.collection('metricsDaily').doc(`members:${day}`).set({ data: { metric: 'members', ...rollup, computedAt: now } });
   return rollup;
-}
-
-/** The daily job: roll up the Shanghai day that ended before `now`, and record the run. */
-export async function runDaily(now = new Date(), day = shanghaiDay(now.getTime() - DAY_MS)) {
-  const db = getDb();
-  const runId = `daily:${day}`;
-  await db.collection('jobRuns').doc(runId).set({ data: { job: 'daily', day, status: 'running', startedAt: now } });
-  const members = await rollupMembers(day, now);
-  await db.collection('jobRuns').doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
-  return { runId, members };
 }

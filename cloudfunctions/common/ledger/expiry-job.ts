@@ -1,0 +1,90 @@
+// The expiry run: expires every lot due at the run's cutoff, member by member, in chunks of at most
+// 1000 lots per query, stopping when its time budget is spent. Progress (a cursor over
+// (expiresAt, _id)) is checkpointed in `jobRuns` after every member, so a run killed at any point
+// resumes where it stopped; a member's expiry is idempotent by run (expireMember), so redoing the
+// member in flight changes nothing.
+import { getDb } from '../cloud';
+import { available } from './allocate';
+import { COLLECTIONS as C, type Lot } from './model';
+import { ensureReminded, lastValidDay } from './reminders';
+import { expireMember } from './service';
+
+export interface ExpiryRun {
+  _id: string;
+  job: 'expiry';
+  day: string;
+  cutoff: Date;
+  status: 'running' | 'done';
+  cursor: { expiresAt: Date; id: string } | null;
+  members: number;
+  points: number;
+  startedAt: Date;
+  finishedAt?: Date;
+}
+
+const CHUNK = 1000;
+
+/** Runs (or resumes) the expiry run for Shanghai `day` with cutoff `cutoff`, for at most `budgetMs`. */
+export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now = () => Date.now()): Promise<ExpiryRun> {
+  const started = now();
+  const db = getDb();
+  const _ = db.command;
+  const runs = db.collection('jobRuns');
+  const id = `expiry:${day}`;
+  let run = (await runs.doc(id).get()).data as ExpiryRun | null;
+  if (!run) {
+    run = { _id: id, job: 'expiry', day, cutoff, status: 'running', cursor: null, members: 0, points: 0, startedAt: new Date(started) };
+    await runs.doc(id).set({ data: stripId(run) });
+  }
+  if (run.status === 'done') return run;
+  const runCutoff = new Date(run.cutoff);
+
+  while (now() - started < budgetMs) {
+    const c = run.cursor;
+    const range = c
+      ? _.or([{ expiresAt: _.gt(new Date(c.expiresAt)).and(_.lte(runCutoff)) }, { expiresAt: new Date(c.expiresAt), _id: _.gt(c.id) }])
+      : { expiresAt: _.lte(runCutoff) };
+    const { data } = await db
+      .collection(C.lots)
+      .where(_.and([range as object, { remaining: _.gt(0) }]))
+      .orderBy('expiresAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(CHUNK)
+      .get();
+    const lots = data as Lot[];
+    // Members in the order their first due lot appears; each is done whole before the cursor moves.
+    const byMember = new Map<string, Lot[]>();
+    for (const lot of lots) byMember.set(lot.member, [...(byMember.get(lot.member) ?? []), lot]);
+    for (const [member, memberLots] of byMember) {
+      if (now() - started >= budgetMs) return run;
+      for (const [expiryDay, points] of dueByDay(memberLots)) await ensureReminded(member, expiryDay, points, runCutoff);
+      const entry = await expireMember(member, run._id, runCutoff);
+      const last = memberLots[memberLots.length - 1];
+      run = {
+        ...run,
+        cursor: { expiresAt: new Date(last.expiresAt), id: last._id },
+        members: run.members + (entry ? 1 : 0),
+        points: run.points + (entry?.amount ?? 0),
+      };
+      // _.set replaces the cursor whole (a plain object would be merged into the null field by dot paths).
+      await runs.doc(id).update({ data: { cursor: _.set(run.cursor), members: run.members, points: run.points } });
+    }
+    if (lots.length < CHUNK) {
+      run = { ...run, status: 'done', finishedAt: new Date(now()) };
+      await runs.doc(id).update({ data: { status: 'done', finishedAt: run.finishedAt } });
+      return run;
+    }
+  }
+  return run;
+}
+
+function dueByDay(lots: Lot[]): Map<string, number> {
+  const days = new Map<string, number>();
+  for (const lot of lots) {
+    const points = available(lot);
+    if (points > 0) days.set(lastValidDay(new Date(lot.expiresAt)), (days.get(lastValidDay(new Date(lot.expiresAt))) ?? 0) + points);
+  }
+  return days;
+}
+
+const stripId = ({ _id, ...rest }: ExpiryRun) => rest;

@@ -1,0 +1,196 @@
+// Read side of the ledger for members and operators: summary with what expires when, history with
+// cursor pagination, one entry with its lots, and the A/B/C/D metrics.
+import { getDb } from '../cloud';
+import { AppError } from '../errors';
+import { shanghaiDay } from '../time';
+import { available } from './allocate';
+import { budgetStatus } from './budgets';
+import { COLLECTIONS as C, type Account, type Entry, type EntryType, type Lot } from './model';
+import { lastValidDay, reminderTemplateId, creditsOf, type Reminder } from './reminders';
+import { pointsToFen } from './rates';
+import { currentRate } from './settings';
+
+export interface Summary {
+  balance: number;
+  held: number;
+  debt: number;
+  available: number;
+  pointsPerYuan: number;
+  /** What the available points are worth at today's rate, in fen. */
+  valueFen: number;
+  /** Every upcoming expiry date (last valid Shanghai day) with its points, soonest first. */
+  expiring: { day: string; points: number }[];
+  /** In-app reminders for dates still ahead. */
+  reminders: { day: string; points: number; leadDays: number }[];
+  reminderCredits: number;
+  reminderTemplateId: string;
+}
+
+export async function summary(member: string, now = new Date()): Promise<Summary> {
+  const db = getDb();
+  const _ = db.command;
+  const today = shanghaiDay(now);
+  const [{ data: account }, { data: lots }, { data: reminders }, rate, credits] = await Promise.all([
+    db.collection(C.accounts).doc(member).get(),
+    db.collection(C.lots).where({ member, expiresAt: _.gt(now), remaining: _.gt(0) }).orderBy('expiresAt', 'asc').limit(1000).get(),
+    db.collection('reminders').where({ member, expiryDay: _.gte(today), status: 'in_app' }).orderBy('expiryDay', 'asc').limit(20).get(),
+    currentRate(now),
+    creditsOf(member, reminderTemplateId()),
+  ]);
+  if (!account) throw new AppError('NOT_FOUND', 'no points account; call user.login first');
+  const a = account as Account;
+  const byDay = new Map<string, number>();
+  for (const lot of lots as Lot[]) {
+    const day = lastValidDay(new Date(lot.expiresAt));
+    byDay.set(day, (byDay.get(day) ?? 0) + available(lot));
+  }
+  const availablePoints = Math.max(0, a.balance - a.held);
+  return {
+    balance: a.balance,
+    held: a.held,
+    debt: a.debt,
+    available: availablePoints,
+    pointsPerYuan: rate,
+    valueFen: pointsToFen(availablePoints, rate),
+    expiring: [...byDay].filter(([, p]) => p > 0).map(([day, points]) => ({ day, points })),
+    reminders: (reminders as Reminder[]).map((r) => ({ day: r.expiryDay, points: r.points, leadDays: r.leadDays })),
+    reminderCredits: credits,
+    reminderTemplateId: reminderTemplateId(),
+  };
+}
+
+export interface EntryView {
+  id: string;
+  type: EntryType;
+  amount: number;
+  delta: number;
+  balanceAfter: number;
+  source: { kind: string; ref: string };
+  campaign: string;
+  reason: string;
+  createdAt: string;
+}
+
+const view = (e: Entry): EntryView => ({
+  id: e._id,
+  type: e.type,
+  amount: e.amount,
+  delta: e.delta,
+  balanceAfter: e.balanceAfter,
+  source: e.source,
+  campaign: e.campaign,
+  reason: e.reason,
+  createdAt: new Date(e.createdAt).toISOString(),
+});
+
+const encodeCursor = (e: Entry) => Buffer.from(`${+new Date(e.createdAt)}|${e._id}`).toString('base64url');
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const sep = text.indexOf('|');
+  const ms = Number(text.slice(0, sep));
+  if (sep < 1 || !Number.isSafeInteger(ms)) throw new AppError('BAD_REQUEST', 'cursor: malformed');
+  return { at: new Date(ms), id: text.slice(sep + 1) };
+}
+
+/** Newest first. `types` filters (e.g. ['earn'] for 获得). */
+export async function history(member: string, opts: { cursor?: string; types?: EntryType[]; limit: number }) {
+  const db = getDb();
+  const _ = db.command;
+  const conditions: object[] = [{ member }];
+  if (opts.types?.length) conditions.push({ type: _.in(opts.types) });
+  if (opts.cursor) {
+    const c = decodeCursor(opts.cursor);
+    conditions.push(_.or([{ createdAt: _.lt(c.at) }, { createdAt: c.at, _id: _.lt(c.id) }]));
+  }
+  const { data } = await db
+    .collection(C.entries)
+    .where(_.and(conditions))
+    .orderBy('createdAt', 'desc')
+    .orderBy('_id', 'desc')
+    .limit(opts.limit + 1)
+    .get();
+  const page = (data as Entry[]).slice(0, opts.limit);
+  return { items: page.map(view), nextCursor: data.length > opts.limit ? encodeCursor(page[page.length - 1]) : null };
+}
+
+/** One of the member's entries with the lots it touched (source, expiry, rate). */
+export async function entryDetail(member: string, id: string) {
+  const db = getDb();
+  const _ = db.command;
+  const { data } = await db.collection(C.entries).doc(id).get();
+  const e = data as Entry | null;
+  if (!e || e.member !== member) throw new AppError('NOT_FOUND', 'no such entry');
+  const ids = e.lots.map((t) => t.lotId);
+  const lots = ids.length ? ((await db.collection(C.lots).where({ _id: _.in(ids) }).limit(ids.length).get()).data as Lot[]) : [];
+  const byId = new Map(lots.map((l) => [l._id, l]));
+  return {
+    entry: { ...view(e), heldAfter: e.heldAfter, debtAfter: e.debtAfter, debtRepaid: e.debtRepaid ?? 0, debtCreated: e.debtCreated ?? 0, rate: e.rate, ref: e.ref ?? '' },
+    lots: e.lots.map((t) => {
+      const lot = byId.get(t.lotId);
+      return {
+        id: t.lotId,
+        points: t.amount,
+        source: lot?.source ?? null,
+        campaign: lot?.campaign ?? '',
+        rate: lot?.rate ?? 0,
+        issuedAt: lot ? new Date(lot.createdAt).toISOString() : null,
+        lastValidDay: lot ? lastValidDay(new Date(lot.expiresAt)) : null,
+      };
+    }),
+  };
+}
+
+/**
+ * Operators' figures for a campaign ('' = points issued outside campaigns): A max issuable (if it
+ * has a budget), B issued, C redemption rate (spent / issued), D usage rate (members who spent any
+ * of it / members who received it), outstanding points and their liability in fen (per lot, at the
+ * rate each lot was issued with), and issued per Shanghai day.
+ */
+export async function metrics(campaign: string, budget?: string) {
+  const db = getDb();
+  const $ = db.command.aggregate;
+  const { list: rows } = await db
+    .collection(C.lots)
+    .aggregate()
+    .match({ campaign })
+    .group({
+      _id: { member: '$member', rate: '$rate', day: $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }) },
+      issued: $.sum('$amount'),
+      remaining: $.sum('$remaining'),
+      expired: $.sum('$expired'),
+    })
+    .limit(100000)
+    .end();
+  type Row = { _id: { member: string; rate: number; day: string }; issued: number; remaining: number; expired: number };
+  let issued = 0;
+  let remaining = 0;
+  let expired = 0;
+  let liabilityFen = 0;
+  const members = new Map<string, number>();
+  const perDay = new Map<string, number>();
+  for (const r of rows as Row[]) {
+    issued += r.issued;
+    remaining += r.remaining;
+    expired += r.expired ?? 0;
+    liabilityFen += pointsToFen(r.remaining, r._id.rate);
+    members.set(r._id.member, (members.get(r._id.member) ?? 0) + (r.issued - r.remaining - (r.expired ?? 0)));
+    perDay.set(r._id.day, (perDay.get(r._id.day) ?? 0) + r.issued);
+  }
+  const spent = issued - remaining - expired;
+  const receivers = members.size;
+  const spenders = [...members.values()].filter((s) => s > 0).length;
+  // With a budget, B is what the budget counted (a credit that repaid debt issued more than its lot holds).
+  const status = budget ? await budgetStatus(budget) : null;
+  return {
+    campaign,
+    A: status ? status.budget.cap : null,
+    B: status ? status.issued : issued,
+    C: issued ? spent / issued : 0,
+    D: receivers ? spenders / receivers : 0,
+    spent,
+    expired,
+    outstanding: remaining,
+    liabilityFen,
+    issuedByDay: [...perDay].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, points]) => ({ day, points })),
+  };
+}

@@ -1,0 +1,56 @@
+// The jobs function's timer fires every 5 minutes (a function has one timer trigger). Each tick:
+// releases holds whose time is up, then does the daily work once it is due — at or after 00:10
+// Asia/Shanghai — within a time budget that keeps the run inside the function's timeout. Daily work
+// that does not finish in one tick is checkpointed and continues on the next.
+import { runExpiry } from '../ledger/expiry-job';
+import { runReminders } from '../ledger/reminders';
+import { releaseExpiredHolds } from '../ledger/service';
+import { getDb } from '../cloud';
+import { shanghaiDay, shanghaiDayStart } from '../time';
+import { rollupMembers } from './rollups';
+
+const DAY_MS = 86_400_000;
+export const DAILY_AT_MS = 10 * 60_000; // 00:10 Shanghai
+/** Work per tick; the function's timeout is set to 20 s in config (docs/deploy.md). */
+export const TICK_BUDGET_MS = 8_000;
+
+export interface TickResult {
+  holdsReleased: number;
+  daily: DailyResult | 'not-due' | 'done-earlier';
+}
+
+export interface DailyResult {
+  day: string;
+  expiry: { status: string; members: number; points: number };
+  reminders?: { created: number };
+  members?: { day: string; newMembers: number; totalMembers: number };
+}
+
+export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
+  const started = Date.now();
+  const holdsReleased = await releaseExpiredHolds(now);
+  const day = shanghaiDay(now);
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, daily: 'not-due' };
+  const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, daily: 'done-earlier' };
+  return { holdsReleased, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+}
+
+/**
+ * The daily work for Shanghai `day`: expire lots due by the day's start, send reminders, roll up
+ * yesterday's members. Safe to run any number of times; marks `daily:<day>` done when complete.
+ */
+export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<DailyResult> {
+  const db = getDb();
+  const runs = db.collection('jobRuns');
+  const runId = `daily:${day}`;
+  const { data: existing } = await runs.doc(runId).get();
+  if (!existing) await runs.doc(runId).set({ data: { job: 'daily', day, status: 'running', startedAt: now } });
+  const expiry = await runExpiry(day, shanghaiDayStart(day), budgetMs);
+  const result: DailyResult = { day, expiry: { status: expiry.status, members: expiry.members, points: expiry.points } };
+  if (expiry.status !== 'done') return result;
+  result.reminders = await runReminders(now);
+  result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
+  await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
+  return result;
+}

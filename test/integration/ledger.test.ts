@@ -1,0 +1,142 @@
+// The ledger service through the real SDK and the engine.
+import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
+import * as ledger from '../../cloudfunctions/common/ledger/service';
+import { createBudget } from '../../cloudfunctions/common/ledger/budgets';
+
+const DAY = 86_400_000;
+const src = (ref: string) => ({ kind: 'test', ref });
+
+let cloud: TestCloud;
+const account = (m: string) => cloud.engine.dump('accounts').find((a: any) => a._id === m) as any;
+const lots = (m: string) => (cloud.engine.dump('lots') as any[]).filter((l) => l.member === m);
+const sumRemaining = (m: string) => lots(m).reduce((s, l) => s + l.remaining, 0);
+
+beforeEach(async () => {
+  cloud = createTestCloud();
+  await cloud.call('user', { action: 'login' }, 'm1');
+});
+
+test('credit creates a lot; a retry with the same key returns the first entry and changes nothing', async () => {
+  const e1 = await ledger.credit({ member: 'm1', amount: 100, key: 'k1', source: src('a') });
+  const e2 = await ledger.credit({ member: 'm1', amount: 100, key: 'k1', source: src('a') });
+  expect(e2).toEqual(e1);
+  expect(account('m1').balance).toBe(100);
+  expect(lots('m1')).toHaveLength(1);
+  await expect(ledger.credit({ member: 'm1', amount: 101, key: 'k1', source: src('a') })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
+});
+
+test('debit takes soonest-expiring lots first and records them; insufficient changes nothing', async () => {
+  const now = new Date();
+  await ledger.credit({ member: 'm1', amount: 50, key: 'late', source: src('a'), expiry: { kind: 'rolling', days: 300 }, now });
+  await ledger.credit({ member: 'm1', amount: 30, key: 'soon', source: src('b'), expiry: { kind: 'rolling', days: 10 }, now });
+  const d = await ledger.debit({ member: 'm1', amount: 40, key: 'd1', source: src('order') });
+  expect(d.lots).toEqual([
+    { lotId: 'lot:soon', amount: 30 },
+    { lotId: 'lot:late', amount: 10 },
+  ]);
+  expect(account('m1').balance).toBe(40);
+  await expect(ledger.debit({ member: 'm1', amount: 41, key: 'd2', source: src('order') })).rejects.toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+  expect(account('m1').balance).toBe(40);
+  expect(sumRemaining('m1')).toBe(40);
+});
+
+test('hold → commit spends; hold → release returns; a settled hold cannot be settled the other way', async () => {
+  await ledger.credit({ member: 'm1', amount: 100, key: 'c', source: src('a') });
+  const { hold } = await ledger.hold({ member: 'm1', amount: 60, key: 'h1', source: src('checkout') });
+  expect(account('m1')).toMatchObject({ balance: 100, held: 60 });
+  await expect(ledger.debit({ member: 'm1', amount: 50, key: 'd', source: src('x') })).rejects.toMatchObject({ code: 'INSUFFICIENT_POINTS' });
+  await ledger.commitHold(hold._id);
+  expect(account('m1')).toMatchObject({ balance: 40, held: 0 });
+  await expect(ledger.releaseHold(hold._id)).rejects.toMatchObject({ code: 'HOLD_NOT_OPEN' });
+  const again = await ledger.commitHold(hold._id);
+  expect(again._id).toBe('commit:h1');
+
+  await ledger.hold({ member: 'm1', amount: 40, key: 'h2', source: src('checkout') });
+  await ledger.releaseHold('h2');
+  expect(account('m1')).toMatchObject({ balance: 40, held: 0 });
+});
+
+test('timed-out holds are released by the sweep', async () => {
+  await ledger.credit({ member: 'm1', amount: 100, key: 'c', source: src('a') });
+  await ledger.hold({ member: 'm1', amount: 70, key: 'h', source: src('checkout'), ttlSeconds: 60 });
+  expect(await ledger.releaseExpiredHolds(new Date(Date.now() + 30_000))).toBe(0);
+  expect(await ledger.releaseExpiredHolds(new Date(Date.now() + 61_000))).toBe(1);
+  expect(account('m1')).toMatchObject({ balance: 100, held: 0 });
+  await expect(ledger.commitHold('h')).rejects.toMatchObject({ code: 'HOLD_NOT_OPEN' });
+});
+
+test('penalty beyond the balance creates debt that the next credit repays first', async () => {
+  await ledger.credit({ member: 'm1', amount: 30, key: 'c1', source: src('a') });
+  await ledger.penalty({ member: 'm1', amount: 50, key: 'p1', reason: '虚假订单', operator: 'ops' });
+  expect(account('m1')).toMatchObject({ balance: -20, debt: 20 });
+  const c2 = await ledger.credit({ member: 'm1', amount: 50, key: 'c2', source: src('a') });
+  expect(c2.debtRepaid).toBe(20);
+  expect(account('m1')).toMatchObject({ balance: 30, debt: 0 });
+  expect(sumRemaining('m1')).toBe(30);
+});
+
+test('reversing a spend restores exactly its lots; reversing a spent credit creates debt', async () => {
+  await ledger.credit({ member: 'm1', amount: 100, key: 'c1', source: src('a') });
+  await ledger.debit({ member: 'm1', amount: 70, key: 'd1', source: src('order') });
+  const r = await ledger.reverse('d1', { reason: '退款' });
+  expect(r.lots).toEqual([{ lotId: 'lot:c1', amount: 70 }]);
+  expect(account('m1').balance).toBe(100);
+  await ledger.debit({ member: 'm1', amount: 80, key: 'd2', source: src('order') });
+  const rc = await ledger.reverse('c1', { reason: '撤销发放' });
+  expect(rc.debtCreated).toBe(80);
+  expect(account('m1')).toMatchObject({ balance: -80, debt: 80 });
+  expect((await ledger.reverse('c1', { reason: '撤销发放' }))._id).toBe('reverse:c1');
+  await expect(ledger.reverse('reverse:c1', { reason: 'x' })).rejects.toMatchObject({ code: 'NOT_REVERSIBLE' });
+});
+
+test('budget A is a hard stop under concurrency', async () => {
+  await createBudget({ id: 'b1', campaign: 'spring', cap: 1000, shards: 4, operator: 'ops' });
+  const members = Array.from({ length: 10 }, (_, i) => `bm${i}`);
+  for (const m of members) await cloud.call('user', { action: 'login' }, m);
+  const results = await Promise.allSettled(
+    Array.from({ length: 60 }, (_, i) =>
+      ledger.credit({ member: members[i % 10], amount: 30, key: `bc${i}`, source: src('scan'), campaign: 'spring', budget: 'b1' }),
+    ),
+  );
+  const ok = results.filter((r) => r.status === 'fulfilled').length;
+  const refused = results.filter((r) => r.status === 'rejected' && (r.reason as any).code === 'BUDGET_EXHAUSTED').length;
+  expect(ok + refused).toBe(60);
+  expect(ok).toBe(33); // 33 × 30 = 990 ≤ 1000 < 34 × 30
+  const issued = (cloud.engine.dump('budgetShards') as any[]).reduce((s, x) => s + x.issued, 0);
+  expect(issued).toBe(990);
+});
+
+test('expiry job expires due lots once, with a reminder first', async () => {
+  const past = new Date(Date.now() - 40 * DAY);
+  await ledger.credit({ member: 'm1', amount: 100, key: 'old', source: src('a'), expiry: { kind: 'rolling', days: 10 }, now: past });
+  await ledger.credit({ member: 'm1', amount: 5, key: 'new', source: src('a') });
+  makeOperator(cloud, 'ops');
+  const r1 = await cloud.call('jobs', { action: 'runDaily' }, 'ops');
+  expect(r1).toMatchObject({ ok: true, data: { expiry: { status: 'done', members: 1, points: 100 } } });
+  expect(account('m1')).toMatchObject({ balance: 5, expired: 100 });
+  expect((cloud.engine.dump('reminders') as any[]).some((r) => r.member === 'm1')).toBe(true);
+  const r2 = await cloud.call('jobs', { action: 'runDaily' }, 'ops');
+  expect(r2.ok).toBe(true);
+  expect(account('m1').balance).toBe(5);
+  expect((cloud.engine.dump('ledger') as any[]).filter((e) => e.type === 'expire')).toHaveLength(1);
+});
+
+test('points function: summary, history pages, entry detail, operator tools', async () => {
+  makeOperator(cloud, 'ops');
+  for (let i = 0; i < 5; i++) await ledger.credit({ member: 'm1', amount: 10 + i, key: `h${i}`, source: src('scan'), expiry: { kind: 'rolling', days: 5 + i } });
+  const s = await cloud.call('points', { action: 'summary' }, 'm1');
+  expect(s).toMatchObject({ ok: true, data: { balance: 60, available: 60, pointsPerYuan: 100, valueFen: 60 } });
+  expect(s.data.expiring).toHaveLength(5);
+  const p1 = await cloud.call('points', { action: 'history', limit: 3 }, 'm1');
+  expect(p1.data.items).toHaveLength(3);
+  const p2 = await cloud.call('points', { action: 'history', limit: 3, cursor: p1.data.nextCursor }, 'm1');
+  expect(p2.data.items).toHaveLength(2);
+  expect(p2.data.nextCursor).toBeNull();
+  const d = await cloud.call('points', { action: 'entry', id: 'h0' }, 'm1');
+  expect(d).toMatchObject({ ok: true, data: { entry: { id: 'h0', amount: 10 }, lots: [{ id: 'lot:h0', points: 10 }] } });
+  expect(await cloud.call('points', { action: 'entry', id: 'h0' }, 'someoneElse')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  expect(await cloud.call('points', { action: 'adjust', member: 'm1', delta: 5, reason: '补偿', key: 'adj1' }, 'm1')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  expect(await cloud.call('points', { action: 'adjust', member: 'm1', delta: 5, reason: '补偿', key: 'adj1' }, 'ops')).toMatchObject({ ok: true, data: { type: 'adjust', operator: 'ops' } });
+  const m = await cloud.call('points', { action: 'metrics', campaign: '' }, 'ops');
+  expect(m).toMatchObject({ ok: true, data: { B: 65, outstanding: 65, liabilityFen: 65 } });
+});
