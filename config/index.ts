@@ -36,6 +36,17 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
+      // NutUI's per-component stylesheets are imported from several pages in different orders; the
+      // order between unrelated component styles does not matter.
+      miniCssExtractPluginOption: { ignoreOrder: true },
+      webpackChain(chain) {
+        // H5-only modules (persona switch): every use sits behind process.env.TARO_ENV === 'h5', so
+        // marking them side-effect free lets webpack drop them, stylesheet included, from weapp.
+        chain.module
+          .rule('h5-only-modules')
+          .test(/src[\\/](services[\\/]persona\.ts|components[\\/]PersonaSwitch[\\/]index\.tsx)$/)
+          .set('sideEffects', false)
+      },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } }
@@ -47,13 +58,13 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // hash routing: the local server only has to serve index.html at '/', no history fallback.
       router: { mode: 'hash' },
       output: {
-        filename: 'js/[name].[hash:8].js',
-        chunkFilename: 'js/[name].[chunkhash:8].js'
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js'
       },
       miniCssExtractPluginOption: {
         ignoreOrder: true,
-        filename: 'css/[name].[hash].css',
-        chunkFilename: 'css/[name].[chunkhash].css'
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css'
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },

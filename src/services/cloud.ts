@@ -65,7 +65,7 @@ async function callViaLocalServer(name: string, data: CloudEvent): Promise<unkno
   const header: Record<string, string> = { 'content-type': 'application/json' }
   const persona = getPersonaId()
   if (persona) header[PERSONA_HEADER] = persona
-  let res: Taro.request.SuccessCallbackResult<unknown>
+  let res: Taro.request.SuccessCallbackResult<string | TaroGeneral.IAnyObject | ArrayBuffer>
   try {
     res = await Taro.request({
       url: '/api/cloud/' + encodeURIComponent(name),

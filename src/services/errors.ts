@@ -11,6 +11,14 @@ export const ERROR_TEXT = {
   CONFLICT: '操作冲突，请重试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   INTERNAL: '服务器开小差了，请稍后再试',
+  // The ledger's (docs/ledger.md)
+  INSUFFICIENT_POINTS: '积分不足',
+  IDEMPOTENCY_MISMATCH: '重复的请求内容不一致，请刷新后重试',
+  BUDGET_EXHAUSTED: '本次活动积分已发完',
+  HOLD_NOT_OPEN: '该笔冻结积分已处理',
+  HOLD_EXPIRED: '冻结的积分已超时，请重新操作',
+  NOT_REVERSIBLE: '该笔积分不能撤销',
+  // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'
 } as const

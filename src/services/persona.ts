@@ -35,7 +35,7 @@ function isPersonaList(value: unknown): value is PersonaList {
 
 /** GET /api/local/personas → {ok:true, data:{personas, defaultId}}. */
 export async function listPersonas(): Promise<PersonaList> {
-  let res: Taro.request.SuccessCallbackResult<unknown>
+  let res: Taro.request.SuccessCallbackResult<string | TaroGeneral.IAnyObject | ArrayBuffer>
   try {
     res = await Taro.request({ url: '/api/local/personas', method: 'GET', timeout: 10000 })
   } catch (err) {

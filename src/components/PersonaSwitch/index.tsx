@@ -16,7 +16,7 @@ interface Props {
 const ROLE_TEXT: Record<string, string> = { shopper: '顾客', operator: '运营' }
 
 export default function PersonaSwitch({ variant = 'block' }: Props) {
-  const { reload } = useMember()
+  const { reload, generation } = useMember()
   const [list, setList] = useState<PersonaList | null>(null)
   const [error, setError] = useState('')
   const [open, setOpen] = useState(false)
@@ -29,6 +29,8 @@ export default function PersonaSwitch({ variant = 'block' }: Props) {
       .catch(err => setError(describeError(err)))
   }
   useEffect(load, [])
+  // 首页 and 我的 each hold a switch (tab pages stay mounted): follow a switch made on the other one.
+  useEffect(() => setCurrentId(getPersonaId()), [generation])
 
   const activeId = currentId || list?.defaultId || ''
   const active = list?.personas.find(p => p.id === activeId)

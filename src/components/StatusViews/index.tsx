@@ -21,19 +21,25 @@ export function LoadingView({ className = '', rows = 4 }: LoadingProps) {
 interface ErrorProps {
   /** The Chinese text (describeError). */
   message: string
-  onRetry: () => void
+  /** Omit when trying again cannot help (e.g. FORBIDDEN). */
+  onRetry?: () => void
+  /** A second line under the message. */
+  hint?: string
   /** Prefix for stable hooks: `${prefix}-error`, `${prefix}-error-text`, `${prefix}-retry`. */
   prefix: string
 }
 
 /** Error text and a 重试 button. */
-export function ErrorView({ message, onRetry, prefix }: ErrorProps) {
+export function ErrorView({ message, onRetry, hint, prefix }: ErrorProps) {
   return (
     <View className={`status-error ${prefix}-error`}>
       <Text className={`status-error__text ${prefix}-error-text`}>{message}</Text>
-      <Button className={`status-error__retry ${prefix}-retry`} type='primary' size='small' onClick={onRetry}>
-        重试
-      </Button>
+      {hint ? <Text className={`status-error__hint ${prefix}-error-hint`}>{hint}</Text> : null}
+      {onRetry ? (
+        <Button className={`status-error__retry ${prefix}-retry`} type='primary' size='small' onClick={onRetry}>
+          重试
+        </Button>
+      ) : null}
     </View>
   )
 }

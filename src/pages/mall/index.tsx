@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { Empty } from '../../components/nutui'
+import EmptyState from '../../components/EmptyState'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
@@ -22,7 +22,7 @@ export default function MallPage() {
             <Text className='mall-balance-bar__label'>可用积分</Text>
             <Text className='mall-balance-bar__value mall-balance'>{session.points.balance}</Text>
           </View>
-          <Empty className='mall-empty' status='empty' title='暂无可兑换的商品' description='上新后会第一时间出现在这里' />
+          <EmptyState className='mall-empty' title='暂无可兑换的商品' description='上新后会第一时间出现在这里' />
         </View>
       ) : null}
     </View>
