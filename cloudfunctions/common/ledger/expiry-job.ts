@@ -4,7 +4,6 @@
 // resumes where it stopped; a member's expiry is idempotent by run (expireMember), so redoing the
 // member in flight changes nothing.
 import { getDb } from '../cloud';
-import { available } from './allocate';
 import { COLLECTIONS as C, type Lot } from './model';
 import { ensureReminded, lastValidDay } from './reminders';
 import { expireMember } from './service';
@@ -78,11 +77,12 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
   return run;
 }
 
+/** Points due per last valid day, held ones included (they expire when their hold is released). */
 function dueByDay(lots: Lot[]): Map<string, number> {
   const days = new Map<string, number>();
   for (const lot of lots) {
-    const points = available(lot);
-    if (points > 0) days.set(lastValidDay(new Date(lot.expiresAt)), (days.get(lastValidDay(new Date(lot.expiresAt))) ?? 0) + points);
+    const day = lastValidDay(new Date(lot.expiresAt));
+    days.set(day, (days.get(day) ?? 0) + lot.remaining);
   }
   return days;
 }

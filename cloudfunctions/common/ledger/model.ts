@@ -62,6 +62,8 @@ export interface Entry {
   campaign: string;
   /** Lots taken (debits, holds, expiry) or restored (reversals); a credit's own lot. */
   lots: Take[];
+  /** Of `lots`, what went straight to expiry because the lot had expired (releases, reversals). */
+  expiredLots?: Take[];
   /** Debt repaid (credits) or created (penalties, reversed credits). */
   debtRepaid?: number;
   debtCreated?: number;

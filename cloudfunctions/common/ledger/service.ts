@@ -14,6 +14,7 @@ import { allocateFifo, available, fifoOrder, type Take } from './allocate';
 import { consumeBudget } from './budgets';
 import { COLLECTIONS as C, type Account, type Entry, type EntryType, type Hold, type Lot, type Source } from './model';
 import { DEFAULT_EXPIRY, expiresAt, type ExpiryPolicy } from './policy';
+import { ensureReminded, lastValidDay } from './reminders';
 import { currentRate } from './settings';
 
 const MAX_LOTS_PER_OPERATION = 200; // a debit touching more lots than this is refused (transaction size)
@@ -167,6 +168,21 @@ async function planTakes(member: string, amount: number, now: Date): Promise<Tak
   if (!takes) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${amount}`);
   if (takes.length > MAX_LOTS_PER_OPERATION) throw new AppError('BAD_REQUEST', 'amount spans too many lots; split it');
   return takes;
+}
+
+/**
+ * Points that return to a lot already past its expiry (a released hold, a reversed spend) expire at
+ * once: returning them never extends validity. Like every expiry, a reminder record comes first;
+ * this runs before the transaction (it cannot be inside one) for the lots `takes` name.
+ */
+async function remindBeforeReturning(member: string, takes: Take[], now: Date): Promise<void> {
+  if (!takes.length) return;
+  const db = getDb();
+  const { data } = await db.collection(C.lots).where({ _id: db.command.in(takes.map((t) => t.lotId)) }).limit(takes.length).get();
+  const amounts = new Map(takes.map((t) => [t.lotId, t.amount]));
+  for (const lot of data as Lot[]) {
+    if (+new Date(lot.expiresAt) <= +now) await ensureReminded(member, lastValidDay(new Date(lot.expiresAt)), amounts.get(lot._id) ?? 0, now);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,22 +373,54 @@ export async function commitHold(holdKey: string, opts: { now?: Date; reason?: s
   });
 }
 
-/** Returns an open hold's points. Its entry's key is `release:<hold>`. Timeouts use the same path. */
+/**
+ * Returns an open hold's points. Its entry's key is `release:<hold>`. Timeouts use the same path.
+ * Points returning to a lot that expired while they were held expire at once (`expiredLots`).
+ */
 export async function releaseHold(holdKey: string, opts: { now?: Date; reason?: string } = {}): Promise<Entry> {
   const now = opts.now ?? new Date();
   const key = `release:${holdKey}`;
   const fp = fingerprint('release', { h: holdKey });
+  const { data: pending } = await getDb().collection(C.holds).doc(holdKey).get();
+  if (pending && (pending as Hold).status === 'open') await remindBeforeReturning((pending as Hold).member, (pending as Hold).takes, now);
   return idempotent(key, fp, async (tx) => {
     const h = await readOpenHold(tx, holdKey);
     const account = await readAccount(tx, h.member);
     const lots = await rereadForTakes(tx, h.takes, 'held');
+    const expiredLots: Take[] = [];
     for (const t of h.takes) {
-      await tx.collection(C.lots).doc(t.lotId).update({ data: { held: lots.get(t.lotId)!.held - t.amount } });
+      const lot = lots.get(t.lotId)!;
+      if (+new Date(lot.expiresAt) <= +now) {
+        expiredLots.push(t);
+        await tx.collection(C.lots).doc(t.lotId).update({
+          data: { held: lot.held - t.amount, remaining: lot.remaining - t.amount, expired: (lot.expired ?? 0) + t.amount },
+        });
+      } else {
+        await tx.collection(C.lots).doc(t.lotId).update({ data: { held: lot.held - t.amount } });
+      }
     }
+    const expired = expiredLots.reduce((sum, t) => sum + t.amount, 0);
     await tx.collection(C.holds).doc(holdKey).update({ data: { status: 'released', settledAt: now, settledBy: key } });
-    const after: Account = { ...account, held: account.held - h.amount };
+    const after: Account = {
+      ...account,
+      held: account.held - h.amount,
+      balance: account.balance - expired,
+      expired: account.expired + expired,
+    };
     const entry = entryOf(
-      { _id: key, member: h.member, type: 'release', amount: h.amount, delta: 0, source: h.source, lots: h.takes, ref: holdKey, fingerprint: fp, reason: opts.reason ?? '' },
+      {
+        _id: key,
+        member: h.member,
+        type: 'release',
+        amount: h.amount,
+        delta: 0 - expired, // never -0: it would not survive the trip through EJSON
+        source: h.source,
+        lots: h.takes,
+        ref: holdKey,
+        fingerprint: fp,
+        reason: opts.reason ?? '',
+        ...(expired ? { expiredLots } : {}),
+      },
       after,
       now,
     );
@@ -404,9 +452,9 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
 
 /**
  * Undoes an entry, once. Its key is `reverse:<entry>`.
- * - A spend (or negative adjust) is undone by restoring exactly the lots it took. A lot that has
- *   expired meanwhile gets its points back and the next expiry run expires them (with a reminder
- *   record first, as always): a refund does not extend validity.
+ * - A spend (or negative adjust) is undone by restoring exactly the lots it took. Points going back
+ *   to a lot that has expired meanwhile expire at once (`expiredLots`, after a reminder record):
+ *   a refund does not extend validity.
  * - An earn (or positive adjust) is undone by taking back what is left of its lot; whatever was
  *   already spent (or repaid debt) becomes debt, repaid by the member's next credits.
  * Holds are released, not reversed; penalties are undone with a positive adjust.
@@ -416,6 +464,8 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
   if (!opts.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
   const key = `reverse:${entryKey}`;
   const fp = fingerprint('reverse', { e: entryKey });
+  const { data: target } = await getDb().collection(C.entries).doc(entryKey).get();
+  if (target && (target as Entry).delta < 0) await remindBeforeReturning((target as Entry).member, (target as Entry).lots, now);
   return idempotent(key, fp, async (tx) => {
     const original = await txGet<Entry>(tx, C.entries, entryKey);
     if (!original) throw new AppError('NOT_FOUND', `no entry ${entryKey}`);
@@ -433,13 +483,25 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
       operator: opts.operator ?? '',
     };
     if (original.delta < 0 && (original.type === 'spend' || original.type === 'adjust')) {
+      const expiredLots: Take[] = [];
       for (const t of original.lots) {
         const lot = await txGet<Lot>(tx, C.lots, t.lotId);
         if (!lot) throw new AppError('INTERNAL', `lot ${t.lotId} of ${entryKey} is missing`);
-        await tx.collection(C.lots).doc(t.lotId).update({ data: { remaining: lot.remaining + t.amount } });
+        if (+new Date(lot.expiresAt) <= +now) {
+          expiredLots.push(t);
+          await tx.collection(C.lots).doc(t.lotId).update({ data: { expired: (lot.expired ?? 0) + t.amount } });
+        } else {
+          await tx.collection(C.lots).doc(t.lotId).update({ data: { remaining: lot.remaining + t.amount } });
+        }
       }
-      const after: Account = { ...account, balance: account.balance + original.amount, spent: account.spent - original.amount };
-      const entry = entryOf({ ...base, delta: original.amount, lots: original.lots }, after, now);
+      const expired = expiredLots.reduce((sum, t) => sum + t.amount, 0);
+      const after: Account = {
+        ...account,
+        balance: account.balance + original.amount - expired,
+        spent: account.spent - original.amount,
+        expired: account.expired + expired,
+      };
+      const entry = entryOf({ ...base, delta: original.amount - expired, lots: original.lots, ...(expired ? { expiredLots } : {}) }, after, now);
       await tx.collection(C.entries).add({ data: entry });
       await writeAccount(tx, account, after, now);
       return entry;
