@@ -1,0 +1,221 @@
+/**
+ * Query compilation (mingo) and mingo-error mapping.
+ *
+ * One mingo Context is built here with every operator, except that the aggregation comparison
+ * expressions ($eq $ne $gt $gte $lt $lte $cmp) are replaced: mingo reuses its query predicates for
+ * them (array traversal, no cross-type ordering), while MongoDB compares whole values in BSON order
+ * (`{$gt: [25, null]}` is true, `{$eq: ['$tags', 'vip']}` is false for an array).
+ *
+ * Speed note: building mingo options copies the whole operator table (~50 us). We capture one fully
+ * initialised options object (mingo's ComputeOptions, handed to query operators) once and construct
+ * the base `Query` with it, which takes mingo's cheap copy path (~5 us).
+ */
+import { Context } from 'mingo';
+import type { Query as BaseQueryType } from 'mingo/types/query';
+import type { Aggregator as BaseAggregatorType } from 'mingo/types/aggregator';
+import { EngineError, INVALID_PARAM, REQUEST_FAILED, UNSUPPORTED } from './errors';
+import { Doc } from './values';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Subpath exports (package.json "exports"); typed through file paths for moduleResolution=node.
+const BaseQuery: typeof BaseQueryType = require('mingo/query').Query;
+type BaseQuery = BaseQueryType;
+export const BaseAggregator: typeof BaseAggregatorType = require('mingo/aggregator').Aggregator;
+const { evalExpr } = require('mingo/core') as { evalExpr: (obj: any, expr: any, options: any) => any };
+const OPS = {
+  accumulator: require('mingo/operators/accumulator'),
+  expression: require('mingo/operators/expression'),
+  pipeline: require('mingo/operators/pipeline'),
+  projection: require('mingo/operators/projection'),
+  query: require('mingo/operators/query'),
+  window: require('mingo/operators/window')
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const TYPE_ORDER: Record<string, number> = { missing: 0, null: 1, number: 2, string: 3, object: 4, array: 5, binary: 6, objectId: 7, boolean: 8, date: 9, timestamp: 10, regex: 11, other: 12 };
+
+function bsonType(v: any): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'object':
+      if (Array.isArray(v)) return 'array';
+      if (v instanceof Date) return 'date';
+      if (v instanceof RegExp) return 'regex';
+      if (v._bsontype === 'ObjectId') return 'objectId';
+      if (v._bsontype === 'Binary') return 'binary';
+      if (v._bsontype === 'Timestamp') return 'timestamp';
+      if (v._bsontype === 'Decimal128' || v._bsontype === 'Long' || v._bsontype === 'Int32' || v._bsontype === 'Double') return 'number';
+      return 'object';
+    default:
+      return 'other';
+  }
+}
+
+function simple(a: any, b: any): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** MongoDB's total order of BSON values (what aggregation comparison expressions use). */
+export function bsonCompare(a: any, b: any): number {
+  const ta = bsonType(a);
+  const tb = bsonType(b);
+  if (ta !== tb) return simple(TYPE_ORDER[ta], TYPE_ORDER[tb]);
+  switch (ta) {
+    case 'missing':
+    case 'null':
+      return 0;
+    case 'number':
+      return simple(Number(a), Number(b));
+    case 'string':
+    case 'boolean':
+      return simple(a, b);
+    case 'date':
+      return simple(a.getTime(), b.getTime());
+    case 'regex':
+      return simple(a.source, b.source) || simple(a.flags, b.flags);
+    case 'array': {
+      const n = Math.min(a.length, b.length);
+      for (let i = 0; i < n; i++) {
+        const c = bsonCompare(a[i], b[i]);
+        if (c) return c;
+      }
+      return simple(a.length, b.length);
+    }
+    case 'object': {
+      const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+      const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+      const n = Math.min(ka.length, kb.length);
+      for (let i = 0; i < n; i++) {
+        const c = simple(TYPE_ORDER[bsonType(a[ka[i]])], TYPE_ORDER[bsonType(b[kb[i]])]) || simple(ka[i], kb[i]) || bsonCompare(a[ka[i]], b[kb[i]]);
+        if (c) return c;
+      }
+      return simple(ka.length, kb.length);
+    }
+    default:
+      return simple(String(a), String(b));
+  }
+}
+
+function comparison(name: string, test: (c: number) => boolean | number) {
+  return (obj: any, expr: any, options: any) => {
+    if (!Array.isArray(expr) || expr.length !== 2) throw new EngineError(REQUEST_FAILED, `Expression ${name} takes exactly 2 arguments`);
+    const [a, b] = evalExpr(obj, expr, options);
+    return test(bsonCompare(a, b));
+  };
+}
+
+const AGG_COMPARISONS = {
+  $eq: comparison('$eq', (c) => c === 0),
+  $ne: comparison('$ne', (c) => c !== 0),
+  $gt: comparison('$gt', (c) => c > 0),
+  $gte: comparison('$gte', (c) => c >= 0),
+  $lt: comparison('$lt', (c) => c < 0),
+  $lte: comparison('$lte', (c) => c <= 0),
+  $cmp: comparison('$cmp', (c) => c)
+};
+
+/** `{f: {$gte: null}}` / `{$lte: null}` match null AND missing in MongoDB (mingo misses missing). */
+const NULL_RANGE_FIX = {
+  $gte: (selector: string, value: any, options: any) => (value === null ? OPS.query.$eq(selector, null, options) : OPS.query.$gte(selector, value, options)),
+  $lte: (selector: string, value: any, options: any) => (value === null ? OPS.query.$eq(selector, null, options) : OPS.query.$lte(selector, value, options))
+};
+
+let sharedOptions: any = null;
+
+/** The engine's mingo Context (all operators, MongoDB-correct aggregation comparisons). */
+export const MINGO_CONTEXT: Context = Context.init({
+  accumulator: OPS.accumulator,
+  expression: { ...OPS.expression, ...AGG_COMPARISONS },
+  pipeline: OPS.pipeline,
+  projection: OPS.projection,
+  query: { ...OPS.query, ...NULL_RANGE_FIX, $__engineCaptureOptions: (_f: string, _v: any, opts: any) => ((sharedOptions = opts), () => true) },
+  window: OPS.window
+} as any);
+
+try {
+  new BaseQuery({ x: { $__engineCaptureOptions: 1 } } as any, { context: MINGO_CONTEXT });
+  if (!sharedOptions || typeof sharedOptions !== 'object' || !sharedOptions.options || !sharedOptions.options.context) sharedOptions = null;
+} catch {
+  sharedOptions = null;
+}
+
+function newQuery(criteria: any): BaseQuery {
+  return new BaseQuery(criteria, sharedOptions || { context: MINGO_CONTEXT });
+}
+
+/** Query operators the real cloud cannot take (or mingo would answer differently): fail, naming them. */
+const REJECTED_QUERY_OPS = new Set(['$where', '$text', '$jsonSchema', '$near', '$nearSphere', '$geoWithin', '$geoIntersects']);
+
+const UNSUPPORTED_RE = /unknown|unregistered|not registered|not supported|unsupported|invalid operator/i;
+
+export function mapMingoError(e: unknown, context: string): EngineError {
+  if (e instanceof EngineError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (UNSUPPORTED_RE.test(msg)) return new EngineError(UNSUPPORTED, `${context}: ${msg} (not supported by the local engine)`);
+  return new EngineError(REQUEST_FAILED, `${context}: ${msg}`);
+}
+
+/** Throws UNSUPPORTED naming the first operator of `criteria` the engine refuses. */
+export function assertSupportedQuery(criteria: any): void {
+  if (criteria === null || typeof criteria !== 'object') return;
+  if (Array.isArray(criteria)) {
+    for (const c of criteria) assertSupportedQuery(c);
+    return;
+  }
+  if (criteria instanceof Date || criteria instanceof RegExp) return;
+  for (const k of Object.keys(criteria)) {
+    if (REJECTED_QUERY_OPS.has(k)) throw new EngineError(UNSUPPORTED, `query operator ${k} is not supported by the local engine`);
+    const v = criteria[k];
+    if (v && typeof v === 'object') assertSupportedQuery(v);
+  }
+}
+
+export type Matcher = ((doc: Doc) => boolean) | null;
+
+/** Compiles a MongoDB filter into a predicate (null for the empty filter). */
+export function compileFilter(criteria: any): Matcher {
+  if (criteria === undefined || criteria === null) return null;
+  if (typeof criteria !== 'object' || Array.isArray(criteria)) throw new EngineError(INVALID_PARAM, 'query must be an object');
+  if (Object.keys(criteria).length === 0) return null;
+  assertSupportedQuery(criteria);
+  let q: BaseQuery;
+  try {
+    q = newQuery(criteria);
+  } catch (e) {
+    throw mapMingoError(e, 'invalid query');
+  }
+  return (doc: Doc) => {
+    try {
+      return q.test(doc);
+    } catch (e) {
+      throw mapMingoError(e, 'query evaluation failed');
+    }
+  };
+}
+
+/** MongoDB sort of docs (stable; mingo's type ordering, arrays by min/max element). */
+export function sortDocs(docs: Doc[], order: Record<string, 1 | -1>): Doc[] {
+  try {
+    return newQuery({}).find(docs).sort(order as any).all() as Doc[];
+  } catch (e) {
+    throw mapMingoError(e, 'invalid order');
+  }
+}
+
+/** Applies a MongoDB projection to docs (returns new objects; may share nested values with the input). */
+export function projectDocs(docs: Doc[], projection: Record<string, any>): Doc[] {
+  if (!docs.length) return docs;
+  try {
+    return newQuery({}).find(docs, projection as any).all() as Doc[];
+  } catch (e) {
+    throw mapMingoError(e, 'invalid projection');
+  }
+}
