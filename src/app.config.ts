@@ -3,8 +3,8 @@ export default defineAppConfig({
   subPackages: [
     // 运营后台: operators only; the admin function refuses everyone else (FORBIDDEN).
     { root: 'packages/ops', pages: ['members/index'] },
-    // 积分明细 and, later, the rest of the ledger views.
-    { root: 'packages/points', pages: ['ledger/index'] }
+    // 我的积分 (balance, expiry, 积分明细) and 积分详情 (one entry with its lots).
+    { root: 'packages/points', pages: ['ledger/index', 'entry/index'] }
   ],
   window: {
     backgroundTextStyle: 'light',

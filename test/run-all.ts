@@ -36,7 +36,7 @@ function ensureChromium(): void {
     console.error('Chromium is missing. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH, then rerun npm test.');
     process.exit(1);
   }
-  run('install Chromium (apt)', 'bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null']);
+  run('install Chromium (apt)', 'bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null']);
   if (!chromiumPath()) {
     console.error('apt-get finished but no chromium binary was found.');
     process.exit(1);

@@ -1,7 +1,10 @@
 // Seeds the demo brand on a fresh local database: the brand's settings, the demo operator in
 // `admins`, and each persona's member account created through the real `user.login` action.
+import * as ledger from '../../cloudfunctions/common/ledger/service';
+import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
+import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
-import { PERSONAS } from './personas';
+import { findPersona, PERSONAS } from './personas';
 
 export const DEMO_BRAND = {
   _id: 'brand',
@@ -24,7 +27,50 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
     const { result } = await runner.callAsMember('user', { action: 'login' }, persona.openid);
     if (!(result as { ok?: boolean }).ok) throw new Error(`seeding ${persona.id} failed: ${JSON.stringify(result)}`);
   }
+  await seedPoints(now);
   // Written last: a seed interrupted halfway runs again on the next start.
   engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: now }]);
   return true;
+}
+
+const DAY = 86_400_000;
+
+type Step =
+  | { credit: number; kind: string; ref: string; daysAgo: number; expiry?: ExpiryPolicy; campaign?: string }
+  | { spend: number; kind: string; ref: string; daysAgo: number };
+
+/** A believable history per persona, through the ledger itself (keys seed:<persona>:<n>, so reseeding is a no-op). */
+const HISTORY: Record<string, Step[]> = {
+  alice: [
+    { credit: 200, kind: 'scan', ref: 'SY-TEA-0001', daysAgo: 45 },
+    { credit: 10, kind: 'signin', ref: 'streak-1', daysAgo: 30 },
+    { spend: 150, kind: 'order', ref: 'M20261030001', daysAgo: 20 },
+    { credit: 120, kind: 'scan', ref: 'SY-TEA-0420', daysAgo: 10, campaign: 'autumn-tea', expiry: { kind: 'fixed', at: '' } },
+    { credit: 80, kind: 'scan', ref: 'SY-TEA-0777', daysAgo: 3, expiry: { kind: 'yearEnd' } },
+    { credit: 20, kind: 'signin', ref: 'streak-7', daysAgo: 1 },
+  ],
+  bob: [{ credit: 50, kind: 'scan', ref: 'SY-TEA-1002', daysAgo: 2 }],
+  carol: [
+    { credit: 500, kind: 'scan', ref: 'SY-TEA-2001', daysAgo: 60 },
+    { spend: 300, kind: 'order', ref: 'M20261101007', daysAgo: 12 },
+  ],
+};
+
+async function seedPoints(now: Date): Promise<void> {
+  for (const [id, steps] of Object.entries(HISTORY)) {
+    const member = findPersona(id)!.openid;
+    for (const [i, step] of steps.entries()) {
+      const at = new Date(+now - step.daysAgo * DAY);
+      const key = `seed:${id}:${i}`;
+      const source = { kind: step.kind, ref: step.ref };
+      if ('credit' in step) {
+        // The campaign lot expires 5 days from now, so 即将过期 has something to show.
+        const expiry =
+          step.expiry?.kind === 'fixed' ? { kind: 'fixed' as const, at: shanghaiDayStart(shanghaiDay(+now + 6 * DAY)).toISOString() } : step.expiry;
+        await ledger.credit({ member, amount: step.credit, key, source, campaign: step.campaign, expiry, now: at });
+      } else {
+        await ledger.debit({ member, amount: step.spend, key, source, now: at });
+      }
+    }
+  }
 }

@@ -53,6 +53,118 @@ export interface ListMembersResult {
   total: number
 }
 
+// ── points (cloudfunctions/points; shapes from cloudfunctions/common/ledger/queries.ts) ──
+
+export type EntryType = 'earn' | 'spend' | 'hold' | 'release' | 'expire' | 'penalty' | 'reverse' | 'adjust'
+
+/** What caused a movement: kind is scan, signin, order, checkout, game, ops, expiry, test, … */
+export interface PointsSource {
+  kind: string
+  /** The thing's id in its own collection (code, order id, …). */
+  ref: string
+}
+
+export interface ExpiringPoints {
+  /** Last valid Shanghai day, YYYY-MM-DD. */
+  day: string
+  points: number
+}
+
+/** An in-app expiry reminder created `leadDays` before `day`. */
+export interface ExpiryReminder {
+  day: string
+  points: number
+  leadDays: number
+}
+
+/** points.summary: the account plus what it is worth and what expires when. */
+export interface PointsSummaryResult extends PointsSummary {
+  /** balance − held. */
+  available: number
+  pointsPerYuan: number
+  /** What the available points are worth, in fen (integer). */
+  valueFen: number
+  /** Every upcoming last valid day with its points, soonest first. */
+  expiring: ExpiringPoints[]
+  reminders: ExpiryReminder[]
+  /** Subscribe messages the member has allowed (one per accepted prompt). */
+  reminderCredits: number
+  reminderTemplateId: string
+}
+
+/** One ledger entry as the member sees it. */
+export interface LedgerEntry {
+  id: string
+  type: EntryType
+  /** Points moved, always positive. */
+  amount: number
+  /** Signed effect on the balance (0 for holds). */
+  delta: number
+  balanceAfter: number
+  source: PointsSource
+  /** '' = outside any campaign. */
+  campaign: string
+  reason: string
+  /** ISO 8601. */
+  createdAt: string
+}
+
+export interface HistoryInput {
+  cursor?: string
+  /** Only these types; omitted = all. */
+  types?: EntryType[]
+  /** 1..50, server default 20. */
+  limit?: number
+}
+
+export interface HistoryResult {
+  items: LedgerEntry[]
+  nextCursor: string | null
+}
+
+export interface LedgerEntryDetail extends LedgerEntry {
+  heldAfter: number
+  debtAfter: number
+  debtRepaid: number
+  debtCreated: number
+  /** Points per yuan in force when the entry was written. */
+  rate: number
+  /** The entry this one reverses, commits or releases; '' = none. */
+  ref: string
+}
+
+/** A lot (batch of points with one expiry) an entry issued or touched. */
+export interface EntryLot {
+  id: string
+  /** Points of this lot the entry moved. */
+  points: number
+  /** null when the lot can no longer be read. */
+  source: PointsSource | null
+  campaign: string
+  rate: number
+  /** ISO 8601, null when unknown. */
+  issuedAt: string | null
+  /** YYYY-MM-DD (Shanghai), null when unknown. */
+  lastValidDay: string | null
+}
+
+export interface EntryResult {
+  entry: LedgerEntryDetail
+  lots: EntryLot[]
+}
+
+export interface SubscribeRemindersInput {
+  /** A fresh random id per accepted prompt, reused when the report is retried. */
+  key: string
+  templateId: string
+}
+
+export interface SubscribeRemindersResult {
+  credits: number
+  /** false when templateId is not the server's reminder template (nothing counted). */
+  accepted: boolean
+}
+
 /** Every cloud function answers in this envelope. */
 export type CloudReply<T> =
   | { ok: true; data: T }

@@ -1,4 +1,4 @@
-// Pure helpers for showing and editing a member's profile (shared by 我的 and 运营后台).
+// Pure helpers for showing and editing a member's profile (shared by 我的 and 运营后台). Dates: utils/time.ts.
 
 export const NICKNAME_MAX = 20
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/
@@ -34,17 +34,6 @@ export function maskPhone(phone: string): string {
 /** The character drawn in the placeholder avatar. */
 export function avatarInitial(nickname: string): string {
   return Array.from(nickname.trim())[0] ?? '会'
-}
-
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
-
-/** ISO instant → YYYY-MM-DD in Asia/Shanghai whatever the device's zone; '' if unparsable. */
-export function formatShanghaiDate(iso: string): string {
-  const t = Date.parse(iso)
-  if (Number.isNaN(t)) return ''
-  const d = new Date(t + SHANGHAI_OFFSET_MS)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
 }
 
 /** Server-side BAD_REQUEST messages name the field; turn that into a Chinese hint. */

@@ -1,5 +1,6 @@
 // Pure helpers behind 我的 and 运营后台.
-import { avatarInitial, fieldHint, formatShanghaiDate, maskPhone, validateNickname, validatePhone } from '../../src/utils/profile'
+import { avatarInitial, fieldHint, maskPhone, validateNickname, validatePhone } from '../../src/utils/profile'
+import { formatShanghaiDate } from '../../src/utils/time'
 
 describe('validateNickname', () => {
   test('1–20 characters after trimming', () => {

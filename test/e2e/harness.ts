@@ -54,12 +54,21 @@ export async function startE2E(): Promise<E2E> {
     if (Date.now() > deadline) throw new Error(`server did not come up:\n${output}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  const stopServer = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error('Chromium not found (npm test installs it when run as root)');
-  const browser = await chromium.launch({
-    executablePath,
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'jifen-chromium-'))}`],
-  });
+  let browser: Browser;
+  try {
+    if (!executablePath) throw new Error('Chromium not found (npm test installs it when run as root)');
+    // Playwright gives each launch a fresh temporary profile (the --user-data-dir Chromium needs).
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  } catch (e) {
+    await stopServer();
+    throw e;
+  }
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
@@ -72,9 +81,7 @@ export async function startE2E(): Promise<E2E> {
     output: () => output + (consoleErrors.length ? `\npage errors:\n${consoleErrors.join('\n')}` : ''),
     async stop() {
       await browser.close().catch(() => {});
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stopServer();
     },
   };
 }

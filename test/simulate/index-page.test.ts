@@ -5,122 +5,13 @@
 // wcc compiler (the pure-JS one renders Taro's recursive templates empty). wx.cloud.callFunction
 // is stubbed; everything else (Taro runtime, React, our services and store) is the real dist/ code.
 // This checks data, events and API calls of the shipped output, not layout.
-import fs from 'node:fs'
-import path from 'node:path'
+import { bootPage, LOGIN_RESULT, requireDist, text, waitFor, type Replies } from './boot'
 
-const DIST = path.resolve(__dirname, '../../dist')
-const HOME = path.join(DIST, 'pages/index/index')
-
-/** The slice of miniprogram-simulate / j-component this test uses. */
-interface SimNode {
-  dom: { textContent: string | null } | undefined
-  data: Record<string, unknown>
-  querySelector(selector: string): SimNode | undefined
-  dispatchEvent(eventName: string, options?: unknown): void
-}
-interface SimRoot extends SimNode {
-  attach(parent: unknown): void
-  detach(): void
-}
-interface Simulate {
-  load(componentPath: string, options?: { compiler?: 'official' | 'simulate'; rootPath?: string }): string
-  render(id: string, properties?: unknown): SimRoot
-}
-
-type CloudReply = unknown
-interface CallFunctionParam {
-  name: string
-  data: Record<string, unknown>
-}
-
-const LOGIN_RESULT = {
-  member: { openid: 'o-test-1', nickname: '测试会员', avatarUrl: '', phone: '', createdAt: '2025-01-02T03:04:05.000Z' },
-  points: { balance: 1288, held: 0, debt: 0 },
-  isOperator: false,
-  created: true
-}
-
-function requireDist(): void {
-  if (!fs.existsSync(`${HOME}.js`) || !fs.existsSync(path.join(DIST, 'app.js'))) {
-    throw new Error(`dist/ has no compiled mini-program (${HOME}.js): run npm run build:weapp first`)
-  }
-}
-
-/**
- * Loads a fresh copy of the compiled app and 首页 with `replies` answering successive cloud calls.
- * Fresh modules and globals per call: the app logs in once, when app.js is first evaluated.
- */
-function bootHomePage(replies: CloudReply[]) {
-  jest.resetModules()
-  const g = globalThis as Record<string, any>
-  delete g.wx // webpackJsonp and Taro's API bindings hang off wx; start clean
-
-  const simulate = require('miniprogram-simulate') as Simulate // installs global.Component and wx
-  const calls: CallFunctionParam[] = []
-  const queue = [...replies]
-  g.wx.cloud = {
-    init: jest.fn(),
-    callFunction: jest.fn(async (param: CallFunctionParam) => {
-      calls.push({ name: param.name, data: param.data })
-      const result = queue.length > 1 ? queue.shift() : queue[0]
-      return { errMsg: 'cloud.callFunction:ok', requestID: `req-${calls.length}`, result }
-    })
-  }
-  g.wx.navigateTo = jest.fn(async () => ({ errMsg: 'navigateTo:ok' }))
-
-  // The shims miniprogram-simulate lacks for a Taro app (toolchain pitfall 5).
-  const pages: unknown[] = []
-  let app: Record<string, any> | undefined
-  g.App = (options: Record<string, any>) => {
-    app = options
-  }
-  g.getApp = () => app
-  g.getCurrentPages = () => pages
-  g.Page = (options: Record<string, any>) => {
-    const methods: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(options)) if (typeof value === 'function') methods[key] = value
-    return g.Component({
-      data: options.data ?? {},
-      methods,
-      lifetimes: {
-        attached(this: Record<string, any>) {
-          this.route = 'pages/index/index'
-          pages.push(this)
-          this.onLoad({})
-          this.onShow()
-          this.onReady()
-        }
-      }
-    })
-  }
-
-  require(path.join(DIST, 'app.js'))
-  if (!app) throw new Error('dist/app.js did not call App()')
-  app.onLaunch?.({ path: 'pages/index/index', query: {}, scene: 1001 })
-  app.onShow?.({ path: 'pages/index/index', query: {}, scene: 1001 })
-
-  const id = simulate.load(HOME, { compiler: 'official', rootPath: DIST })
-  const page = simulate.render(id)
-  // jsdom's document; this file is typechecked without the DOM lib (tsconfig.server.json).
-  const doc = g.document as { createElement(tagName: string): unknown }
-  page.attach(doc.createElement('parent-wrapper'))
-  return { page, calls, cloud: g.wx.cloud as { init: jest.Mock; callFunction: jest.Mock } }
-}
-
-function text(node: SimNode): string {
-  return (node.dom?.textContent ?? '').replace(/\s+/g, ' ')
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now()
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
+const HOME = 'pages/index/index'
+const bootHomePage = (replies: Replies) => bootPage(HOME, replies)
 
 describe('首页 (compiled weapp output)', () => {
-  beforeAll(requireDist)
+  beforeAll(() => requireDist(HOME))
 
   test('logs in through wx.cloud.callFunction and shows the balance from the login result', async () => {
     const { page, calls, cloud } = bootHomePage([{ ok: true, data: LOGIN_RESULT }])

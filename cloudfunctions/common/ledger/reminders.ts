@@ -89,7 +89,7 @@ export async function remind(member: string, expiryDay: string, points: number, 
     await getCloud().openapi.subscribeMessage.send({
       touser: member,
       templateId,
-      page: 'packages/points/index',
+      page: 'packages/points/ledger/index',
       data: {
         number1: { value: String(points) },
         date2: { value: expiryDay },

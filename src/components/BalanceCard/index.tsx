@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components'
+import type { ReactNode } from 'react'
 import type { PointsSummary } from '../../services/types'
 import './index.scss'
 
@@ -9,22 +10,30 @@ interface Props {
   /** Shown as a link in the corner ('积分明细 ›'); the card is tappable when onTap is given. */
   linkText?: string
   onTap?: () => void
+  /** Next to the number, e.g. what the points are worth (≈ ¥12.88). */
+  valueSuffix?: ReactNode
+  /** Under everything, e.g. what debt means. */
+  children?: ReactNode
 }
 
-export default function BalanceCard({ points, valueClassName = '', linkText, onTap }: Props) {
+export default function BalanceCard({ points, valueClassName = '', linkText, onTap, valueSuffix, children }: Props) {
   return (
     <View className='balance-card' onClick={onTap}>
       <View className='balance-card__head'>
         <Text className='balance-card__label'>我的积分</Text>
         {linkText ? <Text className='balance-card__link'>{linkText}</Text> : null}
       </View>
-      <Text className={`balance-card__value ${valueClassName}`}>{points.balance}</Text>
+      <View className='balance-card__row'>
+        <Text className={`balance-card__value ${valueClassName}`}>{points.balance}</Text>
+        {valueSuffix}
+      </View>
       {points.held > 0 || points.debt > 0 ? (
         <View className='balance-card__extra'>
           {points.held > 0 ? <Text className='balance-card__held'>冻结中 {points.held}</Text> : null}
-          {points.debt > 0 ? <Text className='balance-card__debt'>待抵扣 {points.debt}</Text> : null}
+          {points.debt > 0 ? <Text className='balance-card__debt'>欠分 {points.debt}</Text> : null}
         </View>
       ) : null}
+      {children}
     </View>
   )
 }

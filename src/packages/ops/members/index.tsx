@@ -9,7 +9,8 @@ import { listMembers, MEMBERS_PAGE_SIZE } from '../../../services/admin'
 import type { MemberWithBalance } from '../../../services/types'
 import { useAsync } from '../../../hooks/useAsync'
 import { useMember } from '../../../store/member'
-import { formatShanghaiDate, maskPhone } from '../../../utils/profile'
+import { maskPhone } from '../../../utils/profile'
+import { formatShanghaiDate } from '../../../utils/time'
 import './index.scss'
 
 // 运营后台 · 会员列表: the admin function pages with an opaque cursor; the server decides who may

@@ -1,0 +1,116 @@
+// Pure helpers behind 我的积分 and 积分详情: the Chinese labels of entry types and sources, signed
+// amounts, money, the history filters and the reminder notice. No Taro, no I/O (unit-tested).
+import type { EntryType, ExpiryReminder } from '../services/types'
+
+export const ENTRY_TYPE_LABEL: Record<EntryType, string> = {
+  earn: '获得',
+  spend: '使用',
+  hold: '冻结',
+  release: '解冻',
+  expire: '过期',
+  penalty: '扣罚',
+  reverse: '撤销',
+  adjust: '调整'
+}
+
+/** A type a newer server might add shows as itself rather than as nothing. */
+export function entryTypeLabel(type: string): string {
+  return Object.prototype.hasOwnProperty.call(ENTRY_TYPE_LABEL, type) ? ENTRY_TYPE_LABEL[type as EntryType] : type
+}
+
+export const SOURCE_KIND_LABEL: Record<string, string> = {
+  scan: '扫码',
+  signin: '签到',
+  order: '订单',
+  checkout: '门店抵扣',
+  game: '游戏',
+  ops: '运营',
+  expiry: '到期',
+  test: '测试'
+}
+
+/** Source kind → Chinese; an unknown kind is shown as it is; none → 其他. */
+export function sourceLabel(kind: string | null | undefined): string {
+  if (!kind) return '其他'
+  return Object.prototype.hasOwnProperty.call(SOURCE_KIND_LABEL, kind) ? SOURCE_KIND_LABEL[kind] : kind
+}
+
+export type DeltaTone = 'plus' | 'minus' | 'zero'
+
+export function deltaTone(delta: number): DeltaTone {
+  return delta > 0 ? 'plus' : delta < 0 ? 'minus' : 'zero'
+}
+
+/** +120 / -120 / 0. ASCII signs, so the text still parses as a number. */
+export function formatDelta(delta: number): string {
+  return delta > 0 ? `+${delta}` : String(delta)
+}
+
+/** Integer fen → "12.88" (no rounding: fen are whole). */
+export function formatFen(fen: number): string {
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(Math.trunc(fen))
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+export type HistoryFilter = 'all' | 'earn' | 'spend' | 'expire'
+
+/**
+ * The 积分明细 tabs and the entry types each asks the server for. The server filters by type, not
+ * by sign, and adjust / reverse / penalty go either way or are deductions, so a tab holds only
+ * the types whose sign it promises: 获得 is earn (always +), 使用 is spend (always −), 过期 is
+ * expire. Everything else (调整, 撤销, 扣罚, 冻结, 解冻) is listed under 全部.
+ */
+export const HISTORY_FILTERS: { key: HistoryFilter; label: string; types?: EntryType[] }[] = [
+  { key: 'all', label: '全部' },
+  { key: 'earn', label: '获得', types: ['earn'] },
+  { key: 'spend', label: '使用', types: ['spend'] },
+  { key: 'expire', label: '过期', types: ['expire'] }
+]
+
+export function filterTypes(filter: HistoryFilter): EntryType[] | undefined {
+  return HISTORY_FILTERS.find(f => f.key === filter)?.types
+}
+
+/**
+ * One notice line per expiry day. The reminder job may have written several for a day (30 and 7
+ * days ahead); the one with the fewest lead days is the latest, so its points are the freshest.
+ */
+export function reminderNotices(reminders: ExpiryReminder[]): { day: string; points: number; text: string }[] {
+  const byDay = new Map<string, ExpiryReminder>()
+  for (const r of reminders) {
+    const seen = byDay.get(r.day)
+    if (!seen || r.leadDays < seen.leadDays) byDay.set(r.day, r)
+  }
+  return [...byDay.values()]
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
+    .map(r => ({ day: r.day, points: r.points, text: `您有 ${r.points} 积分有效期至 ${r.day}，请尽快使用` }))
+}
+
+/** "100 积分 = ¥1"; '' when the rate is unknown (0). */
+export function rateText(pointsPerYuan: number): string {
+  return pointsPerYuan > 0 ? `${pointsPerYuan} 积分 = ¥1` : ''
+}
+
+/** An idempotency key for one user action: unique enough per member, within the server's charset. */
+export function newActionKey(prefix = 'k'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}${Math.random().toString(36).slice(2, 10)}`
+}
+
+/**
+ * The id from 积分详情's route. navigateTo is given an encoded id; one platform decodes query values
+ * and another does not, so decode when it still looks encoded. Entry ids never contain '%'.
+ */
+export function entryIdFromRoute(raw: string | undefined): string {
+  if (!raw) return ''
+  if (!raw.includes('%')) return raw
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
+export function entryUrl(id: string): string {
+  return `/packages/points/entry/index?id=${encodeURIComponent(id)}`
+}
