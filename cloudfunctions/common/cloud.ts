@@ -15,8 +15,57 @@ export function getCloud(): typeof cloud {
   return cloud;
 }
 
-export function getDb() {
-  return getCloud().database();
+/*
+ * wx-server-sdk's typings answer every call with `Promise<T> | void | string` (its callback and
+ * promise styles overloaded into one signature), so server code sees the database through this
+ * narrower, promise-only view of exactly what it uses. The object is the SDK's own.
+ */
+type Doc = Record<string, any>;
+
+export interface DocumentRef {
+  get(): Promise<{ data: Doc | null }>;
+  set(o: { data: Doc }): Promise<{ _id: string; stats: { updated: number; created: number } }>;
+  update(o: { data: Doc }): Promise<{ stats: { updated: number } }>;
+  remove(): Promise<{ stats: { removed: number } }>;
 }
 
-export type Database = ReturnType<typeof getDb>;
+export interface Query {
+  where(query: object): Query;
+  orderBy(field: string, order: 'asc' | 'desc'): Query;
+  skip(n: number): Query;
+  limit(n: number): Query;
+  field(projection: Record<string, boolean | 0 | 1>): Query;
+  get(): Promise<{ data: Doc[] }>;
+  count(): Promise<{ total: number }>;
+  update(o: { data: Doc }): Promise<{ stats: { updated: number } }>;
+  remove(): Promise<{ stats: { removed: number } }>;
+}
+
+export interface Aggregate {
+  [stage: string]: any;
+  end(): Promise<{ list: Doc[] }>;
+}
+
+export interface CollectionRef extends Query {
+  doc(id: string): DocumentRef;
+  add(o: { data: Doc }): Promise<{ _id: string }>;
+  aggregate(): Aggregate;
+}
+
+export interface TransactionRef {
+  collection(name: string): { doc(id: string): DocumentRef; add(o: { data: Doc }): Promise<{ _id: string }> };
+  commit(): Promise<unknown>;
+  rollback(reason?: unknown): Promise<unknown>;
+}
+
+export interface Database {
+  collection(name: string): CollectionRef;
+  /** Query and update operators (`_.gt`, `_.inc`, `_.set`, …) and `command.aggregate` operators. */
+  command: any;
+  serverDate(o?: { offset?: number }): unknown;
+  startTransaction(): Promise<TransactionRef>;
+}
+
+export function getDb(): Database {
+  return getCloud().database() as unknown as Database;
+}

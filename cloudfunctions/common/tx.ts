@@ -3,10 +3,10 @@
 // runTransaction retry), so every ledger transaction runs through here: start, run the work (which
 // must re-read everything it relies on, and do nothing outside the database), commit; on a conflict
 // roll back, wait with jittered exponential backoff, and run the whole work again.
-import { getDb } from './cloud';
+import { getDb, type TransactionRef } from './cloud';
 import { AppError, isTransactionConflict } from './errors';
 
-export type Tx = Awaited<ReturnType<ReturnType<typeof getDb>['startTransaction']>>;
+export type Tx = TransactionRef;
 
 const MAX_ATTEMPTS = 12;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
