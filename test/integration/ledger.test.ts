@@ -140,3 +140,31 @@ test('points function: summary, history pages, entry detail, operator tools', as
   const m = await cloud.call('points', { action: 'metrics', campaign: '' }, 'ops');
   expect(m).toMatchObject({ ok: true, data: { B: 65, outstanding: 65, liabilityFen: 65 } });
 });
+
+test('the expiry run stops at its time budget and resumes from its checkpoint, each member expired once', async () => {
+  const { runExpiry } = await import('../../cloudfunctions/common/ledger/expiry-job');
+  const { shanghaiDay, shanghaiDayStart } = await import('../../cloudfunctions/common/time');
+  const past = new Date(Date.now() - 40 * DAY);
+  const members = Array.from({ length: 25 }, (_, i) => `x${String(i).padStart(2, '0')}`);
+  for (const m of members) {
+    await cloud.call('user', { action: 'login' }, m);
+    await ledger.credit({ member: m, amount: 10, key: `${m}:a`, source: src('a'), expiry: { kind: 'rolling', days: 3 }, now: past });
+    await ledger.credit({ member: m, amount: 7, key: `${m}:b`, source: src('b'), expiry: { kind: 'rolling', days: 5 }, now: past });
+  }
+  const day = shanghaiDay();
+  let ticks = 0;
+  const clock = () => ticks++; // every look at the clock costs 1 ms of budget
+  let run = await runExpiry(day, shanghaiDayStart(day), 6, clock);
+  let calls = 1;
+  while (run.status !== 'done') {
+    run = await runExpiry(day, shanghaiDayStart(day), 6, clock);
+    calls++;
+  }
+  expect(calls).toBeGreaterThan(3);
+  expect(run).toMatchObject({ members: 25, points: 25 * 17 });
+  const expires = (cloud.engine.dump('ledger') as any[]).filter((e) => e.type === 'expire');
+  expect(expires).toHaveLength(25);
+  for (const m of members) expect(account(m)).toMatchObject({ balance: 0, expired: 17 });
+  const again = await runExpiry(day, shanghaiDayStart(day), 1000);
+  expect(again).toMatchObject({ status: 'done', members: 25, points: 425 });
+});

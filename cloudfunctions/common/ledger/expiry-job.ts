@@ -4,6 +4,7 @@
 // resumes where it stopped; a member's expiry is idempotent by run (expireMember), so redoing the
 // member in flight changes nothing.
 import { getDb } from '../cloud';
+import { txGet } from '../tx';
 import { COLLECTIONS as C, type Lot } from './model';
 import { ensureReminded, lastValidDay } from './reminders';
 import { expireMember } from './service';
@@ -57,16 +58,19 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
     for (const [member, memberLots] of byMember) {
       if (now() - started >= budgetMs) return run;
       for (const [expiryDay, points] of dueByDay(memberLots)) await ensureReminded(member, expiryDay, points, runCutoff);
-      const entry = await expireMember(member, run._id, runCutoff);
       const last = memberLots[memberLots.length - 1];
-      run = {
-        ...run,
-        cursor: { expiresAt: new Date(last.expiresAt), id: last._id },
-        members: run.members + (entry ? 1 : 0),
-        points: run.points + (entry?.amount ?? 0),
-      };
-      // _.set replaces the cursor whole (a plain object would be merged into the null field by dot paths).
-      await runs.doc(id).update({ data: { cursor: _.set(run.cursor), members: run.members, points: run.points } });
+      const cursor = { expiresAt: new Date(last.expiresAt), id: last._id };
+      // The member's expiry and the run's checkpoint commit together: a run killed at any point
+      // neither skips a member nor counts one twice.
+      let tallied: Pick<ExpiryRun, 'members' | 'points'> | null = null;
+      await expireMember(member, run._id, runCutoff, async (tx, entry) => {
+        const current = (await txGet<ExpiryRun>(tx, 'jobRuns', id))!;
+        tallied = { members: current.members + 1, points: current.points + entry.amount };
+        // _.set replaces the cursor whole (a plain object would be merged into a null field by dot paths).
+        await tx.collection('jobRuns').doc(id).update({ data: { cursor: _.set(cursor), ...tallied } });
+      });
+      if (!tallied) await runs.doc(id).update({ data: { cursor: _.set(cursor) } });
+      run = { ...run, cursor, ...(tallied ?? {}) };
     }
     if (lots.length < CHUNK) {
       run = { ...run, status: 'done', finishedAt: new Date(now()) };

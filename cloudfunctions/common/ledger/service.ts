@@ -599,7 +599,13 @@ export async function adjust(req: { member: string; delta: number; key: string; 
  * Held points in a due lot stay until their hold commits (spent) or is released (then expired by
  * the next run).
  */
-export async function expireMember(member: string, runId: string, now: Date): Promise<Entry | null> {
+export async function expireMember(
+  member: string,
+  runId: string,
+  now: Date,
+  /** Runs inside the expiry's own transaction (the expiry run commits its checkpoint with it). */
+  alongside?: (tx: Tx, entry: Entry) => Promise<void>,
+): Promise<Entry | null> {
   const db = getDb();
   const _ = db.command;
   const key = `expire:${runId}:${member}`;
@@ -634,6 +640,7 @@ export async function expireMember(member: string, runId: string, now: Date): Pr
     );
     await tx.collection(C.entries).add({ data: entry });
     await writeAccount(tx, account, after, now);
+    if (alongside) await alongside(tx, entry);
     return entry;
   });
   } catch (e) {
