@@ -2,6 +2,7 @@
 // Targets (2 cores) are listed beside each figure; a miss is reported, not thrown.
 import { benchEngine } from './engine';
 import { benchInvoke } from './invoke';
+import { benchLedger } from './ledger';
 
 interface Target {
   op: '>=' | '<=';
@@ -21,6 +22,7 @@ async function main() {
   const started = Date.now();
   const results: Record<string, number> = {
     ...(await benchInvoke({ quick })),
+    ...(await benchLedger({ quick })),
     ...(await benchEngine({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {

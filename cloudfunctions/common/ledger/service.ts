@@ -85,11 +85,9 @@ async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Ent
   if (done) return done;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await inTransaction(async (tx) => {
-        const again = replay(await txGet<Entry>(tx, C.entries, key), fp);
-        if (again) return again;
-        return work(tx);
-      });
+      // No re-read of the entry inside: a concurrent twin that commits first makes our add fail on
+      // the duplicate _id, answered below with the winner's entry.
+      return await inTransaction(work);
     } catch (e) {
       if (isDuplicateKeyError(e)) {
         const winner = replay(await readEntry(key), fp);
