@@ -2,10 +2,9 @@
 // demo seeded). Screenshots go to test-artifacts/e2e/.
 import { defaultNickname } from '../../cloudfunctions/common/services/members';
 import { PERSONAS } from '../../local/seed/personas';
-import { screenshot, startE2E, type E2E } from './harness';
+import { screenshot, startE2E, stationed, type E2E } from './harness';
 
 const persona = (id: string) => PERSONAS.find((p) => p.id === id)!;
-const stationed = (sel: string) => `.taro_page_stationed ${sel}`;
 
 let e2e: E2E;
 beforeAll(async () => {

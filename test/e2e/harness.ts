@@ -86,4 +86,7 @@ export async function startE2E(): Promise<E2E> {
   };
 }
 
+/** A selector inside the page that has finished its slide-in (H5 screenshots are blank during it). */
+export const stationed = (sel: string) => `.taro_page_stationed ${sel}`;
+
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -1,8 +1,7 @@
 // 我的积分 end to end: a persona with points sees balance, what expires when, the history, and
 // opens an entry with its lots.
-import { screenshot, startE2E, type E2E } from './harness';
+import { screenshot, startE2E, stationed, type E2E } from './harness';
 
-const stationed = (sel: string) => `.taro_page_stationed ${sel}`;
 
 let e2e: E2E;
 beforeAll(async () => {

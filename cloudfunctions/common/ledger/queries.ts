@@ -1,6 +1,7 @@
 // Read side of the ledger for members and operators: summary with what expires when, history with
 // cursor pagination, one entry with its lots, and the A/B/C/D metrics.
 import { getDb } from '../cloud';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError } from '../errors';
 import { shanghaiDay } from '../time';
 import { available } from './allocate';
@@ -83,15 +84,6 @@ const view = (e: Entry): EntryView => ({
   createdAt: new Date(e.createdAt).toISOString(),
 });
 
-const encodeCursor = (e: Entry) => Buffer.from(`${+new Date(e.createdAt)}|${e._id}`).toString('base64url');
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const sep = text.indexOf('|');
-  const ms = Number(text.slice(0, sep));
-  if (sep < 1 || !Number.isSafeInteger(ms)) throw new AppError('BAD_REQUEST', 'cursor: malformed');
-  return { at: new Date(ms), id: text.slice(sep + 1) };
-}
-
 /** Newest first. `types` filters (e.g. ['earn'] for 获得). */
 export async function history(member: string, opts: { cursor?: string; types?: EntryType[]; limit: number }) {
   const db = getDb();
@@ -110,7 +102,8 @@ export async function history(member: string, opts: { cursor?: string; types?: E
     .limit(opts.limit + 1)
     .get();
   const page = (data as Entry[]).slice(0, opts.limit);
-  return { items: page.map(view), nextCursor: data.length > opts.limit ? encodeCursor(page[page.length - 1]) : null };
+  const last = page[page.length - 1];
+  return { items: page.map(view), nextCursor: data.length > opts.limit ? encodeCursor({ at: new Date(last.createdAt), id: last._id }) : null };
 }
 
 /** One of the member's entries with the lots it touched (source, expiry, rate). */

@@ -3,6 +3,7 @@
 // losers re-read the winner's document.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
 import type { Account } from '../ledger/model';
 
@@ -135,7 +136,7 @@ export async function listMembers(cursor: string | undefined, limit: number) {
   const _ = db.command;
   let query: Record<string, unknown> = {};
   if (cursor) {
-    const [at, id] = decodeCursor(cursor);
+    const { at, id } = decodeCursor(cursor);
     query = _.or([{ createdAt: _.lt(at) }, { createdAt: at, _id: _.gt(id) }]) as unknown as Record<string, unknown>;
   }
   const members = db.collection('members');
@@ -152,17 +153,7 @@ export async function listMembers(cursor: string | undefined, limit: number) {
   const last = page[page.length - 1];
   return {
     items: page.map((m) => ({ ...toMemberView(m), balance: balances.get(m._id) ?? 0 })),
-    nextCursor: data.length > limit && last ? encodeCursor(new Date(last.createdAt), last._id) : null,
+    nextCursor: data.length > limit && last ? encodeCursor({ at: new Date(last.createdAt), id: last._id }) : null,
     total,
   };
-}
-
-const encodeCursor = (at: Date, id: string) => Buffer.from(`${at.getTime()}|${id}`).toString('base64url');
-
-function decodeCursor(cursor: string): [Date, string] {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const sep = text.indexOf('|');
-  const ms = Number(text.slice(0, sep));
-  if (sep < 1 || !Number.isSafeInteger(ms)) throw new AppError('BAD_REQUEST', 'cursor: malformed');
-  return [new Date(ms), text.slice(sep + 1)];
 }
