@@ -1,0 +1,139 @@
+// codes: one-item-one-code (docs/codes.md). Members scan; operators manage products, campaigns
+// and batches (create, generate in chunks, region, activate, void, export) and watch risk and stats.
+import { z } from 'zod';
+import { action, defineFunction } from '../common/handler';
+import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, scanStats, setStatus, upsertCampaign, upsertProduct } from '../common/codes/batches';
+import { exportBatch } from '../common/codes/export';
+import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
+import { PROVINCES } from '../common/codes/regions';
+import { pruneCounters } from '../common/codes/limits';
+import { scan } from '../common/codes/scan';
+
+const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
+const text = (max: number) => z.string().trim().max(max);
+const expiry = z.union([
+  z.object({ kind: z.literal('rolling'), days: z.number().int().min(1).max(3650) }).strict(),
+  z.object({ kind: z.literal('yearEnd'), yearsAfter: z.number().int().min(0).max(5).optional() }).strict(),
+  z.object({ kind: z.literal('fixed'), at: z.iso.datetime() }).strict(),
+]);
+const seq = z.number().int().min(0).max(999_999);
+
+export const main = defineFunction({
+  name: 'codes',
+  // config.json timer `payouts` (every minute): red packet payouts due for a (re)try, and rate-limit
+  // counters of windows long past.
+  onTimer: async (event) => {
+    const now = new Date(event.Time);
+    return { ...(await processDuePayouts(now)), countersRemoved: await pruneCounters(now) };
+  },
+  actions: {
+    scan: action({
+      auth: 'member',
+      // The code and location are checked by the service so each problem has its own error code.
+      input: z.object({ code: z.string().max(4096), location: z.unknown().optional() }).strict(),
+      run: (i, { caller }) => scan({ openid: caller.openid, clientIp: caller.clientIp }, i),
+    }),
+    provinces: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: async () => ({ provinces: PROVINCES }),
+    }),
+
+    upsertProduct: action({
+      auth: 'operator',
+      input: z
+        .object({ id, name: text(40).min(1), image: text(500).default(''), spec: text(60).default(''), origin: text(60).default(''), basePoints: z.number().int().min(0).max(100_000) })
+        .strict(),
+      run: ({ id: _id, ...p }) => upsertProduct({ _id, ...p }),
+    }),
+    upsertCampaign: action({
+      auth: 'operator',
+      input: z
+        .object({
+          id,
+          name: text(40).min(1),
+          pointsByProduct: z.record(z.string(), z.number().int().min(0).max(100_000)).optional(),
+          multipliers: z.array(z.object({ from: z.iso.datetime(), to: z.iso.datetime(), factor: z.number().min(1).max(10) }).strict()).max(20).optional(),
+          dailyCap: z.number().int().min(0).max(1_000_000).optional(),
+          budget: id.optional(),
+          expiry: expiry.optional(),
+          creditOutsideRegion: z.boolean().optional(),
+          counterfeitThreshold: z.number().int().min(1).max(1000).optional(),
+          redPacket: z
+            .object({
+              probability: z.number().min(0).max(1),
+              amountFen: z.number().int().min(1).max(20_000), // ≤ ¥200 per packet
+              dailyBudgetFen: z.number().int().min(0).max(100_000_000),
+              totalBudgetFen: z.number().int().min(0).max(1_000_000_000),
+            })
+            .strict()
+            .optional(),
+        })
+        .strict(),
+      run: ({ id: _id, ...c }) => upsertCampaign({ _id, ...c }),
+    }),
+    createBatch: action({
+      auth: 'operator',
+      input: z
+        .object({ id, product: id, campaign: id.optional(), batchNo: text(40).min(1), productionDate: z.iso.date(), size: z.unknown() })
+        .strict(),
+      run: (i, { caller }) => createBatch({ ...i, operator: caller.openid }),
+    }),
+    generate: action({
+      auth: 'operator',
+      input: z.object({ batch: id, maxChunks: z.number().int().min(1).max(1000).optional() }).strict(),
+      run: (i) => generate(i.batch, { maxChunks: i.maxChunks }),
+    }),
+    progress: action({
+      auth: 'operator',
+      input: z.object({ batch: id }).strict(),
+      run: async (i) => progressOf(await getBatch(i.batch)),
+    }),
+    batches: action({
+      auth: 'operator',
+      input: z.object({}).strict(),
+      run: async () => ({ items: await listBatches() }),
+    }),
+    assignRegion: action({
+      auth: 'operator',
+      input: z.object({ batch: id, provinces: z.array(z.string().regex(/^\d{2}$/)).min(1).max(40), from: seq.optional(), to: seq.optional() }).strict()
+        .refine((i) => (i.from === undefined) === (i.to === undefined), 'from and to go together'),
+      run: (i) => assignRegion(i.batch, i.provinces, i.from === undefined ? undefined : { from: i.from, to: i.to! }),
+    }),
+    activate: action({
+      auth: 'operator',
+      input: z.object({ batch: id }).strict(),
+      run: async (i) => progressOf(await setStatus(i.batch, 'active')),
+    }),
+    void: action({
+      auth: 'operator',
+      input: z.object({ batch: id }).strict(),
+      run: async (i) => progressOf(await setStatus(i.batch, 'void')),
+    }),
+    export: action({
+      auth: 'operator',
+      input: z.object({ batch: id, format: z.enum(['csv', 'pdf']), from: seq.optional(), to: seq.optional() }).strict(),
+      run: (i) => exportBatch(i.batch, i.format, { from: i.from, to: i.to }),
+    }),
+    risk: action({
+      auth: 'operator',
+      input: z.object({ kind: z.enum(['counterfeit', 'diversion', 'bruteforce']).optional() }).strict(),
+      run: (i) => riskSummary(i.kind),
+    }),
+    payouts: action({
+      auth: 'operator',
+      input: z.object({ status: z.enum(['pending', 'retry', 'paid', 'failed']).optional() }).strict(),
+      run: (i) => listPayouts(i.status),
+    }),
+    simulatePayoutFailures: action({
+      auth: 'operator',
+      input: z.object({ count: z.number().int().min(0).max(100) }).strict(),
+      run: (i) => simulateFailures(i.count),
+    }),
+    stats: action({
+      auth: 'operator',
+      input: z.object({ batch: id }).strict(),
+      run: (i) => scanStats(i.batch),
+    }),
+  },
+});

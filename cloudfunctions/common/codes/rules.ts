@@ -1,0 +1,48 @@
+// Pure decisions of the scan flow, unit-tested without a database.
+import type { Campaign, Code, Product, RegionRange } from './model';
+
+export const DEFAULT_COUNTERFEIT_THRESHOLD = 5;
+
+/** Base points for the product under the campaign, times the multiplier window in force (floored). */
+export function scanPoints(campaign: Campaign | null, product: Product, now: Date): number {
+  const base = campaign?.pointsByProduct?.[product._id] ?? product.basePoints;
+  let factor = 1;
+  for (const m of campaign?.multipliers ?? []) {
+    if (+new Date(m.from) <= +now && +now < +new Date(m.to)) factor = Math.max(factor, m.factor);
+  }
+  return Math.max(0, Math.floor(base * factor));
+}
+
+/** What the daily cap leaves of `points` after `earnedToday`. */
+export function capped(points: number, earnedToday: number, dailyCap: number | undefined): number {
+  if (!dailyCap) return points;
+  return Math.max(0, Math.min(points, dailyCap - earnedToday));
+}
+
+/** The provinces a code of the batch is meant for ([] = anywhere). The last matching range wins. */
+export function provincesFor(regions: RegionRange[], seq: number): string[] {
+  let found: string[] = [];
+  for (const r of regions) if (seq >= r.from && seq <= r.to) found = r.provinces;
+  return found;
+}
+
+/** A repeat scan warns of counterfeits past the threshold or when someone other than the claimant scans. */
+export function counterfeitSuspected(code: Pick<Code, 'claimedBy' | 'scans'>, scanner: string, threshold = DEFAULT_COUNTERFEIT_THRESHOLD): boolean {
+  return code.scans >= threshold || (!!code.claimedBy && code.claimedBy !== scanner);
+}
+
+export function isCoordinate(loc: unknown): loc is { latitude: number; longitude: number } {
+  if (!loc || typeof loc !== 'object' || Array.isArray(loc)) return false;
+  const { latitude, longitude, ...rest } = loc as Record<string, unknown>;
+  if (Object.keys(rest).some((k) => !['accuracy', 'altitude', 'speed'].includes(k))) return false;
+  return (
+    typeof latitude === 'number' && typeof longitude === 'number' && Number.isFinite(latitude) && Number.isFinite(longitude) &&
+    latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180
+  );
+}
+
+/** "此码已被查询 N 次，首次查询时间 T" with T in Shanghai time. */
+export function queriedMessage(scans: number, firstScanAt: Date): string {
+  const t = new Date(+new Date(firstScanAt) + 8 * 3600_000).toISOString();
+  return `此码已被查询 ${scans} 次，首次查询时间 ${t.slice(0, 10)} ${t.slice(11, 16)}`;
+}

@@ -1,0 +1,27 @@
+// Demo one-item-one-code data: two products with trace data, a scan campaign with a budget, and an
+// active batch of 20 codes (the first 10 sold in 浙江, the rest anywhere), all made through the real
+// `codes` and `points` functions as the demo operator. The codes depend on this data directory's
+// secret (.data/code-secrets); `codes.export` (CSV) lists them — the e2e test and a human use that.
+import type { Runner } from '../runtime/runner';
+import { PERSONAS } from './personas';
+
+export const DEMO_BATCH = 'demo-tea-2611';
+
+export async function seedCodes(runner: Runner): Promise<void> {
+  if (runner.engine.dump('codeBatches').some((b) => (b as { _id?: string })._id === DEMO_BATCH)) return;
+  const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
+  const call = async (fn: string, data: Record<string, unknown>, allow = '') => {
+    const { result } = await runner.callAsMember(fn, data, ops);
+    const r = result as { ok: boolean; data?: any; code?: string };
+    if (!r.ok && r.code !== allow) throw new Error(`seeding codes: ${fn}.${data.action} → ${JSON.stringify(r)}`);
+    return r.data;
+  };
+  await call('codes', { action: 'upsertProduct', id: 'anji-white', name: '安吉白茶·明前特级', image: '', spec: '250g 罐装', origin: '浙江·湖州·安吉', basePoints: 50 });
+  await call('codes', { action: 'upsertProduct', id: 'yunwu-green', name: '高山云雾绿茶', image: '', spec: '125g 袋装', origin: '江西·庐山', basePoints: 20 });
+  await call('points', { action: 'createBudget', id: 'scan-2611', campaign: 'scan-2611', cap: 100_000, shards: 8 }, 'BAD_REQUEST'); // BAD_REQUEST: it exists (a reseed)
+  await call('codes', { action: 'upsertCampaign', id: 'scan-2611', name: '扫码赚积分·冬季', budget: 'scan-2611', dailyCap: 500, creditOutsideRegion: true, counterfeitThreshold: 5 });
+  await call('codes', { action: 'createBatch', id: DEMO_BATCH, product: 'anji-white', campaign: 'scan-2611', batchNo: 'AJ-2026-11-A', productionDate: '2026-11-01', size: 20 });
+  while ((await call('codes', { action: 'generate', batch: DEMO_BATCH })).status === 'generating');
+  await call('codes', { action: 'assignRegion', batch: DEMO_BATCH, provinces: ['33'], from: 0, to: 9 });
+  await call('codes', { action: 'activate', batch: DEMO_BATCH });
+}
