@@ -1,0 +1,148 @@
+// Pay with points at the brand's own checkout (server to server). The brand's server quotes the
+// most a member may deduct from an order, holds that many points while the member pays, then
+// commits (paid) or cancels (abandoned); a later refund restores the lots the points came from.
+// Every call is idempotent by the brand's order id: `checkoutOrders/<brandOrderId>` records the
+// request, and the ledger keys derive from it (`checkout:<id>`, `commit:checkout:<id>`).
+import { getDb } from '../cloud';
+import { AppError, isDuplicateKeyError } from '../errors';
+import * as ledger from '../ledger/service';
+import { currentRate } from '../ledger/settings';
+import { MALL } from './model';
+import { quoteDeduction, pointsToFenExact, type CheckoutRules } from './rules';
+
+export const CHECKOUT_SETTINGS = 'checkout';
+const DEFAULTS = { stepPoints: 100, maxSharePercent: 50 };
+const HOLD_SECONDS = 30 * 60;
+
+export interface CheckoutOrder {
+  _id: string;
+  member: string;
+  amountFen: number;
+  points: number;
+  deductFen: number;
+  hold: string;
+  status: 'held' | 'committed' | 'cancelled' | 'refunded';
+  createdAt: Date;
+  updatedAt: Date;
+  refundReason?: string;
+}
+
+export async function checkoutRules(now = new Date()): Promise<CheckoutRules> {
+  const { data } = await getDb().collection('settings').doc(CHECKOUT_SETTINGS).get();
+  const s = (data ?? {}) as Partial<CheckoutRules>;
+  return { pointsPerYuan: await currentRate(now), stepPoints: s.stepPoints ?? DEFAULTS.stepPoints, maxSharePercent: s.maxSharePercent ?? DEFAULTS.maxSharePercent };
+}
+
+export async function setCheckoutRules(r: { stepPoints: number; maxSharePercent: number }, operator: string, now = new Date()) {
+  await getDb().collection('settings').doc(CHECKOUT_SETTINGS).set({ data: { ...r, updatedAt: now, updatedBy: operator } });
+  await getDb().collection(MALL.audit).add({ data: { operator, action: 'setCheckoutRules', target: CHECKOUT_SETTINGS, detail: r, createdAt: now } });
+  return checkoutRules(now);
+}
+
+async function availableOf(member: string): Promise<number> {
+  const { data } = await getDb().collection('accounts').doc(member).get();
+  if (!data) throw new AppError('NOT_FOUND', `no member ${member}`);
+  const a = data as { balance: number; held: number };
+  return Math.max(0, a.balance - a.held);
+}
+
+export async function quote(member: string, amountFen: number, now = new Date()) {
+  const rules = await checkoutRules(now);
+  const available = await availableOf(member);
+  return { ...quoteDeduction(amountFen, available, rules), available, ...rules };
+}
+
+const view = (c: CheckoutOrder) => ({
+  brandOrderId: c._id,
+  member: c.member,
+  amountFen: c.amountFen,
+  points: c.points,
+  deductFen: c.deductFen,
+  status: c.status,
+});
+
+async function read(id: string): Promise<CheckoutOrder | null> {
+  const { data } = await getDb().collection(MALL.checkouts).doc(id).get();
+  return (data as CheckoutOrder) ?? null;
+}
+
+async function mustRead(id: string): Promise<CheckoutOrder> {
+  const c = await read(id);
+  if (!c) throw new AppError('NOT_FOUND', `no checkout order ${id}`);
+  return c;
+}
+
+export async function holdPoints(req: { brandOrderId: string; member: string; amountFen: number; points: number }, now = new Date()) {
+  const existing = await read(req.brandOrderId);
+  if (existing) {
+    if (existing.member !== req.member || existing.amountFen !== req.amountFen || existing.points !== req.points) {
+      throw new AppError('IDEMPOTENCY_MISMATCH', `brand order ${req.brandOrderId} was held with other figures`);
+    }
+    return view(existing);
+  }
+  const rules = await checkoutRules(now);
+  if (req.points % rules.stepPoints !== 0) throw new AppError('STEP_MISMATCH', `points must be a multiple of ${rules.stepPoints}`);
+  const { maxPoints } = quoteDeduction(req.amountFen, Number.MAX_SAFE_INTEGER, rules);
+  if (req.points > maxPoints) throw new AppError('DEDUCTION_TOO_LARGE', `at most ${maxPoints} points for this order`);
+  const hold = `checkout:${req.brandOrderId}`;
+  await ledger.hold({ member: req.member, amount: req.points, key: hold, source: { kind: 'checkout', ref: req.brandOrderId }, ttlSeconds: HOLD_SECONDS, now });
+  const doc: CheckoutOrder = {
+    _id: req.brandOrderId,
+    member: req.member,
+    amountFen: req.amountFen,
+    points: req.points,
+    deductFen: pointsToFenExact(req.points, rules.pointsPerYuan),
+    hold,
+    status: 'held',
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await getDb().collection(MALL.checkouts).add({ data: doc });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e;
+    return view(await mustRead(req.brandOrderId)); // a concurrent retry recorded it
+  }
+  return view(doc);
+}
+
+/** The member paid the rest: the held points are spent. Repeats answer the same. */
+export async function commit(brandOrderId: string, now = new Date()) {
+  const c = await mustRead(brandOrderId);
+  if (c.status === 'committed' || c.status === 'refunded') return view(c);
+  if (c.status === 'cancelled') throw new AppError('ORDER_STATE', 'the hold was cancelled');
+  try {
+    await ledger.commitHold(c.hold, { now });
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'HOLD_EXPIRED') throw new AppError('ORDER_EXPIRED', 'the hold timed out; hold again');
+    if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
+  }
+  await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'committed', updatedAt: now } });
+  return view({ ...c, status: 'committed' });
+}
+
+/** The checkout was abandoned: the hold is released. A committed order is refunded instead. */
+export async function cancel(brandOrderId: string, now = new Date()) {
+  const c = await mustRead(brandOrderId);
+  if (c.status === 'cancelled') return view(c);
+  if (c.status !== 'held') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be cancelled; refund it`);
+  try {
+    await ledger.releaseHold(c.hold, { now, reason: 'checkout cancelled' });
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e; // timed out and released by the jobs tick
+    const { data } = await getDb().collection('holds').doc(c.hold).get();
+    if ((data as { status?: string } | null)?.status === 'committed') throw new AppError('ORDER_STATE', 'already committed; refund it');
+  }
+  await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'cancelled', updatedAt: now } });
+  return view({ ...c, status: 'cancelled' });
+}
+
+/** The brand refunded its order: the spent points go back to the lots they came from. */
+export async function refund(brandOrderId: string, reason: string, now = new Date()) {
+  const c = await mustRead(brandOrderId);
+  if (c.status === 'refunded') return view(c);
+  if (c.status !== 'committed') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be refunded`);
+  await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now });
+  await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'refunded', refundReason: reason, updatedAt: now } });
+  return view({ ...c, status: 'refunded' });
+}

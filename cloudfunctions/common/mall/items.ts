@@ -1,0 +1,237 @@
+// The catalog: operators create and change items (validated by the function's schema, every change
+// audited in mallAudit); members read it with the listing state computed at the time of reading, so
+// 上架 / 下架 happen at their times without anyone pressing a button.
+import { getDb } from '../cloud';
+import { AppError, isDuplicateKeyError } from '../errors';
+import { inTransaction, txGet } from '../tx';
+import { isVirtual, MALL, stockShardId, type Item, type ItemKind, type StockShard } from './model';
+import { listingState, shardStock, type ListingState } from './rules';
+
+export interface ItemInput {
+  title: string;
+  images: string[];
+  description: string;
+  category: string;
+  kind: ItemKind;
+  points: number;
+  cashFen: number;
+  redPacketFen: number;
+  perMemberLimit: number;
+  perOrderMax: number;
+  listAt: string | null;
+  delistAt: string | null;
+  flashSale: boolean;
+  sortWeight: number;
+  visible: boolean;
+}
+
+export interface ItemView {
+  id: string;
+  title: string;
+  images: string[];
+  description: string;
+  category: string;
+  kind: ItemKind;
+  points: number;
+  cashFen: number;
+  redPacketFen: number;
+  perMemberLimit: number;
+  perOrderMax: number;
+  listAt: string | null;
+  delistAt: string | null;
+  flashSale: boolean;
+  sortWeight: number;
+  state: ListingState;
+  stockLeft: number;
+  sold: number;
+  needsAddress: boolean;
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function itemView(item: Item, shards: StockShard[], now: Date): ItemView {
+  return {
+    id: item._id,
+    title: item.title,
+    images: item.images,
+    description: item.description,
+    category: item.category,
+    kind: item.kind,
+    points: item.points,
+    cashFen: item.cashFen,
+    redPacketFen: item.redPacketFen,
+    perMemberLimit: item.perMemberLimit,
+    perOrderMax: item.perOrderMax,
+    listAt: iso(item.listAt),
+    delistAt: iso(item.delistAt),
+    flashSale: item.flashSale,
+    sortWeight: item.sortWeight,
+    state: listingState(item, now),
+    stockLeft: shards.reduce((s, x) => s + x.left, 0),
+    sold: shards.reduce((s, x) => s + x.sold, 0),
+    needsAddress: item.kind === 'physical',
+  };
+}
+
+async function audit(operator: string, action: string, target: string, detail: Record<string, unknown>, now: Date): Promise<void> {
+  await getDb().collection(MALL.audit).add({ data: { operator, action, target, detail, createdAt: now } });
+}
+
+function checkWindow(i: Pick<ItemInput, 'listAt' | 'delistAt' | 'kind' | 'redPacketFen'>): void {
+  if (i.listAt && i.delistAt && +new Date(i.delistAt) <= +new Date(i.listAt)) throw new AppError('BAD_REQUEST', 'delistAt: must be after listAt');
+  if (i.kind === 'redPacket' && i.redPacketFen <= 0) throw new AppError('BAD_REQUEST', 'redPacketFen: a red packet needs a value');
+}
+
+const toDates = (i: Partial<ItemInput>) => ({
+  ...i,
+  ...(i.listAt !== undefined ? { listAt: i.listAt ? new Date(i.listAt) : null } : {}),
+  ...(i.delistAt !== undefined ? { delistAt: i.delistAt ? new Date(i.delistAt) : null } : {}),
+});
+
+/** A new item with its stock split into shards (a flash sale wants several). One transaction. */
+export async function createItem(id: string, input: ItemInput, stock: number, shards: number, operator: string, now = new Date()): Promise<ItemView> {
+  checkWindow(input);
+  if (isVirtual(input.kind) && stock > 0) throw new AppError('BAD_REQUEST', 'stock: virtual items get their stock from the codes added to their pool');
+  const item: Item = { _id: id, ...(toDates(input) as Omit<Item, '_id'>), stock, shards, createdAt: now, updatedAt: now, updatedBy: operator };
+  const shardDocs: StockShard[] = Array.from({ length: shards }, (_, i) => ({ _id: stockShardId(id, i), item: id, left: shardStock(stock, shards, i), sold: 0 }));
+  try {
+    await inTransaction(async (tx) => {
+      if (await txGet(tx, MALL.items, id)) throw new AppError('BAD_REQUEST', `id: item ${id} exists`);
+      await tx.collection(MALL.items).add({ data: item });
+      for (const s of shardDocs) await tx.collection(MALL.stock).add({ data: s });
+    });
+  } catch (e) {
+    if (isDuplicateKeyError(e)) throw new AppError('BAD_REQUEST', `id: item ${id} exists`);
+    throw e;
+  }
+  await audit(operator, 'createItem', id, { ...input, stock, shards }, now);
+  return itemView(item, shardDocs, now);
+}
+
+export async function updateItem(id: string, changes: Partial<ItemInput>, operator: string, now = new Date()): Promise<ItemView> {
+  const db = getDb();
+  const { data } = await db.collection(MALL.items).doc(id).get();
+  if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
+  const before = data as Item;
+  const merged = { ...before, ...toDates(changes) } as Item;
+  checkWindow({ listAt: merged.listAt ? iso(merged.listAt) : null, delistAt: merged.delistAt ? iso(merged.delistAt) : null, kind: merged.kind, redPacketFen: merged.redPacketFen });
+  if (changes.kind && changes.kind !== before.kind) throw new AppError('BAD_REQUEST', 'kind: cannot change after creation');
+  await db.collection(MALL.items).doc(id).update({ data: { ...toDates(changes), updatedAt: now, updatedBy: operator } });
+  await audit(operator, 'updateItem', id, { changes, before: Object.fromEntries(Object.keys(changes).map((k) => [k, (before as any)[k] ?? null])) }, now);
+  return itemView({ ...merged, updatedAt: now }, await shardsOf([id]), now);
+}
+
+/** Adds units to an item's stock, spread over its shards (plain increments: no shard is locked). */
+export async function addStock(id: string, units: number, operator: string, now = new Date()): Promise<ItemView> {
+  const db = getDb();
+  const { data } = await db.collection(MALL.items).doc(id).get();
+  if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
+  const item = data as Item;
+  if (isVirtual(item.kind)) throw new AppError('BAD_REQUEST', 'item: a virtual item gets stock by adding codes');
+  await grow(item, units);
+  await audit(operator, 'addStock', id, { units }, now);
+  const { data: after } = await db.collection(MALL.items).doc(id).get();
+  return itemView(after as Item, await shardsOf([id]), now);
+}
+
+async function grow(item: Item, units: number): Promise<void> {
+  const db = getDb();
+  const _ = db.command;
+  for (let i = 0; i < item.shards; i++) {
+    const add = shardStock(units, item.shards, i);
+    if (add > 0) await db.collection(MALL.stock).doc(stockShardId(item._id, i)).update({ data: { left: _.inc(add) } });
+  }
+  await db.collection(MALL.items).doc(item._id).update({ data: { stock: _.inc(units) } });
+}
+
+/** Adds card codes to a virtual item's pool; each new code is one more unit of stock. Codes are unique per item. */
+export async function addCodes(id: string, codes: string[], operator: string, now = new Date()): Promise<{ added: number; duplicates: number; item: ItemView }> {
+  const db = getDb();
+  const { data } = await db.collection(MALL.items).doc(id).get();
+  if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
+  const item = data as Item;
+  if (!isVirtual(item.kind)) throw new AppError('BAD_REQUEST', 'item: only coupon and card-code items have a code pool');
+  let added = 0;
+  for (const code of new Set(codes)) {
+    try {
+      await db.collection(MALL.codes).add({ data: { _id: `${id}:${code}`, item: id, code, status: 'free', createdAt: now } });
+      added++;
+    } catch (e) {
+      if (!isDuplicateKeyError(e)) throw e;
+    }
+  }
+  if (added) await grow(item, added);
+  await audit(operator, 'addCodes', id, { added }, now);
+  const { data: after } = await db.collection(MALL.items).doc(id).get();
+  return { added, duplicates: codes.length - added, item: itemView(after as Item, await shardsOf([id]), now) };
+}
+
+export async function shardsOf(items: string[]): Promise<StockShard[]> {
+  if (!items.length) return [];
+  const db = getDb();
+  const { data } = await db.collection(MALL.stock).where({ item: db.command.in(items) }).limit(1000).get();
+  return data as StockShard[];
+}
+
+const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
+function decodeCursor(cursor?: string): number {
+  if (!cursor) return 0;
+  const m = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new AppError('BAD_REQUEST', 'cursor: malformed');
+  return Number(m[1]);
+}
+
+/**
+ * The member's catalog page: visible items not yet delisted (upcoming ones are shown with their
+ * countdown), highest sort weight first. Cost: 2 database requests.
+ */
+export async function listItems(opts: { category?: string; cursor?: string; limit: number; operator?: boolean }, now = new Date()) {
+  const db = getDb();
+  const _ = db.command;
+  const offset = decodeCursor(opts.cursor);
+  const where: Record<string, unknown> = opts.operator ? {} : { visible: true, delistAt: _.or(_.eq(null), _.gt(now)) };
+  if (opts.category) where.category = opts.category;
+  const { data } = await db
+    .collection(MALL.items)
+    .where(where)
+    .orderBy('sortWeight', 'desc')
+    .orderBy('_id', 'asc')
+    .skip(offset)
+    .limit(opts.limit + 1)
+    .get();
+  const page = (data as Item[]).slice(0, opts.limit);
+  const shards = await shardsOf(page.map((i) => i._id));
+  return {
+    items: page.map((i) => itemView(i, shards.filter((s) => s.item === i._id), now)),
+    nextCursor: data.length > opts.limit ? encodeCursor(offset + opts.limit) : null,
+    serverNow: now.toISOString(),
+  };
+}
+
+/** Categories of the visible catalog (for the home page's tabs). */
+export async function categories(now = new Date()): Promise<string[]> {
+  const db = getDb();
+  const _ = db.command;
+  const { data } = await db
+    .collection(MALL.items)
+    .where({ visible: true, delistAt: _.or(_.eq(null), _.gt(now)) })
+    .field({ category: true })
+    .limit(1000)
+    .get();
+  return [...new Set((data as Item[]).map((i) => i.category))].sort();
+}
+
+/** One item for a member: hidden ones are NOT_FOUND to members. Includes what the member may still take. */
+export async function itemDetail(id: string, member: string | null, now = new Date()) {
+  const db = getDb();
+  const { data } = await db.collection(MALL.items).doc(id).get();
+  const item = data as Item | null;
+  if (!item || (member && !item.visible)) throw new AppError('NOT_FOUND', `no item ${id}`);
+  const view = itemView(item, await shardsOf([id]), now);
+  let taken = 0;
+  if (member && item.perMemberLimit > 0) {
+    const { data: l } = await db.collection(MALL.limits).doc(`${id}:${member}`).get();
+    taken = (l as { count?: number } | null)?.count ?? 0;
+  }
+  return { item: view, memberTaken: taken, serverNow: now.toISOString() };
+}

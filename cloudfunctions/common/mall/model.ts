@@ -1,0 +1,104 @@
+// The mall's documents (docs/mall.md). Items are the catalog; their stock lives in shards
+// (`mallStock/<item>#<i>`) so a flash sale's buyers do not all queue on one document; orders are
+// the journal of each redemption and name what undoes every step (the hold, the stock shard, the
+// member's limit count).
+export const MALL = {
+  items: 'mallItems',
+  stock: 'mallStock',
+  limits: 'mallLimits',
+  codes: 'mallCodes',
+  orders: 'mallOrders',
+  audit: 'mallAudit',
+  addresses: 'mallAddresses',
+  checkouts: 'checkoutOrders',
+} as const;
+
+export type ItemKind = 'physical' | 'coupon' | 'cardCode' | 'redPacket';
+export const ITEM_KINDS: ItemKind[] = ['physical', 'coupon', 'cardCode', 'redPacket'];
+/** Kinds delivered at once from the item's code pool. */
+export const isVirtual = (kind: ItemKind) => kind === 'coupon' || kind === 'cardCode';
+
+export interface Item {
+  _id: string;
+  title: string;
+  images: string[];
+  description: string;
+  category: string;
+  kind: ItemKind;
+  /** Price in points per unit (≥ 1). */
+  points: number;
+  /** Cash part per unit in fen (0 = points only). */
+  cashFen: number;
+  /** Red packet value in fen (kind redPacket). */
+  redPacketFen: number;
+  /** Units ever put on sale (Σ shard caps); what is left is Σ shard `left`. */
+  stock: number;
+  shards: number;
+  /** Units one member may hold across all their live orders (0 = no limit). */
+  perMemberLimit: number;
+  /** Units in one order. */
+  perOrderMax: number;
+  /** 上架 / 下架 instants; null = no bound. The state is computed at read time. */
+  listAt: Date | null;
+  delistAt: Date | null;
+  /** A flash sale (秒杀): shown with a countdown to listAt. */
+  flashSale: boolean;
+  sortWeight: number;
+  visible: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+export interface StockShard {
+  _id: string;
+  item: string;
+  left: number;
+  sold: number;
+}
+
+export type OrderStatus = 'creating' | 'unpaid' | 'toShip' | 'shipped' | 'completed' | 'cancelled' | 'failed';
+
+export interface Address {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+}
+
+export interface Order {
+  _id: string;
+  member: string;
+  clientKey: string;
+  item: string;
+  title: string;
+  image: string;
+  kind: ItemKind;
+  quantity: number;
+  points: number;
+  cashFen: number;
+  status: OrderStatus;
+  /** Why a failed redemption failed (its error code): a retry with the same key answers it again. */
+  failCode?: string;
+  address: Address | null;
+  /** Ledger hold key (`mall:<order>`); its commit entry is `commit:<hold>`. */
+  hold: string;
+  /** The stock shard the unit(s) came from; null until taken. */
+  shard: string | null;
+  /** True once stock and limit were given back (cancel, timeout, failure). */
+  returned: boolean;
+  /** Virtual items: the card code delivered from the pool. */
+  code?: string;
+  payment?: { expiresAt: Date; paidAt?: Date; transactionId?: string; refundedAt?: Date; outcome?: string };
+  logistics?: { company: string; trackingNo: string; shippedAt: Date };
+  cancel?: { reason: string; by: string; at: Date };
+  completedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const stockShardId = (item: string, i: number) => `${item}#${i}`;
+export const limitId = (item: string, member: string) => `${item}:${member}`;
+export const holdKeyOf = (orderId: string) => `mall:${orderId}`;

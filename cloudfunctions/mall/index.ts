@@ -1,0 +1,195 @@
+// mall: the points mall (积分商城). Members browse, redeem and manage their orders; operators keep
+// the catalog, stock and code pools, fulfil orders and set the checkout deduction rules. The rules
+// behind these actions are in docs/mall.md.
+import { z } from 'zod';
+import { action, defineFunction } from '../common/handler';
+import { getDb } from '../common/cloud';
+import { AppError } from '../common/errors';
+import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
+import { addCodes, addStock, categories, createItem, itemDetail, listItems, updateItem } from '../common/mall/items';
+import { ITEM_KINDS, MALL } from '../common/mall/model';
+import { addressProblem } from '../common/mall/rules';
+import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, redeem, shipOrder } from '../common/mall/orders';
+
+const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
+const orderId = z.string().regex(/^o[A-Za-z0-9]{1,40}$/, 'not an order id');
+const clientKey = z.string().regex(/^[\w:.\-|@]{8,64}$/, 'clientKey must be 8-64 characters of letters, digits and _ : . - | @');
+const cursor = z.string().min(1).max(300).optional();
+const limit = z.number().int().min(1).max(50).default(20);
+const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !/[<>\u0000-\u001f]/.test(s), 'no control characters or < >');
+const status = z.enum(['unpaid', 'toShip', 'shipped', 'completed', 'cancelled']);
+const when = z.iso.datetime().nullable();
+const address = z
+  .object({
+    name: z.string().max(40),
+    phone: z.string().max(20),
+    province: z.string().max(40),
+    city: z.string().max(40),
+    district: z.string().max(40),
+    detail: z.string().max(200),
+  })
+  .strict();
+
+const itemFields = {
+  title: text(40),
+  images: z.array(z.string().min(1).max(500)).max(9),
+  description: z.string().max(2000),
+  category: text(12),
+  kind: z.enum(ITEM_KINDS as [string, ...string[]]),
+  points: z.number().int().min(1).max(10_000_000),
+  cashFen: z.number().int().min(0).max(10_000_000),
+  redPacketFen: z.number().int().min(0).max(20_000),
+  perMemberLimit: z.number().int().min(0).max(1000),
+  perOrderMax: z.number().int().min(1).max(99),
+  listAt: when,
+  delistAt: when,
+  flashSale: z.boolean(),
+  sortWeight: z.number().int().min(-1000).max(1000),
+  visible: z.boolean(),
+};
+const itemInput = z.object(itemFields).strict();
+
+export const main = defineFunction({
+  name: 'mall',
+  actions: {
+    categories: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: async () => ({ categories: await categories() }),
+    }),
+    items: action({
+      auth: 'member',
+      input: z.object({ category: z.string().max(12).optional(), cursor, limit }).strict(),
+      run: (i) => listItems(i),
+    }),
+    item: action({
+      auth: 'member',
+      input: z.object({ id }).strict(),
+      run: (i, { caller }) => itemDetail(i.id, caller.openid),
+    }),
+    redeem: action({
+      auth: 'member',
+      input: z
+        .object({
+          item: id,
+          quantity: z.number().int('quantity must be a whole number').min(1, 'quantity must be at least 1').max(99),
+          clientKey,
+          address: address.optional(),
+        })
+        .strict(),
+      run: (i, { caller }) => redeem({ member: caller.openid, item: i.item, quantity: i.quantity, clientKey: i.clientKey, address: i.address ?? null }),
+    }),
+    orders: action({
+      auth: 'member',
+      input: z.object({ status: status.optional(), cursor, limit }).strict(),
+      run: (i, { caller }) => listOrders({ ...i, member: caller.openid }),
+    }),
+    order: action({
+      auth: 'member',
+      input: z.object({ id: orderId }).strict(),
+      run: async (i, { caller }) => ({ order: await orderDetail(i.id, caller.openid) }),
+    }),
+    cancel: action({
+      auth: 'member',
+      input: z.object({ id: orderId, reason: z.string().trim().max(100).default('member cancelled') }).strict(),
+      run: async (i, { caller }) => ({ order: await cancelOrder(i.id, { by: 'member', reason: i.reason || 'member cancelled', member: caller.openid }) }),
+    }),
+    pay: action({
+      auth: 'member',
+      input: z.object({ id: orderId }).strict(),
+      run: (i, { caller }) => payAgain(i.id, caller.openid),
+    }),
+    address: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: async (_i, { caller }) => {
+        const { data } = await getDb().collection(MALL.addresses).doc(caller.openid).get();
+        return { address: (data as { address?: unknown } | null)?.address ?? null };
+      },
+    }),
+    saveAddress: action({
+      auth: 'member',
+      input: z.object({ address }).strict(),
+      run: async (i, { caller }) => {
+        const problem = addressProblem(i.address);
+        if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
+        await getDb().collection(MALL.addresses).doc(caller.openid).set({ data: { address: i.address, updatedAt: new Date() } });
+        return { address: i.address };
+      },
+    }),
+
+    // Operators
+    adminItems: action({
+      auth: 'operator',
+      input: z.object({ category: z.string().max(12).optional(), cursor, limit }).strict(),
+      run: (i) => listItems({ ...i, operator: true }),
+    }),
+    adminItem: action({
+      auth: 'operator',
+      input: z.object({ id }).strict(),
+      run: (i) => itemDetail(i.id, null),
+    }),
+    createItem: action({
+      auth: 'operator',
+      input: itemInput.extend({ id, stock: z.number().int().min(0).max(10_000_000), shards: z.number().int().min(1).max(64).default(1) }).strict(),
+      run: ({ id: itemId, stock, shards, ...fields }, { caller }) => createItem(itemId, fields as any, stock, shards, caller.openid),
+    }),
+    updateItem: action({
+      auth: 'operator',
+      input: z
+        .object({ id, changes: itemInput.omit({ kind: true }).partial().strict().refine((c) => Object.keys(c).length > 0, 'changes must name at least one field') })
+        .strict(),
+      run: (i, { caller }) => updateItem(i.id, i.changes as any, caller.openid),
+    }),
+    addStock: action({
+      auth: 'operator',
+      input: z.object({ id, units: z.number().int().min(1).max(1_000_000) }).strict(),
+      run: (i, { caller }) => addStock(i.id, i.units, caller.openid),
+    }),
+    addCodes: action({
+      auth: 'operator',
+      input: z.object({ id, codes: z.array(z.string().regex(/^[\w\-]{4,64}$/, 'codes: 4-64 letters, digits, _ or -')).min(1).max(500) }).strict(),
+      run: (i, { caller }) => addCodes(i.id, i.codes, caller.openid),
+    }),
+    adminOrders: action({
+      auth: 'operator',
+      input: z.object({ status: status.optional(), item: id.optional(), member: z.string().min(1).max(128).optional(), cursor, limit }).strict(),
+      run: (i) => listOrders({ ...i, withMember: true }),
+    }),
+    adminOrder: action({
+      auth: 'operator',
+      input: z.object({ id: orderId }).strict(),
+      run: async (i) => ({ order: await orderDetail(i.id) }),
+    }),
+    ship: action({
+      auth: 'operator',
+      input: z.object({ id: orderId, company: text(20), trackingNo: z.string().regex(/^[A-Za-z0-9\-]{6,40}$/, 'trackingNo: 6-40 letters, digits or -') }).strict(),
+      run: async (i, { caller }) => ({ order: await shipOrder(i.id, { company: i.company, trackingNo: i.trackingNo }, caller.openid) }),
+    }),
+    complete: action({
+      auth: 'operator',
+      input: z.object({ id: orderId }).strict(),
+      run: async (i, { caller }) => ({ order: await completeOrder(i.id, caller.openid) }),
+    }),
+    adminCancel: action({
+      auth: 'operator',
+      input: z.object({ id: orderId, reason: text(100) }).strict(),
+      run: async (i, { caller }) => ({ order: await operatorCancel(i.id, i.reason, caller.openid) }),
+    }),
+    exportOrders: action({
+      auth: 'operator',
+      input: z.object({ status: status.optional(), item: id.optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional() }).strict(),
+      run: (i) => exportOrders({ ...i, from: i.from ? new Date(i.from) : undefined, to: i.to ? new Date(i.to) : undefined }),
+    }),
+    checkoutRules: action({
+      auth: 'operator',
+      input: z.object({}).strict(),
+      run: () => checkoutRules(),
+    }),
+    setCheckoutRules: action({
+      auth: 'operator',
+      input: z.object({ stepPoints: z.number().int().min(1).max(100_000), maxSharePercent: z.number().int().min(1).max(100) }).strict(),
+      run: (i, { caller }) => setCheckoutRules(i, caller.openid),
+    }),
+  },
+});

@@ -1,0 +1,150 @@
+import { Input, Text, View } from '@tarojs/components'
+import Taro, { useRouter } from '@tarojs/taro'
+import { useEffect, useRef, useState } from 'react'
+import { Button } from '../../../components/nutui'
+import { ErrorView, LoadingView } from '../../../components/StatusViews'
+import { describeError, isCloudError } from '../../../services/errors'
+import * as mall from '../../../services/mall'
+import { useMember } from '../../../store/member'
+import './index.scss'
+
+const EMPTY: mall.Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' }
+const FIELDS: { key: keyof mall.Address; label: string; type?: 'number' }[] = [
+  { key: 'name', label: '收货人' },
+  { key: 'phone', label: '手机号', type: 'number' },
+  { key: 'province', label: '省' },
+  { key: 'city', label: '市' },
+  { key: 'district', label: '区/县' },
+  { key: 'detail', label: '详细地址' }
+]
+
+const orderUrl = (id: string) => `/packages/mall/order/index?id=${encodeURIComponent(id)}`
+
+// 确认兑换: what will be taken, the delivery address for physical goods (Taro.chooseAddress in
+// weapp, a validated form in H5, remembered per member), then one redemption under a key made when
+// the page opened — a double tap or a retry after a lost reply answers the same order.
+export default function RedeemPage() {
+  const params = useRouter().params
+  const id = params.id ?? ''
+  const quantity = Math.max(1, Number(params.quantity ?? 1) | 0)
+  const member = useMember()
+  const [item, setItem] = useState<mall.MallItem | null>(null)
+  const [loadError, setLoadError] = useState<unknown>(null)
+  const [address, setAddress] = useState<mall.Address>(EMPTY)
+  const [problem, setProblem] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const [order, setOrder] = useState<mall.MallOrder | null>(null)
+  const clientKey = useRef(mall.newClientKey())
+
+  const load = () => {
+    setLoadError(null)
+    Promise.all([mall.item(id), mall.savedAddress()]).then(
+      ([d, a]) => {
+        setItem(d.item)
+        if (a.address) setAddress(a.address)
+      },
+      setLoadError
+    )
+  }
+  useEffect(() => {
+    if (member.status === 'ready' && id) load()
+  }, [member.status, member.generation, id])
+
+  const chooseAddress = async () => {
+    try {
+      const a = await Taro.chooseAddress()
+      setAddress({ name: a.userName, phone: a.telNumber, province: a.provinceName, city: a.cityName, district: a.countyName, detail: a.detailInfo })
+    } catch {
+      /* the member closed the picker */
+    }
+  }
+
+  const submit = async () => {
+    if (!item || busy) return
+    if (item.needsAddress) {
+      const p = mall.addressProblem(address)
+      setProblem(p ?? '')
+      if (p) return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const r = await mall.redeem({ item: item.id, quantity, clientKey: clientKey.current, ...(item.needsAddress ? { address } : {}) })
+      if (item.needsAddress) mall.saveAddress(address).catch(() => {})
+      setOrder(r.order)
+      if (r.payment && (await mall.startPayment(r.payment, orderUrl(r.order.id)))) Taro.redirectTo({ url: orderUrl(r.order.id) })
+    } catch (e) {
+      setError(e)
+      // A definite refusal ends this attempt; the next tap is a new redemption.
+      if (isCloudError(e) && e.code !== 'NETWORK' && e.code !== 'CONFLICT' && e.code !== 'INTERNAL') clientKey.current = mall.newClientKey()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (order && order.status !== 'unpaid') {
+    return (
+      <View className='page mall-redeem'>
+        <View className='mall-redeem__card mall-redeem-result' data-order={order.id}>
+          <Text className='mall-redeem__done'>兑换成功</Text>
+          <Text className='mall-redeem__line'>
+            {order.title} × {order.quantity}，已扣 {order.points} 积分
+          </Text>
+          {order.code ? <Text className='mall-redeem__code mall-redeem-code'>卡码：{order.code}</Text> : null}
+          <Text className='mall-redeem__line'>订单状态：{mall.statusLabel(order.status)}</Text>
+        </View>
+        <Button className='mall-redeem-view-order' type='primary' block onClick={() => Taro.redirectTo({ url: orderUrl(order.id) })}>
+          查看订单
+        </Button>
+      </View>
+    )
+  }
+
+  return (
+    <View className='page mall-redeem'>
+      {!item && !loadError ? <LoadingView className='mall-redeem-loading' rows={3} /> : null}
+      {loadError ? <ErrorView prefix='mall-redeem' message={describeError(loadError)} onRetry={load} /> : null}
+      {item ? (
+        <View className='mall-redeem-ready'>
+          <View className='mall-redeem__card'>
+            <Text className='mall-redeem__title'>{item.title}</Text>
+            <Text className='mall-redeem__line'>数量 × {quantity}</Text>
+            <Text className='mall-redeem__total mall-redeem-total'>合计 {mall.priceText(item.points * quantity, item.cashFen * quantity)}</Text>
+          </View>
+          {item.needsAddress ? (
+            <View className='mall-redeem__card mall-redeem-address'>
+              <Text className='mall-redeem__subtitle'>收货地址</Text>
+              {process.env.TARO_ENV === 'weapp' ? (
+                <View onClick={chooseAddress}>
+                  <Text className='mall-redeem__line'>
+                    {address.name ? `${address.name} ${address.phone} ${address.province}${address.city}${address.district}${address.detail}` : '选择收货地址 ›'}
+                  </Text>
+                </View>
+              ) : (
+                FIELDS.map(f => (
+                  <View key={f.key} className='mall-redeem__field'>
+                    <Text className='mall-redeem__label'>{f.label}</Text>
+                    <Input
+                      className={`mall-redeem__input mall-address-${f.key}`}
+                      type={f.type ?? 'text'}
+                      value={address[f.key]}
+                      maxlength={f.key === 'detail' ? 120 : 20}
+                      onInput={e => setAddress(a => ({ ...a, [f.key]: e.detail.value }))}
+                    />
+                  </View>
+                ))
+              )}
+              {problem ? <Text className='mall-redeem__problem mall-address-problem'>{problem}</Text> : null}
+            </View>
+          ) : null}
+          {order && order.status === 'unpaid' ? <Text className='mall-redeem__line'>订单待付款，可在「我的订单」中继续支付</Text> : null}
+          {error ? <Text className='mall-redeem__error mall-redeem-error'>{describeError(error)}</Text> : null}
+          <Button className='mall-redeem-confirm' type='primary' block loading={busy} onClick={() => void submit()}>
+            {item.cashFen > 0 ? '确认兑换并支付' : '确认兑换'}
+          </Button>
+        </View>
+      ) : null}
+    </View>
+  )
+}

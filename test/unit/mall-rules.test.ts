@@ -1,0 +1,57 @@
+// The mall's pure decisions: listing state, stock shards, checkout deduction, addresses.
+import { addressProblem, listingState, quoteDeduction, shardOrder, shardStock } from '../../cloudfunctions/common/mall/rules';
+
+const at = (s: string) => new Date(s);
+
+describe('listing state is computed at read time', () => {
+  const item = { visible: true, listAt: at('2026-11-22T10:00:00Z'), delistAt: at('2026-11-23T10:00:00Z') };
+  test.each([
+    ['2026-11-22T09:59:59Z', 'upcoming'],
+    ['2026-11-22T10:00:00Z', 'onSale'],
+    ['2026-11-23T09:59:59Z', 'onSale'],
+    ['2026-11-23T10:00:00Z', 'delisted'],
+  ])('at %s the item is %s', (now, state) => expect(listingState(item, at(now))).toBe(state));
+  test('hidden wins over any window; no bounds means on sale', () => {
+    expect(listingState({ ...item, visible: false }, at('2026-11-22T12:00:00Z'))).toBe('hidden');
+    expect(listingState({ visible: true, listAt: null, delistAt: null }, new Date())).toBe('onSale');
+  });
+});
+
+describe('stock shards', () => {
+  test('split as evenly as integers allow and sum to the stock', () => {
+    for (const [stock, shards] of [[100, 8], [5, 4], [3, 8], [0, 2], [1001, 7]]) {
+      const parts = Array.from({ length: shards }, (_, i) => shardStock(stock, shards, i));
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(stock);
+      expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
+    }
+  });
+  test('a redemption tries every shard once, starting anywhere', () => {
+    expect(shardOrder(4, () => 0.6)).toEqual([2, 3, 0, 1]);
+    expect(new Set(shardOrder(8)).size).toBe(8);
+  });
+});
+
+describe('checkout deduction', () => {
+  const rules = { pointsPerYuan: 100, stepPoints: 100, maxSharePercent: 50 };
+  test.each([
+    // amountFen, available, maxPoints, maxDeductFen
+    [2990, 5000, 1400, 1400], // 50% of ¥29.90 = ¥14.95 → 1495 points → 1400 in steps of 100
+    [100_000, 5000, 5000, 5000], // limited by what the member has
+    [100_000, 5050, 5000, 5000], // rounded down to the step
+    [150, 5000, 0, 0], // the cap is below one step
+    [10_000, 0, 0, 0],
+  ])('order %i fen with %i available → %i points (%i fen)', (amountFen, available, maxPoints, maxDeductFen) => {
+    expect(quoteDeduction(amountFen, available, rules)).toEqual({ maxPoints, maxDeductFen });
+  });
+  test('another rate and step', () => {
+    expect(quoteDeduction(10_000, 100_000, { pointsPerYuan: 200, stepPoints: 500, maxSharePercent: 30 })).toEqual({ maxPoints: 6000, maxDeductFen: 3000 });
+  });
+});
+
+describe('addresses', () => {
+  const ok = { name: '林小雨', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路 1 号' };
+  test('a complete address passes', () => expect(addressProblem(ok)).toBeNull());
+  test.each([{ phone: '12345' }, { phone: '23800138000' }, { name: '' }, { name: '<script>' }, { detail: '1号' }, { city: '' }])('%j is malformed', (bad) =>
+    expect(addressProblem({ ...ok, ...bad })).not.toBeNull(),
+  );
+});
