@@ -1,8 +1,10 @@
 // npm run bench [-- --quick]: speed and memory figures as a table, then one BENCH_JSON line.
 // Targets (2 cores) are listed beside each figure; a miss is reported, not thrown.
+import { benchCodes } from './codes';
 import { benchEngine } from './engine';
 import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
+import { benchMall } from './mall';
 
 interface Target {
   op: '>=' | '<=';
@@ -15,6 +17,15 @@ const TARGETS: Record<string, Target> = {
   engine_rss_mb_1m_docs: { op: '<=', value: 1500 },
   invoke_login_per_s: { op: '>=', value: 2_000 },
   db_requests_per_login_repeat: { op: '<=', value: 1 },
+  mall_redeem_attempts_per_s: { op: '>=', value: 500 },
+  mall_oversell: { op: '<=', value: 0 },
+  mall_db_requests_per_redeem: { op: '<=', value: 10 },
+  codes_forged_reject_per_s: { op: '>=', value: 100_000 },
+  codes_db_requests_per_forged: { op: '<=', value: 0 },
+  codes_scan_per_s: { op: '>=', value: 1_000 },
+  codes_double_credits: { op: '<=', value: 0 },
+  codes_db_requests_per_scan: { op: '<=', value: 7 },
+  codes_generate_1m_s: { op: '<=', value: 60 },
 };
 
 async function main() {
@@ -23,6 +34,8 @@ async function main() {
   const results: Record<string, number> = {
     ...(await benchInvoke({ quick })),
     ...(await benchLedger({ quick })),
+    ...(await benchMall({ quick })),
+    ...(await benchCodes({ quick })),
     ...(await benchEngine({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Engine, loadSchema } from './engine';
 import { ROOT } from './runtime/functions';
 import { Runner } from './runtime/runner';
+import { ensureLocalSecrets } from './runtime/secrets';
 import { scheduleTriggers } from './runtime/timers';
 import { seedDemo } from './seed/demo';
 import { createServer } from './server/server';
@@ -36,7 +37,9 @@ export interface LocalCloud {
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const log = opts.log ?? (() => {});
   const engine = Engine.open({ dataDir: opts.dataDir, schema: loadSchema(SCHEMA_PATH) });
+  ensureLocalSecrets(opts.dataDir); // the code signing keys, generated once into the data directory
   const runner = new Runner(engine).loadAll();
+  if (opts.dataDir) runner.filesDir = path.join(opts.dataDir, 'files');
   const seeded = opts.seed === false ? false : await seedDemo(runner);
   const stopTimers = opts.timers ? scheduleTriggers(runner, undefined, log) : () => {};
   const server = createServer({ runner, staticDir: H5_DIR, log });

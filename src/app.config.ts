@@ -4,8 +4,15 @@ export default defineAppConfig({
     // 运营后台: operators only; the admin function refuses everyone else (FORBIDDEN).
     { root: 'packages/ops', pages: ['members/index'] },
     // 我的积分 (balance, expiry, 积分明细) and 积分详情 (one entry with its lots).
-    { root: 'packages/points', pages: ['ledger/index', 'entry/index'] }
+    { root: 'packages/points', pages: ['ledger/index', 'entry/index'] },
+    // 扫码赚积分: manual entry / Taro.scanCode / ?code= / the printed link's `q`, and the result per outcome.
+    { root: 'packages/scan', pages: ['index'] },
+    // 积分商城: 商品详情, 确认兑换 (address, payment), 我的订单, 订单详情, and the operators' 商城订单 (ops).
+    { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] }
   ],
+  // 扫码 may send the location (with consent) to check the product's sales region (防窜).
+  permission: { 'scope.userLocation': { desc: '核验扫码商品的销售区域' } },
+  requiredPrivateInfos: ['getLocation'],
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f7',

@@ -66,6 +66,14 @@ export interface Database {
   startTransaction(): Promise<TransactionRef>;
 }
 
+let db: Database | null = null;
+
+/**
+ * One database object per function instance, as `const db = cloud.database()` at module level
+ * would be: wx-server-sdk builds a new Database class on every database() call, which showed up in
+ * profiles of hot paths (scans). The object holds no per-call state; identity and the transport are
+ * looked up per request.
+ */
 export function getDb(): Database {
-  return getCloud().database() as unknown as Database;
+  return (db ??= getCloud().database() as unknown as Database);
 }

@@ -16,6 +16,29 @@ export const ERROR_CODES = [
   'HOLD_NOT_OPEN',
   'HOLD_EXPIRED',
   'NOT_REVERSIBLE',
+  // One-item-one-code's (docs/codes.md)
+  'CODE_EMPTY',
+  'CODE_TOO_LONG',
+  'CODE_MALFORMED',
+  'CODE_FORGED',
+  'CODE_UNKNOWN_KEY',
+  'CODE_UNKNOWN',
+  'CODE_INACTIVE',
+  'CODE_VOID',
+  'SCAN_LOCKED',
+  'LOCATION_INVALID',
+  'BATCH_SIZE_INVALID',
+  'BATCH_STATE',
+  // The mall's (docs/mall.md)
+  'ITEM_UNAVAILABLE',
+  'ITEM_NOT_STARTED',
+  'SOLD_OUT',
+  'LIMIT_EXCEEDED',
+  'ADDRESS_INVALID',
+  'ORDER_STATE',
+  'ORDER_EXPIRED',
+  'STEP_MISMATCH',
+  'DEDUCTION_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

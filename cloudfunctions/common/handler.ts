@@ -1,12 +1,18 @@
 // Turns a table of actions into a cloud function entry: validate the event, establish identity from
 // cloud.getWXContext() only, check the caller's role, run the action, and answer {ok:true,data} or
 // {ok:false,code,message}. Nothing is written before validation and authorisation pass.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { getCloud } from './cloud';
 import { AppError, type ErrorCode } from './errors';
 import { isOperator } from './services/operators';
 
-export type Auth = 'member' | 'operator';
+/**
+ * member: any signed-in member; operator: OPENIDs in `admins`; server: a brand's server calling
+ * through the cloud's HTTP API — no member identity, authorised by the event's `secret` matching
+ * the function's environment variable named by `secretEnv` (never stored in the database).
+ */
+export type Auth = 'member' | 'operator' | 'server';
 
 export interface Caller {
   openid: string;
@@ -25,6 +31,8 @@ export interface ActionContext {
 export interface ActionDef<S extends z.ZodType = z.ZodType> {
   /** Who may call it: any signed-in member, or operators only (checked against `admins`). */
   auth: Auth;
+  /** For auth 'server': the environment variable holding the shared secret. */
+  secretEnv?: string;
   /** The event's fields besides `action`; unknown fields are rejected. */
   input: S;
   run: (input: z.infer<S>, ctx: ActionContext) => Promise<unknown>;
@@ -67,6 +75,13 @@ function readCaller(): Caller {
 // {Type:'Timer'} from the client has an OPENID and is routed like any other event.
 const isTriggerCall = (caller: Caller) => !caller.openid && caller.source.split(',').includes('wx_trigger');
 
+/** Constant-time comparison; an unset secret matches nothing. */
+function secretMatches(given: string, expected: string | undefined): boolean {
+  if (!expected) return false;
+  const h = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(h(given), h(expected));
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.join('.') : 'event'}: ${i.message}`)
@@ -90,6 +105,16 @@ export function defineFunction(def: FunctionDef) {
       const actionDef = Object.prototype.hasOwnProperty.call(def.actions, name) ? def.actions[name] : undefined;
       if (!actionDef) return err('UNKNOWN_ACTION', `unknown action: ${name}`);
 
+      if (actionDef.auth === 'server') {
+        const { secret, ...rest } = fields;
+        const parsed = actionDef.input.safeParse(rest);
+        if (!parsed.success) return err('BAD_REQUEST', describeIssues(parsed.error));
+        const caller = readCaller();
+        if (caller.openid) return err('FORBIDDEN', `${name} is for the brand's server, not members`);
+        if (typeof secret !== 'string' || !secret) return err('UNAUTHENTICATED', 'secret is required');
+        if (!secretMatches(secret, process.env[actionDef.secretEnv ?? ''])) return err('FORBIDDEN', 'wrong secret');
+        return ok(await actionDef.run(parsed.data, { caller, requestId, functionName: def.name }));
+      }
       const parsed = actionDef.input.safeParse(fields);
       if (!parsed.success) return err('BAD_REQUEST', describeIssues(parsed.error));
 

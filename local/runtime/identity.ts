@@ -25,6 +25,8 @@ export interface CallStore {
 export const callStorage = new AsyncLocalStorage<CallStore>();
 
 export const LOCAL_ENV_ID = 'local';
+/** The checkout API's secret on the local cloud only (docs/mall.md). */
+export const LOCAL_CHECKOUT_SECRET = 'local-checkout-secret';
 const CONTEXT_KEYS = ['WX_OPENID', 'WX_APPID', 'WX_UNIONID', 'WX_CLIENTIP'];
 const PER_CALL = new Set([...CONTEXT_KEYS, 'WX_CONTEXT_KEYS', 'TCB_SOURCE']);
 
@@ -50,6 +52,11 @@ export function installIdentityEnv(): void {
   real.TENCENTCLOUD_SECRETID ??= 'local';
   real.TENCENTCLOUD_SECRETKEY ??= 'local';
   real.TCB_ENV ??= LOCAL_ENV_ID;
+  // What the functions' environment holds in the cloud console, with local values: the mall's cash
+  // payments go to the local server's simulated payment page, and the checkout API's shared secret
+  // is a fixed, documented development value (docs/mall.md).
+  real.MALL_PAYMENT ??= 'simulated';
+  real.CHECKOUT_SECRET ??= LOCAL_CHECKOUT_SECRET;
   const perCall = (key: string | symbol) => {
     if (typeof key !== 'string' || !PER_CALL.has(key)) return undefined;
     return callStorage.getStore()?.env;

@@ -2,11 +2,14 @@
 // each call with its own identity, its database requests counted, cloud.callFunction routed back
 // in-process, and cloud.openapi calls recorded in the `outbox` collection instead of sent.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../engine';
 import { installEngineSeam } from '../engine/sdk-seam';
 import { FUNCTIONS_DIR, listFunctions } from './functions';
 import { callStorage, identityEnv, installIdentityEnv, LOCAL_ENV_ID, type Identity } from './identity';
+import { ensureLocalSecrets } from './secrets';
 
 export type CloudMain = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 
@@ -29,11 +32,15 @@ export class Runner {
   readonly stats = new Map<string, ActionStats>();
   private readonly mains = new Map<string, CloudMain>();
 
+  /** Where cloud.uploadFile writes (the local stand-in for cloud storage); served by the local server. */
+  filesDir = path.join(os.tmpdir(), `jifen-files-${process.pid}`);
+
   constructor(
     readonly engine: Engine,
     private readonly functionsDir = FUNCTIONS_DIR,
   ) {
     installIdentityEnv();
+    ensureLocalSecrets(null); // no-op when the environment (or startLocalCloud's data dir) set them
     // Every SDK database request goes to the engine, counted against the call it belongs to.
     installEngineSeam(() => this.transport as unknown as Engine);
     this.patchSdk();
@@ -140,6 +147,15 @@ export class Runner {
       return { result, errMsg: 'cloud.callFunction:ok', requestID: randomUUID() };
     };
     sdk.openapi = recordingOpenApi(this.engine);
+    // cloud.uploadFile → a file under filesDir; the fileID names it (GET /api/local/files/<cloudPath>).
+    sdk.uploadFile = async (options: { cloudPath: string; fileContent: Buffer | string }) => {
+      const rel = path.normalize(String(options.cloudPath)).replace(/^(\.\.[/\\])+/, '').replace(/^[/\\]+/, '');
+      const file = path.join(this.filesDir, rel);
+      if (!file.startsWith(this.filesDir + path.sep)) throw new Error(`cloudPath outside storage: ${options.cloudPath}`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, options.fileContent);
+      return { fileID: `cloud://${LOCAL_ENV_ID}/${rel.split(path.sep).join('/')}`, statusCode: 200, errMsg: 'uploadFile:ok' };
+    };
   }
 }
 

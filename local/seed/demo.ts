@@ -4,6 +4,7 @@ import * as ledger from '../../cloudfunctions/common/ledger/service';
 import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
+import { seedCodes } from './codes';
 import { findPersona, PERSONAS } from './personas';
 
 export const DEMO_BRAND = {
@@ -28,6 +29,8 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
     if (!(result as { ok?: boolean }).ok) throw new Error(`seeding ${persona.id} failed: ${JSON.stringify(result)}`);
   }
   await seedPoints(now);
+  await seedMall(runner, now);
+  await seedCodes(runner); // one-item-one-code: products, a campaign, an active batch (local/seed/codes.ts)
   // Written last: a seed interrupted halfway runs again on the next start.
   engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: now }]);
   return true;
@@ -73,4 +76,40 @@ async function seedPoints(now: Date): Promise<void> {
       }
     }
   }
+}
+
+/** The demo catalog, created through the real mall function as the operator (docs/mall.md). */
+const MALL_ITEMS = [
+  { id: 'tea-cup', title: '山野青瓷茶杯', category: '茶器', kind: 'physical', points: 200, cashFen: 0, stock: 50, perMemberLimit: 0, sortWeight: 50, description: '龙泉青瓷，容量 120ml。' },
+  { id: 'longjing-50g', title: '明前龙井 50g', category: '茶叶', kind: 'physical', points: 800, cashFen: 0, stock: 20, perMemberLimit: 2, sortWeight: 40, description: '西湖产区明前头采。' },
+  { id: 'travel-set', title: '旅行茶具套装（积分+现金）', category: '茶器', kind: 'physical', points: 100, cashFen: 2990, stock: 10, perMemberLimit: 0, sortWeight: 30, description: '一壶两杯，收纳包。' },
+  { id: 'drink-card', title: '门店茶饮兑换卡', category: '卡券', kind: 'cardCode', points: 50, cashFen: 0, stock: 0, perMemberLimit: 3, sortWeight: 20, description: '全国门店可用，兑换后出示卡码。' },
+  { id: 'flash-zisha', title: '紫砂小壶', category: '茶器', kind: 'physical', points: 100, cashFen: 0, stock: 5, perMemberLimit: 1, sortWeight: 60, description: '限量 5 把，每人限 1 把。', flashSale: true, shards: 4, startsInMinutes: 10 },
+] as const;
+
+async function seedMall(runner: Runner, now: Date): Promise<void> {
+  const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
+  const call = async (data: Record<string, unknown>) => {
+    const { result } = await runner.callAsMember('mall', data, ops);
+    const r = result as { ok?: boolean; code?: string };
+    if (!r.ok && !(data.action === 'createItem' && r.code === 'BAD_REQUEST')) throw new Error(`seeding the mall failed: ${JSON.stringify(result)}`);
+  };
+  for (const item of MALL_ITEMS) {
+    const { id, stock, startsInMinutes, shards, flashSale, ...fields } = { startsInMinutes: 0, shards: 1, flashSale: false, ...item };
+    await call({
+      action: 'createItem',
+      id,
+      stock,
+      shards,
+      ...fields,
+      images: [],
+      redPacketFen: 0,
+      perOrderMax: fields.perMemberLimit || 5,
+      listAt: startsInMinutes ? new Date(+now + startsInMinutes * 60_000).toISOString() : null,
+      delistAt: null,
+      flashSale,
+      visible: true,
+    });
+  }
+  await call({ action: 'addCodes', id: 'drink-card', codes: Array.from({ length: 10 }, (_, i) => `SYCS-DEMO-${String(i + 1).padStart(4, '0')}`) });
 }

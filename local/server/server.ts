@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Runner } from '../runtime/runner';
 import { allTriggers, fireTrigger, nextRuns } from '../runtime/timers';
+import { handleLocalPay } from './pay';
 import { DEFAULT_PERSONA_ID, findPersona, PERSONAS } from '../seed/personas';
 
 const MAX_BODY = 1024 * 1024; // the platform's event size limit is in this range
@@ -117,6 +118,16 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
             if (!trigger) return send(res, 404, { ok: false, code: 'NOT_FOUND', message: 'no such trigger' });
             const { result } = await fireTrigger(runner, trigger);
             return send(res, 200, { ok: true, data: result });
+          }
+          if (parts[2] === 'files' && parts.length > 3 && req.method === 'GET') {
+            // What cloud.uploadFile stored (e.g. code exports): fileID cloud://local/<path> → /api/local/files/<path>.
+            const file = path.join(runner.filesDir, path.normalize(decodeURIComponent(parts.slice(3).join('/'))));
+            if (!file.startsWith(runner.filesDir + path.sep) || !fs.existsSync(file)) return send(res, 404, { ok: false, code: 'NOT_FOUND', message: 'no such file' });
+            res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? (file.endsWith('.pdf') ? 'application/pdf' : file.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/octet-stream'), 'cache-control': 'no-store' });
+            return void fs.createReadStream(file).pipe(res);
+          }
+          if (parts[2] === 'pay' && parts.length === 4 && (req.method === 'GET' || req.method === 'POST')) {
+            return handleLocalPay(runner, req, res, parts[3], () => readBody(req));
           }
           if (parts[2] === 'stats' && req.method === 'GET') {
             return send(res, 200, { ok: true, data: { actions: Object.fromEntries(runner.stats), engine: runner.engine.stats } });

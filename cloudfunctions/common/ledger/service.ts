@@ -32,6 +32,12 @@ export interface CreditRequest {
   reason?: string;
   operator?: string;
   now?: Date;
+  /**
+   * The caller's own writes that must commit with the credit or not at all (a scan's claim of its
+   * code). Runs inside the credit's transaction, only when the credit is new; it re-reads what it
+   * relies on through `tx` and may throw to refuse the credit. Not part of the key's fingerprint.
+   */
+  alsoInTransaction?: (tx: Tx, now: Date) => Promise<void>;
 }
 
 export interface DebitRequest {
@@ -203,6 +209,7 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
   return idempotent(req.key, fp, async (tx) => {
     const rate = await currentRate(now);
     const account = await readAccount(tx, req.member);
+    if (req.alsoInTransaction) await req.alsoInTransaction(tx, now);
     if (req.budget) await consumeBudget(tx, req.budget, req.amount, now);
     const repaid = Math.min(account.debt, req.amount);
     const lotAmount = req.amount - repaid;

@@ -5,6 +5,7 @@
 import { runExpiry } from '../ledger/expiry-job';
 import { runReminders } from '../ledger/reminders';
 import { releaseExpiredHolds } from '../ledger/service';
+import { sweepOrders } from '../mall/orders';
 import { getDb } from '../cloud';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { rollupMembers } from './rollups';
@@ -16,6 +17,8 @@ export const TICK_BUDGET_MS = 8_000;
 
 export interface TickResult {
   holdsReleased: number;
+  /** Mall orders not paid in time (cancelled: hold released, stock returned) and interrupted ones. */
+  orders: { ordersTimedOut: number; ordersFailed: number };
   daily: DailyResult | 'not-due' | 'done-earlier';
 }
 
@@ -28,12 +31,14 @@ export interface DailyResult {
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
   const started = Date.now();
+  // Orders first: their sweep releases their own holds with the order's reason and returns stock.
+  const orders = await sweepOrders(now);
   const holdsReleased = await releaseExpiredHolds(now);
   const day = shanghaiDay(now);
-  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, daily: 'not-due' };
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
-  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, daily: 'done-earlier' };
-  return { holdsReleased, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, daily: 'done-earlier' };
+  return { holdsReleased, orders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
 }
 
 /**

@@ -1,8 +1,10 @@
 import { Text, View } from '@tarojs/components'
-import Taro, { usePullDownRefresh } from '@tarojs/taro'
+import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { useEffect } from 'react'
 import BalanceCard from '../../components/BalanceCard'
 import PersonaSwitch from '../../components/PersonaSwitch'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
+import { codeFromLaunch } from '../../services/codes'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
 import { comingSoon, toast } from '../../utils/toast'
@@ -13,8 +15,27 @@ const ENTRIES = [
   { key: 'checkin', title: '每日签到', desc: '天天签到，积分累计', mark: '签' }
 ]
 
+const SCAN_PAGE = '/packages/scan/index'
+
+/** A code the app was opened with: the printed QR's `q` launch option, or `?code=` on the H5 link. */
+function launchCode(params: Record<string, string | undefined>): string {
+  const fromParams = codeFromLaunch(params)
+  if (fromParams || process.env.TARO_ENV !== 'h5' || typeof window === 'undefined') return fromParams
+  return codeFromLaunch(Object.fromEntries(new URLSearchParams(window.location.search)))
+}
+
+let launchHandled = false
+
 export default function HomePage() {
   const { status, session, error, reload, refresh } = useMember()
+  const router = useRouter()
+
+  useEffect(() => {
+    if (launchHandled) return
+    launchHandled = true
+    const code = launchCode(router.params as Record<string, string | undefined>)
+    if (code) void Taro.navigateTo({ url: `${SCAN_PAGE}?code=${encodeURIComponent(code)}` })
+  }, [])
 
   usePullDownRefresh(() => {
     const done = () => Taro.stopPullDownRefresh()
@@ -47,7 +68,11 @@ export default function HomePage() {
           <Text className='section-title'>赚积分</Text>
           <View className='home-entries'>
             {ENTRIES.map(e => (
-              <View key={e.key} className={`home-entry home-entry-${e.key}`} onClick={comingSoon}>
+              <View
+                key={e.key}
+                className={`home-entry home-entry-${e.key}`}
+                onClick={e.key === 'scan' ? () => void Taro.navigateTo({ url: SCAN_PAGE }) : comingSoon}
+              >
                 <View className='home-entry__mark'>
                   <Text>{e.mark}</Text>
                 </View>
