@@ -168,3 +168,23 @@ test('the expiry run stops at its time budget and resumes from its checkpoint, e
   const again = await runExpiry(day, shanghaiDayStart(day), 1000);
   expect(again).toMatchObject({ status: 'done', members: 25, points: 425 });
 });
+
+test('exchange rate: dated history, scheduled at least 5 minutes ahead, recorded on each lot', async () => {
+  const { setRate, rateHistory } = await import('../../cloudfunctions/common/ledger/settings');
+  const now = new Date();
+  await expect(setRate(200, new Date(+now + 60_000), now)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  await expect(setRate(200, new Date(+now - DAY), now)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  await expect(setRate(0, new Date(+now + DAY), now)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  await setRate(200, new Date(+now + 10 * 60_000), now);
+  await setRate(50, new Date(+now + DAY), now);
+  expect((await rateHistory()).map((h) => h.pointsPerYuan)).toEqual([200, 50]);
+  const before = await ledger.credit({ member: 'm1', amount: 100, key: 'r0', source: src('a'), now });
+  const after = await ledger.credit({ member: 'm1', amount: 100, key: 'r1', source: src('a'), now: new Date(+now + 11 * 60_000) });
+  const later = await ledger.credit({ member: 'm1', amount: 100, key: 'r2', source: src('a'), now: new Date(+now + 2 * DAY) });
+  expect([before.rate, after.rate, later.rate]).toEqual([100, 200, 50]);
+  expect(lots('m1').map((l) => l.rate).sort((a, b) => a - b)).toEqual([50, 100, 200]);
+  makeOperator(cloud, 'ops');
+  // Liability per lot at its own rate: 100/100 + 100/200 + 100/50 yuan = ¥3.50.
+  expect(await cloud.call('points', { action: 'metrics' }, 'ops')).toMatchObject({ ok: true, data: { outstanding: 300, liabilityFen: 350 } });
+  expect(await cloud.call('points', { action: 'rates' }, 'ops')).toMatchObject({ ok: true, data: { history: [{ pointsPerYuan: 200 }, { pointsPerYuan: 50 }] } });
+});

@@ -81,25 +81,22 @@ async function readEntry(key: string): Promise<Entry | null> {
 }
 
 /**
- * Runs one ledger operation: answers a replay without a transaction when the entry exists, else
- * runs `work` in a retried transaction. A concurrent call with the same key that commits first
- * makes ours fail on the duplicate _id; we then answer its entry.
+ * Runs one ledger operation in a retried transaction. Every operation adds its entry under `key`,
+ * so a key that already has one fails on the duplicate _id (or, first, on a check the earlier
+ * effect now makes fail: INSUFFICIENT_POINTS, HOLD_NOT_OPEN, …). Any such failure looks the key up
+ * and answers the first entry instead; a first-time operation pays no lookup.
  */
 async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Entry>): Promise<Entry> {
   assertKey(key);
-  const done = replay(await readEntry(key), fp);
-  if (done) return done;
   for (let attempt = 0; ; attempt++) {
     try {
-      // No re-read of the entry inside: a concurrent twin that commits first makes our add fail on
-      // the duplicate _id, answered below with the winner's entry.
       return await inTransaction(work);
     } catch (e) {
-      if (isDuplicateKeyError(e)) {
-        const winner = replay(await readEntry(key), fp);
-        if (winner) return winner;
-      }
       if (e instanceof StaleRead && attempt < 20) continue;
+      if (isDuplicateKeyError(e) || e instanceof AppError) {
+        const first = replay(await readEntry(key), fp);
+        if (first) return first;
+      }
       throw e;
     }
   }
@@ -311,6 +308,7 @@ export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise
   const ttl = req.ttlSeconds ?? DEFAULT_HOLD_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 10 || ttl > 7 * 86400) throw new AppError('BAD_REQUEST', 'ttlSeconds must be 10..604800');
   const fp = fingerprint('hold', { m: req.member, a: req.amount, s: req.source, ttl });
+  let fresh: { entry: Entry; hold: Hold } | null = null;
   const entry = await idempotent(req.key, fp, async (tx) => {
     const account = await readAccount(tx, req.member);
     if (account.balance - account.held < req.amount) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${req.amount}`);
@@ -338,9 +336,12 @@ export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise
     );
     await tx.collection(C.entries).add({ data: e });
     await writeAccount(tx, account, after, now);
+    fresh = { entry: e, hold: holdDoc };
     return e;
   });
-  const { data } = await getDb().collection(C.holds).doc(entry._id).get();
+  const made = fresh as { entry: Entry; hold: Hold } | null;
+  if (made?.entry === entry) return made;
+  const { data } = await getDb().collection(C.holds).doc(entry._id).get(); // a replay: the hold as it is now
   return { entry, hold: data as Hold };
 }
 
