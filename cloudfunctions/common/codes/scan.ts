@@ -226,15 +226,10 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   const sideWork: Promise<unknown>[] = [countScan(subjects, false, now), bumpStats(batch._id, now, 0, 0)];
   let mine = { points: 0, entry: '', balance: null as number | null };
   if (code.claimedBy === scanner.openid && code.points) {
-    // The claimant again: the credit is idempotent by key, so this also finishes a claim whose
-    // credit was cut off (the process died between the claim and the credit).
-    try {
-      const entry = await credit(creditRequest(code.points));
-      mine = { points: entry.amount, entry: entry._id, balance: entry.balanceAfter };
-    } catch (e) {
-      if (!(e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH')) throw e;
-      mine = { points: code.points, entry: `scan:${codeId}`, balance: null }; // the campaign changed since
-    }
+    // The claimant again. The claim committed with its credit (one transaction), so the entry is
+    // there: show what it earned.
+    const { data: entry } = await db.collection('ledger').doc(`scan:${codeId}`).get();
+    mine = { points: code.points, entry: `scan:${codeId}`, balance: (entry as { balanceAfter?: number } | null)?.balanceAfter ?? null };
   }
   const threshold = campaign?.counterfeitThreshold ?? DEFAULT_COUNTERFEIT_THRESHOLD;
   if (counterfeitSuspected(fresh, scanner.openid, threshold)) {
