@@ -2,27 +2,21 @@
 // demo seeded). Screenshots go to test-artifacts/e2e/.
 import { defaultNickname } from '../../cloudfunctions/common/services/members';
 import { PERSONAS } from '../../local/seed/personas';
-import { screenshot, startE2E, stationed, type E2E } from './harness';
+import { screenshot, stationed, useE2E } from './harness';
 
 const persona = (id: string) => PERSONAS.find((p) => p.id === id)!;
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 120_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
+const e2e = useE2E();
 
 async function switchPersona(scope: string, id: string) {
-  const { page } = e2e;
+  const { page } = e2e();
   await page.click(stationed(`${scope} .persona-switch__current`));
   await page.click(stationed(`${scope} .persona-option--${id}`));
   await page.waitForSelector(stationed(`${scope} .persona-switch[data-persona="${id}"]`));
 }
 
 test('首页 shows the default persona’s balance and the entry points', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/`);
   await page.waitForSelector(stationed('.home .home-balance'), { timeout: 30_000 });
   await page.waitForSelector(stationed('.home-entry-scan'));
@@ -33,7 +27,7 @@ test('首页 shows the default persona’s balance and the entry points', async 
 });
 
 test('switching persona on 我的 shows that persona’s profile', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/#/pages/me/index`);
   await page.waitForSelector(stationed('.me .me-nickname'), { timeout: 30_000 });
   expect((await page.textContent(stationed('.me .me-nickname')))?.trim()).toBe(defaultNickname(persona('alice').openid));
@@ -52,7 +46,7 @@ test('switching persona on 我的 shows that persona’s profile', async () => {
 });
 
 test('the operator opens 运营后台 and sees every member', async () => {
-  const { page } = e2e;
+  const { page } = e2e();
   await page.click(stationed('.me .me-ops-entry'));
   await page.waitForSelector(stationed('.ops .ops-member'), { timeout: 30_000 });
   expect((await page.$$(stationed('.ops .ops-member'))).length).toBe(PERSONAS.length);
@@ -60,7 +54,7 @@ test('the operator opens 运营后台 and sees every member', async () => {
 });
 
 test('a shopper edits the profile; bad input is refused with a Chinese message', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/#/pages/me/index`);
   await page.waitForSelector(stationed('.me .persona-switch'), { timeout: 30_000 });
   await switchPersona('.me', 'carol');
@@ -75,5 +69,5 @@ test('a shopper edits the profile; bad input is refused with a Chinese message',
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('茶友陈'), stationed('.me .me-nickname'));
   expect(await page.textContent(stationed('.me .me-phone'))).toContain('138');
   await screenshot(page, '05-me-edited');
-  expect(e2e.output()).not.toMatch(/page errors/);
+  expect(e2e().output()).not.toMatch(/page errors/);
 });

@@ -86,6 +86,21 @@ export async function startE2E(): Promise<E2E> {
   };
 }
 
+/** One local cloud + browser for a test file: started before its tests, stopped after. */
+export function useE2E(): () => E2E {
+  let e2e: E2E | undefined;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  }, 120_000);
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+  return () => {
+    if (!e2e) throw new Error('the e2e server did not start');
+    return e2e;
+  };
+}
+
 /** A selector inside the page that has finished its slide-in (H5 screenshots are blank during it). */
 export const stationed = (sel: string) => `.taro_page_stationed ${sel}`;
 

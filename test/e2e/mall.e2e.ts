@@ -1,27 +1,21 @@
 // 积分商城 end to end: browse → redeem a physical item with an address → the order appears with
 // the points taken → cancel → points and stock back; then a points+cash item through the local
 // simulated payment page.
-import { screenshot, startE2E, stationed, type E2E } from './harness';
+import { screenshot, stationed, useE2E } from './harness';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 120_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
+const e2e = useE2E();
 
 const ADDRESS: Record<string, string> = { name: '林小雨', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路 1 号' };
 
 async function fillAddress() {
-  const { page } = e2e;
+  const { page } = e2e();
   for (const [field, value] of Object.entries(ADDRESS)) await page.fill(stationed(`.mall-address-${field} input`), value);
 }
 
-const stockText = async () => (await e2e.page.textContent(stationed('.mall-card[data-item="tea-cup"] .mall-card__meta')))?.trim();
+const stockText = async () => (await e2e().page.textContent(stationed('.mall-card[data-item="tea-cup"] .mall-card__meta')))?.trim();
 
 test('alice redeems a physical item with an address, sees the order, cancels it: points and stock come back', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
   expect((await page.textContent(stationed('.mall-balance')))?.trim()).toBe('280');
@@ -74,7 +68,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
 });
 
 test('a points+cash item goes through the simulated payment page', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/#/packages/mall/redeem/index?id=travel-set&quantity=1`);
   await page.waitForSelector(stationed('.mall-redeem-ready .mall-redeem-address'), { timeout: 30_000 });
   // The address saved by the first redemption is remembered.
@@ -90,7 +84,7 @@ test('a points+cash item goes through the simulated payment page', async () => {
 });
 
 test('the operator ships the order with a tracking number; the member sees the logistics', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.evaluate(() => window.localStorage.setItem('localPersona', 'ops'));
   await page.goto(`${url}/#/packages/mall/ops/index`);
   await page.reload();

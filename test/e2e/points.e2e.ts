@@ -1,18 +1,12 @@
 // 我的积分 end to end: a persona with points sees balance, what expires when, the history, and
 // opens an entry with its lots.
-import { screenshot, startE2E, stationed, type E2E } from './harness';
+import { screenshot, stationed, useE2E } from './harness';
 
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 120_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
+const e2e = useE2E();
 
 test('alice sees balance, every expiry date and her history, and opens an entry', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/#/packages/points/ledger/index`);
   await page.waitForSelector(stationed('.points-page .points-row'), { timeout: 30_000 });
   expect((await page.textContent(stationed('.points-balance')))?.trim()).toBe('280');
@@ -40,7 +34,7 @@ test('alice sees balance, every expiry date and her history, and opens an entry'
 });
 
 test('an entry that is not the member’s is not shown', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.goto(`${url}/#/packages/points/entry/index?id=seed:carol:0`);
   await page.waitForSelector(stationed('.entry-page .entry-not-found'), { timeout: 30_000 });
 });

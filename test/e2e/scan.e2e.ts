@@ -1,15 +1,9 @@
 // 扫码赚积分 end to end: the operator exports the seeded demo batch (CSV through cloud.uploadFile and
 // the local file route); alice opens the H5 `?code=` link of a code and sees her points and the
 // trace data; scanning it again shows the count message; bob scanning it sees the counterfeit warning.
-import { screenshot, startE2E, stationed, type E2E } from './harness';
+import { screenshot, stationed, useE2E } from './harness';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 120_000);
-afterAll(async () => {
-  await e2e?.stop();
-});
+const e2e = useE2E();
 
 async function demoCodes(url: string): Promise<string[]> {
   const res = await fetch(`${url}/api/cloud/codes`, {
@@ -24,7 +18,7 @@ async function demoCodes(url: string): Promise<string[]> {
 }
 
 test('a first scan earns points with trace data; a repeat shows the count; another member is warned', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   const codes = await demoCodes(url);
   expect(codes).toHaveLength(20);
   const code = codes[3];
@@ -60,7 +54,7 @@ test('a first scan earns points with trace data; a repeat shows the count; anoth
 });
 
 test('a forged code is refused with the counterfeit text and earns nothing', async () => {
-  const { page, url } = e2e;
+  const { page, url } = e2e();
   await page.evaluate(() => window.localStorage.setItem('localPersona', 'carol'));
   const codes = await demoCodes(url);
   const c = codes[5];

@@ -4,22 +4,13 @@
 // Reproduce a failure with CODES_SEED=<seed> npx jest test/integration/codes-random
 import { createTestCloud, makeOperator } from '../helpers/cloud';
 import { ALPHABET, envKeys, makeCodes } from '../../cloudfunctions/common/codes/format';
+import { seededRandom } from '../helpers/random';
 
 const SEED = Number(process.env.CODES_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test(`seeded randomized scanning (seed ${SEED})`, async () => {
-  const random = rng(SEED);
+  const random = seededRandom(SEED);
   const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const cloud = createTestCloud();
   const ops = 'oOps';

@@ -17,21 +17,12 @@ import { runExpiry } from '../../cloudfunctions/common/ledger/expiry-job';
 import type { Entry, Lot, Hold } from '../../cloudfunctions/common/ledger/model';
 import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
+import { seededRandom } from '../helpers/random';
 
 const MEMBERS = 6;
 const STEPS = Number(process.env.LEDGER_STEPS ?? 120);
 const SEEDS = process.env.LEDGER_SEED ? [Number(process.env.LEDGER_SEED)] : [1, 2, 3, Date.now() % 1_000_000];
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Crash extends Error {}
 
@@ -59,7 +50,7 @@ function makeWorld(seed: number): World {
   const world: World = {
     dataDir,
     engine: openEngine(dataDir),
-    rng: mulberry32(seed),
+    rng: seededRandom(seed),
     // Three days before a year end, 23:00 Shanghai: steps cross midnights and the new year.
     now: new Date('2026-12-29T23:00:00+08:00'),
     conflictRate: 0,

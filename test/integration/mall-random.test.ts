@@ -4,21 +4,12 @@
 // MALL_SEED=<seed> npx jest test/integration/mall-random
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { baseItem, member } from './mall-fixtures';
+import { seededRandom } from '../helpers/random';
 
 const SEED = Number(process.env.MALL_SEED ?? Date.now() % 1_000_000);
 const ADDRESS = { name: '王大山', phone: '13900139000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园 8 栋' };
 const OPS = 'oOps';
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function conservation(cloud: TestCloud) {
   const accounts = cloud.engine.dump('accounts') as any[];
@@ -38,7 +29,7 @@ function checkStock(cloud: TestCloud, item: string, stock: number) {
 
 describe(`mall under concurrency (MALL_SEED=${SEED})`, () => {
   let cloud: TestCloud;
-  const random = mulberry32(SEED);
+  const random = seededRandom(SEED);
   const MEMBERS = 500;
   const issued = new Map<string, number>();
 
