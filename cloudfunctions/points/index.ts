@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { createBudget } from '../common/ledger/budgets';
-import { entryDetail, history, metrics, summary } from '../common/ledger/queries';
+import { dailyMetrics, entryDetail, history, metrics, summary } from '../common/ledger/queries';
 import { addSubscriptionCredit, reminderTemplateId } from '../common/ledger/reminders';
 import { adjust, penalty, reverse } from '../common/ledger/service';
 import { rateHistory, setRate } from '../common/ledger/settings';
@@ -13,6 +13,7 @@ const ENTRY_TYPES = ['earn', 'spend', 'hold', 'release', 'expire', 'penalty', 'r
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
 const openid = z.string().min(1).max(128);
 const reason = z.string().trim().min(1, 'reason is required').max(200);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const points = z.number().int('must be an integer').positive().max(100_000_000);
 
 export const main = defineFunction({
@@ -85,6 +86,11 @@ export const main = defineFunction({
         })
         .strict(),
       run: (i, { caller }) => createBudget({ ...i, operator: caller.openid }),
+    }),
+    dailyMetrics: action({
+      auth: 'operator',
+      input: z.object({ from: day, to: day }).strict(),
+      run: (i) => dailyMetrics(i.from, i.to),
     }),
     metrics: action({
       auth: 'operator',

@@ -188,3 +188,32 @@ test('exchange rate: dated history, scheduled at least 5 minutes ahead, recorded
   expect(await cloud.call('points', { action: 'metrics' }, 'ops')).toMatchObject({ ok: true, data: { outstanding: 300, liabilityFen: 350 } });
   expect(await cloud.call('points', { action: 'rates' }, 'ops')).toMatchObject({ ok: true, data: { history: [{ pointsPerYuan: 200 }, { pointsPerYuan: 50 }] } });
 });
+
+test('daily metrics: issued, spent, expired, penalized and spenders per Shanghai day', async () => {
+  const { shanghaiDay, shanghaiDayStart } = await import('../../cloudfunctions/common/time');
+  makeOperator(cloud, 'ops');
+  await cloud.call('user', { action: 'login' }, 'm2');
+  const today = shanghaiDay();
+  const yesterday = shanghaiDay(+shanghaiDayStart(today) - 1);
+  // 23:59 yesterday and 00:01 today, Shanghai: the boundary decides the day.
+  const lateYesterday = new Date(+shanghaiDayStart(today) - 60_000);
+  const earlyToday = new Date(+shanghaiDayStart(today) + 60_000);
+  await ledger.credit({ member: 'm1', amount: 100, key: 'd1', source: src('a'), now: lateYesterday });
+  await ledger.credit({ member: 'm2', amount: 50, key: 'd2', source: src('a'), now: earlyToday });
+  await ledger.debit({ member: 'm1', amount: 30, key: 'd3', source: src('o'), now: earlyToday });
+  await ledger.debit({ member: 'm2', amount: 20, key: 'd4', source: src('o'), now: earlyToday });
+  await ledger.penalty({ member: 'm1', amount: 5, key: 'd5', reason: '违规', operator: 'ops', now: earlyToday });
+  const r = await cloud.call('points', { action: 'dailyMetrics', from: yesterday, to: today }, 'ops');
+  expect(r).toMatchObject({
+    ok: true,
+    data: {
+      days: [
+        { day: yesterday, issued: 100, spent: 0, spenders: 0 },
+        { day: today, issued: 50, spent: 50, penalized: 5, spenders: 2 },
+      ],
+    },
+  });
+  expect(await cloud.call('points', { action: 'dailyMetrics', from: today, to: yesterday }, 'ops')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(await cloud.call('points', { action: 'dailyMetrics', from: '2026-01-01', to: '2026-12-31' }, 'ops')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(await cloud.call('points', { action: 'dailyMetrics', from: today, to: today }, 'm1')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+});

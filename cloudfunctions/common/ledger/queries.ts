@@ -3,7 +3,7 @@
 import { getDb } from '../cloud';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError } from '../errors';
-import { shanghaiDay } from '../time';
+import { shanghaiDay, shanghaiDayStart } from '../time';
 import { available } from './allocate';
 import { budgetStatus } from './budgets';
 import { COLLECTIONS as C, type Account, type Entry, type EntryType, type Lot } from './model';
@@ -186,4 +186,64 @@ export async function metrics(campaign: string, budget?: string) {
     liabilityFen,
     issuedByDay: [...perDay].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, points]) => ({ day, points })),
   };
+}
+
+export interface DayFigures {
+  day: string;
+  /** Points credited (earn and positive adjust). */
+  issued: number;
+  /** Points spent (spends, commits and negative adjusts). */
+  spent: number;
+  expired: number;
+  penalized: number;
+  /** Net effect of reversals (positive: points given back). */
+  reversed: number;
+  /** Members who spent that day. */
+  spenders: number;
+}
+
+const MAX_METRIC_DAYS = 92;
+
+/** Ledger figures per Shanghai day for [from, to] (inclusive, at most 92 days), from the entries. */
+export async function dailyMetrics(from: string, to: string): Promise<{ days: DayFigures[] }> {
+  const start = shanghaiDayStart(from);
+  const end = new Date(+shanghaiDayStart(to) + 86_400_000);
+  if (+end <= +start) throw new AppError('BAD_REQUEST', 'to must not be before from');
+  if ((+end - +start) / 86_400_000 > MAX_METRIC_DAYS) throw new AppError('BAD_REQUEST', `at most ${MAX_METRIC_DAYS} days at a time`);
+  const db = getDb();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const { list } = await db
+    .collection(C.entries)
+    .aggregate()
+    .match({ createdAt: _.gte(start).and(_.lt(end)), type: _.in(['earn', 'adjust', 'spend', 'expire', 'penalty', 'reverse']) })
+    .group({
+      _id: { day: $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }), type: '$type', sign: $.cond([$.gt(['$delta', 0]), 1, -1]) },
+      points: $.sum('$delta'),
+      members: $.addToSet('$member'),
+    })
+    .limit(10000)
+    .end();
+  const days = new Map<string, DayFigures>();
+  for (let t = +start; t < +end; t += 86_400_000) {
+    const day = shanghaiDay(t);
+    days.set(day, { day, issued: 0, spent: 0, expired: 0, penalized: 0, reversed: 0, spenders: 0 });
+  }
+  const spenders = new Map<string, Set<string>>();
+  for (const row of list as { _id: { day: string; type: EntryType; sign: number }; points: number; members: string[] }[]) {
+    const d = days.get(row._id.day);
+    if (!d) continue;
+    const { type, sign } = row._id;
+    if (type === 'earn' || (type === 'adjust' && sign > 0)) d.issued += row.points;
+    else if (type === 'spend' || type === 'adjust') {
+      d.spent -= row.points;
+      const set = spenders.get(d.day) ?? new Set<string>();
+      row.members.forEach((m) => set.add(m));
+      spenders.set(d.day, set);
+    } else if (type === 'expire') d.expired -= row.points;
+    else if (type === 'penalty') d.penalized -= row.points;
+    else if (type === 'reverse') d.reversed += row.points;
+  }
+  for (const [day, set] of spenders) days.get(day)!.spenders = set.size;
+  return { days: [...days.values()] };
 }
