@@ -52,6 +52,8 @@ export interface MallOrder {
   status: OrderStatus
   address: Address | null
   code: string | null
+  /** Red packets: the cash (fen) and its payout id. */
+  redPacket?: { amountFen: number; payout: string | null } | null
   payment: { expiresAt: string; paidAt: string | null } | null
   logistics: { company: string; trackingNo: string; shippedAt: string } | null
   cancel: { reason: string; by: string; at: string } | null

@@ -292,3 +292,21 @@ describe('checkout API (server to server)', () => {
     expect(await call({ action: 'commit', brandOrderId: 'nope' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 });
+
+describe('red packet items', () => {
+  test('a redeemed red packet is paid once through the payout outbox; a retry answers the same order', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oR', 1000);
+    await create(cloud, 'hongbao', 10, { kind: 'redPacket', redPacketFen: 188, points: 300, category: '红包' });
+    const clientKey = key();
+    const first = await cloud.call('mall', { action: 'redeem', item: 'hongbao', quantity: 2, clientKey }, 'oR');
+    expect(first).toMatchObject({ ok: true, data: { order: { status: 'completed', redPacket: { amountFen: 376 } } } });
+    const again = await cloud.call('mall', { action: 'redeem', item: 'hongbao', quantity: 2, clientKey }, 'oR');
+    expect(again.data.order.id).toBe(first.data.order.id);
+    const payouts = cloud.engine.dump('payouts') as any[];
+    expect(payouts).toHaveLength(1);
+    expect(payouts[0]).toMatchObject({ _id: first.data.order.redPacket.payout, member: 'oR', amountFen: 376, campaign: 'mall', status: 'paid' });
+    expect(account(cloud, 'oR').balance).toBe(400);
+  });
+});

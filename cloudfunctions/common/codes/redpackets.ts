@@ -83,6 +83,25 @@ export async function maybeAward(o: { campaign: string; rule?: RedPacketRule; co
   return attemptPayout(id, o.now);
 }
 
+/**
+ * A payout owed for something other than a scan — a red packet redeemed in the mall — through the
+ * same outbox, adapter and retries. One per `id` (a repeat answers the first); `code` holds the
+ * reference it pays for. Tries once now; the `codes` timer retries.
+ */
+export async function enqueuePayout(o: { id: string; member: string; amountFen: number; campaign: string; ref: string; now: Date }): Promise<Payout> {
+  if (!Number.isSafeInteger(o.amountFen) || o.amountFen <= 0) throw new AppError('BAD_REQUEST', 'amountFen must be a positive integer');
+  const p: Payout = {
+    _id: o.id, member: o.member, amountFen: o.amountFen, campaign: o.campaign, code: o.ref, status: 'pending', attempts: 0,
+    nextAttemptAt: o.now, leaseUntil: new Date(0), lastError: '', providerRef: '', createdAt: o.now,
+  };
+  try {
+    await getDb().collection(PAYOUTS).add({ data: p });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e; // enqueued before: report it as it is now
+  }
+  return (await attemptPayout(o.id, o.now)) ?? ((await getDb().collection(PAYOUTS).doc(o.id).get()).data as Payout);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Adapters
 

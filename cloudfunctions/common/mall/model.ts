@@ -91,6 +91,9 @@ export interface Order {
   returned: boolean;
   /** Virtual items: the card code delivered from the pool. */
   code?: string;
+  /** Red packets: the cash owed (fen) and its payout in the outbox (`payouts/payout:order:<id>`). */
+  redPacketFen?: number;
+  payout?: string;
   payment?: { expiresAt: Date; paidAt?: Date; transactionId?: string; refundedAt?: Date; outcome?: string };
   logistics?: { company: string; trackingNo: string; shippedAt: Date };
   cancel?: { reason: string; by: string; at: Date };

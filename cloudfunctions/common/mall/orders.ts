@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
+import { enqueuePayout } from '../codes/redpackets';
 import * as ledger from '../ledger/service';
 import { inTransaction, txGet } from '../tx';
 import { isVirtual, limitId, MALL, holdKeyOf, type Address, type Item, type Order, type OrderStatus, type StockShard } from './model';
@@ -42,6 +43,8 @@ export interface OrderView {
   status: OrderStatus;
   address: Address | null;
   code: string | null;
+  /** Red packets: the cash and its payout id (payouts collection; operators see its status). */
+  redPacket: { amountFen: number; payout: string | null } | null;
   payment: { expiresAt: string; paidAt: string | null } | null;
   logistics: { company: string; trackingNo: string; shippedAt: string } | null;
   cancel: { reason: string; by: string; at: string } | null;
@@ -64,6 +67,7 @@ export function orderView(o: Order, withMember = false): OrderView {
     status: o.status,
     address: o.address,
     code: o.code ?? null,
+    redPacket: o.redPacketFen ? { amountFen: o.redPacketFen, payout: o.payout ?? null } : null,
     payment: o.payment ? { expiresAt: iso(o.payment.expiresAt)!, paidAt: iso(o.payment.paidAt) } : null,
     logistics: o.logistics ? { company: o.logistics.company, trackingNo: o.logistics.trackingNo, shippedAt: iso(o.logistics.shippedAt)! } : null,
     cancel: o.cancel ? { reason: o.cancel.reason, by: o.cancel.by, at: iso(o.cancel.at)! } : null,
@@ -182,6 +186,7 @@ export async function redeem(req: RedeemRequest): Promise<{ order: OrderView; pa
     quantity: req.quantity,
     points: item.points * req.quantity,
     cashFen: item.cashFen,
+    ...(item.kind === 'redPacket' ? { redPacketFen: item.redPacketFen * req.quantity } : {}),
     status: 'creating',
     address,
     hold: holdKeyOf(orderId),
@@ -263,8 +268,22 @@ async function deliver(order: Order, now: Date, extra: Record<string, unknown> =
     if (!code) throw new AppError('SOLD_OUT', 'the code pool is empty');
   }
   await ledger.commitHold(order.hold, { now });
-  const status: OrderStatus = isVirtual(order.kind) ? 'completed' : 'toShip';
-  const data: Record<string, unknown> = { status, shard: order.shard, updatedAt: now, ...extra, ...(code ? { code, completedAt: now } : {}) };
+  // A red packet is paid through the payout outbox (retried by the codes timer until paid or failed).
+  const payout =
+    order.kind === 'redPacket' && order.redPacketFen
+      ? (await enqueuePayout({ id: `payout:order:${order._id}`, member: order.member, amountFen: order.redPacketFen, campaign: 'mall', ref: order._id, now }))._id
+      : undefined;
+  const done = isVirtual(order.kind) || !!payout;
+  const status: OrderStatus = done ? 'completed' : 'toShip';
+  const data: Record<string, unknown> = {
+    status,
+    shard: order.shard,
+    updatedAt: now,
+    ...extra,
+    ...(code ? { code } : {}),
+    ...(payout ? { payout } : {}),
+    ...(done ? { completedAt: now } : {}),
+  };
   await db.collection(MALL.orders).doc(order._id).update({ data });
   return { ...order, ...data } as Order;
 }

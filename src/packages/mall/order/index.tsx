@@ -71,6 +71,9 @@ export default function OrderPage() {
             <Text className='mall-order__title'>{o.title} × {o.quantity}</Text>
             <Text className='mall-order__line mall-order-points'>{mall.priceText(o.points, o.cashFen * o.quantity)}</Text>
             {o.code ? <Text className='mall-order__code mall-order-code'>卡码：{o.code}</Text> : null}
+            {o.redPacket ? (
+              <Text className='mall-order__code mall-order-redpacket'>现金红包 ¥{(o.redPacket.amountFen / 100).toFixed(2)}，将发放至微信零钱</Text>
+            ) : null}
             <Text className='mall-order__line'>订单号 {o.id}</Text>
             <Text className='mall-order__line'>下单时间 {formatShanghaiDateTime(o.createdAt)}</Text>
           </View>
