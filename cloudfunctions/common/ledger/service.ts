@@ -626,31 +626,31 @@ export async function expireMember(
   if (!due.length) return replay(await readEntry(key), fp);
   try {
     return await idempotent(key, fp, async (tx) => {
-    const account = await readAccount(tx, member);
-    const takes: Take[] = [];
-    for (const candidate of due) {
-      const lot = await txGet<Lot>(tx, C.lots, candidate._id);
-      if (!lot || +lot.expiresAt > +now) continue;
-      const x = available(lot);
-      if (x <= 0) continue;
-      await tx.collection(C.lots).doc(lot._id).update({ data: { remaining: lot.remaining - x, expired: (lot.expired ?? 0) + x } });
-      takes.push({ lotId: lot._id, amount: x });
-    }
-    const total = takes.reduce((s, t) => s + t.amount, 0);
-    if (!total) throw new NothingToDo();
-    const after: Account = { ...account, balance: account.balance - total, expired: account.expired + total };
-    const entry = entryOf(
-      { _id: key, member, type: 'expire', amount: total, delta: -total, source: { kind: 'expiry', ref: runId }, lots: takes, fingerprint: fp },
-      after,
-      now,
-    );
-    await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now);
-    if (alongside) await alongside(tx, entry);
-    return entry;
-  });
+      const account = await readAccount(tx, member);
+      const takes: Take[] = [];
+      for (const candidate of due) {
+        const lot = await txGet<Lot>(tx, C.lots, candidate._id);
+        if (!lot || +lot.expiresAt > +now) continue;
+        const x = available(lot);
+        if (x <= 0) continue;
+        await tx.collection(C.lots).doc(lot._id).update({ data: { remaining: lot.remaining - x, expired: (lot.expired ?? 0) + x } });
+        takes.push({ lotId: lot._id, amount: x });
+      }
+      const total = takes.reduce((s, t) => s + t.amount, 0);
+      if (!total) throw new NothingToDo();
+      const after: Account = { ...account, balance: account.balance - total, expired: account.expired + total };
+      const entry = entryOf(
+        { _id: key, member, type: 'expire', amount: total, delta: -total, source: { kind: 'expiry', ref: runId }, lots: takes, fingerprint: fp },
+        after,
+        now,
+      );
+      await tx.collection(C.entries).add({ data: entry });
+      await writeAccount(tx, account, after, now);
+      if (alongside) await alongside(tx, entry);
+      return entry;
+    });
   } catch (e) {
-    if (e instanceof NothingToDo) return null;
+    if (e instanceof NothingToDo) return replay(await readEntry(key), fp); // done already, or nothing was left
     throw e;
   }
 }
