@@ -217,3 +217,33 @@ test('daily metrics: issued, spent, expired, penalized and spenders per Shanghai
   expect(await cloud.call('points', { action: 'dailyMetrics', from: '2026-01-01', to: '2026-12-31' }, 'ops')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
   expect(await cloud.call('points', { action: 'dailyMetrics', from: today, to: today }, 'm1')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 });
+
+test('reminders 30 and 7 days ahead, once each; sent with a subscription credit, otherwise in-app', async () => {
+  const { runReminders, reminderTemplateId } = await import('../../cloudfunctions/common/ledger/reminders');
+  const now = new Date();
+  // Lots valid for 5 days (inside both lead times) and 20 days (inside 30 only); another member's 60 days.
+  await ledger.credit({ member: 'm1', amount: 40, key: 'soon', source: src('a'), expiry: { kind: 'rolling', days: 5 }, now });
+  await ledger.credit({ member: 'm1', amount: 25, key: 'later', source: src('a'), expiry: { kind: 'rolling', days: 20 }, now });
+  await cloud.call('user', { action: 'login' }, 'm2');
+  await ledger.credit({ member: 'm2', amount: 9, key: 'far', source: src('a'), expiry: { kind: 'rolling', days: 60 }, now });
+  // One accepted subscription: exactly one message goes out, the rest stay in-app.
+  const sub = await cloud.call('points', { action: 'subscribeReminders', key: 'accept-1', templateId: reminderTemplateId() }, 'm1');
+  expect(sub).toMatchObject({ ok: true, data: { credits: 1, accepted: true } });
+
+  expect(await runReminders(now)).toEqual({ created: 3 });
+  const reminders = cloud.engine.dump('reminders') as any[];
+  expect(reminders.map((r) => [r.member, r.leadDays, r.points]).sort()).toEqual([
+    ['m1', 30, 25],
+    ['m1', 30, 40],
+    ['m1', 7, 40],
+  ]);
+  expect(reminders.filter((r) => r.status === 'sent')).toHaveLength(1);
+  const outbox = cloud.engine.dump('outbox') as any[];
+  expect(outbox).toHaveLength(1);
+  expect(outbox[0]).toMatchObject({ api: 'subscribeMessage.send', payload: { touser: 'm1', templateId: reminderTemplateId() } });
+
+  expect(await runReminders(now)).toEqual({ created: 0 }); // once per member, day and lead time
+  const summary = await cloud.call('points', { action: 'summary' }, 'm1');
+  expect(summary.data.reminderCredits).toBe(0);
+  expect(summary.data.reminders).toHaveLength(2); // the in-app ones
+});

@@ -3,7 +3,7 @@
 // Σ issued ≤ A holds even under any concurrency — a credit that no shard set can cover is refused.
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { txGet, type Tx } from '../tx';
+import { inTransaction, txGet, type Tx } from '../tx';
 import { COLLECTIONS as C } from './model';
 
 export interface Budget {
@@ -32,20 +32,14 @@ export async function createBudget(b: { id: string; campaign: string; cap: numbe
   const shards = b.shards ?? 8;
   if (!Number.isSafeInteger(b.cap) || b.cap <= 0) throw new AppError('BAD_REQUEST', 'cap must be a positive integer');
   if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new AppError('BAD_REQUEST', 'shards must be 1..64');
-  const db = getDb();
   const budget: Budget = { _id: b.id, campaign: b.campaign, cap: b.cap, shards, createdAt: b.now ?? new Date(), createdBy: b.operator };
-  const tx = await db.startTransaction();
-  try {
+  await inTransaction(async (tx) => {
     if (await txGet(tx, C.budgets, b.id)) throw new AppError('BAD_REQUEST', `budget ${b.id} exists`);
     await tx.collection(C.budgets).add({ data: budget });
     for (let i = 0; i < shards; i++) {
       await tx.collection(C.budgetShards).add({ data: { _id: shardId(b.id, i), budget: b.id, cap: shardCap(b.cap, shards, i), issued: 0 } });
     }
-    await tx.commit();
-  } catch (e) {
-    await tx.rollback().catch(() => {});
-    throw e;
-  }
+  });
   return budget;
 }
 

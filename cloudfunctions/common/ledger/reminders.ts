@@ -108,42 +108,45 @@ export async function ensureReminded(member: string, expiryDay: string, points: 
 }
 
 /**
- * One reminder pass: for each lead time, the lots expiring within it, grouped by member and last
- * valid day. Pages through lots by (expiresAt, _id) so any number of lots fits in 1000-doc queries.
+ * One reminder pass: lots expiring within the longest lead time, read once (paged by
+ * (expiresAt, _id) so any number fits in 1000-doc queries), grouped by member, last valid day and
+ * each lead time the lot falls within.
  */
 export async function runReminders(now: Date, leadDays = REMINDER_LEAD_DAYS): Promise<{ created: number }> {
   const db = getDb();
   const _ = db.command;
-  let created = 0;
-  for (const lead of leadDays) {
-    const until = new Date(+now + lead * DAY_MS);
-    const groups = new Map<string, { member: string; day: string; points: number }>();
-    let after: Lot | undefined;
-    for (;;) {
-      const range = after
-        ? _.or([{ expiresAt: _.gt(after.expiresAt).and(_.lte(until)) }, { expiresAt: after.expiresAt, _id: _.gt(after._id) }])
-        : { expiresAt: _.gt(now).and(_.lte(until)) };
-      const { data } = await db
-        .collection(C.lots)
-        .where(_.and([range as object, { remaining: _.gt(0) }]))
-        .orderBy('expiresAt', 'asc')
-        .orderBy('_id', 'asc')
-        .limit(1000)
-        .get();
-      const lots = data as Lot[];
-      for (const lot of lots) {
-        const points = available(lot);
-        if (points <= 0) continue;
-        const day = lastValidDay(new Date(lot.expiresAt));
-        const k = `${lot.member}|${day}`;
-        const g = groups.get(k) ?? { member: lot.member, day, points: 0 };
+  const until = new Date(+now + Math.max(...leadDays) * DAY_MS);
+  const groups = new Map<string, { member: string; day: string; lead: number; points: number }>();
+  let after: Lot | undefined;
+  for (;;) {
+    const range = after
+      ? _.or([{ expiresAt: _.gt(after.expiresAt).and(_.lte(until)) }, { expiresAt: after.expiresAt, _id: _.gt(after._id) }])
+      : { expiresAt: _.gt(now).and(_.lte(until)) };
+    const { data } = await db
+      .collection(C.lots)
+      .where(_.and([range as object, { remaining: _.gt(0) }]))
+      .orderBy('expiresAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(1000)
+      .get();
+    const lots = data as Lot[];
+    for (const lot of lots) {
+      const points = available(lot);
+      if (points <= 0) continue;
+      const expires = new Date(lot.expiresAt);
+      const day = lastValidDay(expires);
+      for (const lead of leadDays) {
+        if (+expires > +now + lead * DAY_MS) continue;
+        const k = `${lot.member}|${day}|${lead}`;
+        const g = groups.get(k) ?? { member: lot.member, day, lead, points: 0 };
         g.points += points;
         groups.set(k, g);
       }
-      if (lots.length < 1000) break;
-      after = lots[lots.length - 1];
     }
-    for (const g of groups.values()) if (await remind(g.member, g.day, g.points, lead, now)) created++;
+    if (lots.length < 1000) break;
+    after = lots[lots.length - 1];
   }
+  let created = 0;
+  for (const g of groups.values()) if (await remind(g.member, g.day, g.points, g.lead, now)) created++;
   return { created };
 }

@@ -4,43 +4,26 @@
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet } from '../tx';
-import { isVirtual, MALL, stockShardId, type Item, type ItemKind, type StockShard } from './model';
+import { isVirtual, MALL, stockShardId, type Item, type StockShard } from './model';
 import { listingState, shardStock, type ListingState } from './rules';
 
-export interface ItemInput {
-  title: string;
-  images: string[];
-  description: string;
-  category: string;
-  kind: ItemKind;
-  points: number;
-  cashFen: number;
-  redPacketFen: number;
-  perMemberLimit: number;
-  perOrderMax: number;
+/** What an operator sets and a member sees, as stored on the item. */
+type CatalogFields = Pick<
+  Item,
+  'title' | 'images' | 'description' | 'category' | 'kind' | 'points' | 'cashFen' | 'redPacketFen' | 'perMemberLimit' | 'perOrderMax' | 'flashSale' | 'sortWeight'
+>;
+
+/** An operator's item as the function receives it (times as ISO strings). */
+export interface ItemInput extends CatalogFields {
   listAt: string | null;
   delistAt: string | null;
-  flashSale: boolean;
-  sortWeight: number;
   visible: boolean;
 }
 
-export interface ItemView {
+export interface ItemView extends CatalogFields {
   id: string;
-  title: string;
-  images: string[];
-  description: string;
-  category: string;
-  kind: ItemKind;
-  points: number;
-  cashFen: number;
-  redPacketFen: number;
-  perMemberLimit: number;
-  perOrderMax: number;
   listAt: string | null;
   delistAt: string | null;
-  flashSale: boolean;
-  sortWeight: number;
   state: ListingState;
   stockLeft: number;
   sold: number;
