@@ -32,13 +32,18 @@ export interface CreditRequest {
   reason?: string;
   operator?: string;
   now?: Date;
-  /**
-   * The caller's own writes that must commit with the credit or not at all (a scan's claim of its
-   * code). Runs inside the credit's transaction, only when the credit is new; it re-reads what it
-   * relies on through `tx` and may throw to refuse the credit. Not part of the key's fingerprint.
-   */
-  alsoInTransaction?: (tx: Tx, now: Date) => Promise<void>;
+  alsoInTransaction?: AlongsideWork;
 }
+
+/**
+ * The caller's own writes that must commit with a credit, debit or hold or not at all (a scan's
+ * claim of its code, a mall order). Runs inside the operation's transaction, only when the
+ * operation is new, after the account is read; it re-reads what it relies on through `tx` and may
+ * throw to refuse the operation. It may return fields of the caller's own per-member state to set
+ * on the account document in the same update (free: the account is written anyway), e.g.
+ * `{ scanDay: {...} }`; they must not name the ledger's own fields. Not part of the key's fingerprint.
+ */
+export type AlongsideWork = (tx: Tx, now: Date, account: Account) => Promise<Record<string, unknown> | void>;
 
 export interface DebitRequest {
   member: string;
@@ -48,6 +53,8 @@ export interface DebitRequest {
   reason?: string;
   operator?: string;
   now?: Date;
+  /** See AlongsideWork. */
+  alsoInTransaction?: AlongsideWork;
 }
 
 /** Thrown inside a transaction when what was read outside no longer holds: rerun from the query. */
@@ -129,8 +136,8 @@ function entryOf(
   };
 }
 
-async function writeAccount(tx: Tx, before: Account, after: Account, now: Date): Promise<void> {
-  const data: Record<string, unknown> = { updatedAt: now };
+async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, extra?: Record<string, unknown> | void): Promise<void> {
+  const data: Record<string, unknown> = { ...(extra ?? {}), updatedAt: now };
   for (const k of TOTALS) {
     if (after[k] !== before[k]) data[k] = after[k];
   }
@@ -206,7 +213,7 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
   return idempotent(req.key, fp, async (tx) => {
     const rate = await currentRate(now);
     const account = await readAccount(tx, req.member);
-    if (req.alsoInTransaction) await req.alsoInTransaction(tx, now);
+    const extra = req.alsoInTransaction ? await req.alsoInTransaction(tx, now, account) : undefined;
     if (req.budget) await consumeBudget(tx, req.budget, req.amount, now);
     const repaid = Math.min(account.debt, req.amount);
     const lotAmount = req.amount - repaid;
@@ -255,7 +262,7 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now);
+    await writeAccount(tx, account, after, now, extra);
     return entry;
   });
 }
@@ -271,6 +278,7 @@ export async function debit(req: DebitRequest & { type?: 'spend' | 'adjust' }): 
   return idempotent(req.key, fp, async (tx) => {
     const account = await readAccount(tx, req.member);
     if (account.balance - account.held < req.amount) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${req.amount}`);
+    const extra = req.alsoInTransaction ? await req.alsoInTransaction(tx, now, account) : undefined;
     const takes = await planTakes(req.member, req.amount, now);
     const lots = await rereadForTakes(tx, takes, 'available');
     for (const t of takes) {
@@ -294,7 +302,7 @@ export async function debit(req: DebitRequest & { type?: 'spend' | 'adjust' }): 
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now);
+    await writeAccount(tx, account, after, now, extra);
     return entry;
   });
 }
@@ -312,6 +320,7 @@ export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise
   const entry = await idempotent(req.key, fp, async (tx) => {
     const account = await readAccount(tx, req.member);
     if (account.balance - account.held < req.amount) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${req.amount}`);
+    const extra = req.alsoInTransaction ? await req.alsoInTransaction(tx, now, account) : undefined;
     const takes = await planTakes(req.member, req.amount, now);
     const lots = await rereadForTakes(tx, takes, 'available');
     for (const t of takes) {
@@ -335,7 +344,7 @@ export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise
       now,
     );
     await tx.collection(C.entries).add({ data: e });
-    await writeAccount(tx, account, after, now);
+    await writeAccount(tx, account, after, now, extra);
     fresh = { entry: e, hold: holdDoc };
     return e;
   });
