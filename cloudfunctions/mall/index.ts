@@ -9,7 +9,8 @@ import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
 import { addCodes, addStock, categories, createItem, itemDetail, listItems, updateItem } from '../common/mall/items';
 import { ITEM_KINDS, MALL } from '../common/mall/model';
 import { addressProblem } from '../common/mall/rules';
-import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, redeem, shipOrder } from '../common/mall/orders';
+import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
+import { redeem } from '../common/mall/redeem';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
 const orderId = z.string().regex(/^o[A-Za-z0-9]{1,40}$/, 'not an order id');

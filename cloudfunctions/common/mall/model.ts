@@ -1,7 +1,7 @@
 // The mall's documents (docs/mall.md). Items are the catalog; their stock lives in shards
 // (`mallStock/<item>#<i>`) so a flash sale's buyers do not all queue on one document; orders are
-// the journal of each redemption and name what undoes every step (the hold, the stock shard, the
-// member's limit count).
+// the journal of each redemption and name what undoes every step (the points' ledger key, the
+// stock shard, the member's limit count).
 export const MALL = {
   items: 'mallItems',
   stock: 'mallStock',
@@ -83,7 +83,11 @@ export interface Order {
   /** Why a failed redemption failed (its error code): a retry with the same key answers it again. */
   failCode?: string;
   address: Address | null;
-  /** Ledger hold key (`mall:<order>`); its commit entry is `commit:<hold>`. */
+  /**
+   * Ledger key of the order's points, `mall:<order>`: points only, the debit entry (reversed on
+   * cancel); points + cash, the hold (its commit entry `commit:<hold>`). Named for the holds every
+   * order had before points-only redemptions debited directly.
+   */
   hold: string;
   /** The stock shard the unit(s) came from; null until taken. */
   shard: string | null;
@@ -104,4 +108,5 @@ export interface Order {
 
 export const stockShardId = (item: string, i: number) => `${item}#${i}`;
 export const limitId = (item: string, member: string) => `${item}:${member}`;
-export const holdKeyOf = (orderId: string) => `mall:${orderId}`;
+/** The ledger key of an order's points: its debit (points only) or its hold (points + cash). */
+export const pointsKeyOf = (orderId: string) => `mall:${orderId}`;

@@ -1,31 +1,21 @@
-// Redemption and orders. A redemption is a short saga whose journal is the order document:
-//   1. the order is added under an id derived from (member, client key) — the idempotency gate:
-//      double taps, retries and lost replies find it and answer it;
-//   2. the member's limit count is raised with a conditional update (never past the limit);
-//   3. the points are held in the ledger (`mall:<order>`);
-//   4. a unit is taken from a stock shard with a conditional decrement (never below zero);
-//   5. points only: virtual items take a code from the pool, the hold is committed, the order is
-//      toShip / completed; points+cash: the order is unpaid until the payment callback commits it.
-// Every failure undoes what was done, in reverse: release the hold, return the unit, lower the count.
-// Steps 2–3 are single conditional writes (no transaction), so a flash sale's buyers never conflict;
-// giving back (cancel, timeout) runs in a transaction guarded by the order's `returned` flag, so it
-// happens exactly once.
+// Orders after redemption (redeem.ts makes them): views, the payment callback, cancel, ship,
+// complete, lists, export and the jobs sweep. Giving back (cancel, timeout) runs in a transaction
+// guarded by the order's `returned` flag, so it happens exactly once.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
-import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import { enqueuePayout } from '../codes/redpackets';
 import * as ledger from '../ledger/service';
 import { inTransaction, txGet } from '../tx';
-import { isVirtual, limitId, MALL, holdKeyOf, type Address, type Item, type Order, type OrderStatus, type StockShard } from './model';
-import { shardsOf } from './items';
+import { isVirtual, limitId, MALL, type Address, type ItemKind, type Order, type OrderStatus, type StockShard } from './model';
 import { paymentAdapter, orderFee, type PayCallback, type PaymentRequest } from './payment';
-import { addressProblem, listingState, shardOrder } from './rules';
+import { freeCode, takeCode, type TakenCode } from './units';
 
 /** How long a points+cash order waits for its payment. */
 export const PAYMENT_WINDOW_SECONDS = 15 * 60;
 /** The hold outlives the payment window, so the order sweep (not the ledger's) settles it. */
-const HOLD_SECONDS = PAYMENT_WINDOW_SECONDS + 10 * 60;
-/** A redemption still `creating` after this was interrupted; the sweep fails it and releases its hold. */
+export const HOLD_SECONDS = PAYMENT_WINDOW_SECONDS + 10 * 60;
+/** A redemption still `creating` after this was interrupted; the sweep fails it. */
 const CREATING_STALE_MS = 10 * 60_000;
 
 export const orderIdOf = (member: string, clientKey: string) =>
@@ -76,20 +66,20 @@ export function orderView(o: Order, withMember = false): OrderView {
   };
 }
 
-async function readOrder(id: string): Promise<Order | null> {
+export async function readOrder(id: string): Promise<Order | null> {
   const { data } = await getDb().collection(MALL.orders).doc(id).get();
   return (data as Order) ?? null;
 }
 
 /** Answers an existing order for the same key: the same request again, or its first failure. */
-function replay(o: Order, item: string, quantity: number): { order: OrderView } {
+export function replay(o: Order, item: string, quantity: number): { order: OrderView } {
   if (o.item !== item || o.quantity !== quantity) throw new AppError('IDEMPOTENCY_MISMATCH', `key was used for a different redemption`);
   if (o.status === 'failed') throw new AppError((o.failCode as ErrorCode) ?? 'INTERNAL', 'this redemption failed');
   return { order: orderView(o) };
 }
 
 /** The order once its first call has finished with it (a retry racing the first call waits briefly for its answer). */
-async function settled(orderId: string): Promise<Order> {
+export async function settled(orderId: string): Promise<Order> {
   for (let i = 0; ; i++) {
     const o = (await readOrder(orderId))!;
     if (o.status !== 'creating' || i >= 40) return o;
@@ -97,194 +87,42 @@ async function settled(orderId: string): Promise<Order> {
   }
 }
 
-/** Raises the member's count for the item by `quantity`, never past `limit`. */
-async function takeLimit(item: string, member: string, quantity: number, limit: number): Promise<boolean> {
-  const db = getDb();
-  const _ = db.command;
-  const id = limitId(item, member);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const r = await db.collection(MALL.limits).where({ _id: id, count: _.lte(limit - quantity) }).update({ data: { count: _.inc(quantity) } });
-    if (r.stats.updated === 1) return true;
-    const { data } = await db.collection(MALL.limits).doc(id).get();
-    if (data) return false; // exists and is at the limit
-    try {
-      await db.collection(MALL.limits).add({ data: { _id: id, item, member, count: quantity } });
-      return true;
-    } catch (e) {
-      if (!isDuplicateKeyError(e)) throw e; // a concurrent first redemption made it: check again
-    }
-  }
-  return false;
-}
-
-/** Takes `quantity` units from one shard with a conditional decrement; the shard's id, or null when sold out. */
-async function takeStock(item: Item, quantity: number): Promise<string | null> {
-  const db = getDb();
-  const _ = db.command;
-  for (const i of shardOrder(item.shards)) {
-    const id = `${item._id}#${i}`;
-    const r = await db.collection(MALL.stock).where({ _id: id, left: _.gte(quantity) }).update({ data: { left: _.inc(-quantity), sold: _.inc(quantity) } });
-    if (r.stats.updated === 1) return id;
-  }
-  return null;
-}
-
-/** A free code from the pool, claimed for the order with a conditional update (a race moves to the next). */
-async function takeCode(item: string, orderId: string, member: string, now: Date): Promise<string | null> {
-  const db = getDb();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const { data } = await db.collection(MALL.codes).where({ item, status: 'free' }).limit(8).get();
-    if (!data.length) return null;
-    const pick = data[Math.floor(Math.random() * data.length)] as { _id: string; code: string };
-    const r = await db.collection(MALL.codes).where({ _id: pick._id, status: 'free' }).update({ data: { status: 'assigned', order: orderId, member, assignedAt: now } });
-    if (r.stats.updated === 1) return pick.code;
-  }
-  return null;
-}
-
-export interface RedeemRequest {
-  member: string;
-  item: string;
-  quantity: number;
-  clientKey: string;
-  address: Address | null;
-  now?: Date;
-}
-
-export async function redeem(req: RedeemRequest): Promise<{ order: OrderView; payment?: PaymentRequest }> {
-  const now = req.now ?? new Date();
-  const db = getDb();
-  const _ = db.command;
-  const orderId = orderIdOf(req.member, req.clientKey);
-  const existing = await readOrder(orderId);
-  if (existing) return replay(existing.status === 'creating' ? await settled(orderId) : existing, req.item, req.quantity);
-
-  const { data } = await db.collection(MALL.items).doc(req.item).get();
-  const item = data as Item | null;
-  if (!item) throw new AppError('NOT_FOUND', `no item ${req.item}`);
-  const state = listingState(item, now);
-  if (state === 'hidden' || state === 'delisted') throw new AppError('ITEM_UNAVAILABLE', `item ${item._id} is ${state}`);
-  if (state === 'upcoming') throw new AppError('ITEM_NOT_STARTED', `item ${item._id} opens at ${iso(item.listAt)}`);
-  if (req.quantity > item.perOrderMax) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perOrderMax} per order`);
-  if (item.perMemberLimit > 0 && req.quantity > item.perMemberLimit) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
-  let address: Address | null = null;
-  if (item.kind === 'physical') {
-    if (!req.address) throw new AppError('ADDRESS_INVALID', 'address: physical goods need a delivery address');
-    const problem = addressProblem(req.address);
-    if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
-    address = { ...req.address, name: req.address.name.trim(), detail: req.address.detail.trim() };
-  }
-
-  const order: Order = {
-    _id: orderId,
-    member: req.member,
-    clientKey: req.clientKey,
-    item: item._id,
-    title: item.title,
-    image: item.images[0] ?? '',
-    kind: item.kind,
-    quantity: req.quantity,
-    points: item.points * req.quantity,
-    cashFen: item.cashFen,
-    ...(item.kind === 'redPacket' ? { redPacketFen: item.redPacketFen * req.quantity } : {}),
-    status: 'creating',
-    address,
-    hold: holdKeyOf(orderId),
-    shard: null,
-    returned: false,
-    createdAt: now,
+/** The fields of an order whose points are spent: virtual items and red packets are completed, goods wait to ship. */
+export function deliveredFields(kind: ItemKind, got: { shard: string | null; code?: string; payout?: string }, now: Date): Partial<Order> & { status: OrderStatus } {
+  const done = isVirtual(kind) || !!got.payout;
+  return {
+    status: done ? 'completed' : 'toShip',
+    shard: got.shard,
     updatedAt: now,
+    ...(got.code ? { code: got.code } : {}),
+    ...(got.payout ? { payout: got.payout } : {}),
+    ...(done ? { completedAt: now } : {}),
   };
-  try {
-    await db.collection(MALL.orders).add({ data: order });
-  } catch (e) {
-    if (!isDuplicateKeyError(e)) throw e;
-    return replay(await settled(orderId), req.item, req.quantity); // a concurrent retry of the same key
-  }
-
-  // Each step, once done, names its undo.
-  let limitTaken = false;
-  let shard: string | null = null;
-  let held = false;
-  let undone = false;
-  const undo = async (code: ErrorCode): Promise<void> => {
-    undone = true;
-    if (held) await returnPoints(order, code, now);
-    if (shard) await db.collection(MALL.stock).doc(shard).update({ data: { left: _.inc(req.quantity), sold: _.inc(-req.quantity) } });
-    if (limitTaken) await db.collection(MALL.limits).doc(limitId(item._id, req.member)).update({ data: { count: _.inc(-req.quantity) } });
-    await db.collection(MALL.orders).doc(orderId).update({ data: { status: 'failed', failCode: code, returned: true, updatedAt: now } });
-  };
-  const fail = async (code: ErrorCode, message: string): Promise<never> => {
-    await undo(code);
-    throw new AppError(code, message);
-  };
-  try {
-    if (item.perMemberLimit > 0) {
-      limitTaken = await takeLimit(item._id, req.member, req.quantity, item.perMemberLimit);
-      if (!limitTaken) await fail('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
-    }
-    // Sold out already? Then answer without holding anything (a hint: the decrement below decides).
-    if ((await shardsOf([item._id])).reduce((n, x) => n + x.left, 0) < req.quantity) await fail('SOLD_OUT', `item ${item._id} is sold out`);
-    // Points before stock: a unit is only taken by someone who can pay for it, so a member who
-    // cannot never makes others see a false "sold out".
-    try {
-      await ledger.hold({ member: req.member, amount: order.points, key: order.hold, source: { kind: 'mall', ref: orderId }, ttlSeconds: HOLD_SECONDS, now });
-      held = true;
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'INSUFFICIENT_POINTS' || e.code === 'NOT_FOUND')) await fail('INSUFFICIENT_POINTS', e.message);
-      throw e;
-    }
-    shard = await takeStock(item, req.quantity);
-    if (!shard) await fail('SOLD_OUT', `item ${item._id} is sold out`);
-
-    if (item.cashFen > 0) {
-      const expiresAt = new Date(+now + PAYMENT_WINDOW_SECONDS * 1000);
-      const unpaid: Order = { ...order, status: 'unpaid', shard, payment: { expiresAt }, updatedAt: now };
-      const payment = await paymentAdapter().create(unpaid);
-      await db.collection(MALL.orders).doc(orderId).update({ data: { status: 'unpaid', shard, payment: { expiresAt }, updatedAt: now } });
-      return { order: orderView(unpaid), payment };
-    }
-    const done = await deliver({ ...order, shard }, now);
-    return { order: orderView(done) };
-  } catch (e) {
-    // Whatever failed after a step succeeded: undo every step done, record the failure, answer it.
-    if (!undone) {
-      const code: ErrorCode = e instanceof AppError ? e.code : 'INTERNAL';
-      await undo(code).catch((u) => console.error('[mall] undo failed; the jobs sweep finishes it', u));
-    }
-    throw e;
-  }
 }
 
 /**
- * The points are spent: a virtual item takes its code first (none left → SOLD_OUT, undone), then
- * the hold is committed and the order moves on (virtual: completed; otherwise: toShip).
+ * A paid points+cash order: a virtual item takes its code first (none left → SOLD_OUT, undone by
+ * the caller), then the hold is committed and the order moves on.
  */
 async function deliver(order: Order, now: Date, extra: Record<string, unknown> = {}): Promise<Order> {
-  const db = getDb();
-  let code: string | undefined;
+  let code: TakenCode | null = null;
   if (isVirtual(order.kind)) {
-    code = (await takeCode(order.item, order._id, order.member, now)) ?? undefined;
+    code = await takeCode(order.item, order._id, order.member, now);
     if (!code) throw new AppError('SOLD_OUT', 'the code pool is empty');
   }
-  await ledger.commitHold(order.hold, { now });
+  try {
+    await ledger.commitHold(order.hold, { now });
+  } catch (e) {
+    if (code) await freeCode(code, order._id);
+    throw e;
+  }
   // A red packet is paid through the payout outbox (retried by the codes timer until paid or failed).
   const payout =
     order.kind === 'redPacket' && order.redPacketFen
       ? (await enqueuePayout({ id: `payout:order:${order._id}`, member: order.member, amountFen: order.redPacketFen, campaign: 'mall', ref: order._id, now }))._id
       : undefined;
-  const done = isVirtual(order.kind) || !!payout;
-  const status: OrderStatus = done ? 'completed' : 'toShip';
-  const data: Record<string, unknown> = {
-    status,
-    shard: order.shard,
-    updatedAt: now,
-    ...extra,
-    ...(code ? { code } : {}),
-    ...(payout ? { payout } : {}),
-    ...(done ? { completedAt: now } : {}),
-  };
-  await db.collection(MALL.orders).doc(order._id).update({ data });
+  const data: Record<string, unknown> = { ...deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout }, now), ...extra };
+  await getDb().collection(MALL.orders).doc(order._id).update({ data });
   return { ...order, ...data } as Order;
 }
 
@@ -367,16 +205,28 @@ async function giveBack(orderId: string, now: Date): Promise<void> {
   });
 }
 
-/** Puts the points back: an open hold is released; a committed one is reversed (restoring its lots). */
+/**
+ * Puts the points back, restoring exactly the lots they came from. Points only: the debit is
+ * reversed. Points + cash: an open hold is released, a committed one reversed. (A points-only order
+ * made before redemptions debited directly has a hold: reversing it is NOT_REVERSIBLE, so it takes
+ * the hold's way.)
+ */
 async function returnPoints(order: Order, reason: string, now: Date): Promise<void> {
+  const why = `order ${order._id} cancelled: ${reason}`;
+  if (order.cashFen === 0) {
+    try {
+      await ledger.reverse(order.hold, { reason: why, now });
+      return;
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'NOT_REVERSIBLE')) throw e;
+    }
+  }
   try {
     await ledger.releaseHold(order.hold, { now, reason });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
     const { data } = await getDb().collection('holds').doc(order.hold).get();
-    if ((data as { status?: string } | null)?.status === 'committed') {
-      await ledger.reverse(`commit:${order.hold}`, { reason: `order ${order._id} cancelled: ${reason}`, now });
-    }
+    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now });
   }
 }
 
@@ -529,7 +379,10 @@ export async function exportOrders(filter: { status?: OrderStatus; item?: string
 // ---------------------------------------------------------------------------------------------
 // The jobs sweep
 
-/** Unpaid orders past their window are cancelled (hold released, stock returned); stale `creating` ones failed. */
+/**
+ * Unpaid orders past their window are cancelled (hold released, stock returned); stale `creating`
+ * ones (their function died mid-redemption) are failed.
+ */
 export async function sweepOrders(now = new Date(), limit = 200): Promise<{ ordersTimedOut: number; ordersFailed: number }> {
   const db = getDb();
   const _ = db.command;
@@ -553,9 +406,11 @@ export async function sweepOrders(now = new Date(), limit = 200): Promise<{ orde
     .limit(limit)
     .get();
   for (const o of stale as Order[]) {
-    await returnPoints(o, 'interrupted', now).catch((e) => {
-      if (!(e instanceof AppError && e.code === 'NOT_FOUND')) throw e; // never held
-    });
+    // Points are never taken for a `creating` order, so there are none to return; a unit, count
+    // or code it may have taken is not returned either (nothing proves it was): undersold, never
+    // oversold. The write is conditional, which makes it safe against a redemption finishing
+    // right now: it waits for that ledger transaction's lock and then finds the order moved on;
+    // or it goes first, and the transaction's write conflicts and its re-read finds `failed`.
     const r = await db.collection(MALL.orders).where({ _id: o._id, status: 'creating' }).update({ data: { status: 'failed', failCode: 'INTERNAL', updatedAt: now } });
     ordersFailed += r.stats.updated;
   }
