@@ -1,0 +1,231 @@
+// The redemption saga's cost and its crashes, through the built functions: database requests per
+// redemption (the bench's probe and its variants), a function process dying between the stock and
+// the ledger transaction, and the jobs sweep racing a redemption whose ledger transaction is open.
+import { Engine, loadSchema } from '../../local/engine';
+import { SCHEMA_PATH } from '../../local/cloud';
+import { callStorage } from '../../local/runtime/identity';
+import { Runner } from '../../local/runtime/runner';
+import { allTriggers, fireTrigger } from '../../local/runtime/timers';
+import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
+import { account, ADDRESS, baseItem, member, OPS, stockLeft } from './mall-fixtures';
+
+async function create(cloud: TestCloud, id: string, stock: number, over: Record<string, unknown> = {}) {
+  expect(await cloud.call('mall', { action: 'createItem', id, stock, shards: 1, ...baseItem(over) }, OPS)).toMatchObject({ ok: true });
+}
+
+const redeem = (cloud: TestCloud, item: string, clientKey: string, who: string, over: Record<string, unknown> = {}) =>
+  cloud.call('mall', { action: 'redeem', item, quantity: 1, clientKey, address: ADDRESS, ...over }, who);
+
+/** The jobs tick, as the timer fires it, `minutes` from now (stale `creating` orders are 10 minutes old). */
+async function tick(cloud: TestCloud, minutes: number) {
+  const trigger = allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'tick')!;
+  const fired = await fireTrigger(cloud.runner, trigger, new Date(Date.now() + minutes * 60_000));
+  expect(fired.result).toMatchObject({ ok: true });
+  return (fired.result as any).data.orders as { ordersTimedOut: number; ordersFailed: number };
+}
+
+/** createTestCloud with a short transaction timeout: a dead process's transaction is aborted soon. */
+function cloudWithTxTimeout(ms: number): TestCloud {
+  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH), transactionTimeoutMs: ms });
+  const runner = new Runner(engine).loadAll();
+  const callCounted = async (fn: string, data: Record<string, unknown>, openid = 'oTEST-member') => {
+    const { result, dbRequests } = await runner.callAsMember(fn, data, openid);
+    return { reply: result as any, dbRequests };
+  };
+  return { engine, runner, callCounted, call: async (fn, data, openid) => (await callCounted(fn, data, openid)).reply };
+}
+
+type Match = (action: string, params: Record<string, any>) => boolean;
+const inMall = () => callStorage.getStore()?.functionName === 'mall';
+
+/**
+ * Intercepts the engine's requests. `die`: the first mall request matching kills its call — that and
+ * every later request of the same call fail, not even a rollback leaves the process. `pause`: the
+ * first matching request waits until released.
+ */
+function intercept(cloud: TestCloud) {
+  const send = cloud.engine.send.bind(cloud.engine);
+  const dead = new Set<unknown>();
+  let rule: { match: Match; kind: 'die' | 'pause'; arrived: () => void; released: Promise<void> } | null = null;
+  cloud.engine.send = (async (action: string, params: Record<string, any>) => {
+    const call = callStorage.getStore();
+    if (call && dead.has(call)) throw new Error('injected crash: the function process died');
+    if (rule && inMall() && rule.match(action, params)) {
+      const r = rule;
+      rule = null;
+      r.arrived();
+      if (r.kind === 'die') {
+        dead.add(call);
+        throw new Error('injected crash: the function process died');
+      }
+      await r.released;
+    }
+    return send(action, params);
+  }) as typeof cloud.engine.send;
+  const arm = (kind: 'die' | 'pause', match: Match) => {
+    let arrived!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((r) => (arrived = r));
+    const released = new Promise<void>((r) => (release = r));
+    rule = { match, kind, arrived, released };
+    return { reached, release };
+  };
+  return { die: (match: Match) => arm('die', match), pause: (match: Match) => arm('pause', match) };
+}
+
+const isTxStart: Match = (action) => action === 'database.startTransaction';
+const isTxCommit: Match = (action) => action === 'database.commitTransaction';
+/** The order's final state written inside the ledger's transaction. */
+const isOrderWriteInTx: Match = (action, p) => action === 'database.modifyDocument' && !!p.transactionId && p.collectionName === 'mallOrders';
+
+const ordersOf = (cloud: TestCloud, who: string, item: string) => (cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === who && o.item === item);
+const entriesOf = (cloud: TestCloud, who: string) => (cloud.engine.dump('ledger') as any[]).filter((e) => e.member === who);
+const stock = (cloud: TestCloud, item: string) => (cloud.engine.dump('mallStock') as any[]).find((s) => s.item === item);
+
+describe('database requests per redemption', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCost', 100_000); // one lot, as in bench/mall.ts
+    await create(cloud, 'probe', 10); // physical, points only, no limit, 1 shard: the bench's probe
+    await create(cloud, 'limited', 10, { perMemberLimit: 3 });
+    await create(cloud, 'cash', 10, { cashFen: 990 });
+    await create(cloud, 'card', 0, { kind: 'cardCode' });
+    await create(cloud, 'hongbao', 10, { kind: 'redPacket', redPacketFen: 100, category: '红包' });
+    expect(await cloud.call('mall', { action: 'addCodes', id: 'card', codes: ['CARD-1', 'CARD-2', 'CARD-3'] }, OPS)).toMatchObject({ ok: true });
+  });
+
+  const counted = async (item: string, clientKey: string, over: Record<string, unknown> = {}) => {
+    const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeem', item, quantity: 1, clientKey, address: ADDRESS, ...over }, 'oCost');
+    expect(reply).toMatchObject({ ok: true });
+    return dbRequests;
+  };
+
+  test('the probe (physical, points only, no limit, one shard) makes at most 10; its variants', async () => {
+    const n = {
+      probe: await counted('probe', 'cost-probe-1'),
+      limitFirst: await counted('limited', 'cost-limit-1'),
+      limitAgain: await counted('limited', 'cost-limit-2'),
+      pointsCash: await counted('cash', 'cost-cash-1'),
+      virtual: await counted('card', 'cost-card-1', { address: undefined }),
+      redPacket: await counted('hongbao', 'cost-hongbao-1', { address: undefined }),
+      retry: await counted('probe', 'cost-probe-1'),
+    };
+    console.log(`database requests per redemption: ${JSON.stringify(n)}`);
+    // item+points+shards+limit read, order add, shard decrement, debit (start, account get, entry
+    // add, account update, commit) with the order's re-read and write in its transaction.
+    expect(n.probe).toBeLessThanOrEqual(10);
+    expect(n.limitFirst).toBe(n.probe + 1); // the count is added
+    expect(n.limitAgain).toBe(n.probe + 1); // the count is raised
+    expect(n.retry).toBe(3); // read, the add refused, the order read
+  });
+
+  test('a member who cannot pay takes no unit and pays 3 requests for the answer', async () => {
+    await member(cloud, 'oCostPoor', 10);
+    const before = stockLeft(cloud, 'probe');
+    const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeem', item: 'probe', quantity: 1, clientKey: 'cost-poor-1', address: ADDRESS }, 'oCostPoor');
+    expect(reply).toMatchObject({ ok: false, code: 'INSUFFICIENT_POINTS' });
+    expect(dbRequests).toBe(3); // read, order add, order failed
+    expect(stockLeft(cloud, 'probe')).toBe(before);
+  });
+});
+
+describe('a function process dying between the stock and the ledger transaction', () => {
+  test('the sweep fails the order: nothing oversold, no points taken; a double tap and a retry yield the one order', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCrash', 1000);
+    await create(cloud, 'cup', 5);
+    const faults = intercept(cloud);
+    const crash = faults.die(isTxStart);
+    // A double tap: both calls carry the same key; the first one in dies before its ledger transaction.
+    const [a, b] = await Promise.all([redeem(cloud, 'cup', 'crash-key-1', 'oCrash'), crash.reached.then(() => redeem(cloud, 'cup', 'crash-key-1', 'oCrash'))]);
+    expect(a).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(b).toMatchObject({ ok: true, data: { order: { status: 'creating' } } }); // waited for the first call's answer, then answered what there is
+    expect(ordersOf(cloud, 'oCrash', 'cup')).toHaveLength(1);
+    expect(ordersOf(cloud, 'oCrash', 'cup')[0]).toMatchObject({ status: 'creating', shard: null });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // the unit was taken
+    expect(account(cloud, 'oCrash')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
+
+    expect(await tick(cloud, 5)).toMatchObject({ ordersFailed: 0 }); // not stale yet
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    const [failed] = ordersOf(cloud, 'oCrash', 'cup');
+    expect(failed).toMatchObject({ status: 'failed', failCode: 'INTERNAL', returned: false });
+    // Undersold by the unit nothing proves was taken, never oversold; no points were ever taken.
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
+    expect(account(cloud, 'oCrash')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
+    expect(entriesOf(cloud, 'oCrash').map((e) => e.type)).toEqual(['adjust']);
+    expect(await tick(cloud, 12)).toMatchObject({ ordersFailed: 0 }); // once
+
+    // The same key answers the failure; a new key redeems normally.
+    expect(await redeem(cloud, 'cup', 'crash-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(ordersOf(cloud, 'oCrash', 'cup')).toHaveLength(1);
+    expect(await redeem(cloud, 'cup', 'crash-key-2', 'oCrash')).toMatchObject({ ok: true, data: { order: { status: 'toShip' } } });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 3, sold: 2 });
+    expect(account(cloud, 'oCrash')).toMatchObject({ balance: 900, spent: 100 });
+  });
+
+  test('a process dying at the commit leaves its transaction open; the order stays creating until the sweep', async () => {
+    const cloud = cloudWithTxTimeout(1000);
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCommit', 1000);
+    await create(cloud, 'cup', 5, { perMemberLimit: 2 });
+    const faults = intercept(cloud);
+    faults.die(isTxCommit);
+    expect(await redeem(cloud, 'cup', 'commit-key-1', 'oCommit')).toMatchObject({ ok: false, code: 'INTERNAL' });
+    // The dead transaction never commits (the engine aborts it when it times out): no points, order creating.
+    expect(account(cloud, 'oCommit')).toMatchObject({ balance: 1000, spent: 0 });
+    expect(cloud.engine.openTransactions).toBe(1);
+    await new Promise((r) => setTimeout(r, 1100)); // the transaction limit (30 s on the cloud) passes
+    expect(cloud.engine.openTransactions).toBe(0);
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    expect(ordersOf(cloud, 'oCommit', 'cup')[0]).toMatchObject({ status: 'failed' });
+    expect(account(cloud, 'oCommit')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
+    // The unit and the count it took stay taken: the member may still have one more of the two.
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
+    expect(await redeem(cloud, 'cup', 'commit-key-2', 'oCommit')).toMatchObject({ ok: true });
+    expect(await redeem(cloud, 'cup', 'commit-key-3', 'oCommit')).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' });
+  });
+});
+
+describe('the sweep racing a redemption whose ledger transaction is open', () => {
+  let cloud: TestCloud;
+  let faults: ReturnType<typeof intercept>;
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oRace', 1000);
+    await create(cloud, 'cup', 5);
+    faults = intercept(cloud);
+  });
+
+  test('the redemption commits first: the sweep waits for its lock, then finds the order moved on', async () => {
+    const paused = faults.pause(isTxCommit);
+    const reply = redeem(cloud, 'cup', 'race-key-1', 'oRace');
+    await paused.reached;
+    const waits = cloud.engine.stats.transactions.lockWaits;
+    const swept = tick(cloud, 11);
+    while (cloud.engine.stats.transactions.lockWaits === waits) await new Promise((r) => setTimeout(r, 5));
+    paused.release();
+    expect(await reply).toMatchObject({ ok: true, data: { order: { status: 'toShip' } } });
+    expect(await swept).toMatchObject({ ordersFailed: 0 });
+    expect(ordersOf(cloud, 'oRace', 'cup')[0]).toMatchObject({ status: 'toShip' });
+    expect(account(cloud, 'oRace')).toMatchObject({ balance: 900, spent: 100 });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
+  });
+
+  test('the sweep fails the order after the transaction read it: the write conflicts, the re-read refuses, no points, the unit comes back', async () => {
+    const paused = faults.pause(isOrderWriteInTx);
+    const reply = redeem(cloud, 'cup', 'race-key-2', 'oRace');
+    await paused.reached; // the transaction has read the order `creating`
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    paused.release();
+    expect(await reply).toMatchObject({ ok: false, code: 'INTERNAL' });
+    const order = ordersOf(cloud, 'oRace', 'cup').find((o) => o.clientKey === 'race-key-2');
+    expect(order).toMatchObject({ status: 'failed', returned: true });
+    expect(account(cloud, 'oRace')).toMatchObject({ balance: 900, held: 0, spent: 100 });
+    expect(entriesOf(cloud, 'oRace').filter((e) => e._id === `mall:${order._id}`)).toHaveLength(0);
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // this call knew what it took and gave it back
+  });
+});
