@@ -37,6 +37,11 @@ export interface LocalCloud {
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const log = opts.log ?? (() => {});
   const engine = Engine.open({ dataDir: opts.dataDir, schema: loadSchema(SCHEMA_PATH) });
+  if (engine.dump('lots').length) {
+    // Written before lots moved into the accounts (pre-release layout; no migration is kept for it).
+    engine.close();
+    throw new Error(`${opts.dataDir} holds data of an older ledger layout (a lots collection): delete or move that directory and start again to reseed`);
+  }
   ensureLocalSecrets(opts.dataDir); // the code signing keys, generated once into the data directory
   const runner = new Runner(engine).loadAll();
   if (opts.dataDir) runner.filesDir = path.join(opts.dataDir, 'files');

@@ -8,7 +8,7 @@ const src = (ref: string) => ({ kind: 'test', ref });
 
 let cloud: TestCloud;
 const account = (m: string) => cloud.engine.dump('accounts').find((a: any) => a._id === m) as any;
-const lots = (m: string) => (cloud.engine.dump('lots') as any[]).filter((l) => l.member === m);
+const lots = (m: string) => (((cloud.engine.dump('accounts') as any[]).find((a) => a._id === m)?.lots ?? []) as any[]);
 const sumRemaining = (m: string) => lots(m).reduce((s, l) => s + l.remaining, 0);
 
 beforeEach(async () => {
@@ -246,4 +246,66 @@ test('reminders 30 and 7 days ahead, once each; sent with a subscription credit,
   const summary = await cloud.call('points', { action: 'summary' }, 'm1');
   expect(summary.data.reminderCredits).toBe(0);
   expect(summary.data.reminders).toHaveLength(2); // the in-app ones
+});
+
+describe('lots in the account', () => {
+  test('an empty lot stays until its expiry, then the next write folds it into its campaign totals', async () => {
+    const past = new Date(Date.now() - 40 * DAY);
+    await ledger.credit({ member: 'm1', amount: 30, key: 'old', source: src('a'), campaign: 'spring', expiry: { kind: 'rolling', days: 10 }, now: past });
+    await ledger.debit({ member: 'm1', amount: 30, key: 'spend-old', source: src('order'), now: new Date(+past + DAY) });
+    // Empty but not yet past its expiry at that write: still in the account (a refund could restore it).
+    expect(lots('m1').map((l) => l._id)).toEqual(['lot:old']);
+    expect(account('m1').nextExpiry).toBeNull();
+    await ledger.credit({ member: 'm1', amount: 5, key: 'new', source: src('a') });
+    expect(lots('m1').map((l) => l._id)).toEqual(['lot:new']);
+    expect(account('m1').closed).toEqual([{ campaign: 'spring', amount: 30, expired: 0, lots: 1 }]);
+    expect(+new Date(account('m1').nextExpiry)).toBe(+new Date(lots('m1')[0].expiresAt));
+
+    // A refund of the spend: its lot is gone (empty and expired), so the points expire at once —
+    // after a reminder — and the campaign's totals count them as expired.
+    const r = await ledger.reverse('spend-old', { reason: '退款' });
+    expect(r).toMatchObject({ delta: 0, expiredLots: [{ lotId: 'lot:old', amount: 30 }] });
+    expect(account('m1')).toMatchObject({ balance: 5, spent: 0, expired: 30, closed: [{ campaign: 'spring', amount: 30, expired: 30, lots: 1 }] });
+    expect((cloud.engine.dump('reminders') as any[]).some((x) => x.member === 'm1')).toBe(true);
+    makeOperator(cloud, 'ops');
+    const m = await cloud.call('points', { action: 'metrics', campaign: 'spring' }, 'ops');
+    expect(m.data).toMatchObject({ B: 30, spent: 0, expired: 30, outstanding: 0, D: 0 });
+    // Reversing the credit of a folded lot: nothing left in it, so all of it becomes debt.
+    const rc = await ledger.reverse('old', { reason: '撤销' });
+    expect(rc).toMatchObject({ delta: -30, lots: [], debtCreated: 30 });
+  });
+
+  test(`past ${ledger.MAX_LIVE_LOTS} live lots a credit joins the lot with the same expiry, rate and campaign`, async () => {
+    const now = new Date();
+    const seeded = Array.from({ length: ledger.MAX_LIVE_LOTS }, (_, i) => ({
+      _id: `lot:s${i}`, amount: 1, remaining: 1, held: 0, expired: 0, expiresAt: new Date(+now + (10 + i) * DAY), createdAt: now,
+      source: src('seed'), campaign: '', rate: 100, entry: `s${i}`,
+    }));
+    cloud.engine.insertMany('accounts', [{ _id: 'big', balance: seeded.length, held: 0, debt: 0, earned: seeded.length, spent: 0, expired: 0, penalized: 0, lots: seeded, closed: [], nextExpiry: seeded[0].expiresAt, createdAt: now }]);
+    const bigLots = () => (cloud.engine.dump('accounts') as any[]).find((a) => a._id === 'big').lots as any[];
+    const e = await ledger.credit({ member: 'big', amount: 7, key: 'join', source: src('a'), expiry: { kind: 'fixed', at: seeded[3].expiresAt.toISOString() }, now });
+    expect(e.lots).toEqual([{ lotId: 'lot:s3', amount: 7 }]);
+    expect(bigLots()).toHaveLength(ledger.MAX_LIVE_LOTS);
+    expect(bigLots()[3]).toMatchObject({ amount: 8, remaining: 8 });
+    // No lot with that expiry: a new one (the bound is soft; rolling expiries land on day ends).
+    await ledger.credit({ member: 'big', amount: 2, key: 'own', source: src('a'), now });
+    expect(bigLots()).toHaveLength(ledger.MAX_LIVE_LOTS + 1);
+    // FIFO across hundreds of lots in one document: a debit of 20 takes the 19 soonest.
+    const d = await ledger.debit({ member: 'big', amount: 20, key: 'many', source: src('order'), now });
+    expect(d.lots.map((t) => t.lotId).slice(0, 4)).toEqual(['lot:s0', 'lot:s1', 'lot:s2', 'lot:s3']);
+    expect(d.lots.reduce((s, t) => s + t.amount, 0)).toBe(20);
+  });
+
+  test('credit, debit and hold are five or six requests whatever the number of lots', async () => {
+    const count = async (work: () => Promise<unknown>) => {
+      const before = cloud.engine.stats.requests;
+      await work();
+      return cloud.engine.stats.requests - before;
+    };
+    for (let i = 0; i < 20; i++) await ledger.credit({ member: 'm1', amount: 10, key: `c${i}`, source: src('a'), expiry: { kind: 'rolling', days: 5 + i } });
+    expect(await count(() => ledger.credit({ member: 'm1', amount: 10, key: 'c-next', source: src('a') }))).toBe(5);
+    expect(await count(() => ledger.debit({ member: 'm1', amount: 150, key: 'd-many', source: src('order') }))).toBe(5);
+    expect(await count(() => ledger.hold({ member: 'm1', amount: 20, key: 'h', source: src('order') }))).toBe(6);
+    expect(await count(() => ledger.commitHold('h'))).toBe(7);
+  });
 });
