@@ -113,11 +113,14 @@ describe('database requests per redemption', () => {
       retry: await counted('probe', 'cost-probe-1'),
     };
     console.log(`database requests per redemption: ${JSON.stringify(n)}`);
-    // item+points+shards+limit read, order add, shard decrement, debit (start, account get, entry
-    // add, account update, commit) with the order's re-read and write in its transaction.
+    // Measured 10: the read (item, points, shards, count, codes), the order add, the shard decrement,
+    // the debit (start, account get, entry add, account update, commit) with the order's re-read and
+    // write inside its transaction.
     expect(n.probe).toBeLessThanOrEqual(10);
     expect(n.limitFirst).toBe(n.probe + 1); // the count is added
     expect(n.limitAgain).toBe(n.probe + 1); // the count is raised
+    expect(n.pointsCash).toBe(n.probe + 1); // a hold: its document too
+    expect(n.virtual).toBe(n.probe + 1); // the code's claim
     expect(n.retry).toBe(3); // read, the add refused, the order read
   });
 

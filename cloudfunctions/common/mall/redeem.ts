@@ -1,6 +1,6 @@
 // Redemption (docs/mall.md · Redemption): a short saga whose journal is the order document.
-//   1. one read: the item, the member's available points, the item's stock shards and the member's
-//      count for it (an aggregate with uncorrelated $lookups);
+//   1. one read: the item, the member's available points, the item's stock shards, the member's
+//      count for it and a few free codes (an aggregate with uncorrelated $lookups);
 //   2. the order is added `creating` under an id derived from (member, client key) — the
 //      idempotency gate: double taps, retries and lost replies find it and answer it;
 //   3. items with a limit: the member's count is raised with a conditional write;
@@ -46,6 +46,8 @@ interface Snapshot {
   shards: StockShard[];
   /** Whether the member's count for the item exists (picks the limit's first write). */
   limitExists: boolean;
+  /** Up to 8 free codes of a virtual item's pool (the first candidates to claim). */
+  codes: TakenCode[];
 }
 
 /** What this call has taken so far, which a failure gives back. */
@@ -84,15 +86,17 @@ export async function redeem(req: RedeemRequest): Promise<Redeemed> {
 }
 
 /**
- * The item with the member's available points, the item's shards and whether the member has a count
- * for it: one aggregate whose $lookups are uncorrelated (each names its documents), so the guard and
- * the sold-out check cost no request of their own.
+ * The item with the member's available points, the item's shards, whether the member has a count
+ * for it and a few free codes (virtual items): one aggregate whose $lookups are uncorrelated (each
+ * names its documents, through an index), so the guard and the sold-out check cost no request of
+ * their own and a virtual item's code one instead of two.
  */
 async function readSnapshot(itemId: string, member: string): Promise<Snapshot> {
   const db = getDb();
   const $ = db.command.aggregate;
-  const join = (from: string, match: Record<string, unknown>, as: string, project: Record<string, 1> | null = null) => {
-    const p = $.pipeline().match(match);
+  const join = (from: string, match: Record<string, unknown>, as: string, project: Record<string, 1> | null = null, limit = 0) => {
+    let p = $.pipeline().match(match);
+    if (limit) p = p.limit(limit);
     return { from, as, pipeline: (project ? p.project(project) : p).done() };
   };
   const { list } = await db
@@ -102,12 +106,19 @@ async function readSnapshot(itemId: string, member: string): Promise<Snapshot> {
     .lookup(join(LEDGER.accounts, { _id: member }, 'account', { balance: 1, held: 1 }))
     .lookup(join(MALL.stock, { item: itemId }, 'shards'))
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
+    .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .end();
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false };
-  const { account, shards, limit, ...item } = row;
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [] };
+  const { account, shards, limit, codes, ...item } = row;
   const a = (account as Partial<Account>[])[0];
-  return { item: item as Item, available: (a?.balance ?? 0) - (a?.held ?? 0), shards: shards as StockShard[], limitExists: (limit as unknown[]).length > 0 };
+  return {
+    item: item as Item,
+    available: (a?.balance ?? 0) - (a?.held ?? 0),
+    shards: shards as StockShard[],
+    limitExists: (limit as unknown[]).length > 0,
+    codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
+  };
 }
 
 /** The order a valid request makes (status `creating`), or the refusal. */
@@ -162,7 +173,7 @@ async function run(order: Order, snap: Snapshot, now: Date): Promise<Redeemed> {
     if (!taken.shard) throw new AppError('SOLD_OUT', `item ${item._id} is sold out`);
     if (order.cashFen > 0) return await awaitPayment(order, taken.shard, now); // a virtual item's code comes with the payment
     if (isVirtual(order.kind)) {
-      taken.code = await takeCode(item._id, order._id, order.member, now);
+      taken.code = await takeCode(item._id, order._id, order.member, now, snap.codes);
       if (!taken.code) throw new AppError('SOLD_OUT', 'the code pool is empty');
     }
     return { order: orderView(await spend(order, taken, now)) };
@@ -238,7 +249,7 @@ async function unwind(order: Order, taken: Taken, e: unknown, now: Date): Promis
   } catch (u) {
     console.error(`[mall] order ${order._id}: could not undo everything (units are undersold, never oversold)`, u);
   }
-  throw e;
+  throw e instanceof OrderClosed ? new AppError('INTERNAL', e.message) : e; // the sweep's answer for the order
 }
 
 /** A red packet's payout (the outbox of docs/codes.md), added in the debit's transaction. */

@@ -58,15 +58,19 @@ export interface TakenCode {
   code: string;
 }
 
-/** A free code from the pool, claimed for the order with a conditional update (a race moves to the next). */
-export async function takeCode(item: string, orderId: string, member: string, now: Date): Promise<TakenCode | null> {
+/**
+ * A free code from the pool, claimed for the order with a conditional update; a race moves to
+ * another. `seen`: free codes the caller read already (the first pick comes from them).
+ */
+export async function takeCode(item: string, orderId: string, member: string, now: Date, seen: TakenCode[] | null = null): Promise<TakenCode | null> {
   const db = getDb();
   for (let attempt = 0; attempt < 5; attempt++) {
-    const { data } = await db.collection(MALL.codes).where({ item, status: 'free' }).limit(8).get();
-    if (!data.length) return null;
-    const pick = data[Math.floor(Math.random() * data.length)] as { _id: string; code: string };
-    const r = await db.collection(MALL.codes).where({ _id: pick._id, status: 'free' }).update({ data: { status: 'assigned', order: orderId, member, assignedAt: now } });
-    if (r.stats.updated === 1) return { id: pick._id, code: pick.code };
+    let free = attempt === 0 ? seen : null;
+    if (!free) free = ((await db.collection(MALL.codes).where({ item, status: 'free' }).limit(8).get()).data as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code }));
+    if (!free.length) return null;
+    const pick = free[Math.floor(Math.random() * free.length)];
+    const r = await db.collection(MALL.codes).where({ _id: pick.id, status: 'free' }).update({ data: { status: 'assigned', order: orderId, member, assignedAt: now } });
+    if (r.stats.updated === 1) return pick;
   }
   return null;
 }
