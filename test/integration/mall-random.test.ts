@@ -56,7 +56,7 @@ describe(`mall under concurrency (MALL_SEED=${SEED})`, () => {
       Array.from({ length: MEMBERS }, async (_, i) => {
         const id = `oR${i}`;
         const quantity = random() < 0.2 ? 2 : 1;
-        const clientKey = `k-${SEED}-${i}-a`;
+        const clientKey = `key-${SEED}-${i}-a`; // ≥ 8 characters whatever the seed
         const retries = random() < 0.3 ? 2 : 0; // lost replies retried with the same key, concurrently
         const calls = Array.from({ length: 1 + retries }, () => cloud.call('mall', { action: 'redeem', item: 'hot', quantity, clientKey, address: ADDRESS }, id));
         const rs = await Promise.all(calls);
@@ -81,8 +81,8 @@ describe(`mall under concurrency (MALL_SEED=${SEED})`, () => {
     const replies = await Promise.all(
       Array.from({ length: MEMBERS }, (_, i) =>
         Promise.all([
-          cloud.call('mall', { action: 'redeem', item: 'flash', quantity: 1, clientKey: `f-${SEED}-${i}-1`, address: ADDRESS }, `oR${i}`),
-          cloud.call('mall', { action: 'redeem', item: 'flash', quantity: 1, clientKey: `f-${SEED}-${i}-2`, address: ADDRESS }, `oR${i}`),
+          cloud.call('mall', { action: 'redeem', item: 'flash', quantity: 1, clientKey: `flash-${SEED}-${i}-1`, address: ADDRESS }, `oR${i}`),
+          cloud.call('mall', { action: 'redeem', item: 'flash', quantity: 1, clientKey: `flash-${SEED}-${i}-2`, address: ADDRESS }, `oR${i}`),
         ]),
       ),
     );

@@ -232,3 +232,24 @@ describe('the sweep racing a redemption whose ledger transaction is open', () =>
     expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // this call knew what it took and gave it back
   });
 });
+
+describe('orders made before points-only redemptions debited directly', () => {
+  test('a points-only order with a committed hold is cancelled by reversing the commit', async () => {
+    const ledger = await import('../../cloudfunctions/common/ledger/service');
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oLegacy', 1000);
+    await create(cloud, 'cup', 5);
+    // What the hold-based saga left: the hold committed, the order toShip.
+    await ledger.hold({ member: 'oLegacy', amount: 100, key: 'mall:oLegacy1', source: { kind: 'mall', ref: 'oLegacy1' }, ttlSeconds: 1500 });
+    await ledger.commitHold('mall:oLegacy1');
+    const now = new Date();
+    cloud.engine.insertMany('mallOrders', [
+      { _id: 'oLegacy1', member: 'oLegacy', clientKey: 'legacy-key-1', item: 'cup', title: '山野茶杯', image: '', kind: 'physical', quantity: 1, points: 100, cashFen: 0, status: 'toShip', address: ADDRESS, hold: 'mall:oLegacy1', shard: null, returned: false, createdAt: now, updatedAt: now },
+    ]);
+    expect(account(cloud, 'oLegacy')).toMatchObject({ balance: 900, spent: 100 });
+    expect(await cloud.call('mall', { action: 'cancel', id: 'oLegacy1' }, 'oLegacy')).toMatchObject({ ok: true, data: { order: { status: 'cancelled' } } });
+    expect(account(cloud, 'oLegacy')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
+    expect(entriesOf(cloud, 'oLegacy').filter((e) => e.type === 'reverse').map((e) => e.ref)).toEqual(['commit:mall:oLegacy1']);
+  });
+});
