@@ -1,10 +1,24 @@
 /**
- * Aggregation: stage whitelist + mingo's Aggregator for the stage semantics. `$lookup`/`$graphLookup`
- * read engine collections through mingo's collectionResolver (deep copies).
+ * Aggregation: stage whitelist + mingo's Aggregator for the stage semantics.
+ *
+ * `aggregate()` reads the source through the planner (a leading `$match` uses indexes) and handles the
+ * top-level `$lookup` stages itself, so a join reads only the foreign documents it needs:
+ *  - localField/foreignField: one planner read of the candidates for all local values (the `_id` map
+ *    or the foreignField's index; a scan otherwise), then exact matching as MongoDB does;
+ *  - uncorrelated `pipeline` (no `let`): the sub-pipeline runs once (recursively, same rules) and
+ *    every input document gets a copy of its result.
+ * Everything else (segments between lookups, correlated lookups, `$lookup` inside `$facet`,
+ * `$graphLookup`) runs in mingo, which reads whole-collection copies.
  */
+import type { Collection, StatSink } from './collection';
 import { EngineError, INVALID_PARAM, UNSUPPORTED } from './errors';
-import { BaseAggregator, MINGO_CONTEXT, mapMingoError, assertSupportedQuery } from './query';
-import { Doc } from './values';
+import { BaseAggregator, MINGO_CONTEXT, mapMingoError, assertSupportedQuery, compileFilter } from './query';
+import { Doc, clone } from './values';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// mingo's own value hashing and path resolution, so field joins compare values exactly as its $lookup does.
+const { HashMap, resolve } = require('mingo/util') as typeof import('mingo/types/util');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Stages the local engine runs (all that the SDK's Aggregate exposes, minus geo/out/stats ones). */
 export const SUPPORTED_STAGES = new Set([
@@ -56,4 +70,104 @@ export function runPipeline(input: Doc[], pipeline: any[], resolveCollection: (n
   } catch (e) {
     throw mapMingoError(e, 'aggregate failed');
   }
+}
+
+/** What an aggregation reads: collections by name (absent = empty) and the stat sinks to charge. */
+export interface AggregateSource {
+  collection(name: string): Collection | undefined;
+  sinks(name: string): StatSink[];
+}
+
+/** How a `$lookup` stage is run: 'field' and 'pipeline' by `aggregate()`, null = left to mingo. */
+function lookupKind(lk: any): 'field' | 'pipeline' | null {
+  if (!lk || typeof lk.from !== 'string' || typeof lk.as !== 'string') return null;
+  const hasPipeline = Array.isArray(lk.pipeline) && lk.pipeline.length > 0;
+  if (typeof lk.localField === 'string' && typeof lk.foreignField === 'string') return hasPipeline ? null : 'field';
+  const hasLet = lk.let && typeof lk.let === 'object' && Object.keys(lk.let).length > 0;
+  if (Array.isArray(lk.pipeline) && lk.localField === undefined && lk.foreignField === undefined && !hasLet) return 'pipeline';
+  // Correlated (let + pipeline, or the localField + pipeline form): mingo over a copy of the whole
+  // collection. Correct but slow on a large `from`; no hot path uses it.
+  return null;
+}
+
+/** Runs a validated pipeline on collection `name` (see the module comment); returns fresh documents. */
+export function aggregate(src: AggregateSource, name: string, pipeline: any[]): Doc[] {
+  // Whole-collection copies for what mingo resolves itself, made at most once per request.
+  const copies = new Map<string, Doc[]>();
+  const wholeCollection = (from: string): Doc[] => {
+    let docs = copies.get(from);
+    if (!docs) {
+      const coll = src.collection(from);
+      docs = coll ? coll.select({}, null, {}, src.sinks(from)).map(clone) : [];
+      copies.set(from, docs);
+    }
+    return docs;
+  };
+
+  // Documents of `from` (copies) through `stages`; a leading $match goes through the planner.
+  const read = (from: string, stages: any[]): Doc[] => {
+    const coll = src.collection(from);
+    const match = stages[0] && '$match' in stages[0] ? stages[0].$match : null;
+    const input = coll ? coll.select(match || {}, match ? compileFilter(match) : null, {}, src.sinks(from)).map(clone) : [];
+    return run(input, match ? stages.slice(1) : stages);
+  };
+
+  const run = (docs: Doc[], stages: any[]): Doc[] => {
+    let start = 0;
+    for (let i = 0; i < stages.length; i++) {
+      const lk = stages[i].$lookup;
+      const kind = lookupKind(lk);
+      if (!kind) continue;
+      docs = runPipeline(docs, stages.slice(start, i), wholeCollection);
+      if (kind === 'field') docs = joinByField(docs, lk);
+      else {
+        // Uncorrelated: the same result for every input document, so run the sub-pipeline once.
+        const joined = docs.length ? read(lk.from, lk.pipeline) : [];
+        docs = docs.map((d) => ({ ...d, [lk.as]: joined.map(clone) }));
+      }
+      start = i + 1;
+    }
+    return runPipeline(docs, stages.slice(start), wholeCollection);
+  };
+
+  // MongoDB's localField/foreignField join: a local array matches any of its elements, a missing
+  // local value matches as null (foreignField null or missing), foreign arrays match by element.
+  const joinByField = (docs: Doc[], lk: any): Doc[] => {
+    const coll = src.collection(lk.from);
+    let candidates: Doc[] = [];
+    if (coll && docs.length) {
+      const values = new Set<any>();
+      for (const d of docs) {
+        const v = resolve(d, lk.localField) ?? null;
+        for (const x of Array.isArray(v) ? v : [v]) values.add(x);
+      }
+      // Candidates only (null matcher): the planner's `_id`/index buckets for these values (plus the
+      // index's array/object docs), or a scan when foreignField has no index. A regex in `$in` would
+      // be a pattern, so then scan. Exact matching follows below.
+      const list = Array.from(values);
+      const criteria = list.some((x) => x instanceof RegExp) ? {} : { [lk.foreignField]: { $in: list } };
+      candidates = coll.select(criteria, null, {}, src.sinks(lk.from));
+    }
+    const byValue = HashMap.init<any, Doc[]>();
+    for (const c of candidates) {
+      const fv = resolve(c, lk.foreignField) ?? null;
+      for (const x of Array.isArray(fv) ? fv : [fv]) {
+        const hits = byValue.get(x);
+        if (hits) hits.push(c);
+        else byValue.set(x, [c]);
+      }
+    }
+    return docs.map((d) => {
+      const local = resolve(d, lk.localField) ?? null;
+      let hits: Doc[];
+      if (Array.isArray(local)) {
+        const seen = new Set<Doc>();
+        for (const x of local) for (const c of byValue.get(x) || []) seen.add(c);
+        hits = Array.from(seen);
+      } else hits = byValue.get(local) || [];
+      return { ...d, [lk.as]: hits.map(clone) };
+    });
+  };
+
+  return read(name, pipeline);
 }

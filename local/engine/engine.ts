@@ -19,7 +19,7 @@ import { FieldIndex } from './indexes';
 import { Journal, JournalOp } from './journal';
 import { compileFilter, mapMingoError, projectDocs } from './query';
 import { applyUpdate, replaceDoc, toUpdateSpec, upsertBase, validateUpdateSpec } from './update';
-import { runPipeline, validatePipeline } from './aggregate';
+import { aggregate, validatePipeline } from './aggregate';
 import { Doc, IdKey, SEQ, clone, idKeyOf, isOperatorObject, isPlainObject, newId, normalizeIncoming, parseEJSON, stringifyEJSON } from './values';
 
 export interface IndexSpec {
@@ -418,40 +418,7 @@ export class Engine {
       return { [key]: value };
     });
     validatePipeline(pipeline);
-    const coll = this.collections.get(name);
-    const cstats = this.collStats(name);
-    let input: Doc[];
-    let rest = pipeline;
-    if (!coll) input = [];
-    else if (pipeline.length && '$match' in pipeline[0]) {
-      // Use the planner (indexes) for a leading $match.
-      const criteria = pipeline[0].$match;
-      input = coll.select(criteria, compileFilter(criteria), {}, [this.stats, cstats]).map(clone);
-      rest = pipeline.slice(1);
-    } else {
-      input = [];
-      for (const d of coll.docs.values()) input.push(clone(d));
-      this.stats.collectionScans++;
-      cstats.collectionScans++;
-      this.stats.docsExamined += input.length;
-      cstats.docsExamined += input.length;
-    }
-    const cache = new Map<string, Doc[]>();
-    const resolve = (from: string) => {
-      let docs = cache.get(from);
-      if (!docs) {
-        const fc = this.collections.get(from);
-        docs = fc ? Array.from(fc.docs.values(), clone) : [];
-        cache.set(from, docs);
-        const fs = this.collStats(from);
-        this.stats.collectionScans++;
-        fs.collectionScans++;
-        this.stats.docsExamined += docs.length;
-        fs.docsExamined += docs.length;
-      }
-      return docs;
-    };
-    const out = runPipeline(input, rest, resolve);
+    const out = aggregate({ collection: (n) => this.collections.get(n), sinks: (n) => [this.stats, this.collStats(n)] }, name, pipeline);
     return { data: { list: out.map(stringifyEJSON) } };
   }
 

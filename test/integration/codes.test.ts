@@ -209,8 +209,8 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
     expect(code.claimedBy).toBe('');
     const issued = cloud.engine.dump('budgetShards').reduce((s: number, x: any) => s + x.issued, 0);
     expect(issued).toBe(40);
-    const lot = cloud.engine.dump('lots').find((l: any) => l.entry === `scan:${codes[0]}`) as any;
-    expect(new Date(lot.expiresAt).toISOString()).toMatch(/-12-31T16:00:00.000Z$/);
+    const credit = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[0]}`) as any;
+    expect(new Date(credit.expiresAt).toISOString()).toMatch(/-12-31T16:00:00.000Z$/);
   });
 
   test('a multiplier window in force multiplies the base points', async () => {

@@ -174,9 +174,12 @@ async function perform(w: World, op: Op): Promise<void> {
 /** A reversal of a spend restores lots (its delta may be cut to 0 by points that expire at once). */
 const restores = (e: Entry) => e.delta + (e.expiredLots ?? []).reduce((s, t) => s + t.amount, 0) > 0;
 
+/** Every live lot, from the accounts that hold them, with its member. */
+const liveLots = (w: World) => (w.engine.dump('accounts') as any[]).flatMap((a) => ((a.lots ?? []) as Lot[]).map((l) => ({ ...l, member: a._id as string })));
+
 function checkInvariants(w: World, label: string) {
   const accounts = w.engine.dump('accounts') as any[];
-  const lots = w.engine.dump('lots') as Lot[];
+  const lots = liveLots(w);
   const entries = w.engine.dump('ledger') as Entry[];
   const holds = w.engine.dump('holds') as Hold[];
 
@@ -216,6 +219,19 @@ function checkInvariants(w: World, label: string) {
     expect(lot.held).toBeGreaterThanOrEqual(0);
     expect(lot.remaining).toBeGreaterThanOrEqual(lot.held);
     expect(lot.remaining).toBeLessThanOrEqual(lot.amount);
+  }
+  // A lot no longer in its account was folded: empty, nothing held, and past its expiry.
+  const live = new Set(lots.map((l) => l._id));
+  const creditOf = new Map(entries.filter((e) => e.expiresAt).map((e) => [`lot:${e._id}`, e]));
+  for (const [id, state] of lotState) {
+    if (live.has(id)) continue;
+    expect({ label, lot: id, ...state }).toEqual({ label, lot: id, remaining: 0, held: 0 });
+    expect(+new Date(creditOf.get(id)!.expiresAt!)).toBeLessThanOrEqual(+w.now);
+  }
+  // Each account's soonest expiry with available points is what the expiry run and reminders query.
+  for (const account of accounts) {
+    const next = ((account.lots ?? []) as Lot[]).filter((l) => l.remaining - l.held > 0).reduce<number | null>((m, l) => (m === null || +new Date(l.expiresAt) < m ? +new Date(l.expiresAt) : m), null);
+    expect({ label, m: account._id, next: account.nextExpiry ? +new Date(account.nextExpiry) : null }).toEqual({ label, m: account._id, next });
   }
   for (const account of accounts) {
     const mine = lots.filter((x) => x.member === account._id);
@@ -263,15 +279,16 @@ describe.each(SEEDS)('randomized ledger run, seed %i', (seed) => {
           const run = await runExpiry(day, cutoff, 60_000);
           expect(run.status).toBe('done');
           if (w.rng() < 0.3) await runExpiry(day, cutoff, 60_000);
-          for (const lot of w.engine.dump('lots') as Lot[]) {
+          for (const lot of liveLots(w)) {
             if (+new Date(lot.expiresAt) <= +cutoff) expect({ lot: lot._id, remaining: lot.remaining }).toEqual({ lot: lot._id, remaining: lot.held });
           }
           // Never cleared without a reminder record for that member and day.
           const reminded = new Set((w.engine.dump('reminders') as any[]).map((r) => `${r.member}|${r.expiryDay}`));
           for (const e of (w.engine.dump('ledger') as Entry[]).filter((x) => x.type === 'expire')) {
+            const credits = new Map((w.engine.dump('ledger') as Entry[]).map((c) => [`lot:${c._id}`, c]));
             for (const t of e.lots) {
-              const lot = (w.engine.dump('lots') as Lot[]).find((x) => x._id === t.lotId)!;
-              expect(reminded.has(`${e.member}|${shanghaiDay(+new Date(lot.expiresAt) - 1)}`)).toBe(true);
+              const expiresAt = credits.get(t.lotId)!.expiresAt!;
+              expect(reminded.has(`${e.member}|${shanghaiDay(+new Date(expiresAt) - 1)}`)).toBe(true);
             }
           }
         }

@@ -8,7 +8,7 @@ const src = (ref: string) => ({ kind: 'test', ref });
 
 let cloud: TestCloud;
 const account = (m: string) => cloud.engine.dump('accounts').find((a: any) => a._id === m) as any;
-const lots = (m: string) => (cloud.engine.dump('lots') as any[]).filter((l) => l.member === m);
+const lots = (m: string) => (((cloud.engine.dump('accounts') as any[]).find((a) => a._id === m)?.lots ?? []) as any[]);
 const sumRemaining = (m: string) => lots(m).reduce((s, l) => s + l.remaining, 0);
 
 beforeEach(async () => {

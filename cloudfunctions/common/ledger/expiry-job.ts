@@ -1,11 +1,13 @@
-// The expiry run: expires every lot due at the run's cutoff, member by member, in chunks of at most
-// 1000 lots per query, stopping when its time budget is spent. Progress (a cursor over
-// (expiresAt, _id)) is checkpointed in `jobRuns` after every member, so a run killed at any point
-// resumes where it stopped; a member's expiry is idempotent by run (expireMember), so redoing the
-// member in flight changes nothing.
+// The expiry run: expires every lot due at the run's cutoff, member by member, paging the accounts
+// whose soonest expiry with available points (`nextExpiry`) is due, 1000 per query, and stopping
+// when its time budget is spent. Progress (a cursor over (nextExpiry, _id)) is checkpointed in
+// `jobRuns` with every member's expiry, so a run killed at any point resumes where it stopped; a
+// member's expiry is idempotent by run (expireMember), so redoing the member in flight changes
+// nothing.
 import { getDb } from '../cloud';
 import { txGet } from '../tx';
-import { COLLECTIONS as C, type Lot } from './model';
+import { available } from './allocate';
+import { COLLECTIONS as C, type Account, type Lot } from './model';
 import { ensureReminded, lastValidDay } from './reminders';
 import { expireMember } from './service';
 
@@ -22,7 +24,8 @@ export interface ExpiryRun {
   finishedAt?: Date;
 }
 
-const CHUNK = 1000;
+// Accounts carry their lots: 200 per query keeps a page well under the cloud's 1 MB result cap.
+const CHUNK = 200;
 
 /** Runs (or resumes) the expiry run for Shanghai `day` with cutoff `cutoff`, for at most `budgetMs`. */
 export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now = () => Date.now()): Promise<ExpiryRun> {
@@ -42,24 +45,16 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
   while (now() - started < budgetMs) {
     const c = run.cursor;
     const range = c
-      ? _.or([{ expiresAt: _.gt(new Date(c.expiresAt)).and(_.lte(runCutoff)) }, { expiresAt: new Date(c.expiresAt), _id: _.gt(c.id) }])
-      : { expiresAt: _.lte(runCutoff) };
-    const { data } = await db
-      .collection(C.lots)
-      .where(_.and([range as object, { remaining: _.gt(0) }]))
-      .orderBy('expiresAt', 'asc')
-      .orderBy('_id', 'asc')
-      .limit(CHUNK)
-      .get();
-    const lots = data as Lot[];
-    // Members in the order their first due lot appears; each is done whole before the cursor moves.
-    const byMember = new Map<string, Lot[]>();
-    for (const lot of lots) byMember.set(lot.member, [...(byMember.get(lot.member) ?? []), lot]);
-    for (const [member, memberLots] of byMember) {
+      ? _.or([{ nextExpiry: _.gt(new Date(c.expiresAt)).and(_.lte(runCutoff)) }, { nextExpiry: new Date(c.expiresAt), _id: _.gt(c.id) }])
+      : { nextExpiry: _.lte(runCutoff) };
+    const { data } = await db.collection(C.accounts).where(range).orderBy('nextExpiry', 'asc').orderBy('_id', 'asc').limit(CHUNK).get();
+    const accounts = data as Account[];
+    for (const account of accounts) {
       if (now() - started >= budgetMs) return run;
-      for (const [expiryDay, points] of dueByDay(memberLots)) await ensureReminded(member, expiryDay, points, runCutoff);
-      const last = memberLots[memberLots.length - 1];
-      const cursor = { expiresAt: new Date(last.expiresAt), id: last._id };
+      const member = account._id;
+      const due = (account.lots ?? []).filter((l) => +new Date(l.expiresAt) <= +runCutoff && available(l) > 0);
+      for (const [expiryDay, points] of dueByDay(due)) await ensureReminded(member, expiryDay, points, runCutoff);
+      const cursor = { expiresAt: new Date(account.nextExpiry!), id: member };
       // The member's expiry and the run's checkpoint commit together: a run killed at any point
       // neither skips a member nor counts one twice.
       let tallied: Pick<ExpiryRun, 'members' | 'points'> | null = null;
@@ -72,7 +67,7 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
       if (!tallied) await runs.doc(id).update({ data: { cursor: _.set(cursor) } });
       run = { ...run, cursor, ...(tallied ?? {}) };
     }
-    if (lots.length < CHUNK) {
+    if (accounts.length < CHUNK) {
       run = { ...run, status: 'done', finishedAt: new Date(now()) };
       await runs.doc(id).update({ data: { status: 'done', finishedAt: run.finishedAt } });
       return run;
@@ -81,12 +76,12 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
   return run;
 }
 
-/** Points due per last valid day, held ones included (they expire when their hold is released). */
+/** Points due per last valid day (held ones are reminded when their hold returns them). */
 function dueByDay(lots: Lot[]): Map<string, number> {
   const days = new Map<string, number>();
   for (const lot of lots) {
     const day = lastValidDay(new Date(lot.expiresAt));
-    days.set(day, (days.get(day) ?? 0) + lot.remaining);
+    days.set(day, (days.get(day) ?? 0) + available(lot));
   }
   return days;
 }

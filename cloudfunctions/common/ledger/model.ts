@@ -1,6 +1,7 @@
 // The ledger's documents. Rules (docs/ledger.md): entries are immutable and their _id is the
-// caller's idempotency key; lots carry the points with their expiry; the account is the running
-// total every transaction re-reads and writes, which also serialises a member's operations.
+// caller's idempotency key; lots carry the points with their expiry and live inside the member's
+// account, the running total every transaction re-reads and writes (which also serialises a
+// member's operations), so an operation touches one document besides its entry.
 import type { Take } from './allocate';
 
 export type EntryType = 'earn' | 'spend' | 'hold' | 'release' | 'expire' | 'penalty' | 'reverse' | 'adjust';
@@ -24,13 +25,29 @@ export interface Account {
   spent: number;
   expired: number;
   penalized: number;
+  /**
+   * Live lots: every lot not yet both empty (remaining 0, held 0) and past its expiry. Empty lots
+   * past their expiry are folded into `closed` by the next write of the account.
+   */
+  lots: Lot[];
+  /** Per campaign, what the folded lots issued and what of it expired (metrics). */
+  closed: ClosedLots[];
+  /** Soonest expiresAt of a lot with available points (remaining − held), or null: what the expiry run and reminders query. */
+  nextExpiry: Date | null;
   createdAt: Date;
   updatedAt?: Date;
 }
 
+export interface ClosedLots {
+  campaign: string;
+  amount: number;
+  expired: number;
+  lots: number;
+}
+
 export interface Lot {
+  /** `lot:<credit key>`. */
   _id: string;
-  member: string;
   amount: number;
   /** Not yet spent or expired (includes the held part). */
   remaining: number;
@@ -72,6 +89,8 @@ export interface Entry {
   operator: string;
   /** The entry this one reverses, commits or releases. */
   ref?: string;
+  /** Credits: when their lot expires (the lot's details outlive the lot in the account). */
+  expiresAt?: Date;
   /** Hash of the request; the same key with other parameters is IDEMPOTENCY_MISMATCH. */
   fingerprint: string;
   createdAt: Date;
@@ -93,7 +112,6 @@ export interface Hold {
 
 export const COLLECTIONS = {
   accounts: 'accounts',
-  lots: 'lots',
   entries: 'ledger',
   holds: 'holds',
   budgets: 'budgets',

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { available } from './allocate';
 import { budgetStatus } from './budgets';
-import { COLLECTIONS as C, type Account, type Entry, type EntryType, type Lot } from './model';
+import { COLLECTIONS as C, type Account, type ClosedLots, type Entry, type EntryType, type Lot } from './model';
 import { lastValidDay, reminderTemplateId, creditsOf, type Reminder } from './reminders';
 import { pointsToFen } from './rates';
 import { currentRate } from './settings';
@@ -31,9 +31,8 @@ export async function summary(member: string, now = new Date()): Promise<Summary
   const db = getDb();
   const _ = db.command;
   const today = shanghaiDay(now);
-  const [{ data: account }, { data: lots }, { data: reminders }, rate, credits] = await Promise.all([
+  const [{ data: account }, { data: reminders }, rate, credits] = await Promise.all([
     db.collection(C.accounts).doc(member).get(),
-    db.collection(C.lots).where({ member, expiresAt: _.gt(now), remaining: _.gt(0) }).orderBy('expiresAt', 'asc').limit(1000).get(),
     db.collection('reminders').where({ member, expiryDay: _.gte(today), status: 'in_app' }).orderBy('expiryDay', 'asc').limit(20).get(),
     currentRate(now),
     creditsOf(member, reminderTemplateId()),
@@ -41,7 +40,8 @@ export async function summary(member: string, now = new Date()): Promise<Summary
   if (!account) throw new AppError('NOT_FOUND', 'no points account; call user.login first');
   const a = account as Account;
   const byDay = new Map<string, number>();
-  for (const lot of lots as Lot[]) {
+  const live = (a.lots ?? []).filter((l) => +new Date(l.expiresAt) > +now).sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt));
+  for (const lot of live) {
     const day = lastValidDay(new Date(lot.expiresAt));
     byDay.set(day, (byDay.get(day) ?? 0) + available(lot));
   }
@@ -106,16 +106,19 @@ export async function history(member: string, opts: { cursor?: string; types?: E
   return { items: page.map(view), nextCursor: data.length > opts.limit ? encodeCursor({ at: new Date(last.createdAt), id: last._id }) : null };
 }
 
-/** One of the member's entries with the lots it touched (source, expiry, rate). */
+/**
+ * One of the member's entries with the lots it touched (source, expiry, rate). A lot's details
+ * come from the credit entry that issued it (`lot:<credit key>`), which outlives the lot.
+ */
 export async function entryDetail(member: string, id: string) {
   const db = getDb();
   const _ = db.command;
   const { data } = await db.collection(C.entries).doc(id).get();
   const e = data as Entry | null;
   if (!e || e.member !== member) throw new AppError('NOT_FOUND', 'no such entry');
-  const ids = e.lots.map((t) => t.lotId);
-  const lots = ids.length ? ((await db.collection(C.lots).where({ _id: _.in(ids) }).limit(ids.length).get()).data as Lot[]) : [];
-  const byId = new Map(lots.map((l) => [l._id, l]));
+  const keys = [...new Set(e.lots.map((t) => t.lotId.replace(/^lot:/, '')))];
+  const credits = keys.length ? ((await db.collection(C.entries).where({ _id: _.in(keys) }).limit(keys.length).get()).data as Entry[]) : [];
+  const byId = new Map(credits.map((c) => [`lot:${c._id}`, { source: c.source, campaign: c.campaign, rate: c.rate, createdAt: c.createdAt, expiresAt: c.expiresAt! }]));
   return {
     entry: { ...view(e), heldAfter: e.heldAfter, debtAfter: e.debtAfter, debtRepaid: e.debtRepaid ?? 0, debtCreated: e.debtCreated ?? 0, rate: e.rate, ref: e.ref ?? '' },
     lots: e.lots.map((t) => {
@@ -137,41 +140,60 @@ export async function entryDetail(member: string, id: string) {
  * Operators' figures for a campaign ('' = points issued outside campaigns): A max issuable (if it
  * has a budget), B issued, C redemption rate (spent / issued), D usage rate (members who spent any
  * of it / members who received it), outstanding points and their liability in fen (per lot, at the
- * rate each lot was issued with), and issued per Shanghai day.
+ * rate each lot was issued with), and issued per Shanghai day. Lots live in the accounts (folded
+ * ones as per-campaign totals); issued per day comes from the credit entries.
  */
 export async function metrics(campaign: string, budget?: string) {
   const db = getDb();
-  const $ = db.command.aggregate;
-  const { list: rows } = await db
-    .collection(C.lots)
-    .aggregate()
-    .match({ campaign })
-    .group({
-      _id: { member: '$member', rate: '$rate', day: $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }) },
-      issued: $.sum('$amount'),
-      remaining: $.sum('$remaining'),
-      expired: $.sum('$expired'),
-    })
-    .limit(100000)
-    .end();
-  type Row = { _id: { member: string; rate: number; day: string }; issued: number; remaining: number; expired: number };
+  const _ = db.command;
+  const $ = _.aggregate;
+  const inCampaign = (list: string) => $.filter({ input: $.ifNull([list, []]), as: 'l', cond: $.eq(['$$l.campaign', campaign]) });
+  const [{ list: rows }, { list: days }] = await Promise.all([
+    db
+      .collection(C.accounts)
+      .aggregate()
+      .match(_.or([{ 'lots.campaign': campaign }, { 'closed.campaign': campaign }]))
+      .project({ lots: inCampaign('$lots'), closed: inCampaign('$closed') })
+      .project({ 'lots.amount': 1, 'lots.remaining': 1, 'lots.expired': 1, 'lots.rate': 1, closed: 1 })
+      .limit(100000)
+      .end(),
+    db
+      .collection(C.entries)
+      .aggregate()
+      .match({ campaign, type: _.in(['earn', 'adjust']), delta: _.gt(0) })
+      .unwind('$lots')
+      .group({ _id: $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }), points: $.sum('$lots.amount') })
+      .limit(10000)
+      .end(),
+  ]);
+  type Row = { lots: Pick<Lot, 'amount' | 'remaining' | 'expired' | 'rate'>[]; closed: ClosedLots[] };
   let issued = 0;
   let remaining = 0;
   let expired = 0;
   let liabilityFen = 0;
-  const members = new Map<string, number>();
-  const perDay = new Map<string, number>();
+  let receivers = 0;
+  let spenders = 0;
   for (const r of rows as Row[]) {
-    issued += r.issued;
-    remaining += r.remaining;
-    expired += r.expired ?? 0;
-    liabilityFen += pointsToFen(r.remaining, r._id.rate);
-    members.set(r._id.member, (members.get(r._id.member) ?? 0) + (r.issued - r.remaining - (r.expired ?? 0)));
-    perDay.set(r._id.day, (perDay.get(r._id.day) ?? 0) + r.issued);
+    let mine = 0;
+    let left = 0;
+    let gone = 0;
+    for (const l of r.lots) {
+      mine += l.amount;
+      left += l.remaining;
+      gone += l.expired ?? 0;
+      liabilityFen += pointsToFen(l.remaining, l.rate);
+    }
+    for (const c of r.closed) {
+      mine += c.amount;
+      gone += c.expired;
+    }
+    issued += mine;
+    remaining += left;
+    expired += gone;
+    receivers++;
+    if (mine - left - gone > 0) spenders++;
   }
   const spent = issued - remaining - expired;
-  const receivers = members.size;
-  const spenders = [...members.values()].filter((s) => s > 0).length;
   // With a budget, B is what the budget counted (a credit that repaid debt issued more than its lot holds).
   const status = budget ? await budgetStatus(budget) : null;
   return {
@@ -184,7 +206,7 @@ export async function metrics(campaign: string, budget?: string) {
     expired,
     outstanding: remaining,
     liabilityFen,
-    issuedByDay: [...perDay].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, points]) => ({ day, points })),
+    issuedByDay: (days as { _id: string; points: number }[]).sort((a, b) => (a._id < b._id ? -1 : 1)).map((d) => ({ day: d._id, points: d.points })),
   };
 }
 

@@ -7,10 +7,12 @@ import { isDuplicateKeyError } from '../errors';
 import { shanghaiDay } from '../time';
 import { inTransaction, txGet } from '../tx';
 import { available } from './allocate';
-import { COLLECTIONS as C, type Lot } from './model';
+import { COLLECTIONS as C, type Account } from './model';
 
 export const REMINDER_LEAD_DAYS = [30, 7];
 const DAY_MS = 86_400_000;
+/** Accounts per query (they carry their lots; well under the cloud's 1 MB result cap). */
+const PAGE = 200;
 
 /** The subscribe-message template for expiry reminders: set in the function's environment. */
 export const reminderTemplateId = () => process.env.EXPIRY_TEMPLATE_ID || 'local-expiry-reminder';
@@ -108,43 +110,39 @@ export async function ensureReminded(member: string, expiryDay: string, points: 
 }
 
 /**
- * One reminder pass: lots expiring within the longest lead time, read once (paged by
- * (expiresAt, _id) so any number fits in 1000-doc queries), grouped by member, last valid day and
- * each lead time the lot falls within.
+ * One reminder pass: accounts with points expiring within the longest lead time (their soonest
+ * expiry `nextExpiry` is that close; paged by (nextExpiry, _id) so any number fits), each lot
+ * grouped by member, last valid day and each lead time it falls within.
  */
 export async function runReminders(now: Date, leadDays = REMINDER_LEAD_DAYS): Promise<{ created: number }> {
   const db = getDb();
   const _ = db.command;
   const until = new Date(+now + Math.max(...leadDays) * DAY_MS);
   const groups = new Map<string, { member: string; day: string; lead: number; points: number }>();
-  let after: Lot | undefined;
+  let after: Account | undefined;
   for (;;) {
     const range = after
-      ? _.or([{ expiresAt: _.gt(after.expiresAt).and(_.lte(until)) }, { expiresAt: after.expiresAt, _id: _.gt(after._id) }])
-      : { expiresAt: _.gt(now).and(_.lte(until)) };
-    const { data } = await db
-      .collection(C.lots)
-      .where(_.and([range as object, { remaining: _.gt(0) }]))
-      .orderBy('expiresAt', 'asc')
-      .orderBy('_id', 'asc')
-      .limit(1000)
-      .get();
-    const lots = data as Lot[];
-    for (const lot of lots) {
-      const points = available(lot);
-      if (points <= 0) continue;
-      const expires = new Date(lot.expiresAt);
-      const day = lastValidDay(expires);
-      for (const lead of leadDays) {
-        if (+expires > +now + lead * DAY_MS) continue;
-        const k = `${lot.member}|${day}|${lead}`;
-        const g = groups.get(k) ?? { member: lot.member, day, lead, points: 0 };
-        g.points += points;
-        groups.set(k, g);
+      ? _.or([{ nextExpiry: _.gt(after.nextExpiry).and(_.lte(until)) }, { nextExpiry: after.nextExpiry, _id: _.gt(after._id) }])
+      : { nextExpiry: _.lte(until) };
+    const { data } = await db.collection(C.accounts).where(range).orderBy('nextExpiry', 'asc').orderBy('_id', 'asc').limit(PAGE).get();
+    const accounts = data as Account[];
+    for (const account of accounts) {
+      for (const lot of account.lots ?? []) {
+        const points = available(lot);
+        const expires = new Date(lot.expiresAt);
+        if (points <= 0 || +expires <= +now || +expires > +until) continue;
+        const day = lastValidDay(expires);
+        for (const lead of leadDays) {
+          if (+expires > +now + lead * DAY_MS) continue;
+          const k = `${account._id}|${day}|${lead}`;
+          const g = groups.get(k) ?? { member: account._id, day, lead, points: 0 };
+          g.points += points;
+          groups.set(k, g);
+        }
       }
     }
-    if (lots.length < 1000) break;
-    after = lots[lots.length - 1];
+    if (accounts.length < PAGE) break;
+    after = accounts[accounts.length - 1];
   }
   let created = 0;
   for (const g of groups.values()) if (await remind(g.member, g.day, g.points, g.lead, now)) created++;

@@ -2,22 +2,24 @@
 //
 // Each operation is idempotent by the caller's key, which becomes the _id of its entry: a retry
 // finds the entry and answers it again; the same key with other parameters is
-// IDEMPOTENCY_MISMATCH. Each runs in one transaction that re-reads the account and every lot it
-// relies on (candidates are found by a query outside, because transactions have no `where`), and
-// is retried whole on a conflict. The account document is written by every operation, so one
-// member's operations are serialised by the database's write locks.
+// IDEMPOTENCY_MISMATCH. Each runs in one transaction that re-reads the account — which holds the
+// member's live lots — and writes it back with the entry, and is retried whole on a conflict.
+// The account document is written by every operation, so one member's operations are serialised
+// by the database's write locks. A credit or a debit is therefore five requests: start, account
+// get, entry add, account update, commit.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet, type Tx } from '../tx';
-import { allocateFifo, available, fifoOrder, type Take } from './allocate';
+import { allocateFifo, available, type Take } from './allocate';
 import { consumeBudget } from './budgets';
-import { COLLECTIONS as C, type Account, type Entry, type EntryType, type Hold, type Lot, type Source } from './model';
+import { COLLECTIONS as C, type Account, type ClosedLots, type Entry, type EntryType, type Hold, type Lot, type Source } from './model';
 import { DEFAULT_EXPIRY, expiresAt, type ExpiryPolicy } from './policy';
 import { ensureReminded, lastValidDay } from './reminders';
 import { currentRate } from './settings';
 
-const MAX_LOTS_PER_OPERATION = 200; // a debit touching more lots than this is refused (transaction size)
+/** Past this many live lots a credit joins a lot with the same expiry, rate and campaign (document size). */
+export const MAX_LIVE_LOTS = 400;
 const DEFAULT_HOLD_SECONDS = 15 * 60;
 
 export interface CreditRequest {
@@ -57,8 +59,6 @@ export interface DebitRequest {
   alsoInTransaction?: AlongsideWork;
 }
 
-/** Thrown inside a transaction when what was read outside no longer holds: rerun from the query. */
-class StaleRead extends Error {}
 /** Thrown inside a transaction when, re-read, there is nothing left to do. */
 class NothingToDo extends Error {}
 
@@ -95,27 +95,38 @@ async function readEntry(key: string): Promise<Entry | null> {
  */
 async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Entry>): Promise<Entry> {
   assertKey(key);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await inTransaction(work);
-    } catch (e) {
-      if (e instanceof StaleRead && attempt < 20) continue;
-      if (isDuplicateKeyError(e) || e instanceof AppError) {
-        const first = replay(await readEntry(key), fp);
-        if (first) return first;
-      }
-      throw e;
+  try {
+    return await inTransaction(work);
+  } catch (e) {
+    if (isDuplicateKeyError(e) || e instanceof AppError) {
+      const first = replay(await readEntry(key), fp);
+      if (first) return first;
     }
+    throw e;
   }
 }
 
 const TOTALS = ['balance', 'held', 'debt', 'earned', 'spent', 'expired', 'penalized'] as const;
 
-async function readAccount(tx: Tx, member: string): Promise<Account> {
+/** The account as read inside a transaction, with lots the operation may change (copies). */
+interface Book {
+  account: Account;
+  lots: Lot[];
+  closed: ClosedLots[];
+}
+
+async function readAccount(tx: Tx, member: string): Promise<Book> {
   const account = await txGet<Account>(tx, C.accounts, member);
   if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-  // Totals a document may lack (written before they existed) count from zero.
-  return { ...account, ...Object.fromEntries(TOTALS.map((k) => [k, account[k] ?? 0])) };
+  // Totals and lists a document may lack (written before they existed, or by login) start empty.
+  const full: Account = { ...account, ...Object.fromEntries(TOTALS.map((k) => [k, account[k] ?? 0])), lots: account.lots ?? [], closed: account.closed ?? [], nextExpiry: account.nextExpiry ?? null };
+  return { account: full, lots: full.lots.map((l) => ({ ...l })), closed: full.closed };
+}
+
+function lotOf(book: Book, lotId: string): Lot {
+  const lot = book.lots.find((l) => l._id === lotId);
+  if (!lot) throw new AppError('INTERNAL', `lot ${lotId} is not in the account of ${book.account._id}`);
+  return lot;
 }
 
 function entryOf(
@@ -136,46 +147,56 @@ function entryOf(
   };
 }
 
-async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, extra?: Record<string, unknown> | void): Promise<void> {
+/** Soonest expiry among lots with points still available, or null (the expiry run's and reminders' index). */
+export function nextExpiryOf(lots: Lot[]): Date | null {
+  let next: Date | null = null;
+  for (const l of lots) if (available(l) > 0 && (!next || +new Date(l.expiresAt) < +next)) next = new Date(l.expiresAt);
+  return next;
+}
+
+/** Lots empty and past their expiry leave the account; `closed` keeps their totals per campaign. */
+function foldClosed(lots: Lot[], closed: ClosedLots[], now: Date): { lots: Lot[]; closed: ClosedLots[] } {
+  const done = lots.filter((l) => l.remaining === 0 && l.held === 0 && +new Date(l.expiresAt) <= +now);
+  if (!done.length) return { lots, closed };
+  const out = closed.map((c) => ({ ...c }));
+  for (const l of done) {
+    let c = out.find((x) => x.campaign === l.campaign);
+    if (!c) out.push((c = { campaign: l.campaign, amount: 0, expired: 0, lots: 0 }));
+    c.amount += l.amount;
+    c.expired += l.expired ?? 0;
+    c.lots += 1;
+  }
+  return { lots: lots.filter((l) => !done.includes(l)), closed: out };
+}
+
+/** Writes the account's totals that changed, its lots when `book` is given, and the caller's fields. */
+async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, extra?: Record<string, unknown> | void, book?: Book): Promise<void> {
+  const _ = getDb().command;
   const data: Record<string, unknown> = { ...(extra ?? {}), updatedAt: now };
   for (const k of TOTALS) {
     if (after[k] !== before[k]) data[k] = after[k];
   }
+  if (book) {
+    const { lots, closed } = foldClosed(book.lots, book.closed, now);
+    // _.set replaces the arrays whole (plain values would be merged by dot paths).
+    data.lots = _.set(lots);
+    if (closed !== before.closed) data.closed = _.set(closed);
+    data.nextExpiry = nextExpiryOf(lots);
+  }
   await tx.collection(C.accounts).doc(before._id).update({ data });
 }
 
-/** Lots of a member that may still be spent, soonest-expiring first (query outside transactions). */
-async function spendableLots(member: string, now: Date): Promise<Lot[]> {
-  const db = getDb();
-  const _ = db.command;
-  const { data } = await db
-    .collection(C.lots)
-    .where({ member, expiresAt: _.gt(now), remaining: _.gt(0) })
-    .orderBy('expiresAt', 'asc')
-    .orderBy('createdAt', 'asc')
-    .limit(1000)
-    .get();
-  return (data as Lot[]).sort(fifoOrder);
-}
-
-/** Re-reads the lots of `takes` inside the transaction and checks each still has what we take. */
-async function rereadForTakes(tx: Tx, takes: Take[], field: 'available' | 'held' | 'remaining'): Promise<Map<string, Lot>> {
-  const lots = new Map<string, Lot>();
-  for (const t of takes) {
-    const lot = await txGet<Lot>(tx, C.lots, t.lotId);
-    if (!lot) throw new StaleRead();
-    const has = field === 'available' ? available(lot) : lot[field];
-    if (has < t.amount) throw new StaleRead();
-    lots.set(t.lotId, lot);
-  }
-  return lots;
-}
-
-async function planTakes(member: string, amount: number, now: Date): Promise<Take[]> {
-  const takes = allocateFifo(await spendableLots(member, now), amount, now);
+function planTakes(book: Book, amount: number, now: Date): Take[] {
+  const takes = allocateFifo(book.lots, amount, now);
   if (!takes) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${amount}`);
-  if (takes.length > MAX_LOTS_PER_OPERATION) throw new AppError('BAD_REQUEST', 'amount spans too many lots; split it');
   return takes;
+}
+
+/** Where a lot the member no longer has (folded: empty and expired) came from: its credit entry. */
+async function foldedLot(read: (id: string) => Promise<Entry | null>, lotId: string): Promise<{ campaign: string; expiresAt: Date }> {
+  const credit = await read(lotId.replace(/^lot:/, ''));
+  if (!credit?.expiresAt) throw new AppError('INTERNAL', `lot ${lotId} has no credit entry`);
+  return { campaign: credit.campaign, expiresAt: new Date(credit.expiresAt) };
 }
 
 /**
@@ -185,16 +206,23 @@ async function planTakes(member: string, amount: number, now: Date): Promise<Tak
  */
 async function remindBeforeReturning(member: string, takes: Take[], now: Date): Promise<void> {
   if (!takes.length) return;
-  const db = getDb();
-  const { data } = await db.collection(C.lots).where({ _id: db.command.in(takes.map((t) => t.lotId)) }).limit(takes.length).get();
-  const amounts = new Map(takes.map((t) => [t.lotId, t.amount]));
-  for (const lot of data as Lot[]) {
-    if (+new Date(lot.expiresAt) <= +now) await ensureReminded(member, lastValidDay(new Date(lot.expiresAt)), amounts.get(lot._id) ?? 0, now);
+  const { data } = await getDb().collection(C.accounts).doc(member).get();
+  const lots = ((data as Account | null)?.lots ?? []) as Lot[];
+  for (const t of takes) {
+    const lot = lots.find((l) => l._id === t.lotId);
+    const expires = lot ? new Date(lot.expiresAt) : (await foldedLot(readEntry, t.lotId)).expiresAt;
+    if (+expires <= +now) await ensureReminded(member, lastValidDay(expires), t.amount, now);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Credits
+
+/** The live lot a credit joins when the account is at MAX_LIVE_LOTS: same expiry, rate and campaign. */
+function joinable(book: Book, lot: Lot): Lot | undefined {
+  if (book.lots.length < MAX_LIVE_LOTS) return undefined;
+  return book.lots.find((l) => +new Date(l.expiresAt) === +lot.expiresAt && l.rate === lot.rate && l.campaign === lot.campaign);
+}
 
 export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }): Promise<Entry> {
   assertPoints(req.amount);
@@ -212,29 +240,34 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
   });
   return idempotent(req.key, fp, async (tx) => {
     const rate = await currentRate(now);
-    const account = await readAccount(tx, req.member);
+    const book = await readAccount(tx, req.member);
+    const { account } = book;
     const extra = req.alsoInTransaction ? await req.alsoInTransaction(tx, now, account) : undefined;
     if (req.budget) await consumeBudget(tx, req.budget, req.amount, now);
     const repaid = Math.min(account.debt, req.amount);
     const lotAmount = req.amount - repaid;
+    const lotExpiry = expiresAt(policy, now);
     const lots: Take[] = [];
     if (lotAmount > 0) {
       const lot: Lot = {
         _id: `lot:${req.key}`,
-        member: req.member,
         amount: lotAmount,
         remaining: lotAmount,
         held: 0,
         expired: 0,
-        expiresAt: expiresAt(policy, now),
+        expiresAt: lotExpiry,
         createdAt: now,
         source: req.source,
         campaign: req.campaign ?? '',
         rate,
         entry: req.key,
       };
-      await tx.collection(C.lots).add({ data: lot });
-      lots.push({ lotId: lot._id, amount: lotAmount });
+      const into = joinable(book, lot);
+      if (into) {
+        into.amount += lotAmount;
+        into.remaining += lotAmount;
+      } else book.lots.push(lot);
+      lots.push({ lotId: into?._id ?? lot._id, amount: lotAmount });
     }
     const after: Account = {
       ...account,
@@ -256,13 +289,14 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
         reason: req.reason ?? '',
         operator: req.operator ?? '',
         fingerprint: fp,
+        expiresAt: lotExpiry,
         ...(repaid ? { debtRepaid: repaid } : {}),
       },
       after,
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now, extra);
+    await writeAccount(tx, account, after, now, extra, lotAmount > 0 ? book : undefined);
     return entry;
   });
 }
@@ -276,14 +310,12 @@ export async function debit(req: DebitRequest & { type?: 'spend' | 'adjust' }): 
   const type = req.type ?? 'spend';
   const fp = fingerprint('debit', { m: req.member, a: req.amount, t: type, s: req.source });
   return idempotent(req.key, fp, async (tx) => {
-    const account = await readAccount(tx, req.member);
+    const book = await readAccount(tx, req.member);
+    const { account } = book;
     if (account.balance - account.held < req.amount) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${req.amount}`);
+    const takes = planTakes(book, req.amount, now);
     const extra = req.alsoInTransaction ? await req.alsoInTransaction(tx, now, account) : undefined;
-    const takes = await planTakes(req.member, req.amount, now);
-    const lots = await rereadForTakes(tx, takes, 'available');
-    for (const t of takes) {
-      await tx.collection(C.lots).doc(t.lotId).update({ data: { remaining: lots.get(t.lotId)!.remaining - t.amount } });
-    }
+    for (const t of takes) lotOf(book, t.lotId).remaining -= t.amount;
     const after: Account = { ...account, balance: account.balance - req.amount, spent: account.spent + req.amount };
     const entry = entryOf(
       {
@@ -302,7 +334,7 @@ export async function debit(req: DebitRequest & { type?: 'spend' | 'adjust' }): 
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now, extra);
+    await writeAccount(tx, account, after, now, extra, book);
     return entry;
   });
 }
@@ -318,14 +350,12 @@ export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise
   const fp = fingerprint('hold', { m: req.member, a: req.amount, s: req.source, ttl });
   let fresh: { entry: Entry; hold: Hold } | null = null;
   const entry = await idempotent(req.key, fp, async (tx) => {
-    const account = await readAccount(tx, req.member);
+    const book = await readAccount(tx, req.member);
+    const { account } = book;
     if (account.balance - account.held < req.amount) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${req.amount}`);
+    const takes = planTakes(book, req.amount, now);
     const extra = req.alsoInTransaction ? await req.alsoInTransaction(tx, now, account) : undefined;
-    const takes = await planTakes(req.member, req.amount, now);
-    const lots = await rereadForTakes(tx, takes, 'available');
-    for (const t of takes) {
-      await tx.collection(C.lots).doc(t.lotId).update({ data: { held: lots.get(t.lotId)!.held + t.amount } });
-    }
+    for (const t of takes) lotOf(book, t.lotId).held += t.amount;
     const holdDoc: Hold = {
       _id: req.key,
       member: req.member,
@@ -344,7 +374,7 @@ export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise
       now,
     );
     await tx.collection(C.entries).add({ data: e });
-    await writeAccount(tx, account, after, now, extra);
+    await writeAccount(tx, account, after, now, extra, book);
     fresh = { entry: e, hold: holdDoc };
     return e;
   });
@@ -362,18 +392,20 @@ async function readOpenHold(tx: Tx, holdKey: string): Promise<Hold> {
 }
 
 /** Turns an open hold into a spend. Its entry's key is `commit:<hold>`. */
-export async function commitHold(holdKey: string, opts: { now?: Date; reason?: string } = {}): Promise<Entry> {
+export async function commitHold(holdKey: string, opts: { now?: Date; reason?: string; alsoInTransaction?: AlongsideWork } = {}): Promise<Entry> {
   const now = opts.now ?? new Date();
   const key = `commit:${holdKey}`;
   const fp = fingerprint('commit', { h: holdKey });
   return idempotent(key, fp, async (tx) => {
     const h = await readOpenHold(tx, holdKey);
     if (+h.expiresAt <= +now) throw new AppError('HOLD_EXPIRED', `hold ${holdKey} timed out`);
-    const account = await readAccount(tx, h.member);
-    const lots = await rereadForTakes(tx, h.takes, 'held');
+    const book = await readAccount(tx, h.member);
+    const { account } = book;
+    const extra = opts.alsoInTransaction ? await opts.alsoInTransaction(tx, now, account) : undefined;
     for (const t of h.takes) {
-      const lot = lots.get(t.lotId)!;
-      await tx.collection(C.lots).doc(t.lotId).update({ data: { remaining: lot.remaining - t.amount, held: lot.held - t.amount } });
+      const lot = lotOf(book, t.lotId);
+      lot.remaining -= t.amount;
+      lot.held -= t.amount;
     }
     await tx.collection(C.holds).doc(holdKey).update({ data: { status: 'committed', settledAt: now, settledBy: key } });
     const after: Account = { ...account, balance: account.balance - h.amount, held: account.held - h.amount, spent: account.spent + h.amount };
@@ -383,7 +415,7 @@ export async function commitHold(holdKey: string, opts: { now?: Date; reason?: s
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now);
+    await writeAccount(tx, account, after, now, extra, book);
     return entry;
   });
 }
@@ -400,18 +432,16 @@ export async function releaseHold(holdKey: string, opts: { now?: Date; reason?: 
   if (pending && (pending as Hold).status === 'open') await remindBeforeReturning((pending as Hold).member, (pending as Hold).takes, now);
   return idempotent(key, fp, async (tx) => {
     const h = await readOpenHold(tx, holdKey);
-    const account = await readAccount(tx, h.member);
-    const lots = await rereadForTakes(tx, h.takes, 'held');
+    const book = await readAccount(tx, h.member);
+    const { account } = book;
     const expiredLots: Take[] = [];
     for (const t of h.takes) {
-      const lot = lots.get(t.lotId)!;
+      const lot = lotOf(book, t.lotId); // a lot with held points is never folded
+      lot.held -= t.amount;
       if (+new Date(lot.expiresAt) <= +now) {
         expiredLots.push(t);
-        await tx.collection(C.lots).doc(t.lotId).update({
-          data: { held: lot.held - t.amount, remaining: lot.remaining - t.amount, expired: (lot.expired ?? 0) + t.amount },
-        });
-      } else {
-        await tx.collection(C.lots).doc(t.lotId).update({ data: { held: lot.held - t.amount } });
+        lot.remaining -= t.amount;
+        lot.expired = (lot.expired ?? 0) + t.amount;
       }
     }
     const expired = expiredLots.reduce((sum, t) => sum + t.amount, 0);
@@ -440,7 +470,7 @@ export async function releaseHold(holdKey: string, opts: { now?: Date; reason?: 
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now);
+    await writeAccount(tx, account, after, now, undefined, book);
     return entry;
   });
 }
@@ -469,7 +499,8 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
  * Undoes an entry, once. Its key is `reverse:<entry>`.
  * - A spend (or negative adjust) is undone by restoring exactly the lots it took. Points going back
  *   to a lot that has expired meanwhile expire at once (`expiredLots`, after a reminder record):
- *   a refund does not extend validity.
+ *   a refund does not extend validity. (A lot folded out of the account is empty and expired, so
+ *   points returning to it expire at once; its campaign's totals record it.)
  * - An earn (or positive adjust) is undone by taking back what is left of its lot; whatever was
  *   already spent (or repaid debt) becomes debt, repaid by the member's next credits.
  * Holds are released, not reversed; penalties are undone with a positive adjust.
@@ -484,7 +515,8 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
   return idempotent(key, fp, async (tx) => {
     const original = await txGet<Entry>(tx, C.entries, entryKey);
     if (!original) throw new AppError('NOT_FOUND', `no entry ${entryKey}`);
-    const account = await readAccount(tx, original.member);
+    const book = await readAccount(tx, original.member);
+    const { account } = book;
     const base = {
       _id: key,
       member: original.member,
@@ -500,13 +532,17 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
     if (original.delta < 0 && (original.type === 'spend' || original.type === 'adjust')) {
       const expiredLots: Take[] = [];
       for (const t of original.lots) {
-        const lot = await txGet<Lot>(tx, C.lots, t.lotId);
-        if (!lot) throw new AppError('INTERNAL', `lot ${t.lotId} of ${entryKey} is missing`);
-        if (+new Date(lot.expiresAt) <= +now) {
+        const lot = book.lots.find((l) => l._id === t.lotId);
+        if (!lot) {
+          // Folded: empty and past its expiry. The points expire at once, counted in its campaign's totals.
+          const { campaign } = await foldedLot((id) => txGet<Entry>(tx, C.entries, id), t.lotId);
+          book.closed = book.closed.map((c) => (c.campaign === campaign ? { ...c, expired: c.expired + t.amount } : c));
           expiredLots.push(t);
-          await tx.collection(C.lots).doc(t.lotId).update({ data: { expired: (lot.expired ?? 0) + t.amount } });
+        } else if (+new Date(lot.expiresAt) <= +now) {
+          lot.expired = (lot.expired ?? 0) + t.amount;
+          expiredLots.push(t);
         } else {
-          await tx.collection(C.lots).doc(t.lotId).update({ data: { remaining: lot.remaining + t.amount } });
+          lot.remaining += t.amount;
         }
       }
       const expired = expiredLots.reduce((sum, t) => sum + t.amount, 0);
@@ -518,19 +554,18 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
       };
       const entry = entryOf({ ...base, delta: original.amount - expired, lots: original.lots, ...(expired ? { expiredLots } : {}) }, after, now);
       await tx.collection(C.entries).add({ data: entry });
-      await writeAccount(tx, account, after, now);
+      await writeAccount(tx, account, after, now, undefined, book);
       return entry;
     }
     if (original.delta > 0 && (original.type === 'earn' || original.type === 'adjust')) {
       const taken: Take[] = [];
       let takenBack = 0;
       const own = original.lots[0];
-      if (own) {
-        const lot = await txGet<Lot>(tx, C.lots, own.lotId);
-        if (!lot) throw new AppError('INTERNAL', `lot ${own.lotId} of ${entryKey} is missing`);
+      const lot = own ? book.lots.find((l) => l._id === own.lotId) : undefined; // folded → nothing left in it
+      if (own && lot) {
         takenBack = Math.min(available(lot), own.amount);
         if (takenBack > 0) {
-          await tx.collection(C.lots).doc(own.lotId).update({ data: { remaining: lot.remaining - takenBack } });
+          lot.remaining -= takenBack;
           taken.push({ lotId: own.lotId, amount: takenBack });
         }
       }
@@ -543,7 +578,7 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
       };
       const entry = entryOf({ ...base, delta: -original.amount, lots: taken, ...(debtCreated ? { debtCreated } : {}) }, after, now);
       await tx.collection(C.entries).add({ data: entry });
-      await writeAccount(tx, account, after, now);
+      await writeAccount(tx, account, after, now, undefined, book);
       return entry;
     }
     throw new AppError('NOT_REVERSIBLE', `a ${original.type} entry cannot be reversed`);
@@ -557,15 +592,12 @@ export async function penalty(req: { member: string; amount: number; key: string
   const now = req.now ?? new Date();
   const fp = fingerprint('penalty', { m: req.member, a: req.amount, r: req.reason, o: req.operator });
   return idempotent(req.key, fp, async (tx) => {
-    const account = await readAccount(tx, req.member);
-    const lots = await spendableLots(req.member, now);
-    const canTake = lots.reduce((s, l) => s + available(l), 0);
+    const book = await readAccount(tx, req.member);
+    const { account } = book;
+    const canTake = book.lots.filter((l) => +new Date(l.expiresAt) > +now).reduce((s, l) => s + available(l), 0);
     const fromLots = Math.min(canTake, req.amount);
-    const takes = fromLots > 0 ? allocateFifo(lots, fromLots, now)! : [];
-    const reread = await rereadForTakes(tx, takes, 'available');
-    for (const t of takes) {
-      await tx.collection(C.lots).doc(t.lotId).update({ data: { remaining: reread.get(t.lotId)!.remaining - t.amount } });
-    }
+    const takes = fromLots > 0 ? planTakes(book, fromLots, now) : [];
+    for (const t of takes) lotOf(book, t.lotId).remaining -= t.amount;
     const debtCreated = req.amount - fromLots;
     const after: Account = {
       ...account,
@@ -591,7 +623,7 @@ export async function penalty(req: { member: string; amount: number; key: string
       now,
     );
     await tx.collection(C.entries).add({ data: entry });
-    await writeAccount(tx, account, after, now);
+    await writeAccount(tx, account, after, now, undefined, book);
     return entry;
   });
 }
@@ -611,8 +643,8 @@ export async function adjust(req: { member: string; delta: number; key: string; 
 /**
  * Expires a member's lots that are due at `now`: what is neither spent nor held. One `expire`
  * entry per member per run (key `expire:<run>:<member>`); running it again changes nothing.
- * Held points in a due lot stay until their hold commits (spent) or is released (then expired by
- * the next run).
+ * Held points in a due lot stay until their hold commits (spent) or is released (then they expire
+ * at once).
  */
 export async function expireMember(
   member: string,
@@ -621,28 +653,18 @@ export async function expireMember(
   /** Runs inside the expiry's own transaction (the expiry run commits its checkpoint with it). */
   alongside?: (tx: Tx, entry: Entry) => Promise<void>,
 ): Promise<Entry | null> {
-  const db = getDb();
-  const _ = db.command;
   const key = `expire:${runId}:${member}`;
   const fp = fingerprint('expire', { m: member, r: runId });
-  const { data } = await db
-    .collection(C.lots)
-    .where({ member, expiresAt: _.lte(now), remaining: _.gt(0) })
-    .orderBy('expiresAt', 'asc')
-    .limit(MAX_LOTS_PER_OPERATION)
-    .get();
-  const due = (data as Lot[]).filter((l) => available(l) > 0);
-  if (!due.length) return replay(await readEntry(key), fp);
   try {
     return await idempotent(key, fp, async (tx) => {
-      const account = await readAccount(tx, member);
+      const book = await readAccount(tx, member);
+      const { account } = book;
       const takes: Take[] = [];
-      for (const candidate of due) {
-        const lot = await txGet<Lot>(tx, C.lots, candidate._id);
-        if (!lot || +lot.expiresAt > +now) continue;
+      for (const lot of book.lots) {
         const x = available(lot);
-        if (x <= 0) continue;
-        await tx.collection(C.lots).doc(lot._id).update({ data: { remaining: lot.remaining - x, expired: (lot.expired ?? 0) + x } });
+        if (x <= 0 || +new Date(lot.expiresAt) > +now) continue;
+        lot.remaining -= x;
+        lot.expired = (lot.expired ?? 0) + x;
         takes.push({ lotId: lot._id, amount: x });
       }
       const total = takes.reduce((s, t) => s + t.amount, 0);
@@ -654,7 +676,7 @@ export async function expireMember(
         now,
       );
       await tx.collection(C.entries).add({ data: entry });
-      await writeAccount(tx, account, after, now);
+      await writeAccount(tx, account, after, now, undefined, book);
       if (alongside) await alongside(tx, entry);
       return entry;
     });

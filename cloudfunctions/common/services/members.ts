@@ -89,7 +89,7 @@ export async function login(openid: string, now = new Date()) {
 
   // First login (or a retry after a half-finished one): create whatever is missing. Account first,
   // so a member document never exists without its account once login has answered.
-  const account: AccountDoc = { _id: openid, balance: 0, held: 0, debt: 0, earned: 0, spent: 0, expired: 0, penalized: 0, createdAt: now };
+  const account: AccountDoc = { _id: openid, balance: 0, held: 0, debt: 0, earned: 0, spent: 0, expired: 0, penalized: 0, lots: [], closed: [], nextExpiry: null, createdAt: now };
   await insertIgnoringDuplicate('accounts', account);
   let created = false;
   if (!existing) {
