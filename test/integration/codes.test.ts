@@ -89,6 +89,16 @@ describe('scan: first scan, repeats, counterfeits', () => {
     expect(await cloud.call('codes', { action: 'risk' }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
+  test('one member scanning one code 5 times at once: one claim, the others answered as repeats, every scan counted', async () => {
+    await login(cloud, 'oTwin');
+    const replies = await Promise.all(Array.from({ length: 5 }, () => scan(cloud, codes[2], 'oTwin')));
+    expect(replies.every((r) => r.ok && r.data.outcome === 'earned' && r.data.points === 20)).toBe(true);
+    expect(replies.filter((r) => !r.data.repeat)).toHaveLength(1);
+    const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[2]) as any;
+    expect(code).toMatchObject({ claimedBy: 'oTwin', scans: 5 });
+    expect(cloud.engine.dump('ledger').filter((e: any) => e._id === `scan:${codes[2]}`)).toHaveLength(1);
+  });
+
   test('100 members scanning one code at once: exactly one credit', async () => {
     const members = Array.from({ length: 100 }, (_, i) => `oRace${i}`);
     for (const m of members) await login(cloud, m);
@@ -244,8 +254,10 @@ describe('database requests per scan (docs/codes.md#cost-per-scan)', () => {
   let cloud: TestCloud;
   let codes: string[];
   const counted = async (code: string, openid: string) => {
+    const scansBefore = cloud.engine.stats.collectionScans;
     const { reply, dbRequests } = await cloud.callCounted('codes', { action: 'scan', code }, openid);
     if (!reply.ok) throw new Error(JSON.stringify(reply));
+    expect(cloud.engine.stats.collectionScans).toBe(scansBefore); // the pre-read's lookups go through indexes
     return { data: reply.data, dbRequests };
   };
   beforeAll(async () => {
