@@ -250,7 +250,7 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
   });
 });
 
-describe('database requests per scan (docs/codes.md#cost-per-scan)', () => {
+describe('database requests per scan (docs/codes.md#cost-per-scan-database-requests)', () => {
   let cloud: TestCloud;
   let codes: string[];
   const counted = async (code: string, openid: string) => {
