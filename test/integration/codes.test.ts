@@ -57,6 +57,10 @@ describe('scan: first scan, repeats, counterfeits', () => {
     });
     const entry = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[0]}`) as any;
     expect(entry).toMatchObject({ member: 'oA', amount: 20, source: { kind: 'scan', ref: codes[0] }, campaign: 'c-B1' });
+    // Written blind inside the credit's transaction, with update operators ($inc, $min, $addToSet).
+    const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[0]) as any;
+    expect(code).toMatchObject({ claimedBy: 'oA', points: 20, scans: 1, scanners: ['oA'], winScans: 1, claimedAt: expect.any(Date), firstScanAt: expect.any(Date), lastScanAt: expect.any(Date) });
+    expect(+code.firstScanAt).toBe(+code.claimedAt);
   });
 
   test('the same member again gets the same points and entry, plus the count message; nothing is credited twice', async () => {
@@ -202,8 +206,12 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
     expect((await scan(cloud, codes[0], 'oA')).data).toMatchObject({ outcome: 'earned', points: 20 });
     expect((await scan(cloud, codes[1], 'oA')).data).toMatchObject({ outcome: 'earned', points: 20 });
     expect((await scan(cloud, codes[2], 'oA')).data).toMatchObject({ outcome: 'earned', points: 10 });
-    expect((await scan(cloud, codes[3], 'oA')).data).toMatchObject({ outcome: 'dailyCap', points: 0 });
-    expect((await scan(cloud, codes[3], 'oB')).data).toMatchObject({ outcome: 'earned', points: 20 });
+    const capped = (await scan(cloud, codes[3], 'oA')).data;
+    expect(capped).toMatchObject({ outcome: 'dailyCap', points: 0, scans: 1 });
+    expect((await scan(cloud, codes[3], 'oB')).data).toMatchObject({ outcome: 'earned', points: 20, scans: 2, firstScanAt: capped.firstScanAt, distinctScanners: 2 });
+    const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[3]) as any;
+    expect(code).toMatchObject({ claimedBy: 'oB', scans: 2, scanners: ['oA', 'oB'] });
+    expect(new Date(code.firstScanAt).toISOString()).toBe(capped.firstScanAt);
   });
 
   test('the campaign budget is never passed; a refused credit leaves the code unclaimed', async () => {

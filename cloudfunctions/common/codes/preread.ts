@@ -3,7 +3,7 @@
 // window) and the code's claim entry in the ledger (a claimant's repeat scan answers its balance).
 // The uncorrelated lookups match on `_id`, which the engine and the cloud answer from the index.
 import { getDb } from '../cloud';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
 import { counterIds, type Counter, type Subjects } from './limits';
 import { COLLECTIONS as C, type Batch, type Code } from './model';
 import { ACCOUNT_FIELD, type ScanState } from './scanstate';
@@ -15,7 +15,7 @@ export interface PreRead {
   /** The member's account (only its scan state), or null when they have none (never logged in). */
   account: { scanState?: ScanState } | null;
   /** The ledger entry of the code's claim (key `scan:<code>`), once claimed. */
-  claimEntry: { _id: string; member: string; balanceAfter: number } | null;
+  claimEntry: Entry | null;
 }
 
 export const claimKey = (code: string) => `scan:${code}`;
@@ -35,7 +35,7 @@ export async function preRead(codeId: string, s: Subjects, now: Date): Promise<P
     .lookup({ from: C.batches, localField: 'batch', foreignField: '_id', as: 'batches' })
     .lookup({ from: C.rateLimits, pipeline: only({ _id: _.in(counterIds(s, now)) }), as: 'counters' })
     .lookup({ from: LEDGER.accounts, pipeline: only({ _id: s.member }, { [ACCOUNT_FIELD]: 1 }), as: 'accounts' })
-    .lookup({ from: LEDGER.entries, pipeline: only({ _id: claimKey(codeId) }, { member: 1, balanceAfter: 1 }), as: 'entries' })
+    .lookup({ from: LEDGER.entries, pipeline: only({ _id: claimKey(codeId) }), as: 'entries' }) // small: no projection
     .end();
   if (!list.length) return null;
   const { batches, counters, accounts, entries, ...code } = list[0];
