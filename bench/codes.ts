@@ -7,8 +7,10 @@
 //   real SDK → engine, ledger credit included) with 64 concurrent clients, plus 20 % repeat scans of
 //   already claimed codes by other members, on an engine holding a 22,000-code batch (the 1M
 //   generation runs in an engine of its own); codes_double_credits = credits beyond one per code.
-// - codes_db_requests_per_scan: requests of one first scan (claim + ledger credit);
-//   codes_db_requests_per_repeat_scan: of one repeat scan.
+// - codes_db_requests_per_scan: requests of one first scan in a plain campaign (the pre-read
+//   aggregate + the ledger credit with the claim in its transaction; a claim writes no counter
+//   and no statistics); codes_db_requests_per_repeat_scan: of one repeat scan by another member
+//   (pre-read, code, counters, statistics).
 // - codes_generate_1m_s: one million codes written into the engine through the real path
 //   (repeated `generate` calls, 1000-document insert requests).
 // - codes_pdf_10k_s / codes_pdf_10k_mb: a 10,000-code PDF export through the function.
@@ -101,8 +103,9 @@ export async function benchCodes(opts: { quick: boolean }): Promise<Record<strin
   // Scans end to end: members log in first; each first scan claims a distinct code.
   const members = 2_000;
   for (let i = 0; i < members; i++) await runner.callAsMember('user', { action: 'login' }, `oScan${i}`);
-  // Steady state: the member's rate-limit window and the day's stats document already exist (a
-  // member's first scan in a window adds their counters: +2 requests).
+  // Steady state: oScan0's first claim warms the function's caches (product, campaign, exchange
+  // rate); oScan1's first scan of the claimed code creates their counters and the day's statistics
+  // and records their counterfeit risk event, so their second scan is the steady repeat.
   await runner.callAsMember('codes', { action: 'scan', code: valid[0] }, 'oScan0', { CLIENTIP: ip(0) });
   const first = await runner.callAsMember('codes', { action: 'scan', code: valid[1] }, 'oScan0', { CLIENTIP: ip(0) });
   await runner.callAsMember('codes', { action: 'scan', code: valid[1] }, 'oScan1', { CLIENTIP: ip(1) });

@@ -2,12 +2,13 @@
 // and batches (create, generate in chunks, region, activate, void, export) and watch risk and stats.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
-import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, scanStats, setStatus, upsertCampaign, upsertProduct } from '../common/codes/batches';
+import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertCampaign, upsertProduct } from '../common/codes/batches';
 import { exportBatch } from '../common/codes/export';
 import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
 import { PROVINCES } from '../common/codes/regions';
 import { pruneCounters } from '../common/codes/limits';
 import { scan } from '../common/codes/scan';
+import { scanStats } from '../common/codes/stats';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 const text = (max: number) => z.string().trim().max(max);

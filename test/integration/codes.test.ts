@@ -1,7 +1,7 @@
 // One-item-one-code through the built `codes` function, the real SDK and the engine.
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { envKeys, makeCodes, pretty } from '../../cloudfunctions/common/codes/format';
-import { LIMITS } from '../../cloudfunctions/common/codes/limits';
+import { LIMITS, windowStart } from '../../cloudfunctions/common/codes/limits';
 
 const OPS = 'oOps';
 const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
@@ -35,7 +35,7 @@ function makeOperatorOnce(cloud: TestCloud) {
 const login = (cloud: TestCloud, openid: string) => cloud.call('user', { action: 'login' }, openid);
 const scan = (cloud: TestCloud, code: string, openid: string, extra: Record<string, unknown> = {}) => cloud.call('codes', { action: 'scan', code, ...extra }, openid);
 const writesBesidesCounters = (cloud: TestCloud) =>
-  ['codes', 'ledger', 'lots', 'riskEvents', 'scanDaily', 'scanStats'].map((c) => [c, cloud.engine.dump(c).length]);
+  ['codes', 'ledger', 'lots', 'riskEvents', 'scanStats'].map((c) => [c, cloud.engine.dump(c).length]);
 
 describe('scan: first scan, repeats, counterfeits', () => {
   let cloud: TestCloud;
@@ -57,6 +57,10 @@ describe('scan: first scan, repeats, counterfeits', () => {
     });
     const entry = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[0]}`) as any;
     expect(entry).toMatchObject({ member: 'oA', amount: 20, source: { kind: 'scan', ref: codes[0] }, campaign: 'c-B1' });
+    // Written blind inside the credit's transaction, with update operators ($inc, $min, $addToSet).
+    const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[0]) as any;
+    expect(code).toMatchObject({ claimedBy: 'oA', points: 20, scans: 1, scanners: ['oA'], winScans: 1, claimedAt: expect.any(Date), firstScanAt: expect.any(Date), lastScanAt: expect.any(Date) });
+    expect(+code.firstScanAt).toBe(+code.claimedAt);
   });
 
   test('the same member again gets the same points and entry, plus the count message; nothing is credited twice', async () => {
@@ -87,6 +91,16 @@ describe('scan: first scan, repeats, counterfeits', () => {
     expect(stats.days).toHaveLength(1);
     expect(stats.days[0]).toMatchObject({ scans: 5, claims: 1, points: 20 });
     expect(await cloud.call('codes', { action: 'risk' }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  test('one member scanning one code 5 times at once: one claim, the others answered as repeats, every scan counted', async () => {
+    await login(cloud, 'oTwin');
+    const replies = await Promise.all(Array.from({ length: 5 }, () => scan(cloud, codes[2], 'oTwin')));
+    expect(replies.every((r) => r.ok && r.data.outcome === 'earned' && r.data.points === 20)).toBe(true);
+    expect(replies.filter((r) => !r.data.repeat)).toHaveLength(1);
+    const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[2]) as any;
+    expect(code).toMatchObject({ claimedBy: 'oTwin', scans: 5 });
+    expect(cloud.engine.dump('ledger').filter((e: any) => e._id === `scan:${codes[2]}`)).toHaveLength(1);
   });
 
   test('100 members scanning one code at once: exactly one credit', async () => {
@@ -192,8 +206,12 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
     expect((await scan(cloud, codes[0], 'oA')).data).toMatchObject({ outcome: 'earned', points: 20 });
     expect((await scan(cloud, codes[1], 'oA')).data).toMatchObject({ outcome: 'earned', points: 20 });
     expect((await scan(cloud, codes[2], 'oA')).data).toMatchObject({ outcome: 'earned', points: 10 });
-    expect((await scan(cloud, codes[3], 'oA')).data).toMatchObject({ outcome: 'dailyCap', points: 0 });
-    expect((await scan(cloud, codes[3], 'oB')).data).toMatchObject({ outcome: 'earned', points: 20 });
+    const capped = (await scan(cloud, codes[3], 'oA')).data;
+    expect(capped).toMatchObject({ outcome: 'dailyCap', points: 0, scans: 1 });
+    expect((await scan(cloud, codes[3], 'oB')).data).toMatchObject({ outcome: 'earned', points: 20, scans: 2, firstScanAt: capped.firstScanAt, distinctScanners: 2 });
+    const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[3]) as any;
+    expect(code).toMatchObject({ claimedBy: 'oB', scans: 2, scanners: ['oA', 'oB'] });
+    expect(new Date(code.firstScanAt).toISOString()).toBe(capped.firstScanAt);
   });
 
   test('the campaign budget is never passed; a refused credit leaves the code unclaimed', async () => {
@@ -237,6 +255,91 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
     expect(events).toEqual([expect.objectContaining({ code: codes[1], province: '44', batch: 'B1' })]);
     const risk = await ok(cloud, 'codes', { action: 'risk', kind: 'diversion' });
     expect(risk.byProvince).toEqual([{ kind: 'diversion', key: '44', count: 1 }]);
+  });
+});
+
+describe('database requests per scan (docs/codes.md#cost-per-scan-database-requests)', () => {
+  let cloud: TestCloud;
+  let codes: string[];
+  const counted = async (code: string, openid: string) => {
+    const scansBefore = cloud.engine.stats.collectionScans;
+    const { reply, dbRequests } = await cloud.callCounted('codes', { action: 'scan', code }, openid);
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    expect(cloud.engine.stats.collectionScans).toBe(scansBefore); // the pre-read's lookups go through indexes
+    return { data: reply.data, dbRequests };
+  };
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    codes = await setUp(cloud, { size: 8 });
+    for (const m of ['oA', 'oB']) await login(cloud, m);
+    // oB's rate-limit counter for the window and the day's statistics exist (steady state).
+    await scan(cloud, codes[0], 'oA');
+    await scan(cloud, codes[0], 'oB');
+  });
+
+  test('a first scan: the pre-read, then the credit with the claim in its transaction — at most 7', async () => {
+    const { data, dbRequests } = await counted(codes[1], 'oB');
+    expect(data).toMatchObject({ outcome: 'earned', repeat: false, points: 20 });
+    expect(dbRequests).toBeLessThanOrEqual(7);
+  });
+
+  test('a repeat scan: 4 (pre-read, the code, the counters, the statistics); +1 when first warned', async () => {
+    expect(await counted(codes[1], 'oB')).toMatchObject({ data: { outcome: 'earned', repeat: true, balance: 20 }, dbRequests: 4 });
+    expect(await counted(codes[1], 'oA')).toMatchObject({ data: { outcome: 'queried', warning: true }, dbRequests: 5 });
+    expect(await counted(codes[1], 'oA')).toMatchObject({ data: { outcome: 'queried', warning: true }, dbRequests: 4 });
+    expect(cloud.engine.dump('riskEvents').filter((e: any) => e.code === codes[1])).toHaveLength(1);
+  });
+
+  test('a forged code: 3 (counters read, bumped, the fails re-read); no pre-read', async () => {
+    const c = codes[2];
+    const { reply, dbRequests } = await cloud.callCounted('codes', { action: 'scan', code: c.slice(0, 19) + (c[19] === '0' ? '1' : '0') }, 'oB');
+    expect(reply).toMatchObject({ ok: false, code: 'CODE_FORGED' });
+    expect(dbRequests).toBe(3);
+  });
+
+  test('a first scan in a campaign with a daily cap costs the same', async () => {
+    const capped = createTestCloud();
+    const cs = await setUp(capped, { size: 2, campaign: { dailyCap: 100 } });
+    await login(capped, 'oA');
+    await scan(capped, cs[0], 'oA');
+    const { reply, dbRequests } = await capped.callCounted('codes', { action: 'scan', code: cs[1] }, 'oA');
+    expect(reply.data).toMatchObject({ outcome: 'earned', points: 20 });
+    expect(dbRequests).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('scan: the member\'s scan state on the account', () => {
+  test('one member scanning many codes at once never earns above the daily cap', async () => {
+    const cloud = createTestCloud();
+    const codes = await setUp(cloud, { size: 10, campaign: { dailyCap: 90 } });
+    await login(cloud, 'oA');
+    const replies = await Promise.all(codes.map((c) => scan(cloud, c, 'oA')));
+    expect(replies.every((r) => r.ok)).toBe(true);
+    const earned = replies.filter((r) => r.data.outcome === 'earned').map((r) => r.data.points);
+    expect(earned.reduce((s, p) => s + p, 0)).toBe(90);
+    expect(earned.sort()).toEqual([10, 20, 20, 20, 20]);
+    expect(replies.filter((r) => r.data.outcome === 'dailyCap')).toHaveLength(5);
+    const claimed = cloud.engine.dump('codes').filter((c: any) => c.claimedBy === 'oA') as any[];
+    expect(claimed.reduce((s, c) => s + c.points, 0)).toBe(90);
+    const account = cloud.engine.dump('accounts').find((a: any) => a._id === 'oA') as any;
+    expect(account).toMatchObject({ balance: 90, scanState: { points: 90, claims: 5 } });
+  });
+
+  test(`a member's claims count towards their scan rate (${LIMITS.memberScans} per window); claims write no counter`, async () => {
+    const cloud = createTestCloud();
+    const codes = await setUp(cloud, { size: LIMITS.memberScans + 1 });
+    await login(cloud, 'oA');
+    // Not across a window boundary: the claims of the last window would not count.
+    const left = windowStart(new Date()) + LIMITS.windowMs - Date.now();
+    if (left < 10_000) await new Promise((r) => setTimeout(r, left + 50));
+    for (let i = 0; i < LIMITS.memberScans; i++) {
+      const r = await cloud.runner.callAsMember('codes', { action: 'scan', code: codes[i] }, 'oA', { CLIENTIP: '10.1.2.3' });
+      expect(r.result).toMatchObject({ ok: true, data: { outcome: 'earned' } });
+    }
+    expect(cloud.engine.dump('rateLimits')).toHaveLength(0);
+    expect(await scan(cloud, codes[LIMITS.memberScans], 'oA')).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
+    const account = cloud.engine.dump('accounts').find((a: any) => a._id === 'oA') as any;
+    expect(account.scanState).toMatchObject({ claims: LIMITS.memberScans, window: windowStart(new Date()) });
   });
 });
 

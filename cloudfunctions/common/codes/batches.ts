@@ -157,11 +157,3 @@ export async function riskSummary(kind?: string) {
   const { data: latest } = await db.collection(C.riskEvents).where(match).orderBy('createdAt', 'desc').limit(20).get();
   return { byBatch, byProduct, byProvince, latest };
 }
-
-/** Scans, claims and points per day for a batch. */
-export async function scanStats(batchId: string) {
-  await getBatch(batchId);
-  const { data } = await getDb().collection(C.scanStats).where({ batch: batchId }).orderBy('day', 'asc').limit(366).get();
-  return { batch: batchId, days: data.map((d: any) => ({ day: d.day, scans: d.scans, claims: d.claims, points: d.points })) };
-}
-

@@ -1,7 +1,8 @@
-// Rate limits and the brute-force lockout. Counters live in `rateLimits`, one document per scope
-// (member, client IP), key and fixed window: `<scope>:<key>:<window start ms>` with `scans` and
-// `fails`. They are the only thing a refused scan writes. The per-code limit is kept on the code's
-// own document (scan.ts), which every scan of a real code updates anyway.
+// Rate limits and the brute-force lockout (docs/codes.md#rate-limits). Counters live in
+// `rateLimits`, one document per scope (member, client IP), key and fixed window:
+// `<scope>:<key>:<window start ms>` with `scans` and `fails`. They count the scans that claim
+// nothing (repeats, refusals, failed verifications); a member's claims are counted on their account
+// (scanstate.ts), which every claim writes anyway, so a claim writes no counter.
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { COLLECTIONS as C } from './model';
@@ -11,8 +12,10 @@ export const LIMITS = {
   windowMs: 10 * 60_000,
   /** Failed verifications (forged, unknown) per member in a window before the lockout (K). */
   memberFails: 5,
+  /** A member's scans per window: counted scans plus claims. */
   memberScans: 60,
   ipFails: 50,
+  /** Scans per client IP and window that claimed nothing (claims are bounded per member). */
   ipScans: 600,
   codeScans: 30,
 };
@@ -27,7 +30,7 @@ export interface Counter {
   expiresAt: Date;
 }
 
-const windowStart = (now: Date) => Math.floor(+now / LIMITS.windowMs) * LIMITS.windowMs;
+export const windowStart = (now: Date) => Math.floor(+now / LIMITS.windowMs) * LIMITS.windowMs;
 export const counterId = (scope: Scope, key: string, now: Date) => `${scope}:${key}:${windowStart(now)}`;
 
 export interface Subjects {
@@ -41,42 +44,60 @@ function ids(s: Subjects, now: Date): { scope: Scope; id: string }[] {
   return out;
 }
 
-/** One read: refuses a locked-out member or IP (SCAN_LOCKED) or one over its rate (RATE_LIMITED). */
-export async function checkLimits(s: Subjects, now: Date): Promise<void> {
+/** The subjects' counter ids in the current window (for the scan's pre-read). */
+export const counterIds = (s: Subjects, now: Date) => ids(s, now).map((w) => w.id);
+
+/** One read of the subjects' counters, for a scan that has no pre-read (the code failed verification). */
+export async function readCounters(s: Subjects, now: Date): Promise<Counter[]> {
   const db = getDb();
-  const wanted = ids(s, now);
-  const { data } = await db.collection(C.rateLimits).where({ _id: db.command.in(wanted.map((w) => w.id)) }).limit(2).get();
-  const byScope = new Map((data as Counter[]).map((d) => [d.scope, d]));
-  const m = byScope.get('m');
-  const ip = byScope.get('ip');
+  const { data } = await db.collection(C.rateLimits).where({ _id: db.command.in(counterIds(s, now)) }).limit(2).get();
+  return data as Counter[];
+}
+
+/**
+ * Refuses a locked-out member or IP (SCAN_LOCKED) or one over its rate (RATE_LIMITED).
+ * `claims`: the member's claims in the window (their account's scan state), part of their rate.
+ */
+export function assertWithin(counters: Counter[], claims: number, now: Date): void {
+  const m = counters.find((c) => c.scope === 'm');
+  const ip = counters.find((c) => c.scope === 'ip');
   if ((m?.fails ?? 0) >= LIMITS.memberFails || (ip?.fails ?? 0) >= LIMITS.ipFails) {
     throw new AppError('SCAN_LOCKED', `too many failed verifications; try again after ${new Date(windowStart(now) + LIMITS.windowMs).toISOString()}`);
   }
-  if ((m?.scans ?? 0) >= LIMITS.memberScans || (ip?.scans ?? 0) >= LIMITS.ipScans) {
+  if ((m?.scans ?? 0) + claims >= LIMITS.memberScans || (ip?.scans ?? 0) >= LIMITS.ipScans) {
     throw new AppError('RATE_LIMITED', 'too many scans; slow down');
   }
 }
 
-async function bump(id: string, scope: Scope, failed: boolean, now: Date): Promise<void> {
+/**
+ * Counts one scan (and a failed verification when `failed`) for each subject. `known`: the
+ * counters the caller read this window, bumped together in one request; the others are created
+ * (a member's or IP's first counted scan in the window), or bumped when a concurrent scan created
+ * them first. Each counter is either created with this scan or incremented once, never both.
+ */
+export async function countScan(s: Subjects, failed: boolean, now: Date, known: Counter[]): Promise<void> {
+  const seen = new Set(known.map((c) => c._id));
+  const wanted = ids(s, now);
+  const existing = wanted.filter((w) => seen.has(w.id)).map((w) => w.id);
+  const missing = wanted.filter((w) => !seen.has(w.id));
+  await Promise.all([existing.length ? bump(existing, failed) : null, ...missing.map((w) => create(w.scope, w.id, failed, now))]);
+}
+
+async function bump(idList: string[], failed: boolean): Promise<void> {
   const db = getDb();
   const _ = db.command;
   const inc = { scans: _.inc(1), ...(failed ? { fails: _.inc(1) } : {}) };
-  const ref = db.collection(C.rateLimits).doc(id);
-  const { stats } = await ref.update({ data: inc });
-  if (stats.updated) return;
-  try {
-    await db.collection(C.rateLimits).add({
-      data: { _id: id, scope, scans: 1, fails: failed ? 1 : 0, expiresAt: new Date(windowStart(now) + LIMITS.windowMs) },
-    });
-  } catch (e) {
-    if (!isDuplicateKeyError(e)) throw e;
-    await ref.update({ data: inc }); // another scan created it first
-  }
+  await db.collection(C.rateLimits).where({ _id: _.in(idList) }).update({ data: inc });
 }
 
-/** Counts one scan (and a failed verification when `failed`) for each subject, in parallel. */
-export async function countScan(s: Subjects, failed: boolean, now: Date): Promise<void> {
-  await Promise.all(ids(s, now).map(({ scope, id }) => bump(id, scope, failed, now)));
+async function create(scope: Scope, id: string, failed: boolean, now: Date): Promise<void> {
+  const counter: Counter = { _id: id, scope, scans: 1, fails: failed ? 1 : 0, expiresAt: new Date(windowStart(now) + LIMITS.windowMs) };
+  try {
+    await getDb().collection(C.rateLimits).add({ data: counter });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e;
+    await bump([id], failed); // another scan created it first
+  }
 }
 
 /** Fails recorded for a member in the current window, after counting one (for the brute-force event). */

@@ -9,7 +9,6 @@ export const COLLECTIONS = {
   campaigns: 'codeCampaigns',
   riskEvents: 'riskEvents',
   rateLimits: 'rateLimits',
-  scanDaily: 'scanDaily',
   scanStats: 'scanStats',
 } as const;
 
@@ -64,6 +63,8 @@ export interface Code {
   lastScanAt?: Date;
   /** Distinct scanners (OPENIDs), kept up to MAX_SCANNERS. */
   scanners?: string[];
+  /** Scanners warned of counterfeits (their risk event is recorded), kept up to MAX_SCANNERS. */
+  warned?: string[];
   /** The per-code rate window: when it started and the scans in it. */
   winStart?: Date;
   winScans?: number;

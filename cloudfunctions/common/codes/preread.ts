@@ -1,0 +1,49 @@
+// Everything a scan of a verified code decides on, in ONE aggregate request: the code, its batch,
+// the scanner's rate-limit counters, the member's scan state (daily cap, claims in the rate
+// window) and the code's claim entry in the ledger (a claimant's repeat scan answers its balance).
+// The uncorrelated lookups match on `_id`, which the engine and the cloud answer from the index.
+import { getDb } from '../cloud';
+import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
+import { counterIds, type Counter, type Subjects } from './limits';
+import { COLLECTIONS as C, type Batch, type Code } from './model';
+import { ACCOUNT_FIELD, type ScanState } from './scanstate';
+
+export interface PreRead {
+  code: Code;
+  batch: Batch | null;
+  counters: Counter[];
+  /** The member's account (only its scan state), or null when they have none (never logged in). */
+  account: { scanState?: ScanState } | null;
+  /** The ledger entry of the code's claim (key `scan:<code>`), once claimed. */
+  claimEntry: Entry | null;
+}
+
+export const claimKey = (code: string) => `scan:${code}`;
+
+/** The pre-read of a scan of `codeId` by `s`; null when no such code was ever issued. */
+export async function preRead(codeId: string, s: Subjects, now: Date): Promise<PreRead | null> {
+  const db = getDb();
+  const _ = db.command;
+  const only = (match: Record<string, unknown>, fields?: Record<string, 1>) => {
+    const p = db.command.aggregate.pipeline().match(match);
+    return (fields ? p.project(fields) : p).done();
+  };
+  const { list } = await db
+    .collection(C.codes)
+    .aggregate()
+    .match({ _id: codeId })
+    .lookup({ from: C.batches, localField: 'batch', foreignField: '_id', as: 'batches' })
+    .lookup({ from: C.rateLimits, pipeline: only({ _id: _.in(counterIds(s, now)) }), as: 'counters' })
+    .lookup({ from: LEDGER.accounts, pipeline: only({ _id: s.member }, { [ACCOUNT_FIELD]: 1 }), as: 'accounts' })
+    .lookup({ from: LEDGER.entries, pipeline: only({ _id: claimKey(codeId) }), as: 'entries' }) // small: no projection
+    .end();
+  if (!list.length) return null;
+  const { batches, counters, accounts, entries, ...code } = list[0];
+  return {
+    code: code as Code,
+    batch: (batches[0] as Batch) ?? null,
+    counters: counters as Counter[],
+    account: accounts[0] ?? null,
+    claimEntry: entries[0] ?? null,
+  };
+}
