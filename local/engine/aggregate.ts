@@ -61,9 +61,27 @@ export function validatePipeline(pipeline: any[], where = 'aggregate'): void {
   }
 }
 
+/** Top-level fields a `$project` keeps when it is a plain inclusion (`{a: 1, b: true}`), else null. */
+function plainInclusion(stage: any): string[] | null {
+  const spec = stage.$project;
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return null;
+  const keys = Object.keys(spec);
+  if (!keys.length || keys.some((k) => k.includes('.') || k.startsWith('$') || (spec[k] !== 1 && spec[k] !== true))) return null;
+  return keys;
+}
+
 /** Runs a validated pipeline over `input` (which it may mutate: pass copies). */
 export function runPipeline(input: Doc[], pipeline: any[], resolveCollection: (name: string) => Doc[]): Doc[] {
   if (!pipeline.length) return input;
+  // A lone plain inclusion (a lookup's projection on a hot path) needs no mingo aggregator.
+  const keep = pipeline.length === 1 ? plainInclusion(pipeline[0]) : null;
+  if (keep) {
+    return input.map((d) => {
+      const out: Doc = { _id: d._id };
+      for (const k of keep) if (k in d) out[k] = d[k];
+      return out;
+    });
+  }
   try {
     const agg = new BaseAggregator(pipeline as any, { context: MINGO_CONTEXT, collectionResolver: (name: string) => resolveCollection(name) });
     return agg.run(input) as Doc[];

@@ -97,10 +97,17 @@ function checkTargets(doc: Doc, spec: Record<string, Record<string, any>>): void
   }
 }
 
-const FAST_OPS = new Set(['$set', '$unset', '$inc', '$mul', '$max', '$min']);
+const FAST_OPS = new Set(['$set', '$unset', '$inc', '$mul', '$max', '$min', '$addToSet', '$push']);
+
+/** `$push` of `{$each: [...]}` alone (how the SDK sends `_.push(...)`): an append. */
+const isPlainEach = (v: any) => isPlainObject(v) && Object.keys(v).length === 1 && Array.isArray(v.$each);
+
+/** A value `$addToSet` adds as one element (no `$each`, not a document: those go through mingo). */
+const isScalar = (v: unknown) => v === null || (typeof v !== 'object' && typeof v !== 'function') || v instanceof Date;
 
 /**
- * Direct implementation of the field operators ($set $unset $inc $mul $max $min) on plain dot paths
+ * Direct implementation of the field operators ($set $unset $inc $mul $max $min), $addToSet of
+ * one scalar (a code's scanners) and $push of `$each` alone (a credit's lot) on plain dot paths
  * through objects: the hot path of the ledger (mingo's updater rebuilds its operator tables on every
  * call, ~100 us). Returns null when the update needs mingo (array operators, positional or numeric
  * path parts, paths through arrays, overlapping paths).
@@ -111,6 +118,8 @@ function fastUpdate(doc: Doc, spec: Record<string, Record<string, any>>): { doc:
     if (!FAST_OPS.has(op)) return null;
     for (const path of Object.keys(spec[op])) {
       if (path.indexOf('$') !== -1 || path === '' || path.indexOf('__proto__') !== -1 || /(^|\.)\d+(\.|$)/.test(path)) return null;
+      if (op === '$addToSet' && !isScalar(spec[op][path])) return null;
+      if (op === '$push' && !isPlainEach(spec[op][path])) return null;
       paths.push(path);
     }
   }
@@ -162,6 +171,18 @@ function fastUpdate(doc: Doc, spec: Record<string, Record<string, any>>): { doc:
         case '$min':
           if (cur !== undefined && bsonCompare(arg, cur) >= 0) continue;
           next = clone(arg);
+          break;
+        case '$push':
+          if (cur === undefined) next = clone(arg.$each);
+          else if (!Array.isArray(cur)) return null; // mingo reports the type error
+          else if (!arg.$each.length) continue;
+          else next = [...cur, ...clone(arg.$each)];
+          break;
+        case '$addToSet':
+          if (cur === undefined) next = [clone(arg)];
+          else if (!Array.isArray(cur)) return null; // mingo reports the type error
+          else if (cur.some((x) => deepEqual(x, arg))) continue;
+          else next = [...cur, clone(arg)];
           break;
       }
       if (cur === undefined && !Object.prototype.hasOwnProperty.call(parent, leaf)) changed = true;

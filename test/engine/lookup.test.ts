@@ -281,3 +281,14 @@ describe('the hot paths', () => {
     expect(scans(e, 'batches')).toEqual({ indexLookups: 0, collectionScans: 1, docsExamined: 2 });
   });
 });
+
+describe('a lone plain $project (no mingo aggregator)', () => {
+  const docs = [{ _id: 'a', x: 1, y: { z: 2 }, w: [1] }, { _id: 'b', y: null }];
+  const mingo = (stage: object) => runPipeline(clone(docs), [stage, { $skip: 0 }], () => []);
+  test.each([[{ $project: { x: 1, y: 1 } }], [{ $project: { x: true } }], [{ $project: { _id: 1, w: 1 } }]])('%j answers as mingo does', (stage) => {
+    expect(runPipeline(clone(docs), [stage], () => [])).toEqual(mingo(stage));
+  });
+  test.each([[{ $project: { _id: 0, x: 1 } }], [{ $project: { 'y.z': 1 } }], [{ $project: { x: 0 } }], [{ $project: { v: '$x' } }]])('%j still goes to mingo', (stage) => {
+    expect(runPipeline(clone(docs), [stage], () => [])).toEqual(mingo(stage));
+  });
+});

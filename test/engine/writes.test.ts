@@ -135,6 +135,18 @@ describe('doc.update: every update operator', () => {
     expect((await get('c', 'u')).tags).toEqual(['b', 'c', 'd']);
   });
 
+  test('addToSet of one scalar (the fast path): new field, present value unchanged, with other operators, on a non-array refused', async () => {
+    const r1 = await db.collection('c').doc('u').update({ data: { seen: _.addToSet('m1'), n: _.inc(1) } });
+    expect(r1.stats.updated).toBe(1);
+    expect(await get('c', 'u')).toMatchObject({ seen: ['m1'], n: 11 });
+    const r2 = await db.collection('c').doc('u').update({ data: { seen: _.addToSet('m1') } });
+    expect(r2.stats.updated).toBe(0); // already there: nothing changed
+    await db.collection('c').doc('u').update({ data: { seen: _.addToSet(7), 'o.list': _.addToSet(null) } });
+    expect(await get('c', 'u')).toMatchObject({ seen: ['m1', 7], o: { p: 1, list: [null] } });
+    await expect(db.collection('c').doc('u').update({ data: { n: _.addToSet('x') } })).rejects.toThrow();
+    expect((await get('c', 'u')).n).toBe(11);
+  });
+
   test('bit', async () => {
     await db.collection('c').doc('u').update({ data: { n: _.bit({ or: 5 }) } });
     expect((await get('c', 'u')).n).toBe(15);

@@ -6,7 +6,7 @@
 // retried with the capped amount recomputed.
 import { AppError } from '../errors';
 import type { Account, Entry } from '../ledger/model';
-import { credit, type CreditRequest } from '../ledger/service';
+import { credit, isReplay, type CreditRequest } from '../ledger/service';
 import { scanUpdate } from './history';
 import { COLLECTIONS as C, type Code } from './model';
 import { claimKey } from './preread';
@@ -67,8 +67,8 @@ export async function claim(req: ClaimRequest): Promise<ClaimResult> {
         },
       });
       // A credit that found the key taken by this member's own concurrent claim (same points)
-      // answers that claim's entry, made at another instant, while our hook's writes rolled back.
-      if (claimed && +new Date(entry.createdAt) === +now) return { kind: 'claimed', points, entry, code: claimed };
+      // answers that claim's entry, while our hook's writes rolled back.
+      if (claimed && !isReplay(entry)) return { kind: 'claimed', points, entry, code: claimed };
       return { kind: 'lost', entry };
     } catch (e) {
       if (e instanceof DailyMoved) {

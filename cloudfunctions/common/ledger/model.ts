@@ -57,12 +57,11 @@ export interface Lot {
   expired: number;
   expiresAt: Date;
   createdAt: Date;
-  source: Source;
   campaign: string;
   /** Points per yuan in force when issued. */
   rate: number;
-  /** The credit entry that issued it. */
-  entry: string;
+  // Its source and the rest of its story are on the credit entry `_id` minus `lot:` (kept out of
+  // the account, which every operation reads and writes whole).
 }
 
 export interface Entry {

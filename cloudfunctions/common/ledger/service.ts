@@ -87,6 +87,12 @@ async function readEntry(key: string): Promise<Entry | null> {
   return (data as Entry) ?? null;
 }
 
+/** Entries answered from an earlier call under the same key (not made by this call). */
+const replays = new WeakSet<Entry>();
+
+/** Whether this entry answers an earlier call with the same key rather than being made just now. */
+export const isReplay = (entry: Entry) => replays.has(entry);
+
 /**
  * Runs one ledger operation in a retried transaction. Every operation adds its entry under `key`,
  * so a key that already has one fails on the duplicate _id (or, first, on a check the earlier
@@ -100,7 +106,10 @@ async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Ent
   } catch (e) {
     if (isDuplicateKeyError(e) || e instanceof AppError) {
       const first = replay(await readEntry(key), fp);
-      if (first) return first;
+      if (first) {
+        replays.add(first);
+        return first;
+      }
     }
     throw e;
   }
@@ -169,6 +178,8 @@ function foldClosed(lots: Lot[], closed: ClosedLots[], now: Date): { lots: Lot[]
   return { lots: lots.filter((l) => !done.includes(l)), closed: out };
 }
 
+const sameLot = (a: Lot, b: Lot) => a._id === b._id && a.amount === b.amount && a.remaining === b.remaining && a.held === b.held && (a.expired ?? 0) === (b.expired ?? 0);
+
 /** Writes the account's totals that changed, its lots when `book` is given, and the caller's fields. */
 async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, extra?: Record<string, unknown> | void, book?: Book): Promise<void> {
   const _ = getDb().command;
@@ -178,8 +189,10 @@ async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, 
   }
   if (book) {
     const { lots, closed } = foldClosed(book.lots, book.closed, now);
-    // _.set replaces the arrays whole (plain values would be merged by dot paths).
-    data.lots = _.set(lots);
+    // A credit only appends: send just the new lot. Otherwise _.set replaces the array whole
+    // (plain values would be merged by dot paths).
+    const appended = closed === book.closed && lots.length > before.lots.length && before.lots.every((l, i) => sameLot(l, lots[i]));
+    data.lots = appended ? _.push(lots.slice(before.lots.length)) : _.set(lots);
     if (closed !== before.closed) data.closed = _.set(closed);
     data.nextExpiry = nextExpiryOf(lots);
   }
@@ -257,10 +270,8 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
         expired: 0,
         expiresAt: lotExpiry,
         createdAt: now,
-        source: req.source,
         campaign: req.campaign ?? '',
         rate,
-        entry: req.key,
       };
       const into = joinable(book, lot);
       if (into) {

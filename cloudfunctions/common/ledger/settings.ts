@@ -32,6 +32,7 @@ export async function rateHistory(): Promise<RateChange[]> {
 /** The rate in force at `at` (per function instance, the history is read at most once a minute). */
 export async function currentRate(at: Date): Promise<number> {
   const history = cached && Date.now() - cached.readAt < CACHE_MS ? cached.history : await rateHistory();
+  if (!history.length) return DEFAULT_POINTS_PER_YUAN; // the common case: no throw on the hot path
   try {
     return rateAt(history, at);
   } catch {
