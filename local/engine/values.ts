@@ -60,6 +60,51 @@ export function normalizeIncoming(v: any, nowMs: number): any {
 
 const NEEDS_WALK = /\$(regularExpression|regex|tcb_server_date)/;
 
+/** EJSON types the fast reviver leaves to bson (rare on the SDK's wire). */
+const BSON_ONLY = /"\$(regularExpression|regex|oid|binary|numberDecimal|symbol|timestamp|minKey|maxKey|code|dbPointer|undefined|uuid|ref)"/;
+
+class NotFast extends Error {}
+
+/**
+ * JSON.parse reviver for the EJSON wrappers the SDK sends on every request ($numberInt,
+ * $numberLong, $numberDouble, $date), giving what bson's relaxed EJSON.parse gives without building
+ * BSON objects first (the engine's hottest parse). Anything unusual throws NotFast: bson decides.
+ */
+function reviveCommon(_key: string, v: any): any {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  let only: string | undefined;
+  let keys = 0;
+  for (const k in v) {
+    keys++;
+    only = k;
+  }
+  if (keys > 1) {
+    // Not a wrapper — unless a wrapper's key is mixed with others: bson has its own view of that.
+    if ('$numberInt' in v || '$numberLong' in v || '$numberDouble' in v || '$date' in v) throw new NotFast();
+    return v;
+  }
+  if (only === undefined || only.charCodeAt(0) !== 36) return v;
+  const x = v[only];
+  switch (only) {
+    case '$numberInt':
+    case '$numberLong':
+    case '$numberDouble': {
+      if (typeof x !== 'string') throw new NotFast();
+      const n = Number(x);
+      if (Number.isNaN(n) && x !== 'NaN') throw new NotFast();
+      if (only === '$numberInt' && !Number.isInteger(n)) throw new NotFast();
+      return n;
+    }
+    case '$date': {
+      const t = typeof x === 'number' ? x : typeof x === 'string' ? Date.parse(x) : NaN;
+      if (Number.isNaN(t)) throw new NotFast();
+      return new Date(t);
+    }
+    default:
+      return v; // an operator ($inc, $set, …) or a server date: plain data here
+  }
+}
+
 /** Parses one EJSON string from the SDK (canonical or relaxed) into plain JS values. */
 export function parseEJSON(text: unknown, nowMs: number, what = 'value'): any {
   if (typeof text !== 'string') {
@@ -69,11 +114,20 @@ export function parseEJSON(text: unknown, nowMs: number, what = 'value'): any {
   }
   let v: any;
   try {
-    v = text.indexOf('"$') === -1 ? JSON.parse(text) : EJSON.parse(text, { relaxed: true });
+    v = text.indexOf('"$') === -1 ? JSON.parse(text) : BSON_ONLY.test(text) ? EJSON.parse(text, { relaxed: true }) : parseCommon(text);
   } catch (e) {
     throw new EngineError(INVALID_PARAM, `cannot parse ${what} as EJSON: ${(e as Error).message}`);
   }
   return NEEDS_WALK.test(text) ? normalizeIncoming(v, nowMs) : v;
+}
+
+function parseCommon(text: string): any {
+  try {
+    return JSON.parse(text, reviveCommon);
+  } catch (e) {
+    if (e instanceof NotFast) return EJSON.parse(text, { relaxed: true });
+    throw e;
+  }
 }
 
 function replacer(this: any, key: string, value: any): any {
