@@ -275,25 +275,23 @@ describe('lots in the account', () => {
     expect(rc).toMatchObject({ delta: -30, lots: [], debtCreated: 30 });
   });
 
-  test(`past ${ledger.MAX_LIVE_LOTS} live lots a credit joins the lot with the same expiry, rate and campaign`, async () => {
+  test('a credit joins the live lot with the same expiry, rate and campaign; reversing one takes back what its lot has', async () => {
     const now = new Date();
-    const seeded = Array.from({ length: ledger.MAX_LIVE_LOTS }, (_, i) => ({
-      _id: `lot:s${i}`, amount: 1, remaining: 1, held: 0, expired: 0, expiresAt: new Date(+now + (10 + i) * DAY), createdAt: now,
-      source: src('seed'), campaign: '', rate: 100, entry: `s${i}`,
-    }));
-    cloud.engine.insertMany('accounts', [{ _id: 'big', balance: seeded.length, held: 0, debt: 0, earned: seeded.length, spent: 0, expired: 0, penalized: 0, lots: seeded, closed: [], nextExpiry: seeded[0].expiresAt, createdAt: now }]);
-    const bigLots = () => (cloud.engine.dump('accounts') as any[]).find((a) => a._id === 'big').lots as any[];
-    const e = await ledger.credit({ member: 'big', amount: 7, key: 'join', source: src('a'), expiry: { kind: 'fixed', at: seeded[3].expiresAt.toISOString() }, now });
-    expect(e.lots).toEqual([{ lotId: 'lot:s3', amount: 7 }]);
-    expect(bigLots()).toHaveLength(ledger.MAX_LIVE_LOTS);
-    expect(bigLots()[3]).toMatchObject({ amount: 8, remaining: 8 });
-    // No lot with that expiry: a new one (the bound is soft; rolling expiries land on day ends).
-    await ledger.credit({ member: 'big', amount: 2, key: 'own', source: src('a'), now });
-    expect(bigLots()).toHaveLength(ledger.MAX_LIVE_LOTS + 1);
-    // FIFO across hundreds of lots in one document: a debit of 20 takes the 19 soonest.
-    const d = await ledger.debit({ member: 'big', amount: 20, key: 'many', source: src('order'), now });
-    expect(d.lots.map((t) => t.lotId).slice(0, 4)).toEqual(['lot:s0', 'lot:s1', 'lot:s2', 'lot:s3']);
-    expect(d.lots.reduce((s, t) => s + t.amount, 0)).toBe(20);
+    const a = await ledger.credit({ member: 'm1', amount: 100, key: 'a', source: src('scan'), now });
+    const b = await ledger.credit({ member: 'm1', amount: 50, key: 'b', source: src('scan'), now: new Date(+now + 1000) });
+    const c = await ledger.credit({ member: 'm1', amount: 7, key: 'c', source: src('scan'), campaign: 'spring', now });
+    expect(a.lots).toEqual([{ lotId: 'lot:a', amount: 100 }]);
+    expect(b.lots).toEqual([{ lotId: 'lot:a', amount: 50 }]); // same day's expiry, same rate, no campaign
+    expect(c.lots).toEqual([{ lotId: 'lot:c', amount: 7 }]); // another campaign: a lot of its own
+    expect(lots('m1').map((l) => [l._id, l.amount, l.remaining])).toEqual([['lot:a', 150, 150], ['lot:c', 7, 7]]);
+    await ledger.debit({ member: 'm1', amount: 120, key: 'spend', source: src('order'), now });
+    // FIFO inside the joined lot is not kept apart: undoing credit b takes back what the lot has.
+    const r = await ledger.reverse('b', { reason: '撤销', now });
+    expect(r).toMatchObject({ delta: -50, lots: [{ lotId: 'lot:a', amount: 30 }], debtCreated: 20 });
+    expect(account('m1')).toMatchObject({ balance: -13, debt: 20 });
+    // The lot's story (entry detail) comes from its first credit.
+    const d = await cloud.call('points', { action: 'entry', id: 'spend' }, 'm1');
+    expect(d.data.lots[0]).toMatchObject({ id: 'lot:a', source: { kind: 'test', ref: 'scan' } });
   });
 
   test('credit, debit and hold are five or six requests whatever the number of lots', async () => {

@@ -18,8 +18,6 @@ import { DEFAULT_EXPIRY, expiresAt, type ExpiryPolicy } from './policy';
 import { ensureReminded, lastValidDay } from './reminders';
 import { currentRate } from './settings';
 
-/** Past this many live lots a credit joins a lot with the same expiry, rate and campaign (document size). */
-export const MAX_LIVE_LOTS = 400;
 const DEFAULT_HOLD_SECONDS = 15 * 60;
 
 export interface CreditRequest {
@@ -231,9 +229,13 @@ async function remindBeforeReturning(member: string, takes: Take[], now: Date): 
 // ---------------------------------------------------------------------------------------------
 // Credits
 
-/** The live lot a credit joins when the account is at MAX_LIVE_LOTS: same expiry, rate and campaign. */
+/**
+ * The live lot a credit joins: points with the same expiry, rate and campaign are interchangeable
+ * (FIFO, expiry, liability and metrics treat them alike), so a member's credits of one day under a
+ * rolling policy make one lot. That bounds the account document (about one lot per expiry day and
+ * campaign) and keeps every operation's read small.
+ */
 function joinable(book: Book, lot: Lot): Lot | undefined {
-  if (book.lots.length < MAX_LIVE_LOTS) return undefined;
   return book.lots.find((l) => +new Date(l.expiresAt) === +lot.expiresAt && l.rate === lot.rate && l.campaign === lot.campaign);
 }
 
@@ -512,7 +514,8 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
  *   to a lot that has expired meanwhile expire at once (`expiredLots`, after a reminder record):
  *   a refund does not extend validity. (A lot folded out of the account is empty and expired, so
  *   points returning to it expire at once; its campaign's totals record it.)
- * - An earn (or positive adjust) is undone by taking back what is left of its lot; whatever was
+ * - An earn (or positive adjust) is undone by taking back what is left of its lot (up to its amount;
+ *   credits that joined one lot are not kept apart); whatever was
  *   already spent (or repaid debt) becomes debt, repaid by the member's next credits.
  * Holds are released, not reversed; penalties are undone with a positive adjust.
  */
