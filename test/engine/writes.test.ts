@@ -281,3 +281,33 @@ describe('field-operator fast path agrees with mingo (randomised)', () => {
     }
   });
 });
+
+describe('array fast paths agree with mingo (randomised)', () => {
+  test('$addToSet of a scalar and $push of $each on random documents', () => {
+    const { applyUpdate } = require('../../local/engine/update');
+    const { update } = require('mingo');
+    const { clone } = require('../../local/engine/values');
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const scalars = [0, 1, -2, 2.5, 'a', 'b', null, true, new Date(5)];
+    let fast = 0;
+    for (let round = 0; round < 500; round++) {
+      const doc: any = { _id: round, arr: pick([[], [1, 'a'], ['b', null, new Date(5)], undefined]), o: pick([{ list: [1] }, {}, undefined]) };
+      for (const k of ['arr', 'o']) if (doc[k] === undefined) delete doc[k];
+      const path = pick(['arr', 'o.list', 'fresh']);
+      const spec: any =
+        rnd() < 0.5
+          ? { $addToSet: { [path]: pick(scalars) } }
+          : { $push: { [path]: { $each: Array.from({ length: Math.floor(rnd() * 3) }, () => pick([...scalars, { z: 1 }])) } } };
+      if (rnd() < 0.3) spec.$inc = { n: 1 };
+      const ref = clone(doc);
+      const changedPaths = update(ref, clone(spec), undefined, undefined, { cloneMode: 'deep' });
+      const got = applyUpdate(doc, spec, {});
+      expect({ spec, doc: got.doc }).toEqual({ spec, doc: ref });
+      expect({ spec, changed: got.changed }).toEqual({ spec, changed: changedPaths.length > 0 });
+      fast++;
+    }
+    expect(fast).toBe(500);
+  });
+});
