@@ -9,7 +9,8 @@ export const ORDERS_PAGE_SIZE = 10
 
 export type ItemKind = 'physical' | 'coupon' | 'cardCode' | 'redPacket'
 export type ListingState = 'hidden' | 'upcoming' | 'onSale' | 'delisted'
-export type OrderStatus = 'unpaid' | 'toShip' | 'shipped' | 'completed' | 'cancelled'
+/** `paying`: the payment arrived and the order is being delivered (seconds; finished by the jobs sweep if cut short). */
+export type OrderStatus = 'unpaid' | 'paying' | 'toShip' | 'shipped' | 'completed' | 'cancelled'
 
 export interface MallItem {
   id: string
@@ -125,7 +126,7 @@ export const ORDER_TABS: { status: OrderStatus | 'all'; label: string }[] = [
   { status: 'cancelled', label: '已取消' }
 ]
 
-export const statusLabel = (s: OrderStatus) => ORDER_TABS.find(t => t.status === s)?.label ?? s
+export const statusLabel = (s: OrderStatus) => (s === 'paying' ? '支付确认中' : ORDER_TABS.find(t => t.status === s)?.label ?? s)
 
 export const priceText = (points: number, cashFen: number) => (cashFen > 0 ? `${points} 积分 + ¥${(cashFen / 100).toFixed(2)}` : `${points} 积分`)
 

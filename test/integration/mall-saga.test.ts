@@ -36,7 +36,8 @@ function cloudWithTxTimeout(ms: number): TestCloud {
 }
 
 type Match = (action: string, params: Record<string, any>) => boolean;
-const inMall = () => callStorage.getStore()?.functionName === 'mall';
+const MALL_FUNCTIONS = new Set(['mall', 'mallpay']);
+const inMall = () => MALL_FUNCTIONS.has(callStorage.getStore()?.functionName ?? '');
 
 /**
  * Intercepts the engine's requests. `die`: the first mall request matching kills its call — that and
@@ -251,5 +252,69 @@ describe('orders made before points-only redemptions debited directly', () => {
     expect(await cloud.call('mall', { action: 'cancel', id: 'oLegacy1' }, 'oLegacy')).toMatchObject({ ok: true, data: { order: { status: 'cancelled' } } });
     expect(account(cloud, 'oLegacy')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
     expect(entriesOf(cloud, 'oLegacy').filter((e) => e.type === 'reverse').map((e) => e.ref)).toEqual(['commit:mall:oLegacy1']);
+  });
+});
+
+describe('a paid order whose delivery is cut short (points + cash)', () => {
+  const pay = (cloud: TestCloud, id: string) =>
+    cloud.runner.invoke('mallpay', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: id, totalFee: 990, transactionId: `T-${id}` }, { SOURCE: 'wx_pay' }).then((r) => r.result as any);
+
+  async function setUp(kind: 'physical' | 'cardCode') {
+    const cloud = cloudWithTxTimeout(200);
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oPay', 1000);
+    await create(cloud, 'pc', kind === 'physical' ? 5 : 0, { cashFen: 990, kind, points: 200 });
+    if (kind === 'cardCode') expect(await cloud.call('mall', { action: 'addCodes', id: 'pc', codes: ['PC-1', 'PC-2', 'PC-3'] }, OPS)).toMatchObject({ ok: true });
+    const r = await redeem(cloud, 'pc', 'pay-cut-1', 'oPay', kind === 'physical' ? {} : { address: undefined });
+    expect(r).toMatchObject({ ok: true, data: { order: { status: 'unpaid' } } });
+    return { cloud, id: r.data.order.id as string, faults: intercept(cloud) };
+  }
+
+  test('dying before the commit: the order stays paying with its hold; the retried callback finishes it once', async () => {
+    const { cloud, id, faults } = await setUp('physical');
+    faults.die(isTxStart);
+    const cut = await pay(cloud, id);
+    expect(cut).toMatchObject({ errcode: 1 }); // no answer reached the platform: it retries
+    expect(ordersOf(cloud, 'oPay', 'pc')[0]).toMatchObject({ status: 'paying', payment: { transactionId: `T-${id}` } });
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 200, spent: 0 });
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 0, ok: true, order: { status: 'toShip' } });
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 0, ok: false, code: 'ORDER_STATE' });
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200, balance: 800 });
+    expect(entriesOf(cloud, 'oPay').filter((e) => e.type === 'spend')).toHaveLength(1);
+    expect((cloud.engine.dump('outbox') as any[]).some((o) => o.api === 'cloudPay.refund')).toBe(false);
+  });
+
+  test('dying at the commit (transaction left open): the jobs sweep finishes it, a virtual item keeps its one code', async () => {
+    const { cloud, id, faults } = await setUp('cardCode');
+    faults.die(isTxCommit);
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 1 });
+    expect(ordersOf(cloud, 'oPay', 'pc')[0]).toMatchObject({ status: 'paying' });
+    const claimed = (cloud.engine.dump('mallCodes') as any[]).filter((c) => c.status === 'assigned');
+    expect(claimed).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 250)); // the engine aborts the dead process's transaction
+    expect((await tick(cloud, 1)).ordersResumed).toBe(0); // not stale yet: a callback may be finishing it
+    expect((await tick(cloud, 3)).ordersResumed).toBe(1);
+    const order = ordersOf(cloud, 'oPay', 'pc')[0];
+    expect(order).toMatchObject({ status: 'completed', code: claimed[0].code });
+    expect((cloud.engine.dump('mallCodes') as any[]).filter((c) => c.status === 'assigned')).toHaveLength(1);
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
+  });
+
+  test('a paid order that cannot be delivered (the pool ran dry) is cancelled and refunded exactly once', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oPay', 1000);
+    await create(cloud, 'pc', 0, { cashFen: 990, kind: 'cardCode', points: 200 });
+    expect(await cloud.call('mall', { action: 'addCodes', id: 'pc', codes: ['ONLY-1', 'ONLY-2'] }, OPS)).toMatchObject({ ok: true });
+    const a = await redeem(cloud, 'pc', 'pool-dry-1', 'oPay', { address: undefined });
+    const b = await redeem(cloud, 'pc', 'pool-dry-2', 'oPay', { address: undefined });
+    // Both unpaid; a third party takes a code meanwhile (an operator test, say): one left for two.
+    await cloud.engine.send('database.modifyDocument', { collectionName: 'mallCodes', queryType: 'WHERE', query: JSON.stringify({ code: 'ONLY-2' }), data: JSON.stringify({ $set: { status: 'assigned', order: 'elsewhere' } }), multi: true, merge: true, upsert: false });
+    expect(await pay(cloud, a.data.order.id)).toMatchObject({ ok: true, order: { status: 'completed', code: 'ONLY-1' } });
+    expect(await pay(cloud, b.data.order.id)).toMatchObject({ errcode: 0, ok: false, code: 'SOLD_OUT' });
+    const refunds = (cloud.engine.dump('outbox') as any[]).filter((o) => o.api === 'cloudPay.refund' && o.payload.outTradeNo === b.data.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(ordersOf(cloud, 'oPay', 'pc').find((o) => o._id === b.data.order.id)).toMatchObject({ status: 'cancelled', returned: true });
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200, balance: 800 });
   });
 });

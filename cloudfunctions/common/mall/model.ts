@@ -57,7 +57,8 @@ export interface StockShard {
   sold: number;
 }
 
-export type OrderStatus = 'creating' | 'unpaid' | 'toShip' | 'shipped' | 'completed' | 'cancelled' | 'failed';
+/** `paying`: paid, being delivered (the payment is recorded on the order; the sweep finishes a cut-short delivery). */
+export type OrderStatus = 'creating' | 'unpaid' | 'paying' | 'toShip' | 'shipped' | 'completed' | 'cancelled' | 'failed';
 
 export interface Address {
   name: string;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, type ErrorCode } from '../errors';
-import { enqueuePayout } from '../codes/redpackets';
+import { attemptPayout, PAYOUTS, type Payout } from '../codes/redpackets';
 import * as ledger from '../ledger/service';
 import { inTransaction, txGet } from '../tx';
 import { isVirtual, limitId, MALL, type Address, type ItemKind, type Order, type OrderStatus, type StockShard } from './model';
@@ -17,6 +17,8 @@ export const PAYMENT_WINDOW_SECONDS = 15 * 60;
 export const HOLD_SECONDS = PAYMENT_WINDOW_SECONDS + 10 * 60;
 /** A redemption still `creating` after this was interrupted; the sweep fails it. */
 const CREATING_STALE_MS = 10 * 60_000;
+/** A paid order still `paying` after this had its delivery interrupted; the sweep finishes it. */
+const PAYING_STALE_MS = 2 * 60_000;
 
 export const orderIdOf = (member: string, clientKey: string) =>
   `o${createHash('sha256').update(`${member}|${clientKey}`).digest('base64url').replace(/[-_]/g, '').slice(0, 22)}`;
@@ -100,29 +102,44 @@ export function deliveredFields(kind: ItemKind, got: { shard: string | null; cod
   };
 }
 
+/** A virtual item's code already claimed for `orderId` by an earlier, interrupted delivery. */
+async function codeOf(orderId: string): Promise<TakenCode | null> {
+  const { data } = await getDb().collection(MALL.codes).where({ order: orderId, status: 'assigned' }).limit(1).get();
+  const c = data[0] as { _id: string; code: string } | undefined;
+  return c ? { id: c._id, code: c.code } : null;
+}
+
 /**
- * A paid points+cash order: a virtual item takes its code first (none left → SOLD_OUT, undone by
- * the caller), then the hold is committed and the order moves on.
+ * A paid points+cash order (status `paying`): a virtual item takes its code first (none left →
+ * SOLD_OUT, undone by the caller), then the hold is committed in ONE transaction with the order's
+ * final state (and a red packet's payout document), so a process dying anywhere leaves the order
+ * `paying` with its hold open — resumed by a retried callback or the jobs sweep — or finished.
+ * `resumed`: an earlier delivery was interrupted, so a code it claimed is reused, not a second one.
  */
-async function deliver(order: Order, now: Date, extra: Record<string, unknown> = {}): Promise<Order> {
+async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order> {
   let code: TakenCode | null = null;
   if (isVirtual(order.kind)) {
-    code = await takeCode(order.item, order._id, order.member, now);
+    code = (resumed ? await codeOf(order._id) : null) ?? (await takeCode(order.item, order._id, order.member, now));
     if (!code) throw new AppError('SOLD_OUT', 'the code pool is empty');
   }
+  const payout = order.kind === 'redPacket' && order.redPacketFen ? payoutOf(order, now) : null;
+  const data: Record<string, unknown> = deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout: payout?._id }, now);
   try {
-    await ledger.commitHold(order.hold, { now });
+    await ledger.commitHold(order.hold, {
+      now,
+      alsoInTransaction: async (tx) => {
+        const o = await txGet<Order>(tx, MALL.orders, order._id);
+        if (o?.status !== 'paying') throw new AppError('ORDER_STATE', `order ${order._id} is ${o?.status} now`);
+        await tx.collection(MALL.orders).doc(order._id).update({ data });
+        if (payout) await tx.collection(PAYOUTS).add({ data: payout });
+      },
+    });
   } catch (e) {
     if (code) await freeCode(code, order._id);
     throw e;
   }
-  // A red packet is paid through the payout outbox (retried by the codes timer until paid or failed).
-  const payout =
-    order.kind === 'redPacket' && order.redPacketFen
-      ? (await enqueuePayout({ id: `payout:order:${order._id}`, member: order.member, amountFen: order.redPacketFen, campaign: 'mall', ref: order._id, now }))._id
-      : undefined;
-  const data: Record<string, unknown> = { ...deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout }, now), ...extra };
-  await getDb().collection(MALL.orders).doc(order._id).update({ data });
+  // Sent once now; the codes timer retries a payout that is still pending.
+  if (payout) await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
   return { ...order, ...data } as Order;
 }
 
@@ -155,6 +172,8 @@ export async function paymentCallback(cb: PayCallback, now = new Date(), retried
   }
   if (cb.totalFee !== undefined && cb.totalFee !== orderFee(order)) return { ok: false, code: 'BAD_REQUEST' };
   if (!(await paymentAdapter().confirm(cb))) return { ok: false, code: 'FORBIDDEN' };
+  // Paid before, and its delivery interrupted (the platform retries a callback it got no answer to).
+  if (order.status === 'paying') return finishPaid(order, now, true);
   if (order.status !== 'unpaid') {
     if (order.status === 'cancelled' && !order.payment?.paidAt) {
       // The member cancelled or the window closed before the money arrived: give it back.
@@ -168,20 +187,32 @@ export async function paymentCallback(cb: PayCallback, now = new Date(), retried
     await paymentAdapter().refund(order, 'payment arrived after the order closed');
     return { ok: false, code: 'ORDER_EXPIRED' };
   }
-  // The gate: only one of payment, cancel and timeout moves the order out of unpaid.
-  const r = await db.collection(MALL.orders).where({ _id: order._id, status: 'unpaid' }).update({ data: { status: 'paying', updatedAt: now } });
+  // The gate: only one of payment, cancel and timeout moves the order out of unpaid. It records the
+  // payment, so a delivery cut short can be finished without the callback.
+  const payment = { 'payment.paidAt': now, 'payment.transactionId': cb.transactionId ?? '' };
+  const r = await db.collection(MALL.orders).where({ _id: order._id, status: 'unpaid' }).update({ data: { status: 'paying', ...payment, updatedAt: now } });
   // Lost the race to a cancel or the timeout: answer (and refund) as if it had come after them.
   if (r.stats.updated !== 1) return retried ? { ok: false, code: 'ORDER_STATE' } : paymentCallback(cb, now, true);
-  const paidAt = now;
+  return finishPaid({ ...order, status: 'paying', payment: { ...order.payment!, paidAt: now } }, now, false);
+}
+
+/** Delivers a `paying` order; if it cannot be delivered, the order is cancelled and the money refunded. */
+async function finishPaid(order: Order, now: Date, resumed: boolean): Promise<PayOutcome> {
+  const db = getDb();
   try {
-    const done = await deliver({ ...order, status: 'paying' as OrderStatus }, now, { 'payment.paidAt': paidAt, 'payment.transactionId': cb.transactionId ?? '' });
-    return { ok: true, order: orderView({ ...done, payment: { ...order.payment!, paidAt } }) };
+    const done = await deliver(order, now, resumed);
+    return { ok: true, order: orderView(done) };
   } catch (e) {
-    // Could not deliver (no code left): undo the order and give the money back.
-    await db.collection(MALL.orders).doc(order._id).update({ data: { status: 'unpaid', 'payment.paidAt': paidAt } });
-    await cancelOrder(order._id, { by: 'system', reason: e instanceof AppError ? e.code : 'delivery failed' }, now);
-    await paymentAdapter().refund(order, 'could not deliver');
-    return { ok: false, code: e instanceof AppError ? e.code : 'INTERNAL' };
+    if (e instanceof AppError && e.code === 'ORDER_STATE') {
+      const o = await readOrder(order._id); // another resumption finished it
+      return o && o.status !== 'paying' && o.status !== 'cancelled' ? { ok: true, order: orderView(o) } : { ok: false, code: 'ORDER_STATE' };
+    }
+    if (!(e instanceof AppError)) throw e; // e.g. the database is unreachable: still `paying`, resumed later
+    // Could not deliver (no code left, the hold timed out): undo the order; the cancel refunds the
+    // money, which the order records as paid.
+    await db.collection(MALL.orders).where({ _id: order._id, status: 'paying' }).update({ data: { status: 'unpaid' } });
+    await cancelOrder(order._id, { by: 'system', reason: e.code }, now);
+    return { ok: false, code: e.code };
   }
 }
 
@@ -383,11 +414,12 @@ export async function exportOrders(filter: { status?: OrderStatus; item?: string
  * Unpaid orders past their window are cancelled (hold released, stock returned); stale `creating`
  * ones (their function died mid-redemption) are failed.
  */
-export async function sweepOrders(now = new Date(), limit = 200): Promise<{ ordersTimedOut: number; ordersFailed: number }> {
+export async function sweepOrders(now = new Date(), limit = 200): Promise<{ ordersTimedOut: number; ordersFailed: number; ordersResumed: number }> {
   const db = getDb();
   const _ = db.command;
   let ordersTimedOut = 0;
   let ordersFailed = 0;
+  let ordersResumed = 0;
   const { data: unpaid } = await db.collection(MALL.orders).where({ status: 'unpaid', 'payment.expiresAt': _.lte(now) }).limit(limit).get();
   for (const o of unpaid as Order[]) {
     try {
@@ -397,6 +429,13 @@ export async function sweepOrders(now = new Date(), limit = 200): Promise<{ orde
       if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e; // paid meanwhile
     }
   }
+  // Paid orders whose delivery was cut short (the payment is recorded on them): finish them.
+  const { data: paying } = await db
+    .collection(MALL.orders)
+    .where({ status: 'paying', updatedAt: _.lte(new Date(+now - PAYING_STALE_MS)) })
+    .limit(limit)
+    .get();
+  for (const o of paying as Order[]) if ((await finishPaid(o, now, true)).ok) ordersResumed++;
   // Cancels interrupted before they gave everything back.
   const { data: unsettled } = await db.collection(MALL.orders).where({ status: 'cancelled', returned: false }).limit(limit).get();
   for (const o of unsettled as Order[]) await settleCancelled(o, now);
@@ -414,5 +453,23 @@ export async function sweepOrders(now = new Date(), limit = 200): Promise<{ orde
     const r = await db.collection(MALL.orders).where({ _id: o._id, status: 'creating' }).update({ data: { status: 'failed', failCode: 'INTERNAL', updatedAt: now } });
     ordersFailed += r.stats.updated;
   }
-  return { ordersTimedOut, ordersFailed };
+  return { ordersTimedOut, ordersFailed, ordersResumed };
+}
+
+/** A red packet's payout (the outbox of docs/codes.md), added in the transaction that spends the points. */
+export function payoutOf(order: Order, now: Date): Payout {
+  return {
+    _id: `payout:order:${order._id}`,
+    member: order.member,
+    amountFen: order.redPacketFen!,
+    campaign: 'mall',
+    code: order._id,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    leaseUntil: new Date(0),
+    lastError: '',
+    providerRef: '',
+    createdAt: now,
+  };
 }

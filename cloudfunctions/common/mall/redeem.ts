@@ -14,12 +14,12 @@
 // never an oversold one, and no points taken.
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
-import { attemptPayout, PAYOUTS, type Payout } from '../codes/redpackets';
+import { attemptPayout, PAYOUTS } from '../codes/redpackets';
 import * as ledger from '../ledger/service';
 import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
 import { txGet, type Tx } from '../tx';
 import { isVirtual, limitId, MALL, pointsKeyOf, type Address, type Item, type Order, type StockShard } from './model';
-import { deliveredFields, HOLD_SECONDS, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, readOrder, replay, settled, type OrderView } from './orders';
+import { deliveredFields, HOLD_SECONDS, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutOf, readOrder, replay, settled, type OrderView } from './orders';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
 import { freeCode, lowerLimit, returnStock, takeCode, takeLimit, takeStock, type TakenCode } from './units';
@@ -250,22 +250,4 @@ async function unwind(order: Order, taken: Taken, e: unknown, now: Date): Promis
     console.error(`[mall] order ${order._id}: could not undo everything (units are undersold, never oversold)`, u);
   }
   throw e instanceof OrderClosed ? new AppError('INTERNAL', e.message) : e; // the sweep's answer for the order
-}
-
-/** A red packet's payout (the outbox of docs/codes.md), added in the debit's transaction. */
-function payoutOf(order: Order, now: Date): Payout {
-  return {
-    _id: `payout:order:${order._id}`,
-    member: order.member,
-    amountFen: order.redPacketFen!,
-    campaign: 'mall',
-    code: order._id,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: new Date(0),
-    lastError: '',
-    providerRef: '',
-    createdAt: now,
-  };
 }

@@ -17,8 +17,8 @@ export const TICK_BUDGET_MS = 8_000;
 
 export interface TickResult {
   holdsReleased: number;
-  /** Mall orders not paid in time (cancelled: hold released, stock returned) and interrupted ones. */
-  orders: { ordersTimedOut: number; ordersFailed: number };
+  /** Mall orders not paid in time (cancelled: hold released, stock returned), interrupted redemptions (failed) and paid deliveries cut short (finished). */
+  orders: { ordersTimedOut: number; ordersFailed: number; ordersResumed: number };
   daily: DailyResult | 'not-due' | 'done-earlier';
 }
 
