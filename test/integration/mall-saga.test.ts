@@ -21,7 +21,7 @@ async function tick(cloud: TestCloud, minutes: number) {
   const trigger = allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'tick')!;
   const fired = await fireTrigger(cloud.runner, trigger, new Date(Date.now() + minutes * 60_000));
   expect(fired.result).toMatchObject({ ok: true });
-  return (fired.result as any).data.orders as { ordersTimedOut: number; ordersFailed: number };
+  return (fired.result as any).data.orders as { ordersTimedOut: number; ordersFailed: number; ordersResumed: number };
 }
 
 /** createTestCloud with a short transaction timeout: a dead process's transaction is aborted soon. */
