@@ -291,6 +291,28 @@ describe('checkout API (server to server)', () => {
     expect(account(cloud, 'oA')).toMatchObject({ held: 0, balance: 5000 });
     expect(await call({ action: 'commit', brandOrderId: 'nope' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
+
+  test('a commit after the timeout sweep released the hold is ORDER_EXPIRED: no deduction without the points', async () => {
+    const { releaseExpiredHolds } = await import('../../cloudfunctions/common/ledger/service');
+    await call({ action: 'hold', brandOrderId: 'B4', member: 'oA', amountFen: 1000, points: 500 });
+    expect(await releaseExpiredHolds(new Date(Date.now() + 24 * hour))).toBe(1);
+    expect(await call({ action: 'commit', brandOrderId: 'B4' })).toMatchObject({ ok: false, code: 'ORDER_EXPIRED' });
+    expect(account(cloud, 'oA')).toMatchObject({ held: 0, balance: 5000 });
+    expect((cloud.engine.dump('checkoutOrders') as any[]).find((c) => c._id === 'B4')).toMatchObject({ status: 'held' });
+    // The brand cancels it: the hold is already released; the record says so.
+    expect(await call({ action: 'cancel', brandOrderId: 'B4' })).toMatchObject({ ok: true, data: { status: 'cancelled' } });
+  });
+
+  test('the checkout record and its hold commit together; a commit moves the record in the spend', async () => {
+    await call({ action: 'hold', brandOrderId: 'B5', member: 'oA', amountFen: 1000, points: 200 });
+    const hold = (cloud.engine.dump('holds') as any[]).find((h) => h._id === 'checkout:B5');
+    const rec = (cloud.engine.dump('checkoutOrders') as any[]).find((c) => c._id === 'B5');
+    expect(hold).toMatchObject({ status: 'open' });
+    expect(rec).toMatchObject({ status: 'held', hold: 'checkout:B5' });
+    expect(await call({ action: 'commit', brandOrderId: 'B5' })).toMatchObject({ ok: true, data: { status: 'committed' } });
+    expect((cloud.engine.dump('checkoutOrders') as any[]).find((c) => c._id === 'B5')).toMatchObject({ status: 'committed' });
+    expect(account(cloud, 'oA')).toMatchObject({ held: 0, balance: 4800 });
+  });
 });
 
 describe('red packet items', () => {

@@ -4,7 +4,7 @@
 // Every call is idempotent by the brand's order id: `checkoutOrders/<brandOrderId>` records the
 // request, and the ledger keys derive from it (`checkout:<id>`, `commit:checkout:<id>`).
 import { getDb } from '../cloud';
-import { AppError, isDuplicateKeyError } from '../errors';
+import { AppError } from '../errors';
 import * as ledger from '../ledger/service';
 import { currentRate } from '../ledger/settings';
 import { MALL } from './model';
@@ -85,7 +85,6 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
   const { maxPoints } = quoteDeduction(req.amountFen, Number.MAX_SAFE_INTEGER, rules);
   if (req.points > maxPoints) throw new AppError('DEDUCTION_TOO_LARGE', `at most ${maxPoints} points for this order`);
   const hold = `checkout:${req.brandOrderId}`;
-  await ledger.hold({ member: req.member, amount: req.points, key: hold, source: { kind: 'checkout', ref: req.brandOrderId }, ttlSeconds: HOLD_SECONDS, now });
   const doc: CheckoutOrder = {
     _id: req.brandOrderId,
     member: req.member,
@@ -97,13 +96,21 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
     createdAt: now,
     updatedAt: now,
   };
-  try {
-    await getDb().collection(MALL.checkouts).add({ data: doc });
-  } catch (e) {
-    if (!isDuplicateKeyError(e)) throw e;
-    return view(await mustRead(req.brandOrderId)); // a concurrent retry recorded it
-  }
-  return view(doc);
+  // The checkout record commits with the hold: a process dying in between leaves neither.
+  let recorded = false;
+  await ledger.hold({
+    member: req.member,
+    amount: req.points,
+    key: hold,
+    source: { kind: 'checkout', ref: req.brandOrderId },
+    ttlSeconds: HOLD_SECONDS,
+    now,
+    alsoInTransaction: async (tx) => {
+      await tx.collection(MALL.checkouts).add({ data: doc });
+      recorded = true;
+    },
+  });
+  return recorded ? view(doc) : view(await mustRead(req.brandOrderId)); // a concurrent retry's hold answered ours
 }
 
 /** The member paid the rest: the held points are spent. Repeats answer the same. */
@@ -111,13 +118,26 @@ export async function commit(brandOrderId: string, now = new Date()) {
   const c = await mustRead(brandOrderId);
   if (c.status === 'committed' || c.status === 'refunded') return view(c);
   if (c.status === 'cancelled') throw new AppError('ORDER_STATE', 'the hold was cancelled');
+  // The checkout record moves with the spend, in its transaction.
+  let moved = false;
   try {
-    await ledger.commitHold(c.hold, { now });
+    await ledger.commitHold(c.hold, {
+      now,
+      alsoInTransaction: async (tx) => {
+        await tx.collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'committed', updatedAt: now } });
+        moved = true;
+      },
+    });
   } catch (e) {
     if (e instanceof AppError && e.code === 'HOLD_EXPIRED') throw new AppError('ORDER_EXPIRED', 'the hold timed out; hold again');
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
+    // Released by the timeout sweep: no points were spent, so the deduction is void.
+    const { data } = await getDb().collection('holds').doc(c.hold).get();
+    if ((data as { status?: string } | null)?.status !== 'committed') throw new AppError('ORDER_EXPIRED', 'the hold timed out and was released; hold again');
   }
-  await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'committed', updatedAt: now } });
+  // A repeat whose spend committed earlier: the record moved with it, unless that was before this
+  // record existed in the transaction; then it is written now.
+  if (!moved) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'committed', updatedAt: now } });
   return view({ ...c, status: 'committed' });
 }
 
