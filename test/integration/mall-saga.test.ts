@@ -300,6 +300,21 @@ describe('a paid order whose delivery is cut short (points + cash)', () => {
     expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
   });
 
+  test('two resumptions at once (a retried callback and another): one delivery, one code, the other code back in the pool', async () => {
+    const { cloud, id, faults } = await setUp('cardCode');
+    faults.die((action, p) => action === 'database.modifyDocument' && p.collectionName === 'mallCodes'); // dies claiming the code
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 1 });
+    expect(ordersOf(cloud, 'oPay', 'pc')[0]).toMatchObject({ status: 'paying' });
+    const [a, b] = await Promise.all([pay(cloud, id), pay(cloud, id)]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    const order = ordersOf(cloud, 'oPay', 'pc')[0];
+    expect(order.status).toBe('completed');
+    expect([a.order.code, b.order.code]).toEqual([order.code, order.code]);
+    const assigned = (cloud.engine.dump('mallCodes') as any[]).filter((c) => c.status === 'assigned');
+    expect(assigned.map((c) => c.code)).toEqual([order.code]);
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
+  });
+
   test('a paid order that cannot be delivered (the pool ran dry) is cancelled and refunded exactly once', async () => {
     const cloud = createTestCloud();
     makeOperator(cloud, OPS);

@@ -124,6 +124,7 @@ async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order
   }
   const payout = order.kind === 'redPacket' && order.redPacketFen ? payoutOf(order, now) : null;
   const data: Record<string, unknown> = deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout: payout?._id }, now);
+  let moved = false;
   try {
     await ledger.commitHold(order.hold, {
       now,
@@ -132,11 +133,19 @@ async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order
         if (o?.status !== 'paying') throw new AppError('ORDER_STATE', `order ${order._id} is ${o?.status} now`);
         await tx.collection(MALL.orders).doc(order._id).update({ data });
         if (payout) await tx.collection(PAYOUTS).add({ data: payout });
+        moved = true;
       },
     });
   } catch (e) {
     if (code) await freeCode(code, order._id);
     throw e;
+  }
+  if (!moved) {
+    // A concurrent resumption committed first (ours answered its entry): its order stands, and a
+    // code this call claimed goes back to the pool.
+    const done = (await readOrder(order._id))!;
+    if (code && done.code !== code.code) await freeCode(code, order._id);
+    return done;
   }
   // Sent once now; the codes timer retries a payout that is still pending.
   if (payout) await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
