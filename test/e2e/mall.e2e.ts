@@ -18,7 +18,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   const { page, url } = e2e();
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
-  expect((await page.textContent(stationed('.mall-balance')))?.trim()).toBe('280');
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [stationed('.mall-balance'), '280'] as const, { timeout: 30_000 });
   expect(await stockText()).toBe('剩余 50');
   // The flash sale opens in 10 minutes: a countdown, not a price tag.
   expect(await page.textContent(stationed('.mall-card[data-item="flash-zisha"] .mall-card__meta'))).toMatch(/距开始 00:(09|10):\d\d/);
@@ -47,7 +47,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   await page.waitForSelector(stationed('.mall-order-row[data-status="toShip"]'), { timeout: 30_000 });
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
-  expect((await page.textContent(stationed('.mall-balance')))?.trim()).toBe('80');
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [stationed('.mall-balance'), '80'] as const, { timeout: 30_000 });
   expect(await stockText()).toBe('剩余 49');
 
   await page.goto(`${url}/#/packages/mall/orders/index`);
@@ -63,7 +63,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   );
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
-  expect((await page.textContent(stationed('.mall-balance')))?.trim()).toBe('280');
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [stationed('.mall-balance'), '280'] as const, { timeout: 30_000 });
   expect(await stockText()).toBe('剩余 50');
 });
 

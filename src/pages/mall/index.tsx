@@ -85,7 +85,8 @@ export default function MallPage() {
         <View className='mall-ready'>
           <View className='mall-balance-bar'>
             <Text className='mall-balance-bar__label'>可用积分</Text>
-            <Text className='mall-balance-bar__value mall-balance'>{balance.data ? balance.data.available : session.points.balance - session.points.held}</Text>
+            {/* Only the fresh summary: the session's figure may predate a redemption made since. */}
+            <Text className='mall-balance-bar__value mall-balance' data-ready={balance.data ? 'true' : 'false'}>{balance.data ? balance.data.available : '…'}</Text>
             <Text className='mall-orders-link' onClick={() => Taro.navigateTo({ url: '/packages/mall/orders/index' })}>
               我的订单 ›
             </Text>
