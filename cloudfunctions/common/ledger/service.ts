@@ -41,7 +41,7 @@ export interface CreditRequest {
  * operation is new, after the account is read; it re-reads what it relies on through `tx` and may
  * throw to refuse the operation. It may return fields of the caller's own per-member state to set
  * on the account document in the same update (free: the account is written anyway), e.g.
- * `{ scanDay: {...} }`; they must not name the ledger's own fields. Not part of the key's fingerprint.
+ * `{ scanState: {...} }`; they must not name the ledger's own fields. Not part of the key's fingerprint.
  */
 export type AlongsideWork = (tx: Tx, now: Date, account: Account) => Promise<Record<string, unknown> | void>;
 
@@ -80,7 +80,8 @@ function replay(entry: Entry | null, fp: string): Entry | null {
   return entry;
 }
 
-async function readEntry(key: string): Promise<Entry | null> {
+/** The entry under `key` (an idempotency key), or null. */
+export async function readEntry(key: string): Promise<Entry | null> {
   const { data } = await getDb().collection(C.entries).doc(key).get();
   return (data as Entry) ?? null;
 }
