@@ -70,18 +70,19 @@ function plainInclusion(stage: any): string[] | null {
   return keys;
 }
 
+/** `_id` and the `keep` fields of `d` (copies of them unless `d` is already a copy). */
+function pick(d: Doc, keep: string[], copy = true): Doc {
+  const out: Doc = { _id: copy ? clone(d._id) : d._id };
+  for (const k of keep) if (k in d) out[k] = copy ? clone(d[k]) : d[k];
+  return out;
+}
+
 /** Runs a validated pipeline over `input` (which it may mutate: pass copies). */
 export function runPipeline(input: Doc[], pipeline: any[], resolveCollection: (name: string) => Doc[]): Doc[] {
   if (!pipeline.length) return input;
   // A lone plain inclusion (a lookup's projection on a hot path) needs no mingo aggregator.
   const keep = pipeline.length === 1 ? plainInclusion(pipeline[0]) : null;
-  if (keep) {
-    return input.map((d) => {
-      const out: Doc = { _id: d._id };
-      for (const k of keep) if (k in d) out[k] = d[k];
-      return out;
-    });
-  }
+  if (keep) return input.map((d) => pick(d, keep, false));
   try {
     const agg = new BaseAggregator(pipeline as any, { context: MINGO_CONTEXT, collectionResolver: (name: string) => resolveCollection(name) });
     return agg.run(input) as Doc[];
@@ -126,8 +127,12 @@ export function aggregate(src: AggregateSource, name: string, pipeline: any[]): 
   const read = (from: string, stages: any[]): Doc[] => {
     const coll = src.collection(from);
     const match = stages[0] && '$match' in stages[0] ? stages[0].$match : null;
-    const input = coll ? coll.select(match || {}, match ? compileFilter(match) : null, {}, src.sinks(from)).map(clone) : [];
-    return run(input, match ? stages.slice(1) : stages);
+    const rest = match ? stages.slice(1) : stages;
+    const found = coll ? coll.select(match || {}, match ? compileFilter(match) : null, {}, src.sinks(from)) : [];
+    // A plain inclusion next: copy only the kept fields (a scan's pre-read keeps one field of an account).
+    const keep = rest.length === 1 ? plainInclusion(rest[0]) : null;
+    if (keep) return found.map((d) => pick(d, keep));
+    return run(found.map(clone), rest);
   };
 
   const run = (docs: Doc[], stages: any[]): Doc[] => {

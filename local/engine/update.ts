@@ -112,7 +112,7 @@ const isScalar = (v: unknown) => v === null || (typeof v !== 'object' && typeof 
  * call, ~100 us). Returns null when the update needs mingo (array operators, positional or numeric
  * path parts, paths through arrays, overlapping paths).
  */
-function fastUpdate(doc: Doc, spec: Record<string, Record<string, any>>): { doc: Doc; changed: boolean } | null {
+export function fastUpdate(doc: Doc, spec: Record<string, Record<string, any>>): { doc: Doc; changed: boolean } | null {
   const paths: string[] = [];
   for (const op of Object.keys(spec)) {
     if (!FAST_OPS.has(op)) return null;

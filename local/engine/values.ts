@@ -65,6 +65,10 @@ const BSON_ONLY = /"\$(regularExpression|regex|oid|binary|numberDecimal|symbol|t
 
 class NotFast extends Error {}
 
+const INT_TEXT = /^-?\d+$/;
+const DOUBLE_TEXT = /^(-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?Infinity|NaN)$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /**
  * JSON.parse reviver for the EJSON wrappers the SDK sends on every request ($numberInt,
  * $numberLong, $numberDouble, $date), giving what bson's relaxed EJSON.parse gives without building
@@ -89,14 +93,12 @@ function reviveCommon(_key: string, v: any): any {
     case '$numberInt':
     case '$numberLong':
     case '$numberDouble': {
-      if (typeof x !== 'string') throw new NotFast();
-      const n = Number(x);
-      if (Number.isNaN(n) && x !== 'NaN') throw new NotFast();
-      if (only === '$numberInt' && !Number.isInteger(n)) throw new NotFast();
-      return n;
+      // Only the forms the SDK writes; anything else (hex, exponent in an int, '') bson decides.
+      if (typeof x !== 'string' || !(only === '$numberDouble' ? DOUBLE_TEXT : INT_TEXT).test(x)) throw new NotFast();
+      return Number(x);
     }
     case '$date': {
-      const t = typeof x === 'number' ? x : typeof x === 'string' ? Date.parse(x) : NaN;
+      const t = typeof x === 'number' ? x : typeof x === 'string' && ISO_DATE.test(x) ? Date.parse(x) : NaN;
       if (Number.isNaN(t)) throw new NotFast();
       return new Date(t);
     }

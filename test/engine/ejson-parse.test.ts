@@ -59,7 +59,20 @@ test(`random payloads parse as bson parses them (seed ${SEED})`, () => {
 });
 
 test('malformed wrappers are left to bson (and fail like it)', () => {
-  for (const text of ['{"a":{"$numberInt":"x1"}}', '{"a":{"$numberInt":5}}', '{"a":{"$date":"not a date"}}', '{"a":{"$numberInt":"1.5"}}']) {
+  for (const text of [
+    '{"a":{"$numberInt":"x1"}}',
+    '{"a":{"$numberInt":5}}',
+    '{"a":{"$date":"not a date"}}',
+    '{"a":{"$date":"2026-11-22"}}',
+    '{"a":{"$numberInt":"1.5"}}',
+    '{"a":{"$numberInt":"1e3"}}',
+    '{"a":{"$numberInt":"0x10"}}',
+    '{"a":{"$numberInt":""}}',
+    '{"a":{"$numberLong":"1.5"}}',
+    '{"a":{"$numberLong":"Infinity"}}',
+    '{"a":{"$numberDouble":"0x10"}}',
+    '{"a":{"$numberDouble":" 1"}}',
+  ]) {
     let bsonFails = false;
     try {
       EJSON.parse(text, { relaxed: true });

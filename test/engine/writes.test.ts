@@ -284,7 +284,7 @@ describe('field-operator fast path agrees with mingo (randomised)', () => {
 
 describe('array fast paths agree with mingo (randomised)', () => {
   test('$addToSet of a scalar and $push of $each on random documents', () => {
-    const { applyUpdate } = require('../../local/engine/update');
+    const { applyUpdate, fastUpdate } = require('../../local/engine/update');
     const { update } = require('mingo');
     const { clone } = require('../../local/engine/values');
     let seed = 7;
@@ -306,7 +306,8 @@ describe('array fast paths agree with mingo (randomised)', () => {
       const got = applyUpdate(doc, spec, {});
       expect({ spec, doc: got.doc }).toEqual({ spec, doc: ref });
       expect({ spec, changed: got.changed }).toEqual({ spec, changed: changedPaths.length > 0 });
-      fast++;
+      // The comparison is only worth something if the fast path (not mingo again) answered.
+      if (fastUpdate(doc, spec)) fast++;
     }
     expect(fast).toBe(500);
   });
