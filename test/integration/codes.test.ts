@@ -34,8 +34,9 @@ function makeOperatorOnce(cloud: TestCloud) {
 }
 const login = (cloud: TestCloud, openid: string) => cloud.call('user', { action: 'login' }, openid);
 const scan = (cloud: TestCloud, code: string, openid: string, extra: Record<string, unknown> = {}) => cloud.call('codes', { action: 'scan', code, ...extra }, openid);
+/** Every collection a scan writes but the rate-limit counters, in full: an update of an existing code or account shows too. */
 const writesBesidesCounters = (cloud: TestCloud) =>
-  ['codes', 'ledger', 'lots', 'riskEvents', 'scanStats'].map((c) => [c, cloud.engine.dump(c).length]);
+  Object.fromEntries(['codes', 'ledger', 'accounts', 'riskEvents', 'scanStats', 'payouts'].map((c) => [c, cloud.engine.dump(c)]));
 
 describe('scan: first scan, repeats, counterfeits', () => {
   let cloud: TestCloud;
@@ -156,6 +157,14 @@ describe('scan: bad input, limits and lockout', () => {
     expect(await scan(cloud, c, 'oBad', { extra: 1 })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect(writesBesidesCounters(cloud)).toEqual(before);
     expect(cloud.engine.dump('rateLimits').length).toBeGreaterThan(0);
+  });
+
+  test('a member without a points account (never logged in) is NOT_FOUND before any credit; nothing written', async () => {
+    const before = writesBesidesCounters(cloud);
+    const { reply, dbRequests } = await cloud.callCounted('codes', { action: 'scan', code: codes[4] }, 'oNobody');
+    expect(reply).toMatchObject({ ok: false, code: 'NOT_FOUND', message: expect.stringContaining('no points account') });
+    expect(dbRequests).toBeLessThanOrEqual(3); // the pre-read, the product and campaign when not cached: no transaction
+    expect(writesBesidesCounters(cloud)).toEqual(before);
   });
 
   test(`after ${LIMITS.memberFails} failed verifications the member is locked out, even for a valid code`, async () => {

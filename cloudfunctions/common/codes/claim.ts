@@ -13,14 +13,14 @@ import { claimKey } from './preread';
 import { capped } from './rules';
 import { ACCOUNT_FIELD, afterClaim, pointsToday, type ScanState } from './scanstate';
 
-export type ClaimResult =
+type ClaimResult =
   | { kind: 'claimed'; points: number; entry: Entry; code: Code }
   /** The daily cap leaves nothing: the code stays unclaimed. */
   | { kind: 'capped' }
   /** Another claim committed first; `entry` when it was this member's own concurrent scan. */
   | { kind: 'lost'; entry: Entry | null };
 
-export interface ClaimRequest {
+interface ClaimRequest {
   code: Code;
   member: string;
   /** Points before the daily cap. */

@@ -7,10 +7,15 @@ import { getDb } from '../cloud';
 import { LIMITS } from './limits';
 import { COLLECTIONS as C, MAX_SCANNERS, type Code } from './model';
 
+/** Whether the code's own rate window, opened by its first scan in it, is still open at `now`. */
+const windowOpen = (code: Code, now: Date): boolean => !!code.winStart && +now - +new Date(code.winStart) < LIMITS.windowMs;
+
+/** Whether the code has had its LIMITS.codeScans scans in its open window (the per-code rate). */
+export const codeRateExceeded = (code: Code, now: Date): boolean => windowOpen(code, now) && (code.winScans ?? 0) >= LIMITS.codeScans;
+
 /** The code's per-code rate window after one more scan. */
 function scanWindow(code: Code, now: Date): { winStart: Date; winScans: number } {
-  const open = code.winStart && +now - +new Date(code.winStart) < LIMITS.windowMs;
-  return open ? { winStart: new Date(code.winStart!), winScans: (code.winScans ?? 0) + 1 } : { winStart: now, winScans: 1 };
+  return windowOpen(code, now) ? { winStart: new Date(code.winStart!), winScans: (code.winScans ?? 0) + 1 } : { winStart: now, winScans: 1 };
 }
 
 /** `list` with `openid` added, up to MAX_SCANNERS. */

@@ -31,7 +31,7 @@ export interface Counter {
 }
 
 export const windowStart = (now: Date) => Math.floor(+now / LIMITS.windowMs) * LIMITS.windowMs;
-export const counterId = (scope: Scope, key: string, now: Date) => `${scope}:${key}:${windowStart(now)}`;
+const counterId = (scope: Scope, key: string, now: Date) => `${scope}:${key}:${windowStart(now)}`;
 
 export interface Subjects {
   member: string;

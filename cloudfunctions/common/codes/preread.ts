@@ -8,7 +8,7 @@ import { counterIds, type Counter, type Subjects } from './limits';
 import { COLLECTIONS as C, type Batch, type Code } from './model';
 import { ACCOUNT_FIELD, type ScanState } from './scanstate';
 
-export interface PreRead {
+interface PreRead {
   code: Code;
   batch: Batch | null;
   counters: Counter[];

@@ -6,13 +6,13 @@
 // a diversion event.
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { readEntry } from '../ledger/service';
 import { shanghaiDay } from '../time';
 import { cachedDoc } from './cache';
 import { claim } from './claim';
 import { envKeys, pretty, verify, type CodeProblem } from './format';
-import { recordScan, warnedBefore } from './history';
-import { assertWithin, countScan, LIMITS, memberFails, readCounters, type Counter, type Subjects } from './limits';
+import { codeRateExceeded, recordScan, warnedBefore } from './history';
+import { assertWithin, countScan, LIMITS, memberFails, readCounters, windowStart, type Counter, type Subjects } from './limits';
 import { COLLECTIONS as C, type Campaign, type Code, type Product, type RiskKind } from './model';
 import { claimKey, preRead } from './preread';
 import { maybeAward } from './redpackets';
@@ -70,7 +70,7 @@ async function refuse(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, c
   const failed = FAILED_VERIFICATION.has(problem);
   await countScan(subjectsOf(scanner), failed, now, counters);
   if (failed && (await memberFails(scanner.openid, now)) >= LIMITS.memberFails) {
-    const window = Math.floor(+now / LIMITS.windowMs);
+    const window = windowStart(now) / LIMITS.windowMs; // the window's number, as event ids have always had it
     await recordRisk(`bruteforce:${scanner.openid}:${window}`, 'bruteforce', {
       code, batch: '', product: '', province: '', member: scanner.openid, ip: scanner.clientIp, detail: `${LIMITS.memberFails} failed verifications`, now,
     });
@@ -101,7 +101,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   const state = pre.account?.scanState;
   assertWithin(counters, claimsInWindow(state, now), now);
   // Per-code rate: the code's own scan window (kept on the code by every scan).
-  if (code.winStart && +now - +new Date(code.winStart) < LIMITS.windowMs && (code.winScans ?? 0) >= LIMITS.codeScans) {
+  if (codeRateExceeded(code, now)) {
     await countScan(subjects, false, now, counters);
     throw new AppError('RATE_LIMITED', 'this code is being scanned too often');
   }
@@ -147,6 +147,8 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   let capped = false;
   let claimEntry: { balanceAfter: number } | null = pre.claimEntry;
   if (!code.claimedBy && mayEarn) {
+    // The credit would fail on the missing account only after starting its transaction.
+    if (!pre.account) throw new AppError('NOT_FOUND', `no points account for member ${scanner.openid}`);
     const r = await claim({
       code,
       member: scanner.openid,
@@ -165,7 +167,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
     else {
       // Lost the race (rare): answer from the code as it now is, and our own entry if we won it.
       Object.assign(code, (await getDb().collection(C.codes).doc(codeId).get()).data);
-      claimEntry = r.entry ?? (code.claimedBy === scanner.openid ? await readClaimEntry(codeId) : null);
+      claimEntry = r.entry ?? (code.claimedBy === scanner.openid ? await readEntry(claimKey(codeId)) : null);
     }
   }
 
@@ -184,9 +186,4 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
     : { points: 0, entry: '', balance: null };
   const outcome: Outcome = capped ? 'dailyCap' : mine.points ? 'earned' : diverted && !mayEarn ? 'diverted' : 'queried';
   return answer(fresh, outcome, warning, { ...mine, repeat });
-}
-
-async function readClaimEntry(codeId: string): Promise<{ balanceAfter: number } | null> {
-  const { data } = await getDb().collection(LEDGER.entries).doc(claimKey(codeId)).get();
-  return (data as { balanceAfter: number } | null) ?? null;
 }

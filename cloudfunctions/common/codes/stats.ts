@@ -30,18 +30,24 @@ interface DayStats {
   points: number;
 }
 
+/** Days `stats` answers: the latest year's. */
+const DAYS = 366;
+
 /** Scans, claims and points per day for a batch (operators' `stats`). */
 export async function scanStats(batchId: string): Promise<{ batch: string; days: DayStats[] }> {
   await getBatch(batchId);
   const db = getDb();
   const $ = db.command.aggregate;
   const [{ data: counted }, { list: claimed }] = await Promise.all([
-    db.collection(C.scanStats).where({ batch: batchId }).orderBy('day', 'desc').limit(366).get(),
+    db.collection(C.scanStats).where({ batch: batchId }).orderBy('day', 'desc').limit(DAYS).get(),
     db
       .collection(C.codes)
       .aggregate()
       .match({ batch: batchId, claimedAt: db.command.gt(new Date(0)) })
-      .group({ _id: $.dateToString({ date: '$claimedAt', format: '%Y-%m-%d', timezone: '+08:00' }), claims: $.sum(1), points: $.sum('$points') })
+      .group({ _id: $.dateToString({ date: '$claimedAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }), claims: $.sum(1), points: $.sum('$points') })
+      // The cloud's aggregate answers 20 rows unless told otherwise: the latest DAYS days.
+      .sort({ _id: -1 })
+      .limit(DAYS)
       .end(),
   ]);
   const days = new Map<string, DayStats>();
@@ -53,5 +59,5 @@ export async function scanStats(batchId: string): Promise<{ batch: string; days:
     d.points = c.points;
     d.scans += c.claims;
   }
-  return { batch: batchId, days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)).slice(-366) };
+  return { batch: batchId, days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)).slice(-DAYS) };
 }
