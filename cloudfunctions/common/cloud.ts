@@ -24,6 +24,8 @@ type Doc = Record<string, any>;
 
 export interface DocumentRef {
   get(): Promise<{ data: Doc | null }>;
+  /** Only these fields in the answer (`{name: true}`). */
+  field(projection: Record<string, boolean>): DocumentRef;
   set(o: { data: Doc }): Promise<{ _id: string; stats: { updated: number; created: number } }>;
   update(o: { data: Doc }): Promise<{ stats: { updated: number } }>;
   remove(): Promise<{ stats: { removed: number } }>;

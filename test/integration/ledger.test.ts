@@ -258,14 +258,14 @@ describe('lots in the account', () => {
     expect(account('m1').nextExpiry).toBeNull();
     await ledger.credit({ member: 'm1', amount: 5, key: 'new', source: src('a') });
     expect(lots('m1').map((l) => l._id)).toEqual(['lot:new']);
-    expect(account('m1').closed).toEqual([{ campaign: 'spring', amount: 30, expired: 0, lots: 1 }]);
+    expect(account('m1').closed).toEqual([{ campaign: 'spring', amount: 30, expired: 0 }]);
     expect(+new Date(account('m1').nextExpiry)).toBe(+new Date(lots('m1')[0].expiresAt));
 
     // A refund of the spend: its lot is gone (empty and expired), so the points expire at once —
     // after a reminder — and the campaign's totals count them as expired.
     const r = await ledger.reverse('spend-old', { reason: '退款' });
     expect(r).toMatchObject({ delta: 0, expiredLots: [{ lotId: 'lot:old', amount: 30 }] });
-    expect(account('m1')).toMatchObject({ balance: 5, spent: 0, expired: 30, closed: [{ campaign: 'spring', amount: 30, expired: 30, lots: 1 }] });
+    expect(account('m1')).toMatchObject({ balance: 5, spent: 0, expired: 30, closed: [{ campaign: 'spring', amount: 30, expired: 30 }] });
     expect((cloud.engine.dump('reminders') as any[]).some((x) => x.member === 'm1')).toBe(true);
     makeOperator(cloud, 'ops');
     const m = await cloud.call('points', { action: 'metrics', campaign: 'spring' }, 'ops');

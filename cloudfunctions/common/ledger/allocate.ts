@@ -14,7 +14,7 @@ export interface Take {
   amount: number;
 }
 
-export const fifoOrder = (a: LotBalance, b: LotBalance) =>
+const fifoOrder = (a: LotBalance, b: LotBalance) =>
   +a.expiresAt - +b.expiresAt || +a.createdAt - +b.createdAt || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
 
 export const available = (lot: LotBalance) => lot.remaining - lot.held;

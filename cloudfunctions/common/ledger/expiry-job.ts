@@ -1,5 +1,5 @@
 // The expiry run: expires every lot due at the run's cutoff, member by member, paging the accounts
-// whose soonest expiry with available points (`nextExpiry`) is due, 1000 per query, and stopping
+// whose soonest expiry with available points (`nextExpiry`) is due (due.ts), 200 per query, stopping
 // when its time budget is spent. Progress (a cursor over (nextExpiry, _id)) is checkpointed in
 // `jobRuns` with every member's expiry, so a run killed at any point resumes where it stopped; a
 // member's expiry is idempotent by run (expireMember), so redoing the member in flight changes
@@ -7,7 +7,8 @@
 import { getDb } from '../cloud';
 import { txGet } from '../tx';
 import { available } from './allocate';
-import { COLLECTIONS as C, type Account, type Lot } from './model';
+import { dueAccounts } from './due';
+import type { Lot } from './model';
 import { ensureReminded, lastValidDay } from './reminders';
 import { expireMember } from './service';
 
@@ -24,7 +25,7 @@ export interface ExpiryRun {
   finishedAt?: Date;
 }
 
-// Accounts carry their lots: 200 per query keeps a page well under the cloud's 1 MB result cap.
+/** Accounts per query (each with only its due lots: a page stays far under the cloud's 1 MB cap). */
 const CHUNK = 200;
 
 /** Runs (or resumes) the expiry run for Shanghai `day` with cutoff `cutoff`, for at most `budgetMs`. */
@@ -43,18 +44,12 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
   const runCutoff = new Date(run.cutoff);
 
   while (now() - started < budgetMs) {
-    const c = run.cursor;
-    const range = c
-      ? _.or([{ nextExpiry: _.gt(new Date(c.expiresAt)).and(_.lte(runCutoff)) }, { nextExpiry: new Date(c.expiresAt), _id: _.gt(c.id) }])
-      : { nextExpiry: _.lte(runCutoff) };
-    const { data } = await db.collection(C.accounts).where(range).orderBy('nextExpiry', 'asc').orderBy('_id', 'asc').limit(CHUNK).get();
-    const accounts = data as Account[];
+    const accounts = await dueAccounts(runCutoff, run.cursor, CHUNK);
     for (const account of accounts) {
       if (now() - started >= budgetMs) return run;
       const member = account._id;
-      const due = (account.lots ?? []).filter((l) => +new Date(l.expiresAt) <= +runCutoff && available(l) > 0);
-      for (const [expiryDay, points] of dueByDay(due)) await ensureReminded(member, expiryDay, points, runCutoff);
-      const cursor = { expiresAt: new Date(account.nextExpiry!), id: member };
+      for (const [expiryDay, points] of dueByDay(account.lots)) await ensureReminded(member, expiryDay, points, runCutoff);
+      const cursor = { expiresAt: new Date(account.nextExpiry), id: member };
       // The member's expiry and the run's checkpoint commit together: a run killed at any point
       // neither skips a member nor counts one twice.
       let tallied: Pick<ExpiryRun, 'members' | 'points'> | null = null;

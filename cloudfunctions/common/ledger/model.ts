@@ -42,7 +42,6 @@ export interface ClosedLots {
   campaign: string;
   amount: number;
   expired: number;
-  lots: number;
 }
 
 export interface Lot {

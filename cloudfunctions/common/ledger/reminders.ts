@@ -7,11 +7,11 @@ import { isDuplicateKeyError } from '../errors';
 import { shanghaiDay } from '../time';
 import { inTransaction, txGet } from '../tx';
 import { available } from './allocate';
-import { COLLECTIONS as C, type Account } from './model';
+import { dueAccounts, type DueCursor } from './due';
 
 export const REMINDER_LEAD_DAYS = [30, 7];
 const DAY_MS = 86_400_000;
-/** Accounts per query (they carry their lots; well under the cloud's 1 MB result cap). */
+/** Accounts per query (each with only the lots in the window). */
 const PAGE = 200;
 
 /** The subscribe-message template for expiry reminders: set in the function's environment. */
@@ -110,39 +110,33 @@ export async function ensureReminded(member: string, expiryDay: string, points: 
 }
 
 /**
- * One reminder pass: accounts with points expiring within the longest lead time (their soonest
- * expiry `nextExpiry` is that close; paged by (nextExpiry, _id) so any number fits), each lot
- * grouped by member, last valid day and each lead time it falls within.
+ * One reminder pass: accounts with points expiring within the longest lead time (due.ts: their
+ * `nextExpiry` is that close; paged, each with just those lots), grouped by member, last valid day
+ * and each lead time a lot falls within.
  */
 export async function runReminders(now: Date, leadDays = REMINDER_LEAD_DAYS): Promise<{ created: number }> {
-  const db = getDb();
-  const _ = db.command;
   const until = new Date(+now + Math.max(...leadDays) * DAY_MS);
   const groups = new Map<string, { member: string; day: string; lead: number; points: number }>();
-  let after: Account | undefined;
+  let cursor: DueCursor | null = null;
   for (;;) {
-    const range = after
-      ? _.or([{ nextExpiry: _.gt(after.nextExpiry).and(_.lte(until)) }, { nextExpiry: after.nextExpiry, _id: _.gt(after._id) }])
-      : { nextExpiry: _.lte(until) };
-    const { data } = await db.collection(C.accounts).where(range).orderBy('nextExpiry', 'asc').orderBy('_id', 'asc').limit(PAGE).get();
-    const accounts = data as Account[];
+    const accounts = await dueAccounts(until, cursor, PAGE);
     for (const account of accounts) {
-      for (const lot of account.lots ?? []) {
-        const points = available(lot);
+      for (const lot of account.lots) {
         const expires = new Date(lot.expiresAt);
-        if (points <= 0 || +expires <= +now || +expires > +until) continue;
+        if (+expires <= +now) continue; // due already: the expiry run reminds and expires it
         const day = lastValidDay(expires);
         for (const lead of leadDays) {
           if (+expires > +now + lead * DAY_MS) continue;
           const k = `${account._id}|${day}|${lead}`;
           const g = groups.get(k) ?? { member: account._id, day, lead, points: 0 };
-          g.points += points;
+          g.points += available(lot);
           groups.set(k, g);
         }
       }
     }
     if (accounts.length < PAGE) break;
-    after = accounts[accounts.length - 1];
+    const last = accounts[accounts.length - 1];
+    cursor = { expiresAt: last.nextExpiry, id: last._id };
   }
   let created = 0;
   for (const g of groups.values()) if (await remind(g.member, g.day, g.points, g.lead, now)) created++;

@@ -121,6 +121,8 @@ interface Book {
   account: Account;
   lots: Lot[];
   closed: ClosedLots[];
+  /** A lot a credit added (the update then sends just it). */
+  added?: Lot;
 }
 
 async function readAccount(tx: Tx, member: string): Promise<Book> {
@@ -156,7 +158,7 @@ function entryOf(
 }
 
 /** Soonest expiry among lots with points still available, or null (the expiry run's and reminders' index). */
-export function nextExpiryOf(lots: Lot[]): Date | null {
+function nextExpiryOf(lots: Lot[]): Date | null {
   let next: Date | null = null;
   for (const l of lots) if (available(l) > 0 && (!next || +new Date(l.expiresAt) < +next)) next = new Date(l.expiresAt);
   return next;
@@ -169,15 +171,12 @@ function foldClosed(lots: Lot[], closed: ClosedLots[], now: Date): { lots: Lot[]
   const out = closed.map((c) => ({ ...c }));
   for (const l of done) {
     let c = out.find((x) => x.campaign === l.campaign);
-    if (!c) out.push((c = { campaign: l.campaign, amount: 0, expired: 0, lots: 0 }));
+    if (!c) out.push((c = { campaign: l.campaign, amount: 0, expired: 0 }));
     c.amount += l.amount;
     c.expired += l.expired ?? 0;
-    c.lots += 1;
   }
   return { lots: lots.filter((l) => !done.includes(l)), closed: out };
 }
-
-const sameLot = (a: Lot, b: Lot) => a._id === b._id && a.amount === b.amount && a.remaining === b.remaining && a.held === b.held && (a.expired ?? 0) === (b.expired ?? 0);
 
 /** Writes the account's totals that changed, its lots when `book` is given, and the caller's fields. */
 async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, extra?: Record<string, unknown> | void, book?: Book): Promise<void> {
@@ -188,10 +187,9 @@ async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, 
   }
   if (book) {
     const { lots, closed } = foldClosed(book.lots, book.closed, now);
-    // A credit only appends: send just the new lot. Otherwise _.set replaces the array whole
+    // A credit's new lot alone when nothing was folded; otherwise _.set replaces the array whole
     // (plain values would be merged by dot paths).
-    const appended = closed === book.closed && lots.length > before.lots.length && before.lots.every((l, i) => sameLot(l, lots[i]));
-    data.lots = appended ? _.push(lots.slice(before.lots.length)) : _.set(lots);
+    data.lots = book.added && lots === book.lots ? _.push([book.added]) : _.set(lots);
     if (closed !== before.closed) data.closed = _.set(closed);
     data.nextExpiry = nextExpiryOf(lots);
   }
@@ -204,9 +202,15 @@ function planTakes(book: Book, amount: number, now: Date): Take[] {
   return takes;
 }
 
-/** Where a lot the member no longer has (folded: empty and expired) came from: its credit entry. */
-async function foldedLot(read: (id: string) => Promise<Entry | null>, lotId: string): Promise<{ campaign: string; expiresAt: Date }> {
-  const credit = await read(lotId.replace(/^lot:/, ''));
+/** What a lot the member no longer has (folded: empty and expired) was: from its credit entry. */
+interface FoldedLot {
+  campaign: string;
+  expiresAt: Date;
+}
+
+const creditKeyOf = (lotId: string) => lotId.replace(/^lot:/, '');
+
+function foldedLotOf(credit: Entry | null, lotId: string): FoldedLot {
   if (!credit?.expiresAt) throw new AppError('INTERNAL', `lot ${lotId} has no credit entry`);
   return { campaign: credit.campaign, expiresAt: new Date(credit.expiresAt) };
 }
@@ -214,17 +218,27 @@ async function foldedLot(read: (id: string) => Promise<Entry | null>, lotId: str
 /**
  * Points that return to a lot already past its expiry (a released hold, a reversed spend) expire at
  * once: returning them never extends validity. Like every expiry, a reminder record comes first;
- * this runs before the transaction (it cannot be inside one) for the lots `takes` name.
+ * this runs before the transaction (it cannot be inside one) for the lots `takes` name. Returns the
+ * folded ones among them (their credit entries, read once; entries never change).
  */
-async function remindBeforeReturning(member: string, takes: Take[], now: Date): Promise<void> {
-  if (!takes.length) return;
-  const { data } = await getDb().collection(C.accounts).doc(member).get();
-  const lots = ((data as Account | null)?.lots ?? []) as Lot[];
+async function remindBeforeReturning(member: string, takes: Take[], now: Date): Promise<Map<string, FoldedLot>> {
+  const folded = new Map<string, FoldedLot>();
+  if (!takes.length) return folded;
+  const db = getDb();
+  const { data } = await db.collection(C.accounts).doc(member).field({ lots: true }).get();
+  const live = new Map((((data as Account | null)?.lots ?? []) as Lot[]).map((l) => [l._id, l]));
+  const gone = takes.filter((t) => !live.has(t.lotId)).map((t) => creditKeyOf(t.lotId));
+  if (gone.length) {
+    const { data: credits } = await db.collection(C.entries).where({ _id: db.command.in(gone) }).limit(gone.length).get();
+    const byKey = new Map((credits as Entry[]).map((c) => [c._id, c]));
+    for (const key of gone) folded.set(`lot:${key}`, foldedLotOf(byKey.get(key) ?? null, `lot:${key}`));
+  }
   for (const t of takes) {
-    const lot = lots.find((l) => l._id === t.lotId);
-    const expires = lot ? new Date(lot.expiresAt) : (await foldedLot(readEntry, t.lotId)).expiresAt;
+    const lot = live.get(t.lotId);
+    const expires = lot ? new Date(lot.expiresAt) : folded.get(t.lotId)!.expiresAt;
     if (+expires <= +now) await ensureReminded(member, lastValidDay(expires), t.amount, now);
   }
+  return folded;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +294,10 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
       if (into) {
         into.amount += lotAmount;
         into.remaining += lotAmount;
-      } else book.lots.push(lot);
+      } else {
+        book.lots.push(lot);
+        book.added = lot;
+      }
       lots.push({ lotId: into?._id ?? lot._id, amount: lotAmount });
     }
     const after: Account = {
@@ -526,7 +543,7 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
   const key = `reverse:${entryKey}`;
   const fp = fingerprint('reverse', { e: entryKey });
   const { data: target } = await getDb().collection(C.entries).doc(entryKey).get();
-  if (target && (target as Entry).delta < 0) await remindBeforeReturning((target as Entry).member, (target as Entry).lots, now);
+  const folded = target && (target as Entry).delta < 0 ? await remindBeforeReturning((target as Entry).member, (target as Entry).lots, now) : new Map<string, FoldedLot>();
   return idempotent(key, fp, async (tx) => {
     const original = await txGet<Entry>(tx, C.entries, entryKey);
     if (!original) throw new AppError('NOT_FOUND', `no entry ${entryKey}`);
@@ -550,7 +567,8 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
         const lot = book.lots.find((l) => l._id === t.lotId);
         if (!lot) {
           // Folded: empty and past its expiry. The points expire at once, counted in its campaign's totals.
-          const { campaign } = await foldedLot((id) => txGet<Entry>(tx, C.entries, id), t.lotId);
+          // (Folded since the read before the transaction, rarely: its credit entry then.)
+          const { campaign } = folded.get(t.lotId) ?? foldedLotOf(await txGet<Entry>(tx, C.entries, creditKeyOf(t.lotId)), t.lotId);
           book.closed = book.closed.map((c) => (c.campaign === campaign ? { ...c, expired: c.expired + t.amount } : c));
           expiredLots.push(t);
         } else if (+new Date(lot.expiresAt) <= +now) {

@@ -18,6 +18,8 @@ export interface MemberDoc {
 
 /** The points account; the ledger (common/ledger) owns every change after creation. */
 export type AccountDoc = Account;
+/** What member reads take of an account (the document also carries the member's lots). */
+export type AccountTotals = Pick<Account, '_id' | 'balance' | 'held' | 'debt'>;
 
 export interface MemberView {
   openid: string;
@@ -41,7 +43,7 @@ export const toMemberView = (m: MemberDoc): MemberView => ({
   createdAt: new Date(m.createdAt).toISOString(),
 });
 
-export const toPointsView = (a: AccountDoc | undefined): PointsView => ({
+export const toPointsView = (a: AccountTotals | undefined): PointsView => ({
   balance: a?.balance ?? 0,
   held: a?.held ?? 0,
   debt: a?.debt ?? 0,
@@ -54,20 +56,23 @@ export function defaultNickname(openid: string): string {
 
 interface MemberSnapshot {
   member: MemberDoc;
-  account?: AccountDoc;
+  account?: AccountTotals;
   isOperator: boolean;
 }
 
 /** Member, account and operator flag in ONE database request (a $lookup aggregate). */
 async function readMember(openid: string): Promise<MemberSnapshot | null> {
-  const { list } = await getDb()
+  const db = getDb();
+  // Only the account's totals: the document also carries the member's lots.
+  const totals = db.command.aggregate.pipeline().match({ _id: openid }).project({ balance: 1, held: 1, debt: 1 }).done();
+  const { list } = await db
     .collection('members')
     .aggregate()
     .match({ _id: openid })
-    .lookup({ from: 'accounts', localField: '_id', foreignField: '_id', as: 'accounts' })
+    .lookup({ from: 'accounts', pipeline: totals, as: 'accounts' })
     .lookup({ from: 'admins', localField: '_id', foreignField: '_id', as: 'admins' })
     .end();
-  const row = list[0] as (MemberDoc & { accounts: AccountDoc[]; admins: { disabled?: boolean }[] }) | undefined;
+  const row = list[0] as (MemberDoc & { accounts: AccountTotals[]; admins: { disabled?: boolean }[] }) | undefined;
   if (!row) return null;
   const { accounts, admins, ...member } = row;
   return { member, account: accounts[0], isOperator: admins.some((a) => !a.disabled) };
@@ -147,7 +152,7 @@ export async function listMembers(cursor: string | undefined, limit: number) {
   const page = (data as MemberDoc[]).slice(0, limit);
   const ids = page.map((m) => m._id);
   const accounts = ids.length
-    ? ((await db.collection('accounts').where({ _id: _.in(ids) }).limit(ids.length).get()).data as AccountDoc[])
+    ? ((await db.collection('accounts').where({ _id: _.in(ids) }).field({ balance: true }).limit(ids.length).get()).data as AccountTotals[])
     : [];
   const balances = new Map(accounts.map((a) => [a._id, a.balance]));
   const last = page[page.length - 1];
