@@ -1,7 +1,9 @@
 // The redemption saga's cost and its crashes, through the built functions: database requests per
 // redemption (the bench's probe and its variants), a function process dying between the stock and
-// the ledger transaction, and the jobs sweep racing a redemption whose ledger transaction is open.
-import { Engine, loadSchema } from '../../local/engine';
+// the ledger transaction, the jobs sweep racing a redemption whose ledger transaction is open, a
+// paid order's delivery cut short or its reply lost, and the checkout's hold dying mid-transaction.
+import { Engine, EngineError, loadSchema, TRANSACTION_CONFLICT } from '../../local/engine';
+import { LOCAL_CHECKOUT_SECRET } from '../../local/runtime/identity';
 import { SCHEMA_PATH } from '../../local/cloud';
 import { callStorage } from '../../local/runtime/identity';
 import { Runner } from '../../local/runtime/runner';
@@ -36,48 +38,67 @@ function cloudWithTxTimeout(ms: number): TestCloud {
 }
 
 type Match = (action: string, params: Record<string, any>) => boolean;
-const MALL_FUNCTIONS = new Set(['mall', 'mallpay']);
-const inMall = () => MALL_FUNCTIONS.has(callStorage.getStore()?.functionName ?? '');
+type Kind = 'die' | 'pause' | 'fail' | 'lose';
+const crash = () => new Error('injected crash: the function process died');
 
 /**
- * Intercepts the engine's requests. `die`: the first mall request matching kills its call — that and
- * every later request of the same call fail, not even a rollback leaves the process. `pause`: the
- * first matching request waits until released.
+ * Intercepts the engine's requests made by the named functions. The first request matching the
+ * armed rule (the first `times`, for `fail`):
+ * - `die` kills its call: that and every later request of the same call fail, not even a rollback
+ *   leaves the process;
+ * - `pause` waits until released;
+ * - `fail` fails with the given error and the call carries on (a transient error);
+ * - `lose` is applied, then its reply is lost: the call sees an error and carries on.
  */
-function intercept(cloud: TestCloud) {
+function intercept(cloud: TestCloud, functions = ['mall', 'mallpay', 'checkout']) {
   const send = cloud.engine.send.bind(cloud.engine);
   const dead = new Set<unknown>();
-  let rule: { match: Match; kind: 'die' | 'pause'; arrived: () => void; released: Promise<void> } | null = null;
+  let rule: { match: Match; kind: Kind; error?: Error; left: number; arrived: () => void; released: Promise<void> } | null = null;
   cloud.engine.send = (async (action: string, params: Record<string, any>) => {
     const call = callStorage.getStore();
-    if (call && dead.has(call)) throw new Error('injected crash: the function process died');
-    if (rule && inMall() && rule.match(action, params)) {
-      const r = rule;
-      rule = null;
-      r.arrived();
-      if (r.kind === 'die') {
+    if (call && dead.has(call)) throw crash();
+    const r = rule;
+    if (!r || !functions.includes(call?.functionName ?? '') || !r.match(action, params)) return send(action, params);
+    if (--r.left === 0) rule = null;
+    r.arrived();
+    switch (r.kind) {
+      case 'die':
         dead.add(call);
-        throw new Error('injected crash: the function process died');
-      }
-      await r.released;
+        throw crash();
+      case 'fail':
+        throw r.error;
+      case 'lose':
+        await send(action, params);
+        throw new Error('injected: the reply was lost');
+      case 'pause':
+        await r.released;
+        return send(action, params);
     }
-    return send(action, params);
   }) as typeof cloud.engine.send;
-  const arm = (kind: 'die' | 'pause', match: Match) => {
+  const arm = (kind: Kind, match: Match, error?: Error, times = 1) => {
     let arrived!: () => void;
     let release!: () => void;
     const reached = new Promise<void>((r) => (arrived = r));
     const released = new Promise<void>((r) => (release = r));
-    rule = { match, kind, arrived, released };
+    rule = { match, kind, error, left: times, arrived, released };
     return { reached, release };
   };
-  return { die: (match: Match) => arm('die', match), pause: (match: Match) => arm('pause', match) };
+  return {
+    die: (match: Match) => arm('die', match),
+    pause: (match: Match) => arm('pause', match),
+    fail: (match: Match, error: Error, times = 1) => arm('fail', match, error, times),
+    lose: (match: Match) => arm('lose', match),
+    clear: () => void (rule = null),
+  };
 }
 
 const isTxStart: Match = (action) => action === 'database.startTransaction';
 const isTxCommit: Match = (action) => action === 'database.commitTransaction';
 /** The order's final state written inside the ledger's transaction. */
 const isOrderWriteInTx: Match = (action, p) => action === 'database.modifyDocument' && !!p.transactionId && p.collectionName === 'mallOrders';
+/** A virtual item's code claimed (a conditional update of the pool). */
+const isCodeClaim: Match = (action, p) => action === 'database.modifyDocument' && p.collectionName === 'mallCodes';
+const assignedCodes = (cloud: TestCloud) => (cloud.engine.dump('mallCodes') as any[]).filter((c) => c.status === 'assigned');
 
 const ordersOf = (cloud: TestCloud, who: string, item: string) => (cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === who && o.item === item);
 const entriesOf = (cloud: TestCloud, who: string) => (cloud.engine.dump('ledger') as any[]).filter((e) => e.member === who);
@@ -122,6 +143,9 @@ describe('database requests per redemption', () => {
     expect(n.limitAgain).toBe(n.probe + 1); // the count is raised
     expect(n.pointsCash).toBe(n.probe + 1); // a hold: its document too
     expect(n.virtual).toBe(n.probe + 1); // the code's claim
+    // The payout's add in the debit's transaction, then its first send: the lease, the read, the
+    // simulated provider's two (its failure switch, its record) and the result.
+    expect(n.redPacket).toBe(n.probe + 1 + 5);
     expect(n.retry).toBe(3); // read, the add refused, the order read
   });
 
@@ -190,6 +214,29 @@ describe('a function process dying between the stock and the ledger transaction'
     expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
     expect(await redeem(cloud, 'cup', 'commit-key-2', 'oCommit')).toMatchObject({ ok: true });
     expect(await redeem(cloud, 'cup', 'commit-key-3', 'oCommit')).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' });
+  });
+});
+
+describe('a virtual item\'s redemption dying before its ledger transaction', () => {
+  test('the sweep fails the order and puts the code it claimed back in the pool; the unit and the count stay taken', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCard', 1000);
+    await create(cloud, 'card', 0, { kind: 'cardCode', perMemberLimit: 2 });
+    expect(await cloud.call('mall', { action: 'addCodes', id: 'card', codes: ['CARD-1', 'CARD-2'] }, OPS)).toMatchObject({ ok: true });
+    intercept(cloud).die(isTxStart);
+    expect(await redeem(cloud, 'card', 'card-crash-1', 'oCard', { address: undefined })).toMatchObject({ ok: false, code: 'INTERNAL' });
+    const [order] = ordersOf(cloud, 'oCard', 'card');
+    expect(order).toMatchObject({ status: 'creating' });
+    expect(assignedCodes(cloud).map((c) => c.order)).toEqual([order._id]); // the code names its order
+
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    expect(ordersOf(cloud, 'oCard', 'card')[0]).toMatchObject({ status: 'failed', returned: false });
+    expect(assignedCodes(cloud)).toEqual([]);
+    expect(stock(cloud, 'card')).toMatchObject({ left: 1, sold: 1 }); // undersold by the unit, never oversold
+    expect(account(cloud, 'oCard')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
+    expect(await redeem(cloud, 'card', 'card-crash-2', 'oCard', { address: undefined })).toMatchObject({ ok: true, data: { order: { status: 'completed' } } });
+    expect(await redeem(cloud, 'card', 'card-crash-3', 'oCard', { address: undefined })).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' }); // the count stayed taken
   });
 });
 
@@ -277,6 +324,8 @@ describe('a paid order whose delivery is cut short (points + cash)', () => {
     expect(cut).toMatchObject({ errcode: 1 }); // no answer reached the platform: it retries
     expect(ordersOf(cloud, 'oPay', 'pc')[0]).toMatchObject({ status: 'paying', payment: { transactionId: `T-${id}` } });
     expect(account(cloud, 'oPay')).toMatchObject({ held: 200, spent: 0 });
+    // The member's list still shows it (支付确认中) while it is being delivered.
+    expect((await cloud.call('mall', { action: 'orders' }, 'oPay')).data.items).toMatchObject([{ id, status: 'paying' }]);
     expect(await pay(cloud, id)).toMatchObject({ errcode: 0, ok: true, order: { status: 'toShip' } });
     expect(await pay(cloud, id)).toMatchObject({ errcode: 0, ok: false, code: 'ORDER_STATE' });
     expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200, balance: 800 });
@@ -302,7 +351,7 @@ describe('a paid order whose delivery is cut short (points + cash)', () => {
 
   test('two resumptions at once (a retried callback and another): one delivery, one code, the other code back in the pool', async () => {
     const { cloud, id, faults } = await setUp('cardCode');
-    faults.die((action, p) => action === 'database.modifyDocument' && p.collectionName === 'mallCodes'); // dies claiming the code
+    faults.die(isCodeClaim); // dies claiming the code
     expect(await pay(cloud, id)).toMatchObject({ errcode: 1 });
     expect(ordersOf(cloud, 'oPay', 'pc')[0]).toMatchObject({ status: 'paying' });
     const [a, b] = await Promise.all([pay(cloud, id), pay(cloud, id)]);
@@ -313,6 +362,82 @@ describe('a paid order whose delivery is cut short (points + cash)', () => {
     const assigned = (cloud.engine.dump('mallCodes') as any[]).filter((c) => c.status === 'assigned');
     expect(assigned.map((c) => c.code)).toEqual([order.code]);
     expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
+  });
+
+  test('the commit applied but its reply lost: the order carries the code, which stays sold; answered as delivered', async () => {
+    const { cloud, id, faults } = await setUp('cardCode');
+    faults.lose(isTxCommit);
+    const reply = await pay(cloud, id);
+    const order = ordersOf(cloud, 'oPay', 'pc')[0];
+    expect(order).toMatchObject({ status: 'completed' });
+    expect(assignedCodes(cloud).map((c) => c.code)).toEqual([order.code]); // not back in the pool to be sold again
+    expect(reply).toMatchObject({ errcode: 0, ok: true, order: { status: 'completed', code: order.code } });
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 0, ok: false, code: 'ORDER_STATE' });
+  });
+
+  test('a delivery whose transaction conflicts after its hook ran, then answers another resumption\'s commit: that order and code stand, ours goes back', async () => {
+    const { cloud, id, faults } = await setUp('cardCode');
+    faults.die(isCodeClaim);
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 1 }); // paying, no code claimed
+    // B, a retried callback, finds no code of the order and waits before claiming one.
+    const bClaims = faults.pause(isCodeClaim);
+    const b = pay(cloud, id);
+    await bClaims.reached;
+    // A, another, claims a code and runs its transaction up to the account's write: its hook has moved the order.
+    const aAtAccount = faults.pause((action, p) => action === 'database.modifyDocument' && !!p.transactionId && p.collectionName === 'accounts');
+    const a = pay(cloud, id);
+    await aAtAccount.reached;
+    // The account changes meanwhile: A's write conflicts, and the ledger runs A's transaction again.
+    await cloud.engine.send('database.modifyDocument', { collectionName: 'accounts', queryType: 'WHERE', query: JSON.stringify({ _id: 'oPay' }), data: JSON.stringify({ $set: { touched: 1 } }), multi: false, merge: true, upsert: false });
+    const aAgain = faults.pause(isTxStart);
+    aAtAccount.release();
+    await aAgain.reached;
+    // B claims another code and delivers first; A's second run finds the hold committed and answers B's entry.
+    bClaims.release();
+    const bReply = await b;
+    expect(bReply).toMatchObject({ errcode: 0, ok: true, order: { status: 'completed' } });
+    aAgain.release();
+    const aReply = await a;
+    const order = ordersOf(cloud, 'oPay', 'pc')[0];
+    expect(order.code).toBe(bReply.order.code);
+    expect(aReply).toMatchObject({ errcode: 0, ok: true, order: { status: 'completed', code: order.code } });
+    expect(assignedCodes(cloud).map((c) => c.code)).toEqual([order.code]);
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
+    expect(entriesOf(cloud, 'oPay').filter((e) => e.type === 'spend')).toHaveLength(1);
+  });
+
+  test('contention (CONFLICT) leaves the paid order paying with its hold, neither cancelled nor refunded; a retry delivers it', async () => {
+    const { cloud, id, faults } = await setUp('physical');
+    const contention = new EngineError(TRANSACTION_CONFLICT, 'database transaction conflict: injected contention');
+    faults.fail((action, p) => action === 'database.getDocument' && !!p.transactionId && p.collectionName === 'holds', contention, Infinity);
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 1 }); // the ledger gave up (CONFLICT): the platform retries
+    faults.clear();
+    expect(ordersOf(cloud, 'oPay', 'pc')[0]).toMatchObject({ status: 'paying' });
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 200, spent: 0 });
+    expect((cloud.engine.dump('outbox') as any[]).some((o) => o.api === 'cloudPay.refund')).toBe(false);
+    expect(await pay(cloud, id)).toMatchObject({ errcode: 0, ok: true, order: { status: 'toShip' } });
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200 });
+  });
+
+  test('one order failing in the sweep does not stop it: the others are resumed, that one on a later tick', async () => {
+    const cloud = cloudWithTxTimeout(200);
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oPay', 1000);
+    await create(cloud, 'pc', 5, { cashFen: 990, points: 200 });
+    const faults = intercept(cloud, ['mallpay', 'jobs']);
+    for (const key of ['sweep-key-1', 'sweep-key-2']) {
+      const r = await redeem(cloud, 'pc', key, 'oPay');
+      faults.die(isTxStart);
+      expect(await pay(cloud, r.data.order.id)).toMatchObject({ errcode: 1 });
+    }
+    expect(ordersOf(cloud, 'oPay', 'pc').map((o) => o.status)).toEqual(['paying', 'paying']);
+    faults.fail(isTxStart, new Error('injected: the database is unreachable')); // the first order's delivery
+    expect(await tick(cloud, 3)).toMatchObject({ ordersResumed: 1 });
+    expect(ordersOf(cloud, 'oPay', 'pc').map((o) => o.status).sort()).toEqual(['paying', 'toShip']);
+    expect(await tick(cloud, 4)).toMatchObject({ ordersResumed: 1 });
+    expect(ordersOf(cloud, 'oPay', 'pc').map((o) => o.status)).toEqual(['toShip', 'toShip']);
+    expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 400 });
   });
 
   test('a paid order that cannot be delivered (the pool ran dry) is cancelled and refunded exactly once', async () => {
@@ -331,5 +456,50 @@ describe('a paid order whose delivery is cut short (points + cash)', () => {
     expect(refunds).toHaveLength(1);
     expect(ordersOf(cloud, 'oPay', 'pc').find((o) => o._id === b.data.order.id)).toMatchObject({ status: 'cancelled', returned: true });
     expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200, balance: 800 });
+  });
+});
+
+describe('the checkout: the record commits with its hold, and moves with its spend', () => {
+  const brand = (cloud: TestCloud, data: Record<string, unknown>) =>
+    cloud.runner.invoke('checkout', { ...data, secret: LOCAL_CHECKOUT_SECRET }, { SOURCE: 'wx_http' }).then((r) => r.result as any);
+  const HOLD = { action: 'hold', brandOrderId: 'SO-CUT-1', member: 'oBrand', amountFen: 2990, points: 1400 };
+  /** The record added inside the hold's transaction. */
+  const isRecordWrite: Match = (action, p) => action === 'database.insertDocument' && p.collectionName === 'checkoutOrders';
+
+  async function setUp() {
+    const cloud = cloudWithTxTimeout(200);
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oBrand', 5000);
+    return { cloud, faults: intercept(cloud) };
+  }
+
+  test.each([
+    ['its transaction start', isTxStart],
+    ['the record write', isRecordWrite],
+    ['its transaction commit', isTxCommit],
+  ])('a hold killed at %s leaves neither the record nor an open hold; a retry of the brand order holds once', async (_at, at) => {
+    const { cloud, faults } = await setUp();
+    faults.die(at);
+    expect(await brand(cloud, HOLD)).toMatchObject({ ok: false });
+    await new Promise((r) => setTimeout(r, 250)); // the engine aborts the dead process's transaction
+    expect(cloud.engine.openTransactions).toBe(0);
+    expect(cloud.engine.dump('checkoutOrders')).toEqual([]);
+    expect((cloud.engine.dump('holds') as any[]).filter((h) => h.status === 'open')).toEqual([]);
+    expect(account(cloud, 'oBrand')).toMatchObject({ balance: 5000, held: 0 });
+    expect(await brand(cloud, HOLD)).toMatchObject({ ok: true, data: { status: 'held', points: 1400 } });
+    expect(await brand(cloud, HOLD)).toMatchObject({ ok: true, data: { status: 'held', points: 1400 } });
+    expect(account(cloud, 'oBrand')).toMatchObject({ balance: 5000, held: 1400 });
+    expect(cloud.engine.dump('holds')).toMatchObject([{ _id: 'checkout:SO-CUT-1', status: 'open', amount: 1400 }]);
+    expect(cloud.engine.dump('checkoutOrders')).toMatchObject([{ _id: 'SO-CUT-1', status: 'held' }]);
+  });
+
+  test('a commit whose reply is lost has moved the record already; its retry answers committed, spending once', async () => {
+    const { cloud, faults } = await setUp();
+    expect(await brand(cloud, HOLD)).toMatchObject({ ok: true });
+    faults.lose(isTxCommit);
+    expect(await brand(cloud, { action: 'commit', brandOrderId: 'SO-CUT-1' })).toMatchObject({ ok: false });
+    expect(cloud.engine.dump('checkoutOrders')).toMatchObject([{ status: 'committed' }]);
+    expect(await brand(cloud, { action: 'commit', brandOrderId: 'SO-CUT-1' })).toMatchObject({ ok: true, data: { status: 'committed' } });
+    expect(account(cloud, 'oBrand')).toMatchObject({ balance: 3600, held: 0, spent: 1400 });
   });
 });

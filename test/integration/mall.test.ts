@@ -302,17 +302,6 @@ describe('checkout API (server to server)', () => {
     // The brand cancels it: the hold is already released; the record says so.
     expect(await call({ action: 'cancel', brandOrderId: 'B4' })).toMatchObject({ ok: true, data: { status: 'cancelled' } });
   });
-
-  test('the checkout record and its hold commit together; a commit moves the record in the spend', async () => {
-    await call({ action: 'hold', brandOrderId: 'B5', member: 'oA', amountFen: 1000, points: 200 });
-    const hold = (cloud.engine.dump('holds') as any[]).find((h) => h._id === 'checkout:B5');
-    const rec = (cloud.engine.dump('checkoutOrders') as any[]).find((c) => c._id === 'B5');
-    expect(hold).toMatchObject({ status: 'open' });
-    expect(rec).toMatchObject({ status: 'held', hold: 'checkout:B5' });
-    expect(await call({ action: 'commit', brandOrderId: 'B5' })).toMatchObject({ ok: true, data: { status: 'committed' } });
-    expect((cloud.engine.dump('checkoutOrders') as any[]).find((c) => c._id === 'B5')).toMatchObject({ status: 'committed' });
-    expect(account(cloud, 'oA')).toMatchObject({ held: 0, balance: 4800 });
-  });
 });
 
 describe('red packet items', () => {

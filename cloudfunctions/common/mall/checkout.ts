@@ -40,7 +40,8 @@ export async function setCheckoutRules(r: { stepPoints: number; maxSharePercent:
 }
 
 async function availableOf(member: string): Promise<number> {
-  const { data } = await getDb().collection('accounts').doc(member).get();
+  // Only the totals: the account also carries its lots.
+  const { data } = await getDb().collection('accounts').doc(member).field({ balance: true, held: true }).get();
   if (!data) throw new AppError('NOT_FOUND', `no member ${member}`);
   const a = data as { balance: number; held: number };
   return Math.max(0, a.balance - a.held);
@@ -97,8 +98,7 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
     updatedAt: now,
   };
   // The checkout record commits with the hold: a process dying in between leaves neither.
-  let recorded = false;
-  await ledger.hold({
+  const { entry } = await ledger.hold({
     member: req.member,
     amount: req.points,
     key: hold,
@@ -107,10 +107,9 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
     now,
     alsoInTransaction: async (tx) => {
       await tx.collection(MALL.checkouts).add({ data: doc });
-      recorded = true;
     },
   });
-  return recorded ? view(doc) : view(await mustRead(req.brandOrderId)); // a concurrent retry's hold answered ours
+  return ledger.isReplay(entry) ? view(await mustRead(req.brandOrderId)) : view(doc); // a concurrent retry's hold answered ours
 }
 
 /** The member paid the rest: the held points are spent. Repeats answer the same. */
@@ -119,25 +118,23 @@ export async function commit(brandOrderId: string, now = new Date()) {
   if (c.status === 'committed' || c.status === 'refunded') return view(c);
   if (c.status === 'cancelled') throw new AppError('ORDER_STATE', 'the hold was cancelled');
   // The checkout record moves with the spend, in its transaction.
-  let moved = false;
-  try {
-    await ledger.commitHold(c.hold, {
+  const committed = { status: 'committed', updatedAt: now };
+  const entry = await ledger
+    .commitHold(c.hold, {
       now,
       alsoInTransaction: async (tx) => {
-        await tx.collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'committed', updatedAt: now } });
-        moved = true;
+        await tx.collection(MALL.checkouts).doc(brandOrderId).update({ data: committed });
       },
+    })
+    .catch((e: unknown) => {
+      // A committed hold is answered by the ledger's replay, so either means no points were spent
+      // (timed out, or released by the timeout sweep): the deduction is void.
+      if (e instanceof AppError && (e.code === 'HOLD_EXPIRED' || e.code === 'HOLD_NOT_OPEN')) throw new AppError('ORDER_EXPIRED', 'the hold timed out; hold again');
+      throw e;
     });
-  } catch (e) {
-    if (e instanceof AppError && e.code === 'HOLD_EXPIRED') throw new AppError('ORDER_EXPIRED', 'the hold timed out; hold again');
-    if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
-    // Released by the timeout sweep: no points were spent, so the deduction is void.
-    const { data } = await getDb().collection('holds').doc(c.hold).get();
-    if ((data as { status?: string } | null)?.status !== 'committed') throw new AppError('ORDER_EXPIRED', 'the hold timed out and was released; hold again');
-  }
-  // A repeat whose spend committed earlier: the record moved with it, unless that was before this
-  // record existed in the transaction; then it is written now.
-  if (!moved) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'committed', updatedAt: now } });
+  // A repeat whose spend committed earlier (the ledger answered its entry): the record moved with
+  // it, unless that was before this record existed in the transaction; then it is written now.
+  if (ledger.isReplay(entry)) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: committed });
   return view({ ...c, status: 'committed' });
 }
 

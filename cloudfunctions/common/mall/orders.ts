@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, type ErrorCode } from '../errors';
 import { attemptPayout, PAYOUTS, type Payout } from '../codes/redpackets';
+import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
-import { inTransaction, txGet } from '../tx';
+import { inTransaction, txGet, type Tx } from '../tx';
 import { isVirtual, limitId, MALL, type Address, type ItemKind, type Order, type OrderStatus, type StockShard } from './model';
 import { paymentAdapter, orderFee, type PayCallback, type PaymentRequest } from './payment';
 import { freeCode, takeCode, type TakenCode } from './units';
@@ -44,7 +45,7 @@ export interface OrderView {
   member?: string;
 }
 
-const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);
+export const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);
 
 export function orderView(o: Order, withMember = false): OrderView {
   return {
@@ -102,9 +103,46 @@ export function deliveredFields(kind: ItemKind, got: { shard: string | null; cod
   };
 }
 
-/** A virtual item's code already claimed for `orderId` by an earlier, interrupted delivery. */
-async function codeOf(orderId: string): Promise<TakenCode | null> {
-  const { data } = await getDb().collection(MALL.codes).where({ order: orderId, status: 'assigned' }).limit(1).get();
+/** Thrown by moveOn: the order is no longer in the status its caller moves it from. */
+export class OrderMoved extends AppError {
+  constructor(orderId: string, status: OrderStatus | undefined) {
+    super('ORDER_STATE', `order ${orderId} is ${status} now`);
+  }
+}
+
+/**
+ * Inside a ledger transaction: the order moves on from `from` with the points, or the points stay.
+ * The re-read (1 request) is what keeps a move made meanwhile (the sweep's `failed`, a concurrent
+ * delivery): under snapshot isolation that move makes this transaction's write conflict, and a
+ * blind write would succeed on the ledger's retry.
+ */
+export async function moveOn(tx: Tx, orderId: string, from: OrderStatus, data: Record<string, unknown>): Promise<void> {
+  const o = await txGet<Order>(tx, MALL.orders, orderId);
+  if (o?.status !== from) throw new OrderMoved(orderId, o?.status);
+  await tx.collection(MALL.orders).doc(orderId).update({ data });
+}
+
+/**
+ * A red packet's payout (the outbox of docs/codes.md), null for other kinds: `add` it in the
+ * transaction that spends the points, then `send` it once; the codes timer retries one still pending.
+ */
+export function payoutFor(order: Order, now: Date) {
+  if (order.kind !== 'redPacket' || !order.redPacketFen) return null;
+  const payout = payoutOf(order, now);
+  return {
+    id: payout._id,
+    add: async (tx: Tx) => {
+      await tx.collection(PAYOUTS).add({ data: payout });
+    },
+    send: async () => {
+      await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
+    },
+  };
+}
+
+/** A virtual item's code claimed for the order (the code names it), by an interrupted delivery or redemption. */
+async function codeOf(order: Pick<Order, '_id' | 'item'>): Promise<TakenCode | null> {
+  const { data } = await getDb().collection(MALL.codes).where({ item: order.item, order: order._id, status: 'assigned' }).limit(1).get();
   const c = data[0] as { _id: string; code: string } | undefined;
   return c ? { id: c._id, code: c.code } : null;
 }
@@ -119,37 +157,35 @@ async function codeOf(orderId: string): Promise<TakenCode | null> {
 async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order> {
   let code: TakenCode | null = null;
   if (isVirtual(order.kind)) {
-    code = (resumed ? await codeOf(order._id) : null) ?? (await takeCode(order.item, order._id, order.member, now));
+    code = (resumed ? await codeOf(order) : null) ?? (await takeCode(order.item, order._id, order.member, now));
     if (!code) throw new AppError('SOLD_OUT', 'the code pool is empty');
   }
-  const payout = order.kind === 'redPacket' && order.redPacketFen ? payoutOf(order, now) : null;
-  const data: Record<string, unknown> = deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout: payout?._id }, now);
-  let moved = false;
+  const payout = payoutFor(order, now);
+  const data: Record<string, unknown> = deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout: payout?.id }, now);
+  let entry: Entry | null = null;
+  let failure: unknown = null;
   try {
-    await ledger.commitHold(order.hold, {
+    entry = await ledger.commitHold(order.hold, {
       now,
       alsoInTransaction: async (tx) => {
-        const o = await txGet<Order>(tx, MALL.orders, order._id);
-        if (o?.status !== 'paying') throw new AppError('ORDER_STATE', `order ${order._id} is ${o?.status} now`);
-        await tx.collection(MALL.orders).doc(order._id).update({ data });
-        if (payout) await tx.collection(PAYOUTS).add({ data: payout });
-        moved = true;
+        await moveOn(tx, order._id, 'paying', data);
+        await payout?.add(tx);
       },
     });
   } catch (e) {
-    if (code) await freeCode(code, order._id);
-    throw e;
+    failure = e;
   }
-  if (!moved) {
-    // A concurrent resumption committed first (ours answered its entry): its order stands, and a
-    // code this call claimed goes back to the pool.
-    const done = (await readOrder(order._id))!;
-    if (code && done.code !== code.code) await freeCode(code, order._id);
-    return done;
+  if (entry && !ledger.isReplay(entry)) {
+    await payout?.send();
+    return { ...order, ...data } as Order;
   }
-  // Sent once now; the codes timer retries a payout that is still pending.
-  if (payout) await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
-  return { ...order, ...data } as Order;
+  // The commit failed (perhaps after reaching the database, its reply lost), or it answered a
+  // concurrent resumption's entry. The order as stored decides: a code it does not carry goes back
+  // to the pool; one it carries was sold, and freeing it would sell it twice.
+  const stored = (await readOrder(order._id))!;
+  if (code && stored.code !== code.code) await freeCode(code, order._id);
+  if (failure && (stored.status === 'paying' || stored.status === 'cancelled')) throw failure;
+  return stored; // delivered, by this call's lost commit or another's
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,20 +243,17 @@ export async function paymentCallback(cb: PayCallback, now = new Date(), retried
 
 /** Delivers a `paying` order; if it cannot be delivered, the order is cancelled and the money refunded. */
 async function finishPaid(order: Order, now: Date, resumed: boolean): Promise<PayOutcome> {
-  const db = getDb();
   try {
     const done = await deliver(order, now, resumed);
     return { ok: true, order: orderView(done) };
   } catch (e) {
-    if (e instanceof AppError && e.code === 'ORDER_STATE') {
-      const o = await readOrder(order._id); // another resumption finished it
-      return o && o.status !== 'paying' && o.status !== 'cancelled' ? { ok: true, order: orderView(o) } : { ok: false, code: 'ORDER_STATE' };
-    }
-    if (!(e instanceof AppError)) throw e; // e.g. the database is unreachable: still `paying`, resumed later
-    // Could not deliver (no code left, the hold timed out): undo the order; the cancel refunds the
-    // money, which the order records as paid.
-    await db.collection(MALL.orders).where({ _id: order._id, status: 'paying' }).update({ data: { status: 'unpaid' } });
-    await cancelOrder(order._id, { by: 'system', reason: e.code }, now);
+    // Cancelled meanwhile (deliver answers an order delivered by anyone as delivered).
+    if (e instanceof AppError && e.code === 'ORDER_STATE') return { ok: false, code: 'ORDER_STATE' };
+    // The database unreachable, or contention (CONFLICT): still `paying`, resumed later.
+    if (!(e instanceof AppError) || e.code === 'CONFLICT') throw e;
+    // Could not deliver (no code left, the hold timed out): cancelled straight from `paying`; the
+    // cancel refunds the money, which the order records as paid.
+    await cancelOrder(order._id, { by: 'system', reason: e.code }, now, ['paying']);
     return { ok: false, code: e.code };
   }
 }
@@ -274,9 +307,15 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
  * Cancels an order that has not shipped: the status moves first (the gate), then the points come
  * back (release or reversal), the cash is refunded if it was paid, and the stock and limit are
  * returned. Each settling step is idempotent, so a cancel interrupted halfway is finished by
- * cancelling again (the jobs sweep does it for timeouts).
+ * cancelling again (the jobs sweep does it for timeouts). `from`: the statuses it may cancel
+ * (a paid order that cannot be delivered is cancelled from `paying`).
  */
-export async function cancelOrder(orderId: string, by: { by: string; reason: string; member?: string }, now = new Date()): Promise<OrderView> {
+export async function cancelOrder(
+  orderId: string,
+  by: { by: string; reason: string; member?: string },
+  now = new Date(),
+  from: OrderStatus[] = CANCELLABLE,
+): Promise<OrderView> {
   const db = getDb();
   const _ = db.command;
   const order = await readOrder(orderId);
@@ -285,9 +324,9 @@ export async function cancelOrder(orderId: string, by: { by: string; reason: str
     await settleCancelled(order, now);
     return orderView((await readOrder(orderId))!);
   }
-  if (!CANCELLABLE.includes(order.status)) throw new AppError('ORDER_STATE', `a ${order.status} order cannot be cancelled`);
+  if (!from.includes(order.status)) throw new AppError('ORDER_STATE', `a ${order.status} order cannot be cancelled`);
   const cancel = { reason: by.reason, by: by.by, at: now };
-  const r = await db.collection(MALL.orders).where({ _id: orderId, status: _.in(CANCELLABLE) }).update({ data: { status: 'cancelled', cancel, updatedAt: now } });
+  const r = await db.collection(MALL.orders).where({ _id: orderId, status: _.in(from) }).update({ data: { status: 'cancelled', cancel, updatedAt: now } });
   if (r.stats.updated !== 1) throw new AppError('ORDER_STATE', 'the order changed meanwhile; refresh');
   const cancelled = { ...order, status: 'cancelled' as OrderStatus, cancel };
   await settleCancelled(cancelled, now);
@@ -336,7 +375,10 @@ export async function operatorCancel(orderId: string, reason: string, operator: 
 // ---------------------------------------------------------------------------------------------
 // Lists and export
 
-const VISIBLE: OrderStatus[] = ['unpaid', 'toShip', 'shipped', 'completed', 'cancelled'];
+/** What lists show: `paying` (支付确认中) too, so a paid order does not vanish while it is delivered. */
+const LISTED: OrderStatus[] = ['unpaid', 'paying', 'toShip', 'shipped', 'completed', 'cancelled'];
+/** What the export (for fulfilment) holds. */
+const EXPORTED: OrderStatus[] = ['unpaid', 'toShip', 'shipped', 'completed', 'cancelled'];
 
 const encode = (o: Order) => Buffer.from(JSON.stringify([+new Date(o.createdAt), o._id])).toString('base64url');
 function decode(cursor: string): [number, string] {
@@ -352,7 +394,7 @@ function decode(cursor: string): [number, string] {
 export async function listOrders(filter: { member?: string; status?: OrderStatus; item?: string; cursor?: string; limit: number; withMember?: boolean }) {
   const db = getDb();
   const _ = db.command;
-  const where: Record<string, unknown> = { status: filter.status ?? _.in(VISIBLE) };
+  const where: Record<string, unknown> = { status: filter.status ?? _.in(LISTED) };
   if (filter.member) where.member = filter.member;
   if (filter.item) where.item = filter.item;
   let query = db.collection(MALL.orders).where(where);
@@ -382,7 +424,7 @@ const csvCell = (v: unknown) => {
 export async function exportOrders(filter: { status?: OrderStatus; item?: string; from?: Date; to?: Date }): Promise<{ csv: string; rows: number }> {
   const db = getDb();
   const _ = db.command;
-  const where: Record<string, unknown> = { status: filter.status ?? _.in(VISIBLE) };
+  const where: Record<string, unknown> = { status: filter.status ?? _.in(EXPORTED) };
   if (filter.item) where.item = filter.item;
   if (filter.from || filter.to) where.createdAt = _.and([...(filter.from ? [_.gte(filter.from)] : []), ...(filter.to ? [_.lt(filter.to)] : [])]);
   const rows: Order[] = [];
@@ -419,54 +461,60 @@ export async function exportOrders(filter: { status?: OrderStatus; item?: string
 // ---------------------------------------------------------------------------------------------
 // The jobs sweep
 
+/** One order's step of the sweep: its failure is logged (the order is found again next tick), never ends the sweep. */
+async function each(orders: Order[], what: string, step: (o: Order) => Promise<void>): Promise<void> {
+  for (const o of orders) {
+    try {
+      await step(o);
+    } catch (e) {
+      console.error(`[mall] sweep: ${what} order ${o._id} failed; the next tick tries again`, e);
+    }
+  }
+}
+
 /**
- * Unpaid orders past their window are cancelled (hold released, stock returned); stale `creating`
- * ones (their function died mid-redemption) are failed.
+ * Unpaid orders past their window are cancelled (hold released, stock returned); paid ones whose
+ * delivery was cut short are finished; interrupted cancels are settled; stale `creating` ones (their
+ * function died mid-redemption) are failed.
  */
 export async function sweepOrders(now = new Date(), limit = 200): Promise<{ ordersTimedOut: number; ordersFailed: number; ordersResumed: number }> {
   const db = getDb();
   const _ = db.command;
-  let ordersTimedOut = 0;
-  let ordersFailed = 0;
-  let ordersResumed = 0;
-  const { data: unpaid } = await db.collection(MALL.orders).where({ status: 'unpaid', 'payment.expiresAt': _.lte(now) }).limit(limit).get();
-  for (const o of unpaid as Order[]) {
+  const out = { ordersTimedOut: 0, ordersFailed: 0, ordersResumed: 0 };
+  const find = async (where: Record<string, unknown>) => (await db.collection(MALL.orders).where(where).limit(limit).get()).data as Order[];
+  await each(await find({ status: 'unpaid', 'payment.expiresAt': _.lte(now) }), 'timing out', async (o) => {
     try {
       await cancelOrder(o._id, { by: 'timeout', reason: 'not paid in time' }, now);
-      ordersTimedOut++;
+      out.ordersTimedOut++;
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e; // paid meanwhile
     }
-  }
+  });
   // Paid orders whose delivery was cut short (the payment is recorded on them): finish them.
-  const { data: paying } = await db
-    .collection(MALL.orders)
-    .where({ status: 'paying', updatedAt: _.lte(new Date(+now - PAYING_STALE_MS)) })
-    .limit(limit)
-    .get();
-  for (const o of paying as Order[]) if ((await finishPaid(o, now, true)).ok) ordersResumed++;
+  await each(await find({ status: 'paying', updatedAt: _.lte(new Date(+now - PAYING_STALE_MS)) }), 'resuming', async (o) => {
+    if ((await finishPaid(o, now, true)).ok) out.ordersResumed++;
+  });
   // Cancels interrupted before they gave everything back.
-  const { data: unsettled } = await db.collection(MALL.orders).where({ status: 'cancelled', returned: false }).limit(limit).get();
-  for (const o of unsettled as Order[]) await settleCancelled(o, now);
-  const { data: stale } = await db
-    .collection(MALL.orders)
-    .where({ status: 'creating', createdAt: _.lte(new Date(+now - CREATING_STALE_MS)) })
-    .limit(limit)
-    .get();
-  for (const o of stale as Order[]) {
-    // Points are never taken for a `creating` order, so there are none to return; a unit, count
-    // or code it may have taken is not returned either (nothing proves it was): undersold, never
-    // oversold. The write is conditional, which makes it safe against a redemption finishing
-    // right now: it waits for that ledger transaction's lock and then finds the order moved on;
-    // or it goes first, and the transaction's write conflicts and its re-read finds `failed`.
+  await each(await find({ status: 'cancelled', returned: false }), 'settling', (o) => settleCancelled(o, now));
+  await each(await find({ status: 'creating', createdAt: _.lte(new Date(+now - CREATING_STALE_MS)) }), 'failing', async (o) => {
+    // Points are never taken for a `creating` order, so there are none to return. A unit or count
+    // it may have taken is not returned (nothing proves it was): undersold, never oversold. A
+    // virtual item's code names its order, so a code claimed for it goes back to the pool once the
+    // order is failed (no transaction can complete the order then); dying in between leaves it
+    // assigned: undersold. The write is conditional, which makes it safe against a redemption
+    // finishing right now: it waits for that ledger transaction's lock and then finds the order
+    // moved on; or it goes first, and the transaction's write conflicts and its re-read finds `failed`.
     const r = await db.collection(MALL.orders).where({ _id: o._id, status: 'creating' }).update({ data: { status: 'failed', failCode: 'INTERNAL', updatedAt: now } });
-    ordersFailed += r.stats.updated;
-  }
-  return { ordersTimedOut, ordersFailed, ordersResumed };
+    if (r.stats.updated !== 1) return;
+    out.ordersFailed++;
+    const code = isVirtual(o.kind) ? await codeOf(o) : null;
+    if (code) await freeCode(code, o._id);
+  });
+  return out;
 }
 
-/** A red packet's payout (the outbox of docs/codes.md), added in the transaction that spends the points. */
-export function payoutOf(order: Order, now: Date): Payout {
+/** A red packet's payout document. */
+function payoutOf(order: Order, now: Date): Payout {
   return {
     _id: `payout:order:${order._id}`,
     member: order.member,

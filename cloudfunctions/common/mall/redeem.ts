@@ -10,16 +10,15 @@
 //      cash, a hold and the order unpaid (the payment callback commits the hold).
 // So points are never taken for an order still `creating`. A failure fails the order, then gives
 // back what this call took. A process that dies between 2 and 5 leaves a `creating` order that the
-// jobs sweep fails without giving anything back (it cannot know what was taken): an undersold unit,
-// never an oversold one, and no points taken.
+// jobs sweep fails; it gives back a virtual item's code (the code names its order) but not a unit
+// or count (nothing proves they were taken): undersold, never oversold, and no points taken.
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
-import { attemptPayout, PAYOUTS } from '../codes/redpackets';
 import * as ledger from '../ledger/service';
 import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
-import { txGet, type Tx } from '../tx';
+import type { Tx } from '../tx';
 import { isVirtual, limitId, MALL, pointsKeyOf, type Address, type Item, type Order, type StockShard } from './model';
-import { deliveredFields, HOLD_SECONDS, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutOf, readOrder, replay, settled, type OrderView } from './orders';
+import { deliveredFields, HOLD_SECONDS, iso, moveOn, OrderMoved, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, replay, settled, type OrderView } from './orders';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
 import { freeCode, lowerLimit, returnStock, takeCode, takeLimit, takeStock, type TakenCode } from './units';
@@ -56,11 +55,6 @@ interface Taken {
   shard: string | null;
   code: TakenCode | null;
 }
-
-/** Thrown inside the ledger's transaction when the order is no longer `creating` (the sweep failed it). */
-class OrderClosed extends Error {}
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export async function redeem(req: RedeemRequest): Promise<Redeemed> {
   const now = req.now ?? new Date();
@@ -184,14 +178,13 @@ async function run(order: Order, snap: Snapshot, now: Date): Promise<Redeemed> {
 
 /** Points only: the debit and the order's final state (and a red packet's payout) commit together. */
 async function spend(order: Order, taken: Taken, now: Date): Promise<Order> {
-  const payout = order.kind === 'redPacket' && order.redPacketFen ? payoutOf(order, now) : null;
-  const final = deliveredFields(order.kind, { shard: taken.shard, code: taken.code?.code, payout: payout?._id }, now);
+  const payout = payoutFor(order, now);
+  const final = deliveredFields(order.kind, { shard: taken.shard, code: taken.code?.code, payout: payout?.id }, now);
   await takePoints('debit', order, now, async (tx) => {
-    await moveOn(tx, order._id, final);
-    if (payout) await tx.collection(PAYOUTS).add({ data: payout });
+    await moveOn(tx, order._id, 'creating', final);
+    await payout?.add(tx);
   });
-  // Sent once now; the codes timer retries a payout that is still pending.
-  if (payout) await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
+  await payout?.send();
   return { ...order, ...final };
 }
 
@@ -200,7 +193,7 @@ async function awaitPayment(order: Order, shard: string, now: Date): Promise<Red
   const payment = { expiresAt: new Date(+now + PAYMENT_WINDOW_SECONDS * 1000) };
   const unpaid: Order = { ...order, status: 'unpaid', shard, payment, updatedAt: now };
   const request = await paymentAdapter().create(unpaid);
-  await takePoints('hold', order, now, (tx) => moveOn(tx, order._id, { status: 'unpaid', shard, payment, updatedAt: now }));
+  await takePoints('hold', order, now, (tx) => moveOn(tx, order._id, 'creating', { status: 'unpaid', shard, payment, updatedAt: now }));
   return { order: orderView(unpaid), payment: request };
 }
 
@@ -213,17 +206,6 @@ async function takePoints(how: 'debit' | 'hold', order: Order, now: Date, alsoIn
     if (e instanceof AppError && e.code === 'NOT_FOUND') throw new AppError('INSUFFICIENT_POINTS', e.message); // no account yet
     throw e;
   }
-}
-
-/**
- * Inside the ledger's transaction: the order leaves `creating` with the points, or the points stay.
- * The re-read (1 request) is what keeps the sweep's `failed`: under snapshot isolation the sweep's
- * write makes this transaction conflict, and a blind write would succeed on the ledger's retry.
- */
-async function moveOn(tx: Tx, orderId: string, data: Record<string, unknown>): Promise<void> {
-  const o = await txGet<Order>(tx, MALL.orders, orderId);
-  if (o?.status !== 'creating') throw new OrderClosed(`order ${orderId} was closed meanwhile`);
-  await tx.collection(MALL.orders).doc(orderId).update({ data });
 }
 
 /**
@@ -240,7 +222,7 @@ async function unwind(order: Order, taken: Taken, e: unknown, now: Date): Promis
     if (r.stats.updated !== 1) {
       const o = await readOrder(order._id);
       if (o && o.status !== 'failed') return { order: orderView(o) };
-      // Failed by the sweep, which could not know what this call took: it is given back here.
+      // Failed by the sweep, which gives back only a code (it cannot know of the unit or count): this call gives back what it took.
       await db.collection(MALL.orders).doc(order._id).update({ data: { returned: true } });
     }
     if (taken.code) await freeCode(taken.code, order._id);
@@ -249,5 +231,5 @@ async function unwind(order: Order, taken: Taken, e: unknown, now: Date): Promis
   } catch (u) {
     console.error(`[mall] order ${order._id}: could not undo everything (units are undersold, never oversold)`, u);
   }
-  throw e instanceof OrderClosed ? new AppError('INTERNAL', e.message) : e; // the sweep's answer for the order
+  throw e instanceof OrderMoved ? new AppError('INTERNAL', e.message) : e; // failed by the sweep: its answer for the order
 }
