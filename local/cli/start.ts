@@ -74,7 +74,7 @@ async function main() {
   app:      ${cloud.url}/
   data:     ${dataDir}${cloud.seeded ? ' (demo brand seeded)' : ''}
   personas: ${PERSONAS.map((p) => `${p.id} (${p.nickname}, ${p.role === 'operator' ? '运营' : '顾客'})`).join(', ')}
-            switch persona in the app (我的 → 切换身份) or send header X-Persona: <id>
+            switch persona in the app (本地身份, on 首页 and 我的) or send header X-Persona: <id>
   timers:   ${nextRuns().map((r) => `${r.trigger.functionName}/${r.trigger.name} next ${r.next}`).join('; ') || 'none'}
   stop:     Ctrl+C`);
   const shutdown = async () => {
