@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { eventProblem } from '../../cloudfunctions/common/inputs';
 import type { Runner } from '../runtime/runner';
 import { allTriggers, fireTrigger, nextRuns } from '../runtime/timers';
 import { handleLocalPay } from './pay';
@@ -72,6 +73,10 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
     if (!event || typeof event !== 'object' || Array.isArray(event)) {
       return send(res, 400, { ok: false, code: 'BAD_REQUEST', message: 'event must be a JSON object' });
     }
+    // The functions' own structural check, here too: the runner copies the event through JSON (as the
+    // platform does), which a body nested thousands deep would overflow before any function ran.
+    const problem = eventProblem(event);
+    if (problem) return send(res, 400, { ok: false, code: 'BAD_REQUEST', message: problem });
     const { result, ms, dbRequests } = await runner.callAsMember(name, event as Record<string, unknown>, persona.openid, {
       CLIENTIP: req.socket.remoteAddress ?? '',
     });
