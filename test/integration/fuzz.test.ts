@@ -283,3 +283,22 @@ test('every action of every function refuses bad input with a listed code and ch
   const after = snapshot();
   for (const name of Object.keys({ ...before, ...after })) expect({ name, docs: after[name] }).toEqual({ name, docs: before[name] });
 }, 120_000);
+
+// Found by this fuzzing (or the review) before the structural check: each was accepted or INTERNAL.
+test.each([
+  ['user', { action: 'updateProfile', nickname: '\uDE00😀' }, member], // stored a lone surrogate
+  ['codes', { action: 'upsertProduct', id: 'p-fuzz', name: '茶', basePoints: 1, origin: 'abc\uDFFF' }, operator],
+  ['codes', { action: 'upsertCampaign', id: 'c-fuzz', name: '活动', pointsByProduct: { 'a.b': 5 } }, operator], // a dotted key into the campaign
+  ['codes', { action: 'upsertCampaign', id: 'c-fuzz', name: '活动', pointsByProduct: { $inc: 5 } }, operator],
+  ['codes', { action: 'scan', code: 'x', location: { province: { $ne: null } } }, member],
+  ['codes', { action: 'createBatch', id: 'b-fuzz', product: 'p1', batchNo: 'B1', productionDate: '2026-01-01', size: { $gt: 0 } }, operator],
+  ['jobs', { action: 'runDaily', day: '2026-13-45' }, operator], // INTERNAL, after writing jobRuns/daily:2026-13-45
+  ['jobs', { action: 'runDaily', day: '2026-02-30' }, operator], // ran as March 2nd
+  ['points', { action: 'dailyMetrics', from: '2026-13-45', to: '2026-01-01' }, operator], // INTERNAL (Invalid Date)
+  ['points', { action: 'createBudget', id: 'b-fuzz', campaign: '\uD800', cap: 1 }, operator],
+])('%s %j is BAD_REQUEST and changes nothing', async (fn, event, openid) => {
+  const before = snapshot();
+  const r = await send(fn, event as Record<string, unknown>, openid);
+  expect(r).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(snapshot()).toEqual(before);
+});
