@@ -54,7 +54,7 @@ export const main = defineFunction({
         .object({
           id,
           name: text(40).min(1),
-          pointsByProduct: z.record(z.string(), z.number().int().min(0).max(100_000)).optional(),
+          pointsByProduct: z.record(id, z.number().int().min(0).max(100_000)).optional(), // keyed by product id
           multipliers: z.array(z.object({ from: instantInput(), to: instantInput(), factor: z.number().min(1).max(10) }).strict()).max(20).optional(),
           dailyCap: z.number().int().min(0).max(1_000_000).optional(),
           budget: id.optional(),

@@ -53,7 +53,10 @@ export const main = defineFunction({
 
     adjust: action({
       auth: 'operator',
-      input: z.object({ member: openid, delta: z.number().int().refine((d) => d !== 0, 'delta must not be 0'), reason, key }).strict(),
+      // Bounded like every other amount (a delta near 2^53 would cost balances their precision).
+      input: z
+        .object({ member: openid, delta: z.number().int('must be an integer').min(-100_000_000).max(100_000_000).refine((d) => d !== 0, 'delta must not be 0'), reason, key })
+        .strict(),
       run: (i, { caller }) => adjust({ ...i, operator: caller.openid }),
     }),
     penalty: action({

@@ -299,6 +299,8 @@ test.each([
   ['jobs', { action: 'runDaily', day: '2026-02-30' }, operator], // ran as March 2nd
   ['points', { action: 'dailyMetrics', from: '2026-13-45', to: '2026-01-01' }, operator], // INTERNAL (Invalid Date)
   ['points', { action: 'createBudget', id: 'b-fuzz', campaign: '\uD800', cap: 1 }, operator],
+  ['points', { action: 'adjust', member: 'oLOCAL-shopper-alice', delta: 9007199254740991, reason: '补发', key: 'k-fuzz-max' }, operator], // accepted: past 2^53 balances lose precision
+  ['codes', { action: 'upsertCampaign', id: 'c-fuzz', name: '活动', pointsByProduct: { ['产品'.repeat(5)]: 5 } }, operator], // a product id that cannot exist
 ])('%s %j is BAD_REQUEST and changes nothing', async (fn, event, openid) => {
   const before = snapshot();
   const r = await send(fn, event as Record<string, unknown>, openid);
