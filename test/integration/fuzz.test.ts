@@ -169,7 +169,12 @@ function badDateField(s: Schema): [string, unknown] | null {
   return [k, make()];
 }
 
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+/** Cursors no list ever hands out: positions outside a Date's range, not a position at all, not base64url. */
+const BAD_CURSORS = [b64('9007199254740991|x'), b64('-9007199254740991|x'), b64('8640000000000001|x'), b64('1.5|x'), b64('|x'), b64('{"$gt":""}'), '!!!!', b64('x')];
+
 const MUTATIONS: Record<string, Mutation> = {
+  badCursor: (b, s) => (s.properties?.cursor ? withField(b, 'cursor', pick(BAD_CURSORS)) : null),
   impossibleDate: (b, s) => {
     const field = badDateField(s);
     return field && withField(b, field[0], field[1]);
@@ -299,6 +304,8 @@ test.each([
   ['jobs', { action: 'runDaily', day: '2026-02-30' }, operator], // ran as March 2nd
   ['points', { action: 'dailyMetrics', from: '2026-13-45', to: '2026-01-01' }, operator], // INTERNAL (Invalid Date)
   ['points', { action: 'createBudget', id: 'b-fuzz', campaign: '\uD800', cap: 1 }, operator],
+  ['points', { action: 'history', cursor: b64('9007199254740991|x') }, member], // INTERNAL: a cursor past a Date's range
+  ['admin', { action: 'listMembers', cursor: b64('-8640000000000001|x') }, operator], // INTERNAL, the same
   ['points', { action: 'adjust', member: 'oLOCAL-shopper-alice', delta: 9007199254740991, reason: '补发', key: 'k-fuzz-max' }, operator], // accepted: past 2^53 balances lose precision
   ['codes', { action: 'upsertCampaign', id: 'c-fuzz', name: '活动', pointsByProduct: { ['产品'.repeat(5)]: 5 } }, operator], // a product id that cannot exist
 ])('%s %j is BAD_REQUEST and changes nothing', async (fn, event, openid) => {
