@@ -58,6 +58,13 @@ test('deeply nested or operator-keyed bodies are BAD_REQUEST, never a 500, and r
   expect(calls()).toBe(before);
 });
 
+test('a path with malformed percent-encoding is BAD_REQUEST, not a 500', async () => {
+  for (const p of ['/%E0%A4%A', '/api/local/files/%ZZ']) {
+    const res = await fetch(`${cloud.url}${p}`);
+    expect({ p, status: res.status, body: await res.json() }).toMatchObject({ p, status: 400, body: { ok: false, code: 'BAD_REQUEST' } });
+  }
+});
+
 test('timer triggers fire on demand and database requests are reported per action', async () => {
   const triggers = await (await fetch(`${cloud.url}/api/local/triggers`)).json();
   expect(triggers.data.map((t: any) => `${t.trigger.functionName}/${t.trigger.name}`)).toContain('jobs/tick');
