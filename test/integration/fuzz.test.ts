@@ -1,9 +1,10 @@
 // Seeded fuzzing of every action of every function with bad input. The actions come from each
 // built function's own table (`main.actions`, set by defineFunction), so an action added later is
-// fuzzed without touching this file. Each case is bad by construction (a wrong type, a missing or
-// unknown field, a huge string, deep nesting, a non-finite, fractional, negative or oversized
-// number, ill-formed unicode, an operator object or a key with `.`/`$`), and is sent as a member and
-// as an operator. Every reply must be {ok:false, code} with a listed code other than INTERNAL, and
+// fuzzed without touching this file. Each case is one mutation of a plausible request that makes it
+// bad by construction (a wrong type, a missing or unknown field, a huge string, deep nesting, a
+// non-finite, fractional, negative or oversized number, ill-formed unicode, an operator object, a
+// key with `.`/`$`, an impossible date, a cursor no page handed out), and is sent as a member and as
+// an operator. Every reply must be {ok:false, code} with a listed code other than INTERNAL, and
 // the database must be unchanged afterwards.
 //
 // FUZZ_SEED replays a run (the seed is printed); FUZZ_CASES sets the cases per action.
@@ -15,7 +16,7 @@ import { seededRandom } from '../helpers/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** Cases per action (each sent twice: as a member and as an operator). */
-const CASES_PER_ACTION = Number(process.env.FUZZ_CASES ?? 40);
+const CASES_PER_ACTION = Number(process.env.FUZZ_CASES ?? 100);
 /**
  * What a refused request may still write, each for a documented reason (docs/api.md, "What a refused
  * call keeps"): the scan's counters per member and IP (`rateLimits`) count a refused scan *because*
