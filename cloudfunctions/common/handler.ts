@@ -62,6 +62,8 @@ export type Reply = { ok: true; data: unknown } | { ok: false; code: ErrorCode; 
 export interface ActionListing {
   name: string;
   auth: Auth;
+  /** For auth 'server': the environment variable holding the secret (its name, never its value). */
+  secretEnv?: string;
   /** The action's input as JSON Schema (zod's own rendering; unrepresentable parts are `{}`). */
   inputSchema(): unknown;
 }
@@ -152,6 +154,7 @@ export function defineFunction(def: FunctionDef): CloudFunctionMain {
   const actions: ActionListing[] = Object.entries(def.actions).map(([name, a]) => ({
     name,
     auth: a.auth,
+    secretEnv: a.secretEnv,
     inputSchema: () => z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }),
   }));
   return Object.assign(main, { actions });

@@ -4,7 +4,7 @@
 // bad by construction (a wrong type, a missing or unknown field, a huge string, deep nesting, a
 // non-finite, fractional, negative or oversized number, ill-formed unicode, an operator object, a
 // key with `.`/`$`, an impossible date, a cursor no page handed out), and is sent as a member and as
-// an operator. Every reply must be {ok:false, code} with a listed code other than INTERNAL, and
+// an operator (and, for a server action, as the brand's server with the right secret). Every reply must be {ok:false, code} with a listed code other than INTERNAL, and
 // the database must be unchanged afterwards.
 //
 // FUZZ_SEED replays a run (the seed is printed); FUZZ_CASES sets the cases per action.
@@ -15,7 +15,7 @@ import { MAX_EVENT_DEPTH, MAX_STRING_LENGTH } from '../../cloudfunctions/common/
 import { seededRandom } from '../helpers/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-/** Cases per action (each sent twice: as a member and as an operator). */
+/** Cases per action (each sent as a member and as an operator; a server action's also as the server). */
 const CASES_PER_ACTION = Number(process.env.FUZZ_CASES ?? 100);
 /**
  * What a refused request may still write, each for a documented reason (docs/api.md, "What a refused
@@ -32,6 +32,7 @@ type Schema = Record<string, any>;
 interface Listing {
   name: string;
   auth: 'member' | 'operator' | 'server';
+  secretEnv?: string;
   inputSchema(): Schema;
 }
 
@@ -241,9 +242,13 @@ const describeEvent = (e: unknown) => {
   return s.length > 300 ? `${s.slice(0, 300)}… (${s.length} chars)` : s;
 };
 
-async function send(fn: string, event: Record<string, unknown>, openid: string) {
+/** As a member (mini-program call) or, openid null, as the brand's server with the right secret. */
+async function send(fn: string, event: Record<string, unknown>, openid: string | null, secretEnv?: string) {
   totals.requests++;
-  const { result } = await cloud.runner.callAsMember(fn, event, openid);
+  const { result } =
+    openid === null
+      ? await cloud.runner.invoke(fn, { ...event, secret: process.env[secretEnv ?? ''] }, { SOURCE: 'wx_http' })
+      : await cloud.runner.callAsMember(fn, event, openid);
   const code = (result as { code?: string } | null)?.code ?? 'none';
   totals.byCode[code] = (totals.byCode[code] ?? 0) + 1;
   return result as { ok?: boolean; code?: string };
@@ -272,8 +277,9 @@ test('every action of every function refuses bad input with a listed code and ch
       const s = listing.inputSchema();
       for (let i = 0; i < CASES_PER_ACTION; i++) {
         const { kind, event } = badCase(listing.name, s);
-        for (const [who, openid] of [['member', member], ['operator', operator]] as const) {
-          const r = await send(fn, event, openid);
+        const callers = [['member', member], ['operator', operator], ...(listing.auth === 'server' ? [['server', null]] : [])] as const;
+        for (const [who, openid] of callers) {
+          const r = await send(fn, event, openid, listing.secretEnv);
           if (r?.ok !== false || !ALLOWED.has(r.code ?? '')) {
             failures.push(`${fn}.${listing.name} as ${who} (${kind}) ${describeEvent(event)} → ${JSON.stringify(r)}`);
           }
