@@ -4,8 +4,9 @@
 // bad by construction (a wrong type, a missing or unknown field, a huge string, deep nesting, a
 // non-finite, fractional, negative or oversized number, ill-formed unicode, an operator object, a
 // key with `.`/`$`, an impossible date, a cursor no page handed out), and is sent as a member and as
-// an operator (and, for a server action, as the brand's server with the right secret). Every reply must be {ok:false, code} with a listed code other than INTERNAL, and
-// the database must be unchanged afterwards.
+// an operator (and, for a server action, as the brand's server with the right secret). Every reply
+// must be {ok:false, code} with a listed code other than INTERNAL, and the database must be
+// unchanged afterwards.
 //
 // FUZZ_SEED replays a run (the seed is printed); FUZZ_CASES sets the cases per action.
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
