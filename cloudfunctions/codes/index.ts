@@ -2,6 +2,7 @@
 // and batches (create, generate in chunks, region, activate, void, export) and watch risk and stats.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { instantInput, shanghaiDayInput } from '../common/inputs';
 import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertCampaign, upsertProduct } from '../common/codes/batches';
 import { exportBatch } from '../common/codes/export';
 import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
@@ -15,7 +16,7 @@ const text = (max: number) => z.string().trim().max(max);
 const expiry = z.union([
   z.object({ kind: z.literal('rolling'), days: z.number().int().min(1).max(3650) }).strict(),
   z.object({ kind: z.literal('yearEnd'), yearsAfter: z.number().int().min(0).max(5).optional() }).strict(),
-  z.object({ kind: z.literal('fixed'), at: z.iso.datetime() }).strict(),
+  z.object({ kind: z.literal('fixed'), at: instantInput() }).strict(),
 ]);
 const seq = z.number().int().min(0).max(999_999);
 
@@ -53,8 +54,8 @@ export const main = defineFunction({
         .object({
           id,
           name: text(40).min(1),
-          pointsByProduct: z.record(z.string(), z.number().int().min(0).max(100_000)).optional(),
-          multipliers: z.array(z.object({ from: z.iso.datetime(), to: z.iso.datetime(), factor: z.number().min(1).max(10) }).strict()).max(20).optional(),
+          pointsByProduct: z.record(id, z.number().int().min(0).max(100_000)).optional(), // keyed by product id
+          multipliers: z.array(z.object({ from: instantInput(), to: instantInput(), factor: z.number().min(1).max(10) }).strict()).max(20).optional(),
           dailyCap: z.number().int().min(0).max(1_000_000).optional(),
           budget: id.optional(),
           expiry: expiry.optional(),
@@ -76,7 +77,7 @@ export const main = defineFunction({
     createBatch: action({
       auth: 'operator',
       input: z
-        .object({ id, product: id, campaign: id.optional(), batchNo: text(40).min(1), productionDate: z.iso.date(), size: z.unknown() })
+        .object({ id, product: id, campaign: id.optional(), batchNo: text(40).min(1), productionDate: shanghaiDayInput(), size: z.unknown() })
         .strict(),
       run: (i, { caller }) => createBatch({ ...i, operator: caller.openid }),
     }),

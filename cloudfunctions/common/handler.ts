@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { getCloud } from './cloud';
 import { AppError, type ErrorCode } from './errors';
+import { eventProblem } from './inputs';
 import { isOperator } from './services/operators';
 
 /**
@@ -57,6 +58,22 @@ export interface FunctionDef {
 
 export type Reply = { ok: true; data: unknown } | { ok: false; code: ErrorCode; message: string };
 
+/** One action as listed by a function's `actions` (tests enumerate every action through it). */
+export interface ActionListing {
+  name: string;
+  auth: Auth;
+  /** For auth 'server': the environment variable holding the secret (its name, never its value). */
+  secretEnv?: string;
+  /** The action's input as JSON Schema (zod's own rendering; unrepresentable parts are `{}`). */
+  inputSchema(): unknown;
+}
+
+export type CloudFunctionMain = ((event: unknown, context?: { request_id?: string }) => Promise<Reply>) & {
+  /** The function's action table, as data: names, who may call each, and each input's shape. */
+  readonly actions: ActionListing[];
+};
+
+
 const ok = (data: unknown): Reply => ({ ok: true, data: data ?? null });
 const err = (code: ErrorCode, message: string): Reply => ({ ok: false, code, message });
 
@@ -88,13 +105,17 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function defineFunction(def: FunctionDef) {
-  return async function main(event: unknown, context?: { request_id?: string }): Promise<Reply> {
+export function defineFunction(def: FunctionDef): CloudFunctionMain {
+  const main = async function main(event: unknown, context?: { request_id?: string }): Promise<Reply> {
     const requestId = context?.request_id ?? '';
     try {
       if (!event || typeof event !== 'object' || Array.isArray(event)) {
         return err('BAD_REQUEST', 'event must be an object');
       }
+      // Structure first, for every event: nothing deeper, larger or stranger than JSON input can be
+      // reaches a schema or the database (operator keys, NaN, lone surrogates, stack-deep nesting).
+      const problem = eventProblem(event);
+      if (problem) return err('BAD_REQUEST', problem);
       const raw = event as Record<string, unknown>;
       if (raw.Type === 'Timer' && def.onTimer && isTriggerCall(readCaller())) {
         return ok(await def.onTimer(raw as unknown as TimerEvent, { requestId, functionName: def.name }));
@@ -130,4 +151,11 @@ export function defineFunction(def: FunctionDef) {
       return err('INTERNAL', 'internal error');
     }
   };
+  const actions: ActionListing[] = Object.entries(def.actions).map(([name, a]) => ({
+    name,
+    auth: a.auth,
+    secretEnv: a.secretEnv,
+    inputSchema: () => z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }),
+  }));
+  return Object.assign(main, { actions });
 }

@@ -3,6 +3,7 @@
 // day's work on demand.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { shanghaiDayInput } from '../common/inputs';
 import { runDaily, tick } from '../common/services/scheduler';
 import { shanghaiDay } from '../common/time';
 
@@ -13,7 +14,8 @@ export const main = defineFunction({
   actions: {
     runDaily: action({
       auth: 'operator',
-      input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD').optional() }).strict(),
+      // Today or an earlier day, never a later one (it would expire points that are still live).
+      input: z.object({ day: shanghaiDayInput({ notAfterToday: true }).optional() }).strict(),
       run: (input) => runDaily(input.day ?? shanghaiDay()),
     }),
   },

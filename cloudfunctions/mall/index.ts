@@ -3,6 +3,7 @@
 // behind these actions are in docs/mall.md.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { instantInput } from '../common/inputs';
 import { getDb } from '../common/cloud';
 import { AppError } from '../common/errors';
 import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
@@ -19,7 +20,7 @@ const cursor = z.string().min(1).max(300).optional();
 const limit = z.number().int().min(1).max(50).default(20);
 const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !/[<>\u0000-\u001f]/.test(s), 'no control characters or < >');
 const status = z.enum(['unpaid', 'toShip', 'shipped', 'completed', 'cancelled']);
-const when = z.iso.datetime().nullable();
+const when = instantInput().nullable();
 const address = z
   .object({
     name: z.string().max(40),
@@ -179,7 +180,7 @@ export const main = defineFunction({
     }),
     exportOrders: action({
       auth: 'operator',
-      input: z.object({ status: status.optional(), item: id.optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional() }).strict(),
+      input: z.object({ status: status.optional(), item: id.optional(), from: instantInput().optional(), to: instantInput().optional() }).strict(),
       run: (i) => exportOrders({ ...i, from: i.from ? new Date(i.from) : undefined, to: i.to ? new Date(i.to) : undefined }),
     }),
     checkoutRules: action({

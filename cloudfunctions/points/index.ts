@@ -3,6 +3,7 @@
 // and debit through the ledger service in cloudfunctions/common/ledger directly.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { instantInput, shanghaiDayInput } from '../common/inputs';
 import { createBudget } from '../common/ledger/budgets';
 import { dailyMetrics, entryDetail, history, metrics, summary } from '../common/ledger/queries';
 import { addSubscriptionCredit, reminderTemplateId } from '../common/ledger/reminders';
@@ -13,7 +14,7 @@ const ENTRY_TYPES = ['earn', 'spend', 'hold', 'release', 'expire', 'penalty', 'r
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
 const openid = z.string().min(1).max(128);
 const reason = z.string().trim().min(1, 'reason is required').max(200);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+const day = shanghaiDayInput();
 const points = z.number().int('must be an integer').positive().max(100_000_000);
 
 export const main = defineFunction({
@@ -52,7 +53,10 @@ export const main = defineFunction({
 
     adjust: action({
       auth: 'operator',
-      input: z.object({ member: openid, delta: z.number().int().refine((d) => d !== 0, 'delta must not be 0'), reason, key }).strict(),
+      // Bounded like every other amount (a delta near 2^53 would cost balances their precision).
+      input: z
+        .object({ member: openid, delta: z.number().int('must be an integer').min(-100_000_000).max(100_000_000).refine((d) => d !== 0, 'delta must not be 0'), reason, key })
+        .strict(),
       run: (i, { caller }) => adjust({ ...i, operator: caller.openid }),
     }),
     penalty: action({
@@ -72,7 +76,7 @@ export const main = defineFunction({
     }),
     setRate: action({
       auth: 'operator',
-      input: z.object({ pointsPerYuan: z.number().int().min(1).max(100_000), effectiveFrom: z.iso.datetime() }).strict(),
+      input: z.object({ pointsPerYuan: z.number().int().min(1).max(100_000), effectiveFrom: instantInput() }).strict(),
       run: async (i) => ({ history: await setRate(i.pointsPerYuan, new Date(i.effectiveFrom)) }),
     }),
     createBudget: action({

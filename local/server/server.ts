@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { eventProblem } from '../../cloudfunctions/common/inputs';
 import type { Runner } from '../runtime/runner';
 import { allTriggers, fireTrigger, nextRuns } from '../runtime/timers';
 import { handleLocalPay } from './pay';
@@ -35,6 +36,17 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(text);
 }
+
+/** A URL path segment decoded, or null when its percent-encoding is malformed (`%E0%A4%A`, `%ZZ`). */
+function decodePath(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+const badPath = (res: http.ServerResponse) => send(res, 400, { ok: false, code: 'BAD_REQUEST', message: 'malformed percent-encoding in the path' });
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -72,6 +84,10 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
     if (!event || typeof event !== 'object' || Array.isArray(event)) {
       return send(res, 400, { ok: false, code: 'BAD_REQUEST', message: 'event must be a JSON object' });
     }
+    // The functions' own structural check, here too: the runner copies the event through JSON (as the
+    // platform does), which a body nested thousands deep would overflow before any function ran.
+    const problem = eventProblem(event);
+    if (problem) return send(res, 400, { ok: false, code: 'BAD_REQUEST', message: problem });
     const { result, ms, dbRequests } = await runner.callAsMember(name, event as Record<string, unknown>, persona.openid, {
       CLIENTIP: req.socket.remoteAddress ?? '',
     });
@@ -80,7 +96,9 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
   }
 
   function serveStatic(res: http.ServerResponse, urlPath: string) {
-    const safe = path.normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, '');
+    const decoded = decodePath(urlPath);
+    if (decoded === null) return badPath(res);
+    const safe = path.normalize(decoded).replace(/^(\.\.[/\\])+/, '');
     let file = path.join(staticDir, safe);
     if (!file.startsWith(staticDir)) return send(res, 403, { ok: false, code: 'FORBIDDEN', message: 'outside the app' });
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
@@ -121,7 +139,9 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
           }
           if (parts[2] === 'files' && parts.length > 3 && req.method === 'GET') {
             // What cloud.uploadFile stored (e.g. code exports): fileID cloud://local/<path> → /api/local/files/<path>.
-            const file = path.join(runner.filesDir, path.normalize(decodeURIComponent(parts.slice(3).join('/'))));
+            const rel = decodePath(parts.slice(3).join('/'));
+            if (rel === null) return badPath(res);
+            const file = path.join(runner.filesDir, path.normalize(rel));
             if (!file.startsWith(runner.filesDir + path.sep) || !fs.existsSync(file)) return send(res, 404, { ok: false, code: 'NOT_FOUND', message: 'no such file' });
             res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? (file.endsWith('.pdf') ? 'application/pdf' : file.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/octet-stream'), 'cache-control': 'no-store' });
             return void fs.createReadStream(file).pipe(res);

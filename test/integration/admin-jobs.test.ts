@@ -78,13 +78,76 @@ describe('jobs timer', () => {
     const cloud = createTestCloud();
     makeOperator(cloud, 'oOps');
     await cloud.call('user', { action: 'login' }, 'oA');
-    const tomorrow = nextDay(shanghaiDay());
-    const r = await cloud.call('jobs', { action: 'runDaily', day: tomorrow }, 'oOps');
-    expect(r).toMatchObject({ ok: true, data: { members: { day: shanghaiDay(), newMembers: 1, totalMembers: 1 } } });
-    const again = await cloud.call('jobs', { action: 'runDaily', day: tomorrow }, 'oOps');
+    const today = shanghaiDay();
+    const yesterday = shanghaiDay(shanghaiDayStart(today).getTime() - 12 * 3600_000);
+    const r = await cloud.call('jobs', { action: 'runDaily', day: today }, 'oOps');
+    expect(r).toMatchObject({ ok: true, data: { members: { day: yesterday, newMembers: 0, totalMembers: 0 } } });
+    const again = await cloud.call('jobs', { action: 'runDaily', day: today }, 'oOps');
     expect(again.data.members).toEqual(r.data.members);
-    expect(await cloud.call('jobs', { action: 'runDaily', day: tomorrow }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await cloud.call('jobs', { action: 'runDaily', day: today }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await cloud.call('jobs', { action: 'runDaily', day: '2026-13' }, 'oOps')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  });
+
+  // Operator mistakes: a day that does not exist, or one that has not begun in Shanghai, is refused
+  // before anything is written; a later day would expire live points for everyone and be marked done.
+  test.each(['2026-13-45', '0000-00-00', '2026-02-30', '2025-02-29', '1999-12-31', 'tomorrow', '2028-01-01'])(
+    'runDaily for %s is BAD_REQUEST and writes nothing',
+    async (given) => {
+      const cloud = createTestCloud();
+      makeOperator(cloud, 'oOps');
+      await cloud.call('user', { action: 'login' }, 'oA');
+      const credited = await cloud.call('points', { action: 'adjust', member: 'oA', delta: 500, reason: '补发', key: 'k-runDaily' }, 'oOps');
+      expect(credited).toMatchObject({ ok: true });
+      const before = JSON.stringify(cloud.engine.collectionNames().sort().map((c) => [c, cloud.engine.dump(c)]));
+      const day = given === 'tomorrow' ? nextDay(shanghaiDay()) : given;
+      const r = await cloud.call('jobs', { action: 'runDaily', day }, 'oOps');
+      expect(r).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+      expect(r.message).toMatch(/^day: /);
+      expect(cloud.engine.dump('jobRuns')).toEqual([]);
+      expect(cloud.engine.dump('accounts')).toEqual([expect.objectContaining({ _id: 'oA', balance: 500, expired: 0 })]);
+      expect(JSON.stringify(cloud.engine.collectionNames().sort().map((c) => [c, cloud.engine.dump(c)]))).toBe(before);
+    },
+  );
+
+  test('the scheduler refuses a later or impossible day itself, whoever calls it', async () => {
+    const { runDaily } = await import('../../cloudfunctions/common/services/scheduler');
+    const now = shanghai('2026-06-01', '12:00');
+    await expect(runDaily('2026-06-02', now)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(runDaily('2026-02-30', now)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('days as input', () => {
+  test.each([
+    ['2026-13-45', '2026-11-01'],
+    ['2026-11-01', '0000-00-00'],
+    ['2026-02-30', '2026-03-01'],
+    ['2026-11-1', '2026-11-02'],
+    ['1999-12-31', '2000-01-02'],
+  ])('points.dailyMetrics from %s to %s is BAD_REQUEST', async (from, to) => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, 'oOps');
+    const r = await cloud.call('points', { action: 'dailyMetrics', from, to }, 'oOps');
+    expect(r).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  });
+
+  test('points.dailyMetrics over real days answers', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, 'oOps');
+    const r = await cloud.call('points', { action: 'dailyMetrics', from: '2024-02-28', to: '2024-03-01' }, 'oOps');
+    expect(r).toMatchObject({ ok: true });
+    expect(r.data.days.map((d: any) => d.day)).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
+  });
+
+  test.each([
+    ['codes', { action: 'createBatch', id: 'b1', product: 'p1', batchNo: 'B-1', productionDate: '2026-02-30', size: 10 }],
+    ['points', { action: 'setRate', pointsPerYuan: 100, effectiveFrom: '0000-01-01T00:00:00Z' }],
+    ['mall', { action: 'exportOrders', from: '9999-12-31T23:59:59Z' }],
+    ['codes', { action: 'upsertCampaign', id: 'c1', name: '活动', expiry: { kind: 'fixed', at: '2026-02-30T00:00:00Z' } }],
+  ])('%s %j: an impossible or out-of-range date is BAD_REQUEST', async (fn, event) => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, 'oOps');
+    expect(await cloud.call(fn, event, 'oOps')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
   });
 });
 

@@ -46,6 +46,25 @@ test('bad requests get clear errors and reach no function', async () => {
   expect(big.status).toBe(413);
 });
 
+test('deeply nested or operator-keyed bodies are BAD_REQUEST, never a 500, and reach no function', async () => {
+  const calls = () => cloud.runner.stats.get('user.updateProfile')?.invocations ?? 0;
+  const before = calls();
+  const deep = `{"action":"updateProfile","nickname":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+  const deepArray = `{"action":"updateProfile","nickname":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  for (const body of [deep, deepArray, '{"action":"updateProfile","nickname":{"$gt":""}}', '{"action":"updateProfile","a.b":1}', '{"action":"updateProfile","nickname":"\\ud800"}']) {
+    const res = await post('/api/cloud/user', body);
+    expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 400, body: { ok: false, code: 'BAD_REQUEST' } });
+  }
+  expect(calls()).toBe(before);
+});
+
+test('a path with malformed percent-encoding is BAD_REQUEST, not a 500', async () => {
+  for (const p of ['/%E0%A4%A', '/api/local/files/%ZZ']) {
+    const res = await fetch(`${cloud.url}${p}`);
+    expect({ p, status: res.status, body: await res.json() }).toMatchObject({ p, status: 400, body: { ok: false, code: 'BAD_REQUEST' } });
+  }
+});
+
 test('timer triggers fire on demand and database requests are reported per action', async () => {
   const triggers = await (await fetch(`${cloud.url}/api/local/triggers`)).json();
   expect(triggers.data.map((t: any) => `${t.trigger.functionName}/${t.trigger.name}`)).toContain('jobs/tick');

@@ -7,7 +7,8 @@ import { runReminders } from '../ledger/reminders';
 import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
 import { getDb } from '../cloud';
-import { shanghaiDay, shanghaiDayStart } from '../time';
+import { AppError } from '../errors';
+import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
 import { rollupMembers } from './rollups';
 
 const DAY_MS = 86_400_000;
@@ -46,6 +47,10 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
  * yesterday's members. Safe to run any number of times; marks `daily:<day>` done when complete.
  */
 export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<DailyResult> {
+  // Checked here too, before anything is written: a day that has not begun in Shanghai would expire
+  // lots that are still live and be marked done before it starts.
+  if (!isCalendarDay(day)) throw new AppError('BAD_REQUEST', `day: not a calendar day: ${day}`);
+  if (day > shanghaiDay(now)) throw new AppError('BAD_REQUEST', `day: ${day} is after today (${shanghaiDay(now)}, Asia/Shanghai)`);
   const db = getDb();
   const runs = db.collection('jobRuns');
   const runId = `daily:${day}`;
