@@ -167,6 +167,7 @@ function $week(obj: any, expr: any, options: any) {
 function $substrBytes(obj: any, expr: any, options: any) {
   if (!Array.isArray(expr) || expr.length !== 3) throw new EngineError(REQUEST_FAILED, '$substrBytes requires 3 arguments');
   const [s, index, count] = evalExpr(obj, expr, options);
+  if (typeof s === 'string' && typeof index === 'number' && index >= Buffer.byteLength(s, 'utf8')) return ''; // past the end: '' (MongoDB)
   let n = count;
   if (typeof count === 'number' && count < 0) n = Math.max(0, Buffer.byteLength(s === null || s === undefined ? '' : String(s), 'utf8') - index);
   return OPS.expression.$substrBytes(obj, [literal(s), literal(index), literal(n)], options);
