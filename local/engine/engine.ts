@@ -144,8 +144,8 @@ export class Engine {
   private readonly txTimeout: number;
   private readonly lockWaitMs: number;
   private readonly compactAfter: number;
-  /** Real ms each request waits before it runs (see EngineOptions.latencyMs). */
-  readonly latencyMs: number;
+  /** Real ms each request waits before it runs (see EngineOptions.latencyMs); may be changed at any time (a bench sets up at 0). */
+  latencyMs: number;
   private readonly journal: Journal | null;
   private seq = 0;
   private readonly txns = new Map<string, Txn>();
