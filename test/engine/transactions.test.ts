@@ -1,7 +1,7 @@
 // Transactions through the real wx-server-sdk (db.runTransaction / db.startTransaction), modelled
 // on the cloud: snapshot isolation, write locks, immediate conflicts between transactions, plain
 // writes waiting for locks, first committer wins, read-your-writes, timeouts.
-import { DUPLICATE_KEY, DUPLICATE_KEY_MESSAGE, Engine, INVALID_PARAM, TRANSACTION_CONFLICT, TRANSACTION_NOT_FOUND } from '../../local/engine';
+import { DUPLICATE_KEY, DUPLICATE_KEY_MESSAGE, Engine, TRANSACTION_CONFLICT, TRANSACTION_NOT_FOUND } from '../../local/engine';
 import { rejection, setupSdk, sleep } from './sdk';
 
 const sdk = setupSdk();
