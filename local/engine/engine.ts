@@ -52,6 +52,12 @@ export interface EngineOptions {
    * the cloud's round trip, so a transaction holds its locks while its requests are in flight.
    */
   latencyMs?: number;
+  /**
+   * Refuse where-form requests inside a transaction (INVALID_PARAM), which the cloud server runs but
+   * WeChat does not document: the local cloud and the test clouds hold the app to the documented
+   * rules (doc().get/update/set/remove and add). Default false: behave as the server.
+   */
+  documentedTransactionsOnly?: boolean;
 }
 
 /** LOCAL_DB_LATENCY_MS as a non-negative number (0 when unset or unparsable). */
@@ -146,6 +152,7 @@ export class Engine {
   private readonly compactAfter: number;
   /** Real ms each request waits before it runs (see EngineOptions.latencyMs); may be changed at any time (a bench sets up at 0). */
   latencyMs: number;
+  private readonly documentedOnly: boolean;
   private readonly journal: Journal | null;
   private seq = 0;
   private readonly txns = new Map<string, Txn>();
@@ -161,6 +168,7 @@ export class Engine {
     this.lockWaitMs = opts.lockWaitTimeoutMs ?? this.txTimeout + 1000;
     this.compactAfter = opts.compactAfterLines ?? 50000;
     this.latencyMs = opts.latencyMs ?? latencyFromEnv();
+    this.documentedOnly = !!opts.documentedTransactionsOnly;
     this.stats = {
       ...newCollectionStats(),
       collections: {},
@@ -374,8 +382,13 @@ export class Engine {
     const tid = p.transactionId;
     if (tid === undefined || tid === null || tid === '') return null;
     const t = this.activeTxn(String(tid));
+    if (!isAdd && p.queryType !== 'DOC') {
+      if (this.documentedOnly) {
+        throw new EngineError(INVALID_PARAM, 'only doc(id).get/update/set/remove and collection.add are documented inside a transaction; a where() request cannot carry a transactionId here (documentedTransactionsOnly)');
+      }
+      this.stats.transactions.whereOps++;
+    }
     if (t.startSeq === null) t.startSeq = this.seq;
-    if (!isAdd && p.queryType !== 'DOC') this.stats.transactions.whereOps++;
     return t;
   }
 

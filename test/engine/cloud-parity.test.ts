@@ -215,3 +215,16 @@ describe('latency (LOCAL_DB_LATENCY_MS)', () => {
     expect(e.stats.transactions.lockWaits).toBe(1);
   });
 });
+
+describe('documentedTransactionsOnly (the local cloud and the test clouds)', () => {
+  test('refuses where-form requests inside a transaction, so the app keeps to doc() operations and add', async () => {
+    const e = fresh({ documentedTransactionsOnly: true });
+    const tx = await db.startTransaction();
+    const err = await rejection(tx.collection('accounts').where({ balance: _.gt(0) }).get());
+    expect(err.errCode).toBe(-501007);
+    expect(err.message).toMatch(/documented inside a transaction/);
+    await tx.collection('accounts').doc('A').update({ data: { balance: _.inc(1) } }); // still open and usable
+    await tx.commit();
+    expect(e.stats.transactions.whereOps).toBe(0);
+  });
+});

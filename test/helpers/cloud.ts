@@ -19,7 +19,8 @@ export interface TestCloud {
  * database request wait that long, so transactions hold their locks for as long as on the cloud.
  */
 export function createTestCloud(opts: { latencyMs?: number } = {}): TestCloud {
-  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH), latencyMs: opts.latencyMs ?? latencyFromEnv() });
+  // documentedTransactionsOnly: the app stays within WeChat's documented transaction rules.
+  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH), latencyMs: opts.latencyMs ?? latencyFromEnv(), documentedTransactionsOnly: true });
   const runner = new Runner(engine).loadAll();
   const callCounted = async (fn: string, data: Record<string, unknown>, openid = 'oTEST-member') => {
     const { result, dbRequests } = await runner.callAsMember(fn, data, openid);
