@@ -182,6 +182,18 @@ describe('query and aggregation operators', () => {
     expect(viaSdk.errCode).toBe(-502001);
   });
 
+  test('ObjectId values outside _id: stored as ObjectIds, replied as canonical {"$oid"} (what docs/local-cloud-engine.md states)', async () => {
+    const oid = '5f8f8c44b54764421b7156c5';
+    await sdk.engine.send('database.insertDocument', { collectionName: 'accounts', data: [`{"_id":"O","ref":{"$oid":"${oid}"}}`] });
+    const raw = await sdk.engine.send('database.getDocument', { collectionName: 'accounts', queryType: 'DOC', query: '{"_id":"O"}' });
+    expect(raw.data.list).toEqual([`{"_id":"O","ref":{"$oid":"${oid}"}}`]);
+    const byRef = await sdk.engine.send('database.getDocument', { collectionName: 'accounts', queryType: 'WHERE', query: `{"ref":{"$oid":"${oid}"}}` });
+    expect(byRef.data.list).toHaveLength(1);
+    const agg = (await db.collection('accounts').aggregate().match({ _id: 'O' }).end()).list[0];
+    expect(agg.ref.toHexString()).toBe(oid);
+    expect((await db.collection('accounts').doc('O').get()).data.ref).toEqual({}); // wx-server-sdk's formatField, on the cloud too
+  });
+
   test('geo operators are refused by name', async () => {
     const point = new db.Geo.Point(113.3, 23.1);
     const near = await rejection(db.collection('accounts').where({ loc: _.geoNear({ geometry: point, maxDistance: 1000 }) }).get());
