@@ -26,9 +26,9 @@ import { ALPHABET } from '../cloudfunctions/common/codes/format';
 
 const OPS = 'oBenchOps';
 /** One client IP per member, as phones on their own networks. */
-const ip = (m: number) => `10.${(m >> 16) & 255}.${(m >> 8) & 255}.${m & 255}`;
+export const ip = (m: number) => `10.${(m >> 16) & 255}.${(m >> 8) & 255}.${m & 255}`;
 
-function openCloud() {
+export function openCloud() {
   const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH) });
   const runner = new Runner(engine);
   for (const fn of ['codes', 'user', 'points']) runner.load(fn);
@@ -43,7 +43,7 @@ function openCloud() {
   return { engine, runner, op };
 }
 
-async function batchOf(op: ReturnType<typeof openCloud>['op'], id: string, size: number): Promise<number> {
+export async function batchOf(op: ReturnType<typeof openCloud>['op'], id: string, size: number): Promise<number> {
   await op({ action: 'upsertProduct', id: 'p', name: 'bench', basePoints: 10 });
   await op({ action: 'upsertCampaign', id: 'c', name: 'bench' });
   await op({ action: 'createBatch', id, product: 'p', campaign: 'c', batchNo: id, productionDate: '2026-11-01', size });

@@ -7,10 +7,10 @@ import { SCHEMA_PATH } from '../local/cloud';
 import { Runner } from '../local/runtime/runner';
 import { buildCloudFunctions } from '../scripts/build-cloud';
 
-const OPS = 'oBenchOps';
-const ADDRESS = { name: '压测', phone: '13800138000', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' };
+export const OPS = 'oBenchOps';
+export const ADDRESS = { name: '压测', phone: '13800138000', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' };
 
-const item = (over: Record<string, unknown>) => ({
+export const item = (over: Record<string, unknown>) => ({
   action: 'createItem',
   title: '压测商品',
   images: [],
@@ -31,14 +31,13 @@ const item = (over: Record<string, unknown>) => ({
   ...over,
 });
 
-export async function benchMall(opts: { quick: boolean }): Promise<Record<string, number>> {
+/** An engine and runner with the mall loaded, an operator, and `clients` members holding 100,000 points each. */
+export async function openMall(clients: number) {
   await buildCloudFunctions(['user', 'points', 'mall']);
   const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH) });
   const runner = new Runner(engine);
   ['user', 'points', 'mall'].forEach((f) => runner.load(f));
   engine.insertMany('admins', [{ _id: OPS, name: 'bench', createdAt: new Date() }]);
-  const clients = opts.quick ? 200 : 500;
-  const stock = opts.quick ? 400 : 1000;
   const member = (i: number) => `oMallBench${i}`;
   const ok = (r: { result: unknown }) => {
     if (!(r.result as { ok?: boolean }).ok) throw new Error(`bench setup failed: ${JSON.stringify(r.result)}`);
@@ -47,6 +46,13 @@ export async function benchMall(opts: { quick: boolean }): Promise<Record<string
     await runner.callAsMember('user', { action: 'login' }, member(i));
     ok(await runner.callAsMember('points', { action: 'adjust', member: member(i), delta: 100_000, reason: 'bench', key: `bench:${i}` }, OPS));
   }
+  return { engine, runner, member, ok };
+}
+
+export async function benchMall(opts: { quick: boolean }): Promise<Record<string, number>> {
+  const clients = opts.quick ? 200 : 500;
+  const stock = opts.quick ? 400 : 1000;
+  const { engine, runner, member, ok } = await openMall(clients);
   ok(await runner.callAsMember('mall', item({ id: 'bench-probe', stock: 10 }), OPS));
   ok(await runner.callAsMember('mall', item({ id: 'bench-hot', stock, shards: 8 }), OPS));
   ok(await runner.callAsMember('mall', item({ id: 'bench-flash', stock: 100, shards: 8, perMemberLimit: 1, flashSale: true }), OPS));

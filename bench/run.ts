@@ -1,5 +1,6 @@
 // npm run bench [-- --quick]: speed and memory figures as a table, then one BENCH_JSON line.
 // Targets (2 cores) are listed beside each figure; a miss is reported, not thrown.
+import { benchCloudModel } from './cloud-model';
 import { benchCodes } from './codes';
 import { benchCounter } from './counter';
 import { benchEngine } from './engine';
@@ -28,6 +29,7 @@ const TARGETS: Record<string, Target> = {
   codes_db_requests_per_scan: { op: '<=', value: 7 },
   codes_generate_1m_s: { op: '<=', value: 60 },
   counter_overtake: { op: '<=', value: 0 },
+  cloud_model_conflict_answers: { op: '<=', value: 0 },
 };
 
 async function main() {
@@ -40,6 +42,7 @@ async function main() {
     ...(await benchCodes({ quick })),
     ...(await benchCounter({ quick })),
     ...(await benchEngine({ quick })),
+    ...(await benchCloudModel({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {
     const t = TARGETS[key];

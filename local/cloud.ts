@@ -36,7 +36,8 @@ export interface LocalCloud {
 
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const log = opts.log ?? (() => {});
-  const engine = Engine.open({ dataDir: opts.dataDir, schema: loadSchema(SCHEMA_PATH) });
+  // The app is held to WeChat's documented transaction rules, whatever else the engine (as the server) accepts.
+  const engine = Engine.open({ dataDir: opts.dataDir, schema: loadSchema(SCHEMA_PATH), documentedTransactionsOnly: true });
   if (engine.dump('lots').length) {
     // Written before lots moved into the accounts (pre-release layout; no migration is kept for it).
     engine.close();

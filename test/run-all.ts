@@ -52,6 +52,12 @@ async function main() {
       await taroBuild('weapp', (l) => console.log(l));
     }
     run('jest: unit, engine, contract, integration, compiled pages', bin('jest'), ['--ci']);
+    // Once more with the cloud's round trip modelled (2 ms per database request, ~1 min on 2 cores):
+    // transactions then hold their locks while their requests are in flight, so the randomized
+    // suites meet the interleavings of the real cloud that in-process microseconds never produce.
+    run('jest: randomized concurrency suites, LOCAL_DB_LATENCY_MS=2', bin('jest'), ['--ci', 'test/integration/.*-random\\.test\\.ts$'], {
+      env: { ...process.env, LOCAL_DB_LATENCY_MS: process.env.LOCAL_DB_LATENCY_MS || '2' },
+    });
   }
   if (only !== 'unit') {
     await ensureBuilt((l) => console.log(l));

@@ -13,11 +13,13 @@ import {
   TRANSACTION_NOT_FOUND,
   UNSUPPORTED,
   COLLECTION_EXISTS,
+  COLLECTION_NOT_EXIST,
+  CLOUD_TEXT,
   DUPLICATE_KEY
 } from './errors';
 import { FieldIndex } from './indexes';
 import { Journal, JournalOp } from './journal';
-import { compileFilter, mapMingoError, projectDocs } from './query';
+import { compileFilter, mapMingoError, projectDocs, sortDocs } from './query';
 import { applyUpdate, replaceDoc, toUpdateSpec, upsertBase, validateUpdateSpec } from './update';
 import { aggregate, validatePipeline } from './aggregate';
 import { Doc, IdKey, SEQ, clone, idKeyOf, isOperatorObject, isPlainObject, newId, normalizeIncoming, parseEJSON, stringifyEJSON } from './values';
@@ -45,6 +47,23 @@ export interface EngineOptions {
   fsync?: boolean;
   /** Longest a plain write waits for a transaction's document lock (default: transactionTimeoutMs + 1000). */
   lockWaitTimeoutMs?: number;
+  /**
+   * Real milliseconds every request waits before it is executed (default: env LOCAL_DB_LATENCY_MS, else 0):
+   * the cloud's round trip, so a transaction holds its locks while its requests are in flight.
+   */
+  latencyMs?: number;
+  /**
+   * Refuse where-form requests inside a transaction (INVALID_PARAM), which the cloud server runs but
+   * WeChat does not document: the local cloud and the test clouds hold the app to the documented
+   * rules (doc().get/update/set/remove and add). Default false: behave as the server.
+   */
+  documentedTransactionsOnly?: boolean;
+}
+
+/** LOCAL_DB_LATENCY_MS as a non-negative number (0 when unset or unparsable). */
+export function latencyFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const v = Number(env.LOCAL_DB_LATENCY_MS);
+  return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
 export type { CollectionStats };
@@ -58,6 +77,8 @@ export interface TransactionStats {
   conflicts: number;
   /** Times a plain write had to wait for a transaction's lock. */
   lockWaits: number;
+  /** Where-form requests (query/update/remove by condition) inside a transaction: outside WeChat's documented rules. */
+  whereOps: number;
 }
 
 export interface EngineStats extends CollectionStats {
@@ -75,7 +96,8 @@ interface BufferedWrite {
 
 interface Txn {
   id: string;
-  startSeq: number;
+  /** Commit seq the snapshot reads at: taken by the transaction's first operation (null before it). */
+  startSeq: number | null;
   startedAt: number;
   realStart: number;
   state: 'active' | 'committed' | 'aborted';
@@ -100,12 +122,18 @@ const DEFAULT_LIMIT = 100;
 const INSERT_MANY_CHUNK = 1000;
 
 function dupError(coll: Collection, index: string, key: string): EngineError {
-  return new EngineError(DUPLICATE_KEY, `E11000 duplicate key error collection: ${coll.name} index: ${index} dup key: ${key}`);
+  return new EngineError(DUPLICATE_KEY, CLOUD_TEXT.duplicate(`E11000 duplicate key error collection: ${coll.name} index: ${index} dup key: ${key}`));
 }
 
 function conflictError(coll: Collection, id: any, why: string): EngineError {
-  return new EngineError(TRANSACTION_CONFLICT, `database transaction conflict: document ${coll.name}/${stringifyEJSON(id)} ${why}`);
+  return new EngineError(TRANSACTION_CONFLICT, `${CLOUD_TEXT.conflict} (local: document ${coll.name}/${stringifyEJSON(id)} ${why}; the transaction is aborted)`);
 }
+
+function notExistError(id: string, why: string): EngineError {
+  return new EngineError(TRANSACTION_NOT_FOUND, `${CLOUD_TEXT.notExist} (local: transaction ${id} ${why})`);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function zeroStats(s: CollectionStats): void {
   s.requests = 0;
@@ -122,6 +150,9 @@ export class Engine {
   private readonly txTimeout: number;
   private readonly lockWaitMs: number;
   private readonly compactAfter: number;
+  /** Real ms each request waits before it runs (see EngineOptions.latencyMs); may be changed at any time (a bench sets up at 0). */
+  latencyMs: number;
+  private readonly documentedOnly: boolean;
   private readonly journal: Journal | null;
   private seq = 0;
   private readonly txns = new Map<string, Txn>();
@@ -136,10 +167,12 @@ export class Engine {
     this.txTimeout = opts.transactionTimeoutMs ?? 30000;
     this.lockWaitMs = opts.lockWaitTimeoutMs ?? this.txTimeout + 1000;
     this.compactAfter = opts.compactAfterLines ?? 50000;
+    this.latencyMs = opts.latencyMs ?? latencyFromEnv();
+    this.documentedOnly = !!opts.documentedTransactionsOnly;
     this.stats = {
       ...newCollectionStats(),
       collections: {},
-      transactions: { started: 0, committed: 0, aborted: 0, timedOut: 0, conflicts: 0, lockWaits: 0 },
+      transactions: { started: 0, committed: 0, aborted: 0, timedOut: 0, conflicts: 0, lockWaits: 0, whereOps: 0 },
       errors: 0
     };
     if (opts.schema && opts.schema.collections) {
@@ -199,7 +232,7 @@ export class Engine {
     zeroStats(this.stats);
     for (const s of Object.values(this.stats.collections)) zeroStats(s);
     const t = this.stats.transactions;
-    t.started = t.committed = t.aborted = t.timedOut = t.conflicts = t.lockWaits = 0;
+    t.started = t.committed = t.aborted = t.timedOut = t.conflicts = t.lockWaits = t.whereOps = 0;
     this.stats.errors = 0;
   }
 
@@ -231,6 +264,7 @@ export class Engine {
     const requestId = this.newRequestId();
     this.countRequest(action, p.collectionName);
     try {
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
       if (this.closed) throw new EngineError(REQUEST_FAILED, 'the local database engine is closed');
       const reply = await this.dispatch(action, p);
       reply.requestId = requestId;
@@ -339,17 +373,60 @@ export class Engine {
     return n;
   }
 
-  private txnFor(p: Record<string, any>, allowWhere = false): Txn | null {
+  /**
+   * The open transaction a request carries (null for none). Its first operation takes the snapshot.
+   * Where-form requests run inside it as on the cloud server (counted in stats.transactions.whereOps:
+   * WeChat documents only doc() operations and add inside a transaction).
+   */
+  private txnFor(p: Record<string, any>, isAdd = false): Txn | null {
     const tid = p.transactionId;
     if (tid === undefined || tid === null || tid === '') return null;
     const t = this.activeTxn(String(tid));
-    if (!allowWhere && p.queryType !== 'DOC') {
-      throw new EngineError(
-        INVALID_PARAM,
-        'only doc(id).get/update/set/remove and collection.add are allowed inside a transaction; a where() query cannot carry a transactionId'
-      );
+    if (!isAdd && p.queryType !== 'DOC') {
+      if (this.documentedOnly) {
+        throw new EngineError(INVALID_PARAM, 'only doc(id).get/update/set/remove and collection.add are documented inside a transaction; a where() request cannot carry a transactionId here (documentedTransactionsOnly)');
+      }
+      this.stats.transactions.whereOps++;
     }
+    if (t.startSeq === null) t.startSeq = this.seq;
     return t;
+  }
+
+  /** The collection a read names; the cloud answers DATABASE_COLLECTION_NOT_EXIST for one never created. */
+  private existing(name: string): Collection {
+    const coll = this.collections.get(name);
+    if (!coll) throw new EngineError(COLLECTION_NOT_EXIST, `${CLOUD_TEXT.collectionNotExist} (local: collection ${name})`);
+    return coll;
+  }
+
+  /** A where-form update/remove without a condition is refused (the cloud never applies it to every document). */
+  private requireCondition(p: Record<string, any>, criteria: Record<string, any>, what: string): void {
+    if (p.queryType !== 'DOC' && Object.keys(criteria).length === 0) {
+      throw new EngineError(INVALID_PARAM, `${CLOUD_TEXT.noCondition} (local: ${what} without where)`);
+    }
+  }
+
+  /**
+   * Documents a transaction sees that match (stored objects, not copies): its snapshot plus its own
+   * writes. Only documents committed since the snapshot (history, tombstones) or written by t can
+   * differ from the current state, so those are re-read; the rest come from the planner.
+   */
+  private txnSelect(t: Txn, coll: Collection, criteria: any, matcher: ReturnType<typeof compileFilter>, opts: { order?: Record<string, 1 | -1> | null; offset?: number; limit?: number }): Doc[] {
+    const sinks = [this.stats, this.collStats(coll.name)];
+    const own = t.writes.get(coll);
+    const changed = new Set<IdKey>();
+    for (const k of coll.history.keys()) changed.add(k);
+    for (const k of coll.tombstones.keys()) changed.add(k);
+    if (own) for (const k of own.keys()) changed.add(k);
+    if (!changed.size) return coll.select(criteria, matcher, opts, sinks);
+    const out = coll.select(criteria, matcher, {}, sinks).filter((d) => !changed.has(idKeyOf(d._id)));
+    for (const k of changed) {
+      const d = this.txnRead(t, coll, k);
+      if (d && (!matcher || matcher(d))) out.push(d);
+    }
+    const sorted = opts.order && out.length > 1 ? sortDocs(out, opts.order) : out;
+    const offset = opts.offset || 0;
+    return sorted.slice(offset, opts.limit === undefined ? undefined : offset + opts.limit);
   }
 
   // ------------------------------------------------------------------ reads
@@ -359,7 +436,7 @@ export class Engine {
     const criteria = this.parseQuery(p);
     const projection = this.parseProjection(p);
     const txn = this.txnFor(p);
-    const coll = this.collections.get(name);
+    const coll = this.existing(name);
     const cstats = this.collStats(name);
     let list: Doc[];
     let limit: number | undefined;
@@ -367,8 +444,8 @@ export class Engine {
     if (p.queryType === 'DOC') {
       const id = this.docIdOf(p, criteria);
       let doc: Doc | null | undefined;
-      if (txn) doc = coll ? this.txnRead(txn, coll, idKeyOf(id)) : null;
-      else doc = coll ? coll.docs.get(idKeyOf(id)) : undefined;
+      if (txn) doc = this.txnRead(txn, coll, idKeyOf(id));
+      else doc = coll.docs.get(idKeyOf(id));
       this.stats.indexLookups++;
       cstats.indexLookups++;
       if (doc) {
@@ -385,7 +462,7 @@ export class Engine {
       limit = this.parseLimit(p);
       offset = this.parseOffset(p);
       const order = this.parseOrder(p);
-      if (!coll) list = [];
+      if (txn) list = this.txnSelect(txn, coll, criteria, compileFilter(criteria), { order, offset, limit });
       else list = coll.select(criteria, compileFilter(criteria), { order, offset, limit }, [this.stats, cstats]);
     }
     if (projection) list = projectDocs(list, projection);
@@ -397,10 +474,10 @@ export class Engine {
   private calculateDocument(p: Record<string, any>): any {
     const name = this.collName(p);
     const criteria = this.parseQuery(p);
-    this.txnFor(p); // rejects a transactionId on a where-count
-    const coll = this.collections.get(name);
-    if (!coll) return { data: { total: 0 } };
+    const txn = this.txnFor(p);
+    const coll = this.existing(name);
     const matcher = compileFilter(criteria);
+    if (txn) return { data: { total: this.txnSelect(txn, coll, criteria, matcher, {}).length } };
     if (!matcher) return { data: { total: coll.size } };
     const total = coll.select(criteria, matcher, {}, [this.stats, this.collStats(name)]).length;
     return { data: { total } };
@@ -418,6 +495,7 @@ export class Engine {
       return { [key]: value };
     });
     validatePipeline(pipeline);
+    this.existing(name);
     const out = aggregate({ collection: (n) => this.collections.get(n), sinks: (n) => [this.stats, this.collStats(n)] }, name, pipeline);
     return { data: { list: out.map(stringifyEJSON) } };
   }
@@ -574,9 +652,10 @@ export class Engine {
     const spec = merge ? toUpdateSpec(data) : null;
     if (spec) validateUpdateSpec(spec);
     else if (!isPlainObject(data)) throw new EngineError(INVALID_PARAM, 'data must be an object');
+    this.requireCondition(p, criteria, returnDoc ? 'updateAndReturn' : 'update');
     const txn = this.txnFor(p);
-    if (txn) return this.txnModify(txn, name, criteria, spec, data, upsert);
     const matcher = compileFilter(criteria);
+    if (txn) return this.txnModify(txn, name, isDoc ? this.docIdOf(p, criteria) : undefined, criteria, matcher, { spec, data, upsert, multi, returnDoc });
     return this.withLockWait(() => {
       const coll = this.collections.get(name);
       if (!coll && !upsert) return { result: { data: { updated: 0 } } };
@@ -623,8 +702,8 @@ export class Engine {
         this.checkUnique(c, changes, inserts);
         this.commit(changes);
       }
-      const updated = changes.length - inserts.size;
-      const reply: any = { data: { updated } };
+      // The cloud counts matched documents: an update that changes nothing still answers updated 1.
+      const reply: any = { data: { updated: targets.length } };
       if (upsertId !== undefined) reply.data.upsert_id = upsertId;
       if (returnDoc) {
         const after = changes.length ? changes[0].doc : targets[0];
@@ -639,9 +718,10 @@ export class Engine {
     const criteria = this.parseQuery(p);
     const isDoc = p.queryType === 'DOC';
     const multi = p.multi === undefined ? !isDoc : !!p.multi;
+    this.requireCondition(p, criteria, 'remove');
     const txn = this.txnFor(p);
-    if (txn) return this.txnRemove(txn, name, criteria);
     const matcher = compileFilter(criteria);
+    if (txn) return this.txnRemove(txn, name, isDoc ? this.docIdOf(p, criteria) : undefined, criteria, matcher, multi);
     return this.withLockWait(() => {
       const coll = this.collections.get(name);
       if (!coll) return { result: { data: { deleted: 0 } } };
@@ -683,7 +763,7 @@ export class Engine {
     const done = new Promise<void>((r) => (resolveDone = r));
     const t: Txn = {
       id,
-      startSeq: this.seq,
+      startSeq: null,
       startedAt: this.now(),
       realStart: Date.now(),
       state: 'active',
@@ -738,7 +818,7 @@ export class Engine {
   private pruneHistory(): void {
     this.commitsSincePrune = 0;
     let minStart = Infinity;
-    for (const t of this.txns.values()) minStart = Math.min(minStart, t.startSeq);
+    for (const t of this.txns.values()) if (t.startSeq !== null) minStart = Math.min(minStart, t.startSeq);
     for (const c of this.historyDirty) {
       for (const key of Array.from(c.history.keys())) if (c.currentSeq(key) <= minStart) c.history.delete(key);
       for (const [key, s] of Array.from(c.tombstones)) if (s <= minStart) c.tombstones.delete(key);
@@ -749,9 +829,9 @@ export class Engine {
     const t = this.txns.get(id);
     if (!t) {
       const why = this.finished.get(id);
-      throw new EngineError(TRANSACTION_NOT_FOUND, why ? `transaction ${id} is no longer open (${why})` : `transaction ${id} does not exist`);
+      throw notExistError(id, why ? `is no longer open: ${why}` : 'was never started');
     }
-    if (this.expireIfDue(t)) throw new EngineError(TRANSACTION_NOT_FOUND, `transaction ${id} is no longer open (timed out after ${this.txTimeout} ms)`);
+    if (this.expireIfDue(t)) throw notExistError(id, `is no longer open: timed out after ${this.txTimeout} ms`);
     return t;
   }
 
@@ -759,7 +839,7 @@ export class Engine {
   private txnRead(t: Txn, coll: Collection, key: IdKey): Doc | null {
     const own = t.writes.get(coll)?.get(key);
     if (own) return own.doc;
-    return this.snapshotRead(coll, key, t.startSeq);
+    return this.snapshotRead(coll, key, t.startSeq!);
   }
 
   private snapshotRead(coll: Collection, key: IdKey, startSeq: number): Doc | null {
@@ -769,20 +849,21 @@ export class Engine {
     return null;
   }
 
+  /** A write conflict: the server aborts the transaction itself (later operations and the commit fail). */
+  private conflict(t: Txn, coll: Collection, id: any, why: string): EngineError {
+    this.stats.transactions.conflicts++;
+    this.endTxn(t, 'aborted', 'aborted by a write conflict');
+    return conflictError(coll, id, why);
+  }
+
   /** Takes the write lock for t, or throws the conflict error (another holder / committed since t started). */
   private lockForTxn(t: Txn, coll: Collection, key: IdKey, id: any): void {
     const holder = coll.locks.get(key);
     if (holder !== undefined && holder !== t.id) {
       const ht = this.txns.get(holder);
-      if (ht && !this.expireIfDue(ht)) {
-        this.stats.transactions.conflicts++;
-        throw conflictError(coll, id, 'is locked by another transaction');
-      }
+      if (ht && !this.expireIfDue(ht)) throw this.conflict(t, coll, id, 'is locked by another transaction');
     }
-    if (coll.currentSeq(key) > t.startSeq) {
-      this.stats.transactions.conflicts++;
-      throw conflictError(coll, id, 'was modified after this transaction started');
-    }
+    if (coll.currentSeq(key) > t.startSeq!) throw this.conflict(t, coll, id, 'was modified after this transaction took its snapshot');
     if (holder !== t.id) {
       coll.locks.set(key, t.id);
       t.locks.push([coll, key]);
@@ -818,47 +899,67 @@ export class Engine {
     return { data: { insertedIds: changes.map((c) => c.id) } };
   }
 
-  private txnModify(t: Txn, name: string, criteria: Record<string, any>, spec: any, data: any, upsert: boolean): any {
-    const coll = this.ensureCollection(name);
-    const id = this.docIdOf({}, criteria);
-    const key = idKeyOf(id);
-    const base = this.txnRead(t, coll, key);
-    const cstats = this.collStats(name);
+  /**
+   * The documents a transactional write targets: the one named by `id` (DOC form; its extra
+   * conditions checked), or the where-form matches of t's view.
+   */
+  private txnTargets(t: Txn, coll: Collection, id: any, criteria: Record<string, any>, matcher: ReturnType<typeof compileFilter>, multi: boolean): Doc[] {
+    if (id === undefined) return this.txnSelect(t, coll, criteria, matcher, { limit: multi ? undefined : 1 });
+    const base = this.txnRead(t, coll, idKeyOf(id));
+    const cstats = this.collStats(coll.name);
     this.stats.indexLookups++;
     cstats.indexLookups++;
-    if (base) {
-      this.stats.docsExamined++;
-      cstats.docsExamined++;
+    if (!base) return [];
+    this.stats.docsExamined++;
+    cstats.docsExamined++;
+    return !matcher || Object.keys(criteria).length === 1 || matcher(base) ? [base] : [];
+  }
+
+  private txnModify(
+    t: Txn,
+    name: string,
+    id: any,
+    criteria: Record<string, any>,
+    matcher: ReturnType<typeof compileFilter>,
+    o: { spec: any; data: any; upsert: boolean; multi: boolean; returnDoc: boolean }
+  ): any {
+    const coll = this.ensureCollection(name);
+    const targets = this.txnTargets(t, coll, id, criteria, matcher, o.multi);
+    const writes: Change[] = [];
+    for (const base of targets) {
+      const key = idKeyOf(base._id);
+      this.lockForTxn(t, coll, key, base._id);
+      const r = o.spec ? applyUpdate(base, o.spec, criteria) : replaceDoc(base, o.data, base._id);
+      writes.push({ coll, key, id: base._id, doc: r.changed ? r.doc : base });
     }
-    if (!base && !upsert) return { data: { updated: 0 } };
-    this.lockForTxn(t, coll, key, id);
-    let doc: Doc;
-    let changed: boolean;
-    if (base) {
-      ({ doc, changed } = spec ? applyUpdate(base, spec, criteria) : replaceDoc(base, data, base._id));
-    } else {
-      doc = spec ? applyUpdate({ ...upsertBase(criteria), _id: id }, spec, null).doc : replaceDoc(undefined, data, id).doc;
-      changed = true;
+    let upsertId: any;
+    if (!targets.length && o.upsert) {
+      upsertId = id !== undefined ? id : '_id' in criteria && !isOperatorObject(criteria._id) ? criteria._id : newId();
+      const key = idKeyOf(upsertId);
+      this.lockForTxn(t, coll, key, upsertId);
+      const doc = o.spec ? applyUpdate({ ...upsertBase(criteria), _id: upsertId }, o.spec, null).doc : replaceDoc(undefined, o.data, upsertId).doc;
+      writes.push({ coll, key, id: upsertId, doc });
     }
-    if (changed) {
-      const change: Change = { coll, key, id, doc };
-      this.checkTxnUnique(t, coll, [change]);
-      this.buffer(t, coll).set(key, { id, doc });
+    const changed = writes.filter((w, i) => i >= targets.length || w.doc !== targets[i]);
+    if (changed.length) {
+      this.checkTxnUnique(t, coll, changed);
+      const buf = this.buffer(t, coll);
+      for (const w of changed) buf.set(w.key, { id: w.id, doc: w.doc });
     }
-    const reply: any = { data: { updated: base && changed ? 1 : 0 } };
-    if (!base) reply.data.upsert_id = id;
+    // Matched documents, as on the cloud (a write that changes nothing still counts).
+    const reply: any = { data: { updated: targets.length } };
+    if (upsertId !== undefined) reply.data.upsert_id = upsertId;
+    if (o.returnDoc) reply.data.doc = writes.length ? stringifyEJSON(writes[0].doc) : null;
     return reply;
   }
 
-  private txnRemove(t: Txn, name: string, criteria: Record<string, any>): any {
+  private txnRemove(t: Txn, name: string, id: any, criteria: Record<string, any>, matcher: ReturnType<typeof compileFilter>, multi: boolean): any {
     const coll = this.ensureCollection(name);
-    const id = this.docIdOf({}, criteria);
-    const key = idKeyOf(id);
-    const base = this.txnRead(t, coll, key);
-    if (!base) return { data: { deleted: 0 } };
-    this.lockForTxn(t, coll, key, id);
-    this.buffer(t, coll).set(key, { id: base._id, doc: null });
-    return { data: { deleted: 1 } };
+    const targets = this.txnTargets(t, coll, id, criteria, matcher, multi);
+    for (const d of targets) this.lockForTxn(t, coll, idKeyOf(d._id), d._id);
+    const buf = this.buffer(t, coll);
+    for (const d of targets) buf.set(idKeyOf(d._id), { id: d._id, doc: null });
+    return { data: { deleted: targets.length } };
   }
 
   private commitTransaction(p: Record<string, any>): any {

@@ -25,6 +25,22 @@ export const UNSUPPORTED = 'DATABASE_INVALID_OPERRATOR'; // sic: the spelling wx
 export const TRANSACTION_NOT_FOUND = 'DATABASE_TRANSACTION_FAIL';
 /** Collection already exists (database.addCollection). */
 export const COLLECTION_EXISTS = 'DATABASE_COLLECTION_ALREADY_EXIST';
+/** Read of a collection that was never created (-502005 through wx-server-sdk). */
+export const COLLECTION_NOT_EXIST = 'DATABASE_COLLECTION_NOT_EXIST';
+
+/**
+ * The cloud's error texts (Tencent Cloud API style: `[Category.Reason] text. <suffix>`). The local
+ * engine appends what it knows in parentheses after them; match on the bracketed part or a fragment.
+ */
+const SUFFIX = 'Please check your request, but if the problem persists, contact us.';
+export const CLOUD_TEXT = {
+  conflict: `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. ${SUFFIX}`,
+  notExist: `[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in 30 seconds. ${SUFFIX}`,
+  collectionNotExist: `[ResourceNotFound] Db or Table not exist. ${SUFFIX}`,
+  /** MongoDB's write error as the cloud's (Go) backend wraps it: `... {write errors: [{E11000 duplicate key error ...}]} ...`. */
+  duplicate: (detail: string) => `[FailedOperation] multiple write errors: [{write errors: [{${detail}}]}, {<nil>}]`,
+  noCondition: `[InvalidParameter] Check request parameter fail. Please check your request, an update or remove needs a non-empty where condition.`
+};
 
 /**
  * Shaped like @cloudbase/node-sdk's TcbError (what its requester throws when the reply body carries a

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import type { Schema } from './engine';
 
-export { Engine } from './engine';
+export { Engine, latencyFromEnv } from './engine';
 export type { EngineOptions, EngineStats, CollectionStats, TransactionStats, IndexSpec, Schema } from './engine';
 export {
   EngineError,
@@ -20,7 +20,9 @@ export {
   INVALID_PARAM,
   UNSUPPORTED,
   TRANSACTION_NOT_FOUND,
-  COLLECTION_EXISTS
+  COLLECTION_EXISTS,
+  COLLECTION_NOT_EXIST,
+  CLOUD_TEXT
 } from './errors';
 
 /** Reads database/schema.json (`{collections: {name: {description, indexes: [{name, keys, unique?}]}}}`), validating its shape. */

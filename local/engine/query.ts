@@ -14,7 +14,8 @@ import { Context } from 'mingo';
 import type { Query as BaseQueryType } from 'mingo/types/query';
 import type { Aggregator as BaseAggregatorType } from 'mingo/types/aggregator';
 import { EngineError, INVALID_PARAM, REQUEST_FAILED, UNSUPPORTED } from './errors';
-import { Doc } from './values';
+import { compileJsonSchema } from './jsonschema';
+import { Doc, isPlainObject } from './values';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Subpath exports (package.json "exports"); typed through file paths for moduleResolution=node.
@@ -128,15 +129,81 @@ const NULL_RANGE_FIX = {
   $lte: (selector: string, value: any, options: any) => (value === null ? OPS.query.$eq(selector, null, options) : OPS.query.$lte(selector, value, options))
 };
 
+/**
+ * `{arr: {$elemMatch: {f: …}}}` (a document condition: field names, or $and/$or/$nor) tests only the
+ * array's documents, as MongoDB does; mingo also tests plain values against it, so `[1, 2]` matched
+ * `{$elemMatch: {$and: [{$gt: 0}]}}`-style conditions. Operator-only conditions keep mingo's path.
+ */
+const { resolve: mingoResolve } = require('mingo/util') as { resolve: (o: any, path: string, opts?: any) => any };
+function isDocCondition(criteria: any): boolean {
+  return isPlainObject(criteria) && Object.keys(criteria).some((k) => k.charCodeAt(0) !== 36 || k === '$and' || k === '$or' || k === '$nor');
+}
+function $elemMatch(selector: string, criteria: any, options: any) {
+  if (!isDocCondition(criteria)) return OPS.query.$elemMatch(selector, criteria, options);
+  const q = new BaseQuery(criteria, options);
+  return (o: any) => {
+    const arr = mingoResolve(o, selector, { unwrapArray: true });
+    return Array.isArray(arr) && arr.some((e) => isPlainObject(e) && q.test(e));
+  };
+}
+
+/** `$jsonSchema` without mingo's external-validator option (see jsonschema.ts). */
+function $jsonSchema(_selector: string, schema: any) {
+  const check = compileJsonSchema(schema);
+  return (o: any) => check(o);
+}
+
+const literal = (v: any) => ({ $literal: v });
+
+/** MongoDB's `$week`: weeks start on Sunday; days before the year's first Sunday are week 0. */
+function $week(obj: any, expr: any, options: any) {
+  const doy = OPS.expression.$dayOfYear(obj, expr, options);
+  if (doy === null || doy === undefined) return null;
+  const dow = OPS.expression.$dayOfWeek(obj, expr, options); // 1 = Sunday
+  return Math.floor((doy - dow + 7) / 7);
+}
+
+/** `$substrBytes` / `$substr`: a negative length means "to the end of the string". */
+function $substrBytes(obj: any, expr: any, options: any) {
+  if (!Array.isArray(expr) || expr.length !== 3) throw new EngineError(REQUEST_FAILED, '$substrBytes requires 3 arguments');
+  const [s, index, count] = evalExpr(obj, expr, options);
+  if (typeof s === 'string' && typeof index === 'number' && index >= Buffer.byteLength(s, 'utf8')) return ''; // past the end: '' (MongoDB)
+  let n = count;
+  if (typeof count === 'number' && count < 0) n = Math.max(0, Buffer.byteLength(s === null || s === undefined ? '' : String(s), 'utf8') - index);
+  return OPS.expression.$substrBytes(obj, [literal(s), literal(index), literal(n)], options);
+}
+
+/** `$indexOfCP` (mingo has only `$indexOfBytes`): code-point index of a substring, -1 when absent, null for a null string. */
+function $indexOfCP(obj: any, expr: any, options: any) {
+  if (!Array.isArray(expr) || expr.length < 2 || expr.length > 4) throw new EngineError(REQUEST_FAILED, '$indexOfCP requires 2 to 4 arguments');
+  const [s, sub, start, end] = evalExpr(obj, expr, options);
+  if (s === null || s === undefined) return null;
+  if (typeof s !== 'string') throw new EngineError(REQUEST_FAILED, '$indexOfCP requires a string as the first argument');
+  if (typeof sub !== 'string') throw new EngineError(REQUEST_FAILED, '$indexOfCP requires a string as the second argument');
+  for (const [v, what] of [[start, 'starting'], [end, 'ending']] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) throw new EngineError(REQUEST_FAILED, `$indexOfCP ${what} index must be a non-negative integer`);
+  }
+  const cps = Array.from(s);
+  const needle = Array.from(sub);
+  const from = start ?? 0;
+  const to = Math.min(end ?? cps.length, cps.length);
+  for (let i = from; i + needle.length <= to; i++) {
+    let ok = true;
+    for (let j = 0; j < needle.length && ok; j++) ok = cps[i + j] === needle[j];
+    if (ok) return i;
+  }
+  return -1;
+}
+
 let sharedOptions: any = null;
 
 /** The engine's mingo Context (all operators, MongoDB-correct aggregation comparisons). */
 export const MINGO_CONTEXT: Context = Context.init({
   accumulator: OPS.accumulator,
-  expression: { ...OPS.expression, ...AGG_COMPARISONS },
+  expression: { ...OPS.expression, ...AGG_COMPARISONS, $week, $substrBytes, $substr: $substrBytes, $indexOfCP },
   pipeline: OPS.pipeline,
   projection: OPS.projection,
-  query: { ...OPS.query, ...NULL_RANGE_FIX, $__engineCaptureOptions: (_f: string, _v: any, opts: any) => ((sharedOptions = opts), () => true) },
+  query: { ...OPS.query, ...NULL_RANGE_FIX, $elemMatch, $jsonSchema, $__engineCaptureOptions: (_f: string, _v: any, opts: any) => ((sharedOptions = opts), () => true) },
   window: OPS.window
 } as any);
 
@@ -152,7 +219,7 @@ function newQuery(criteria: any): BaseQuery {
 }
 
 /** Query operators the real cloud cannot take (or mingo would answer differently): fail, naming them. */
-const REJECTED_QUERY_OPS = new Set(['$where', '$text', '$jsonSchema', '$near', '$nearSphere', '$geoWithin', '$geoIntersects']);
+const REJECTED_QUERY_OPS = new Set(['$where', '$text', '$near', '$nearSphere', '$geoWithin', '$geoIntersects']);
 
 const UNSUPPORTED_RE = /unknown|unregistered|not registered|not supported|unsupported|invalid operator/i;
 

@@ -64,7 +64,7 @@ describe('get / doc / count', () => {
   test('count', async () => {
     expect((await db.collection('people').count()).total).toBe(5);
     expect((await db.collection('people').where({ city: 'Shanghai' }).count()).total).toBe(2);
-    expect((await db.collection('nothing-here').count()).total).toBe(0);
+    expect((await rejection(db.collection('nothing-here').count())).errCode).toBe(-502005);
   });
 
   test('default limit is 100 and the SDK caps limit at 1000', async () => {
@@ -78,8 +78,10 @@ describe('get / doc / count', () => {
     expect(raw.data.list).toHaveLength(1000);
   });
 
-  test('a collection that was never written reads as empty', async () => {
-    expect((await db.collection('ghost').where({ a: 1 }).get()).data).toEqual([]);
+  test('a read of a collection that was never created answers DATABASE_COLLECTION_NOT_EXIST (-502005)', async () => {
+    const e = await rejection(db.collection('ghost').where({ a: 1 }).get());
+    expect(e.errCode).toBe(-502005);
+    expect(e.message).toMatch(/\[ResourceNotFound\] Db or Table not exist/);
   });
 });
 

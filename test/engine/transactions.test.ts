@@ -1,7 +1,7 @@
 // Transactions through the real wx-server-sdk (db.runTransaction / db.startTransaction), modelled
 // on the cloud: snapshot isolation, write locks, immediate conflicts between transactions, plain
 // writes waiting for locks, first committer wins, read-your-writes, timeouts.
-import { DUPLICATE_KEY, DUPLICATE_KEY_MESSAGE, Engine, INVALID_PARAM, TRANSACTION_CONFLICT, TRANSACTION_NOT_FOUND } from '../../local/engine';
+import { DUPLICATE_KEY, DUPLICATE_KEY_MESSAGE, Engine, TRANSACTION_CONFLICT, TRANSACTION_NOT_FOUND } from '../../local/engine';
 import { rejection, setupSdk, sleep } from './sdk';
 
 const sdk = setupSdk();
@@ -87,14 +87,12 @@ describe('runTransaction', () => {
     expect((await db.collection('accounts').where({ _id: 'B' }).get()).data).toEqual([]);
   });
 
-  test('a where() query inside a transaction is rejected', async () => {
+  test('a where() query inside a transaction runs in it (as on the cloud server) and is counted as outside the documented rules', async () => {
     const tx = await db.startTransaction();
-    const err = await rejection(tx.collection('accounts').where({ balance: _.gt(0) }).get());
-    expect(err.message).toMatch(/where\(\) query cannot carry a transactionId/);
-    const raw = await rejection(
-      sdk.engine.send('database.getDocument', { collectionName: 'accounts', queryType: 'WHERE', query: '{}', transactionId: (tx as any)._transaction.getTransactionId() })
-    );
-    expect(raw.code).toBe(INVALID_PARAM);
+    await tx.collection('accounts').doc('B').update({ data: { balance: _.inc(5) } });
+    const got = (await tx.collection('accounts').where({ balance: _.gt(0) }).get()).data.map((d: any) => d._id);
+    expect(got.sort()).toEqual(['A', 'B']);
+    expect(sdk.engine.stats.transactions.whereOps).toBe(1);
     await tx.rollback();
   });
 });
@@ -111,13 +109,14 @@ describe('isolation and conflicts', () => {
     expect(await balance('A')).toBe(150);
   });
 
-  test('first committer wins: writing a document committed after the transaction started conflicts', async () => {
+  test('first committer wins: writing a document committed after the transaction took its snapshot conflicts', async () => {
     const tx = await db.startTransaction();
+    await tx.collection('accounts').doc('B').get(); // the first operation takes the snapshot
     await db.collection('accounts').doc('A').update({ data: { balance: _.inc(50) } });
     const err = await rejection(tx.collection('accounts').doc('A').update({ data: { balance: _.inc(-1) } }));
-    expect(err.message).toMatch(/database transaction conflict/);
+    expect(err.message).toMatch(/\[ResourceUnavailable\.TransactionConflict\] Transaction is conflict/);
     expect(err.errCode).toBe(-501001); // wx-server-sdk maps the unknown code to SYS_ERR and drops .code
-    await tx.rollback();
+    await tx.rollback().catch(() => {}); // the server aborted it already
     expect(await balance('A')).toBe(150);
   });
 
@@ -127,20 +126,23 @@ describe('isolation and conflicts', () => {
     const t2 = await db.startTransaction();
     await t1.collection('accounts').doc('A').update({ data: { balance: _.inc(-10) } });
     const err = await rejection(t2.collection('accounts').doc('A').update({ data: { balance: _.inc(-20) } }));
-    expect(err.message).toMatch(/database transaction conflict: document accounts\/"A" is locked by another transaction/);
-    // The same through the raw requester: the code runTransaction recognises.
+    expect(err.message).toMatch(/Transaction is conflict.*document accounts\/"A" is locked by another transaction/);
+    // The same through the raw requester (a fresh transaction: the first was aborted): the code runTransaction recognises.
+    const t3 = await db.startTransaction();
     const raw = await rejection(
-      e.send('database.modifyDocument', { collectionName: 'accounts', queryType: 'DOC', query: '{"_id":"A"}', data: '{"$set":{"x":1}}', merge: true, transactionId: (t2 as any)._transaction.getTransactionId() })
+      e.send('database.modifyDocument', { collectionName: 'accounts', queryType: 'DOC', query: '{"_id":"A"}', data: '{"$set":{"x":1}}', merge: true, transactionId: (t3 as any)._transaction.getTransactionId() })
     );
     expect(raw.code).toBe(TRANSACTION_CONFLICT);
     // Deleting or inserting over a locked document conflicts too.
-    expect((await rejection(t2.collection('accounts').doc('A').remove())).message).toMatch(/transaction conflict/);
+    const t4 = await db.startTransaction();
+    expect((await rejection(t4.collection('accounts').doc('A').remove())).message).toMatch(/TransactionConflict/);
     await t1.collection('accounts').add({ data: { _id: 'NEW', balance: 1 } });
-    expect((await rejection(t2.collection('accounts').add({ data: { _id: 'NEW', balance: 2 } }))).message).toMatch(/transaction conflict/);
+    const t5 = await db.startTransaction();
+    expect((await rejection(t5.collection('accounts').add({ data: { _id: 'NEW', balance: 2 } }))).message).toMatch(/TransactionConflict/);
     await t1.commit();
-    await t2.rollback();
     expect(await balance('A')).toBe(90);
     expect(e.stats.transactions.conflicts).toBe(4);
+    expect(e.openTransactions).toBe(0); // every conflicting transaction was aborted by the server
   });
 
   test('concurrent runTransaction read-modify-write: one wins, the other fails with the conflict (app must retry)', async () => {
@@ -156,7 +158,7 @@ describe('isolation and conflicts', () => {
     const bad = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(ok).toHaveLength(1);
     expect(bad).toHaveLength(1);
-    expect(String(bad[0].reason.message)).toMatch(/transaction conflict/);
+    expect(String(bad[0].reason.message)).toMatch(/TransactionConflict/);
     expect(await balance('A')).toBe(100 - (ok[0] as PromiseFulfilledResult<number>).value);
     expect(sdk.engine.openTransactions).toBe(0);
   });
@@ -193,7 +195,7 @@ describe('isolation and conflicts', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     expect(await balance('A')).toBe(101); // the transaction's write was discarded
     expect(e.stats.transactions.timedOut).toBe(1);
-    expect((await rejection(tx.commit())).message).toMatch(/no longer open \(timed out\)/);
+    expect((await rejection(tx.commit())).message).toMatch(/TransactionNotExist.*no longer open: timed out/);
   });
 });
 
