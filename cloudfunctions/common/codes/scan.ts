@@ -12,7 +12,7 @@ import { cachedDoc } from './cache';
 import { claim } from './claim';
 import { envKeys, pretty, verify, type CodeProblem } from './format';
 import { codeRateExceeded, recordScan, warnedBefore } from './history';
-import { assertWithin, countScan, LIMITS, memberFails, readCounters, windowStart, type Counter, type Subjects } from './limits';
+import { assertWithin, countScan, countThenCheck, LIMITS, windowStart, type Subjects } from './limits';
 import { COLLECTIONS as C, type Campaign, type Code, type Product, type RiskKind } from './model';
 import { claimKey, preRead } from './preread';
 import { maybeAward } from './redpackets';
@@ -65,24 +65,21 @@ async function recordRisk(id: string, kind: RiskKind, f: RiskFields): Promise<vo
   }
 }
 
-/** A code that cannot be scanned: count it (a failed verification counts towards the lockout) and refuse. */
-async function refuse(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, code: string, counters: Counter[], now: Date): Promise<never> {
+/**
+ * Refuses a code without a pre-read (failed verification, never issued): the scan is counted first
+ * and the limits checked against the counts that include it (limits.ts countThenCheck), so a burst
+ * of guesses is locked out after LIMITS.memberFails whatever the concurrency; then the problem.
+ */
+async function refuseUnread(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, code: string, now: Date): Promise<never> {
   const failed = FAILED_VERIFICATION.has(problem);
-  await countScan(subjectsOf(scanner), failed, now, counters);
-  if (failed && (await memberFails(scanner.openid, now)) >= LIMITS.memberFails) {
+  const { fails, refusal } = await countThenCheck(subjectsOf(scanner), failed, now);
+  if (failed && fails >= LIMITS.memberFails) {
     const window = windowStart(now) / LIMITS.windowMs; // the window's number, as event ids have always had it
     await recordRisk(`bruteforce:${scanner.openid}:${window}`, 'bruteforce', {
       code, batch: '', product: '', province: '', member: scanner.openid, ip: scanner.clientIp, detail: `${LIMITS.memberFails} failed verifications`, now,
     });
   }
-  throw new AppError(problem, problem.toLowerCase().replace(/_/g, ' '));
-}
-
-/** Refuses a code without a pre-read (failed verification, never issued): limits first, then the problem. */
-async function refuseUnread(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, code: string, now: Date): Promise<never> {
-  const counters = await readCounters(subjectsOf(scanner), now);
-  assertWithin(counters, 0, now);
-  return refuse(problem, scanner, code, counters, now);
+  throw refusal ?? new AppError(problem, problem.toLowerCase().replace(/_/g, ' '));
 }
 
 const subjectsOf = (s: Scanner): Subjects => ({ member: s.openid, ip: s.clientIp });
