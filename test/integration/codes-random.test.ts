@@ -84,9 +84,11 @@ test(`seeded randomized scanning (seed ${SEED})`, async () => {
     const account = (cloud.engine.dump('accounts') as any[]).find((a) => a._id === m);
     const earned = scanEntries.filter((e) => e.member === m).reduce((s, e) => s + e.amount, 0);
     expect(account.balance).toBe(earned);
-    // The daily cap, kept on the account (scanState), held; within one Shanghai day it is all they earned.
-    expect(account.scanState?.points ?? 0).toBeLessThanOrEqual(DAILY_CAP);
-    if (oneDay) expect(account.scanState?.points ?? 0).toBe(earned);
+    // The daily cap, kept in the account's counters under the campaign, held; within one Shanghai
+    // day it is all they earned.
+    const today = account.counters?.rc?.d;
+    expect(today?.[1] ?? 0).toBeLessThanOrEqual(DAILY_CAP);
+    if (oneDay) expect(today?.[1] ?? 0).toBe(earned);
   }
   expect(outcomes.earned ?? 0).toBeGreaterThan(0);
   expect((outcomes.CODE_FORGED ?? 0) + (outcomes.SCAN_LOCKED ?? 0)).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { envKeys, makeCodes, pretty } from '../../cloudfunctions/common/codes/format';
 import { LIMITS, windowStart } from '../../cloudfunctions/common/codes/limits';
+import { shanghaiDay } from '../../cloudfunctions/common/time';
 
 const OPS = 'oOps';
 const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
@@ -331,7 +332,7 @@ describe('scan: the member\'s scan state on the account', () => {
     const claimed = cloud.engine.dump('codes').filter((c: any) => c.claimedBy === 'oA') as any[];
     expect(claimed.reduce((s, c) => s + c.points, 0)).toBe(90);
     const account = cloud.engine.dump('accounts').find((a: any) => a._id === 'oA') as any;
-    expect(account).toMatchObject({ balance: 90, scanState: { points: 90, claims: 5 } });
+    expect(account).toMatchObject({ balance: 90, counters: { 'c-B1': { d: [shanghaiDay(new Date()), 90, 5] }, '@scan': { r: [windowStart(new Date()), 5] } } });
   });
 
   test(`a member's claims count towards their scan rate (${LIMITS.memberScans} per window); claims write no counter`, async () => {
@@ -348,7 +349,7 @@ describe('scan: the member\'s scan state on the account', () => {
     expect(cloud.engine.dump('rateLimits')).toHaveLength(0);
     expect(await scan(cloud, codes[LIMITS.memberScans], 'oA')).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
     const account = cloud.engine.dump('accounts').find((a: any) => a._id === 'oA') as any;
-    expect(account.scanState).toMatchObject({ claims: LIMITS.memberScans, window: windowStart(new Date()) });
+    expect(account.counters['@scan']).toEqual({ r: [windowStart(new Date()), LIMITS.memberScans] });
   });
 });
 
