@@ -446,3 +446,35 @@ describe('issue 9 §2: a burst cannot pass a limit that is checked before it is 
     expect(await scan(cloud, codes[1], 'oGuess')).toMatchObject({ ok: false, code: 'SCAN_LOCKED' });
   });
 });
+
+describe('issue 9 §2: the per-member scan limit holds under a burst of first scans', () => {
+  test(`${LIMITS.memberScans + 10} concurrent first scans by one member claim at most ${LIMITS.memberScans} codes`, async () => {
+    const cloud = createTestCloud();
+    const codes = await setUp(cloud, { size: LIMITS.memberScans + 10 });
+    await login(cloud, 'oBurst');
+    // Not across a window boundary: claims of the last window would not count.
+    const left = windowStart(new Date()) + LIMITS.windowMs - Date.now();
+    if (left < 20_000) await new Promise((r) => setTimeout(r, left + 50));
+    const replies = await Promise.all(codes.map((c) => scan(cloud, c, 'oBurst')));
+    const claimed = cloud.engine.dump('codes').filter((c: any) => c.claimedBy === 'oBurst');
+    expect(claimed.length).toBeLessThanOrEqual(LIMITS.memberScans);
+    expect(claimed.length).toBeGreaterThan(0);
+    expect(replies.filter((r) => !r.ok).every((r) => ['RATE_LIMITED', 'CONFLICT'].includes(r.code))).toBe(true);
+    const entries = cloud.engine.dump('ledger').filter((e: any) => e.member === 'oBurst');
+    expect(entries).toHaveLength(claimed.length);
+  });
+});
+
+describe('issue 9 §4: a campaign whose fixed expiry is already past is refused', () => {
+  test('upsertCampaign with a past fixed expiry: BAD_REQUEST with a clear message, nothing saved', async () => {
+    const cloud = createTestCloud();
+    makeOperatorOnce(cloud);
+    const past = new Date(Date.now() - 86_400_000).toISOString();
+    const r = await cloud.call('codes', { action: 'upsertCampaign', id: 'old', name: '过期活动', expiry: { kind: 'fixed', at: past } }, OPS);
+    expect(r).toMatchObject({ ok: false, code: 'BAD_REQUEST', message: expect.stringContaining('已过') });
+    expect(cloud.engine.dump('campaigns')).toHaveLength(0);
+    expect(cloud.engine.dump('codeCampaigns')).toHaveLength(0);
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect(await cloud.call('codes', { action: 'upsertCampaign', id: 'ok', name: '有效活动', expiry: { kind: 'fixed', at: future } }, OPS)).toMatchObject({ ok: true });
+  });
+});
