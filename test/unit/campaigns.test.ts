@@ -77,7 +77,7 @@ const campaign = (over: Partial<Campaign> = {}): Campaign => ({
 
 describe('rules', () => {
   const now = at('2026-11-22T04:00:00Z');
-  const input = (event: Record<string, unknown>) => ({ event, counters: {}, tier: '', now });
+  const input = <E,>(event: E) => ({ event, counters: {}, tier: '', now });
 
   test('the registry has scan and manual; the other kinds are not open yet', () => {
     expect(Object.keys(RULES).sort()).toEqual(['manual', 'scan']);

@@ -138,7 +138,8 @@ export async function publish(campaignId: string, operator: string, now = new Da
     await assertBudget(tx, content.budget);
     raiseBy = await ensureRedPacketBudget(tx, campaignId, (content.rule as { redPacket?: RedPacketRule }).redPacket, now);
     await tx.collection(C.versions).doc(draft._id).update({ data: { status: 'published', publishedAt: now, publishedBy: operator } });
-    const live: Campaign = { ...c, ...content, status: 'published', version: draft.version, draft: null, updatedAt: now, publishedAt: now };
+    // The head is exactly the published content (a field the new version dropped does not linger).
+    const live: Campaign = { _id: c._id, ...content, status: 'published', version: draft.version, draft: null, createdAt: c.createdAt, updatedAt: now, publishedAt: now };
     await tx.collection(C.campaigns).doc(campaignId).set({ data: withoutId(live) });
     await audit(tx, { campaign: campaignId, version: draft.version, action: 'publish', operator, at: now, before: c.status === 'published' ? contentOf(c) : null, after: content });
     return live;
