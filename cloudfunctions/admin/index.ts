@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import * as campaigns from '../common/campaigns/service';
+import { grant } from '../common/campaigns/grant';
 import { KINDS } from '../common/campaigns/model';
 import * as members from '../common/services/members';
 
@@ -51,6 +52,13 @@ export const main = defineFunction({
       auth: 'operator',
       input: z.object({ id: campaignId }).strict(),
       run: (i, { caller }) => campaigns.end(i.id, caller.openid),
+    }),
+    grantPoints: action({
+      auth: 'operator',
+      input: z
+        .object({ campaign: campaignId, member: z.string().min(1).max(64), points: z.number().int().min(1).max(1_000_000), key: campaignId })
+        .strict(),
+      run: (i, { caller }) => grant({ ...i, operator: caller.openid }),
     }),
   },
 });

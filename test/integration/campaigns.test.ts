@@ -139,3 +139,26 @@ test('migration: codeCampaigns become published scan campaigns (version 1), red 
   expect((await scan(cloud, codes[0], 'oL')).data).toMatchObject({ outcome: 'earned', points: 25 });
   expect((await scan(cloud, codes[1], 'oL')).data).toMatchObject({ outcome: 'earned', points: 15 });
 });
+
+test('manual campaigns: operators grant points under the rule, the caps and their own key namespace; a burst of grants cannot pass a cap', async () => {
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  await cloud.call('user', { action: 'login' }, 'oG');
+  await ok(cloud, 'admin', { action: 'createCampaign', id: 'comp', kind: 'manual', name: '客服补偿', rule: { maxPoints: 100 }, caps: [{ period: 'day', unit: 'times', limit: 2 }] });
+  const grant = (key: string, points = 50, member = 'oG') => cloud.call('admin', { action: 'grantPoints', campaign: 'comp', member, points, key }, OPS);
+  expect(await grant('t-1')).toMatchObject({ ok: false, code: 'BAD_REQUEST' }); // a draft
+  await ok(cloud, 'admin', { action: 'publishCampaign', id: 'comp' });
+  expect(await grant('t-1', 101)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(await grant('t-1', 10, 'oNobody')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  expect(await cloud.call('admin', { action: 'grantPoints', campaign: 'comp', member: 'oG', points: 5, key: 't-1' }, 'oG')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  const first = await grant('t-1');
+  expect(first).toMatchObject({ ok: true, data: { points: 50, replayed: false, entry: { _id: 'manual:comp:t-1', operator: OPS, campaign: 'comp', source: { kind: 'manual', ref: 't-1', version: 1 } } } });
+  expect(await grant('t-1')).toMatchObject({ ok: true, data: { replayed: true, entry: { _id: 'manual:comp:t-1' } } });
+  // Eight different grants at once: the day's cap of 2 leaves exactly one more.
+  const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => grant(`b-${i}`)));
+  expect(burst.filter((r) => r.ok)).toHaveLength(1);
+  expect(burst.filter((r) => !r.ok).every((r) => ['LIMIT_EXCEEDED', 'CONFLICT'].includes(r.code))).toBe(true);
+  const account = cloud.engine.dump('accounts').find((a: any) => a._id === 'oG') as any;
+  expect(account.balance).toBe(100);
+  expect(account.counters.comp.d.slice(1)).toEqual([100, 2]);
+});
