@@ -1,7 +1,12 @@
 // admin: operator-only views and actions (the ops pages and the console call these).
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import * as campaigns from '../common/campaigns/service';
+import { grant } from '../common/campaigns/grant';
+import { KINDS } from '../common/campaigns/model';
 import * as members from '../common/services/members';
+
+const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 
 export const main = defineFunction({
   name: 'admin',
@@ -15,6 +20,45 @@ export const main = defineFunction({
         })
         .strict(),
       run: (input) => members.listMembers(input.cursor, input.limit),
+    }),
+
+    // Campaigns (docs/campaigns.md#operations): drafts, immutable published versions, an audit trail.
+    listCampaigns: action({
+      auth: 'operator',
+      input: z.object({ kind: z.enum(KINDS).optional(), status: z.enum(['draft', 'published', 'ended']).optional() }).strict(),
+      run: async (i) => ({ items: await campaigns.list(i) }),
+    }),
+    getCampaign: action({
+      auth: 'operator',
+      input: z.object({ id: campaignId }).strict(),
+      run: (i) => campaigns.get(i.id),
+    }),
+    createCampaign: action({
+      auth: 'operator',
+      input: campaigns.createInput,
+      run: (i, { caller }) => campaigns.createDraft(i, caller.openid),
+    }),
+    updateCampaign: action({
+      auth: 'operator',
+      input: campaigns.updateInput,
+      run: (i, { caller }) => campaigns.updateDraft(i, caller.openid),
+    }),
+    publishCampaign: action({
+      auth: 'operator',
+      input: z.object({ id: campaignId }).strict(),
+      run: (i, { caller }) => campaigns.publish(i.id, caller.openid),
+    }),
+    endCampaign: action({
+      auth: 'operator',
+      input: z.object({ id: campaignId }).strict(),
+      run: (i, { caller }) => campaigns.end(i.id, caller.openid),
+    }),
+    grantPoints: action({
+      auth: 'operator',
+      input: z
+        .object({ campaign: campaignId, member: z.string().min(1).max(64), points: z.number().int().min(1).max(1_000_000), key: campaignId })
+        .strict(),
+      run: (i, { caller }) => grant({ ...i, operator: caller.openid }),
     }),
   },
 });

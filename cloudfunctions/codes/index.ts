@@ -3,13 +3,15 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { instantInput, shanghaiDayInput } from '../common/inputs';
-import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertCampaign, upsertProduct } from '../common/codes/batches';
+import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
+import { migrateLegacyCampaigns, upsertScanCampaign } from '../common/codes/legacy';
 import { exportBatch } from '../common/codes/export';
 import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
 import { PROVINCES } from '../common/codes/regions';
 import { pruneCounters } from '../common/codes/limits';
 import { scan } from '../common/codes/scan';
 import { scanStats } from '../common/codes/stats';
+import { redPacketSchema } from '../common/campaigns/rules/scan';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 const text = (max: number) => z.string().trim().max(max);
@@ -48,6 +50,8 @@ export const main = defineFunction({
         .strict(),
       run: ({ id: _id, ...p }) => upsertProduct({ _id, ...p }),
     }),
+    // Kept for existing callers: saves the fields as the scan campaign's next version and publishes
+    // it (docs/campaigns.md; new callers use the admin function's campaign actions).
     upsertCampaign: action({
       auth: 'operator',
       input: z
@@ -61,18 +65,15 @@ export const main = defineFunction({
           expiry: expiry.optional(),
           creditOutsideRegion: z.boolean().optional(),
           counterfeitThreshold: z.number().int().min(1).max(1000).optional(),
-          redPacket: z
-            .object({
-              probability: z.number().min(0).max(1),
-              amountFen: z.number().int().min(1).max(20_000), // ≤ ¥200 per packet
-              dailyBudgetFen: z.number().int().min(0).max(100_000_000),
-              totalBudgetFen: z.number().int().min(0).max(1_000_000_000),
-            })
-            .strict()
-            .optional(),
+          redPacket: redPacketSchema.optional(),
         })
         .strict(),
-      run: ({ id: _id, ...c }) => upsertCampaign({ _id, ...c }),
+      run: ({ id: _id, ...c }, { caller }) => upsertScanCampaign({ _id, ...c }, caller.openid),
+    }),
+    migrateCampaigns: action({
+      auth: 'operator',
+      input: z.object({}).strict(),
+      run: (_i, { caller }) => migrateLegacyCampaigns(caller.openid),
     }),
     createBatch: action({
       auth: 'operator',

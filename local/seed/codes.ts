@@ -1,7 +1,8 @@
-// Demo one-item-one-code data: two products with trace data, a scan campaign with a budget, and an
-// active batch of 20 codes (the first 10 sold in 浙江, the rest anywhere), all made through the real
-// `codes` and `points` functions as the demo operator. The codes depend on this data directory's
-// secret (.data/code-secrets); `codes.export` (CSV) lists them — the e2e test and a human use that.
+// Demo one-item-one-code data: two products with trace data, a scan campaign with a budget (kind
+// scan, published through `admin`), and an active batch of 20 codes (the first 10 sold in 浙江, the
+// rest anywhere), all made through the real `codes`, `admin` and `points` functions as the demo
+// operator. The codes depend on this data directory's secret (.data/code-secrets); `codes.export`
+// (CSV) lists them — the e2e test and a human use that.
 import type { Runner } from '../runtime/runner';
 import { PERSONAS } from './personas';
 
@@ -19,7 +20,12 @@ export async function seedCodes(runner: Runner): Promise<void> {
   await call('codes', { action: 'upsertProduct', id: 'anji-white', name: '安吉白茶·明前特级', image: '', spec: '250g 罐装', origin: '浙江·湖州·安吉', basePoints: 50 });
   await call('codes', { action: 'upsertProduct', id: 'yunwu-green', name: '高山云雾绿茶', image: '', spec: '125g 袋装', origin: '江西·庐山', basePoints: 20 });
   await call('points', { action: 'createBudget', id: 'scan-2611', campaign: 'scan-2611', cap: 100_000, shards: 8 }, 'BAD_REQUEST'); // BAD_REQUEST: it exists (a reseed)
-  await call('codes', { action: 'upsertCampaign', id: 'scan-2611', name: '扫码赚积分·冬季', budget: 'scan-2611', dailyCap: 500, creditOutsideRegion: true, counterfeitThreshold: 5 });
+  // A campaign of kind scan (docs/campaigns.md): created as a draft, then published as version 1.
+  await call('admin', {
+    action: 'createCampaign', id: 'scan-2611', kind: 'scan', name: '扫码赚积分·冬季', budget: 'scan-2611',
+    rule: { creditOutsideRegion: true, counterfeitThreshold: 5 }, caps: [{ period: 'day', unit: 'points', limit: 500 }],
+  }, 'BAD_REQUEST'); // BAD_REQUEST: it exists (a reseed)
+  await call('admin', { action: 'publishCampaign', id: 'scan-2611' }, 'BAD_REQUEST'); // nothing to publish on a reseed
   await call('codes', { action: 'createBatch', id: DEMO_BATCH, product: 'anji-white', campaign: 'scan-2611', batchNo: 'AJ-2026-11-A', productionDate: '2026-11-01', size: 20 });
   while ((await call('codes', { action: 'generate', batch: DEMO_BATCH })).status === 'generating');
   await call('codes', { action: 'assignRegion', batch: DEMO_BATCH, provinces: ['33'], from: 0, to: 9 });

@@ -1,6 +1,7 @@
 // A seeded randomized run: many members scanning valid, forged, never-issued, duplicate and void
 // codes concurrently. Afterwards: each code credited at most once, total credited = Σ claimed
-// codes × their points, the budget never passed, the daily cap held, void codes never claimed.
+// codes × their points, the budget never passed, the daily cap held, void codes never claimed, red
+// packets only with their claims and within their budget.
 // Reproduce a failure with CODES_SEED=<seed> npx jest test/integration/codes-random
 import { createTestCloud, makeOperator } from '../helpers/cloud';
 import { ALPHABET, envKeys, makeCodes } from '../../cloudfunctions/common/codes/format';
@@ -26,7 +27,11 @@ test(`seeded randomized scanning (seed ${SEED})`, async () => {
   expect((await cloud.call('points', { action: 'createBudget', id: 'rb', campaign: 'rc', cap: CAP, shards: 4 }, ops)).ok).toBe(true);
   await call({ action: 'upsertProduct', id: 'tea', name: '茶', basePoints: 20 });
   await call({ action: 'upsertProduct', id: 'cup', name: '杯', basePoints: 35 });
-  await call({ action: 'upsertCampaign', id: 'rc', name: 'random', budget: 'rb', dailyCap: DAILY_CAP, pointsByProduct: { cup: 30 } });
+  const PACKETS_FEN = 1_000;
+  await call({
+    action: 'upsertCampaign', id: 'rc', name: 'random', budget: 'rb', dailyCap: DAILY_CAP, pointsByProduct: { cup: 30 },
+    redPacket: { probability: 0.5, amountFen: 100, dailyBudgetFen: 100_000, totalBudgetFen: PACKETS_FEN },
+  });
   const batches: Record<string, string[]> = {};
   for (const [id, product, size] of [['RA', 'tea', 40], ['RB', 'cup', 30], ['RV', 'tea', 10]] as const) {
     await call({ action: 'createBatch', id, product, campaign: 'rc', batchNo: id, productionDate: '2026-11-01', size });
@@ -84,10 +89,22 @@ test(`seeded randomized scanning (seed ${SEED})`, async () => {
     const account = (cloud.engine.dump('accounts') as any[]).find((a) => a._id === m);
     const earned = scanEntries.filter((e) => e.member === m).reduce((s, e) => s + e.amount, 0);
     expect(account.balance).toBe(earned);
-    // The daily cap, kept on the account (scanState), held; within one Shanghai day it is all they earned.
-    expect(account.scanState?.points ?? 0).toBeLessThanOrEqual(DAILY_CAP);
-    if (oneDay) expect(account.scanState?.points ?? 0).toBe(earned);
+    // The daily cap, kept in the account's counters under the campaign, held; within one Shanghai
+    // day it is all they earned.
+    const today = account.counters?.rc?.d;
+    expect(today?.[1] ?? 0).toBeLessThanOrEqual(DAILY_CAP);
+    if (oneDay) expect(today?.[1] ?? 0).toBe(earned);
   }
+  // Red packets: only with a claim, by its claimant, one per code; never past the budget, and the
+  // budget counter took exactly what the payouts hold.
+  const payouts = cloud.engine.dump('payouts') as any[];
+  const byId = new Map(codes.map((c) => [c._id, c]));
+  for (const p of payouts) expect(byId.get(p.code)?.claimedBy).toBe(p.member);
+  const paid = payouts.reduce((s, p) => s + p.amountFen, 0);
+  expect(payouts.length).toBeGreaterThan(0);
+  expect(paid).toBeLessThanOrEqual(PACKETS_FEN);
+  const taken = (cloud.engine.dump('counterShards') as any[]).filter((x) => x.counter === 'rp:rc').reduce((s, x) => s + x.cap - x.left, 0);
+  expect(taken).toBe(paid);
   expect(outcomes.earned ?? 0).toBeGreaterThan(0);
   expect((outcomes.CODE_FORGED ?? 0) + (outcomes.SCAN_LOCKED ?? 0)).toBeGreaterThan(0);
 });

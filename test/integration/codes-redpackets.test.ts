@@ -3,7 +3,8 @@
 // failed state operators can see.
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { allTriggers, fireTrigger } from '../../local/runtime/timers';
-import { budgetCovers, drawWins, MAX_ATTEMPTS, retryDelayMs } from '../../cloudfunctions/common/codes/redpackets';
+import { callStorage } from '../../local/runtime/identity';
+import { drawWins, MAX_ATTEMPTS, retryDelayMs } from '../../cloudfunctions/common/codes/redpackets';
 
 const OPS = 'oOps';
 const timer = () => allTriggers().find((t) => t.functionName === 'codes' && t.name === 'payouts')!;
@@ -25,14 +26,11 @@ async function setUp(rule: Record<string, number>, size = 6): Promise<{ cloud: T
   return { cloud, codes: cloud.engine.dump('codes').sort((a: any, b: any) => a.seq - b.seq).map((c: any) => c._id) };
 }
 
-test('pure rules: draw, budgets, backoff', () => {
+test('pure rules: draw, backoff', () => {
   const rule = { probability: 0.3, amountFen: 100, dailyBudgetFen: 250, totalBudgetFen: 1000 };
   expect(drawWins(rule, 0.29)).toBe(true);
   expect(drawWins(rule, 0.3)).toBe(false);
   expect(drawWins({ ...rule, probability: 0 }, 0)).toBe(false);
-  expect(budgetCovers(rule, { totalFen: 900, dayFen: 0 })).toBe(true);
-  expect(budgetCovers(rule, { totalFen: 901, dayFen: 0 })).toBe(false);
-  expect(budgetCovers(rule, { totalFen: 0, dayFen: 200 })).toBe(false);
   expect([1, 2, 3].map(retryDelayMs)).toEqual([30_000, 120_000, 480_000]);
 });
 
@@ -84,4 +82,45 @@ test('concurrent first scans never pass the total budget', async () => {
   const paid = cloud.engine.dump('payouts') as any[];
   expect(paid).toHaveLength(3);
   expect(paid.reduce((s, p) => s + p.amountFen, 0)).toBe(300);
+});
+
+test('issue 9 §3: a won packet is recorded with the claim: the process dying right after the claim commits loses nothing, the timer pays it', async () => {
+  const { cloud, codes } = await setUp({ probability: 1, amountFen: 66, dailyBudgetFen: 10_000, totalBudgetFen: 10_000 }, 2);
+  // The codes function's process dies at its first request after the claim's transaction commits.
+  const send = cloud.engine.send.bind(cloud.engine);
+  let committed = false;
+  let died = false;
+  cloud.engine.send = (async (action: string, params: Record<string, any>) => {
+    const call = callStorage.getStore();
+    if (call?.functionName === 'codes' && committed && !died) {
+      died = true;
+      throw new Error('injected crash: the function process died');
+    }
+    const r = await send(action, params);
+    if (call?.functionName === 'codes' && action === 'database.commitTransaction') committed = cloud.engine.dump('ledger').some((e: any) => e._id === `scan:${codes[0]}`);
+    return r;
+  }) as typeof cloud.engine.send;
+  const reply = await cloud.call('codes', { action: 'scan', code: codes[0] }, 'oM0');
+  expect(died).toBe(true);
+  expect(reply).toMatchObject({ ok: false });
+  cloud.engine.send = send as typeof cloud.engine.send;
+  // The points and the packet committed together.
+  expect(cloud.engine.dump('ledger').filter((e: any) => e._id === `scan:${codes[0]}`)).toHaveLength(1);
+  expect(cloud.engine.dump('payouts')).toEqual([expect.objectContaining({ _id: `payout:${codes[0]}`, member: 'oM0', amountFen: 66, status: 'pending' })]);
+  expect((await fireTrigger(cloud.runner, timer(), new Date(Date.now() + 1000))).result).toMatchObject({ ok: true, data: { attempted: 1, paid: 1 } });
+  expect(cloud.engine.dump('payoutSimulator')).toEqual([expect.objectContaining({ member: 'oM0', amountFen: 66 })]);
+  // The member's retry answers the claim; no second packet.
+  expect(await cloud.call('codes', { action: 'scan', code: codes[0] }, 'oM0')).toMatchObject({ ok: true, data: { outcome: 'earned', points: 10 } });
+  expect(cloud.engine.dump('payouts')).toHaveLength(1);
+});
+
+test('issue 9 §3: a claim that conflicts and is retried still pays exactly one packet; a spent budget pays none but the points', async () => {
+  const { cloud, codes } = await setUp({ probability: 1, amountFen: 100, dailyBudgetFen: 100_000, totalBudgetFen: 100 }, 4);
+  // Four members scanning at once contend on the shard of the budget: the transactions conflict and retry.
+  const replies = await Promise.all(codes.map((c, i) => cloud.call('codes', { action: 'scan', code: c }, `oM${i}`)));
+  expect(replies.every((r) => r.ok && r.data.outcome === 'earned')).toBe(true);
+  expect(replies.filter((r) => r.data.redPacket)).toHaveLength(1);
+  expect(cloud.engine.dump('payouts')).toHaveLength(1);
+  const shards = cloud.engine.dump('counterShards').filter((s: any) => s.counter === 'rp:rp') as any[];
+  expect(shards.reduce((s, x) => s + x.cap - x.left, 0)).toBe(100);
 });

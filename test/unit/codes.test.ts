@@ -3,7 +3,7 @@
 import {
   ALPHABET, CODE_LENGTH, codeFromText, makeCodes, normalise, parseKeys, pretty, SERIAL_CHARS, serialFrom, signSerial, verify,
 } from '../../cloudfunctions/common/codes/format';
-import { capped, counterfeitSuspected, isCoordinate, provincesFor, queriedMessage, scanPoints } from '../../cloudfunctions/common/codes/rules';
+import { counterfeitSuspected, isCoordinate, provincesFor, queriedMessage } from '../../cloudfunctions/common/codes/rules';
 import { PROVINCES, provinceAt } from '../../cloudfunctions/common/codes/regions';
 
 const SECRET_A = 'a'.repeat(16) + 'unit-test-secret-one';
@@ -97,28 +97,7 @@ describe('normalisation', () => {
 });
 
 describe('scan rules', () => {
-  const product = { _id: 'tea', name: '茶', image: '', spec: '', origin: '', basePoints: 20, createdAt: new Date() };
-  const now = new Date('2026-11-22T04:00:00Z');
-
-  test('points: product base, campaign override, best multiplier window in force', () => {
-    expect(scanPoints(null, product, now)).toBe(20);
-    expect(scanPoints({ _id: 'c', name: 'c', pointsByProduct: { tea: 30 } }, product, now)).toBe(30);
-    const multipliers = [
-      { from: '2026-11-22T00:00:00Z', to: '2026-11-23T00:00:00Z', factor: 2 },
-      { from: '2026-11-22T03:00:00Z', to: '2026-11-22T05:00:00Z', factor: 1.5 },
-      { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z', factor: 5 },
-    ];
-    expect(scanPoints({ _id: 'c', name: 'c', multipliers }, product, now)).toBe(40);
-    expect(scanPoints({ _id: 'c', name: 'c', multipliers }, product, new Date('2026-11-23T00:00:00Z'))).toBe(100);
-  });
-
-  test('daily cap leaves what is left of the day', () => {
-    expect(capped(20, 0, undefined)).toBe(20);
-    expect(capped(20, 90, 100)).toBe(10);
-    expect(capped(20, 100, 100)).toBe(0);
-    expect(capped(20, 150, 100)).toBe(0);
-  });
-
+  // Points and the daily cap are the scan campaign's: test/unit/campaigns.test.ts.
   test('counterfeit suspicion: past the threshold or another member on a claimed code', () => {
     expect(counterfeitSuspected({ claimedBy: 'a', scans: 2 }, 'a', 5)).toBe(false);
     expect(counterfeitSuspected({ claimedBy: 'a', scans: 2 }, 'b', 5)).toBe(true);

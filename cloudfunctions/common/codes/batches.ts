@@ -1,11 +1,12 @@
-// Operators' side of one-item-one-code: products (trace data), campaigns, batches — create,
+// Operators' side of one-item-one-code: products (trace data), batches — create,
 // generate in chunks with watchable progress, assign regions, activate, void — and the views of
 // risk events and scan statistics. Exports live in export.ts.
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { forget } from './cache';
 import { envKeys, makeCodes } from './format';
-import { COLLECTIONS as C, MAX_BATCH_SIZE, type Batch, type Campaign, type Product, type RegionRange } from './model';
+import { COLLECTIONS as CAMPAIGNS } from '../campaigns/model';
+import { COLLECTIONS as C, MAX_BATCH_SIZE, type Batch, type Product, type RegionRange } from './model';
 import { isProvinceCode } from './regions';
 
 /** ≤ 1000 documents per insert request. */
@@ -22,17 +23,6 @@ export async function upsertProduct(p: Omit<Product, 'createdAt'>, now = new Dat
   return doc;
 }
 
-export async function upsertCampaign(c: Campaign, now = new Date()): Promise<Campaign> {
-  if (c.budget) {
-    const { data } = await getDb().collection('budgets').doc(c.budget).get();
-    if (!data) throw new AppError('NOT_FOUND', `no budget ${c.budget}`);
-  }
-  const { _id, ...data } = { ...c, createdAt: now };
-  await getDb().collection(C.campaigns).doc(_id).set({ data });
-  forget(C.campaigns, _id);
-  return { ...c, createdAt: now };
-}
-
 export function checkBatchSize(size: unknown): number {
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_BATCH_SIZE) {
     throw new AppError('BATCH_SIZE_INVALID', `size must be an integer from 1 to ${MAX_BATCH_SIZE}`);
@@ -47,7 +37,7 @@ export async function createBatch(
   const size = checkBatchSize(b.size);
   const db = getDb();
   if (!(await db.collection(C.products).doc(b.product).get()).data) throw new AppError('NOT_FOUND', `no product ${b.product}`);
-  if (b.campaign && !(await db.collection(C.campaigns).doc(b.campaign).get()).data) throw new AppError('NOT_FOUND', `no campaign ${b.campaign}`);
+  if (b.campaign && !(await db.collection(CAMPAIGNS.campaigns).doc(b.campaign).get()).data) throw new AppError('NOT_FOUND', `no campaign ${b.campaign}`);
   const batch: Batch = {
     _id: b.id, product: b.product, campaign: b.campaign ?? '', batchNo: b.batchNo, productionDate: b.productionDate,
     size, generated: 0, keyId: envKeys().current, status: 'generating', regions: [], createdAt: now, createdBy: b.operator,

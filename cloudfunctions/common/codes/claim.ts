@@ -1,79 +1,87 @@
-// A code's claim: ONE ledger credit under the key `scan:<code>` whose transaction also writes the
-// code and the member's scan state (docs/codes.md#claim). The credit's entry is the gate: a second
-// claimant's entry hits the duplicate key and the whole transaction rolls back, so the claim's
-// hook need not re-read the code and writes it blind. The daily cap is checked against the account
-// the credit reads anyway; if the member's points today moved since the pre-read, the credit is
-// retried with the capped amount recomputed.
+// A code's claim: ONE ledger credit under the key `scan:<code>` — an earn under the batch's scan
+// campaign (campaigns/credit.ts) — whose transaction also writes the code, the member's counters
+// and, when the scan won one, the red packet (docs/codes.md#claim). The credit's entry is the gate:
+// a second claimant's entry hits the duplicate key and the whole transaction rolls back, so the
+// claim need not re-read the code and writes it blind.
+//
+// Everything per member is checked against the account the credit's transaction re-read (a
+// member's credits serialise on their account): the campaign's caps (by earn) and the member's
+// scan rate (claims in the window, the kind-wide counter `@scan`). A burst of concurrent first
+// scans therefore cannot pass either.
+import { countedInWindow, inWindow, type Counters } from '../campaigns/counters';
+import { earn } from '../campaigns/credit';
+import type { Campaign } from '../campaigns/model';
+import type { ScanEvent } from '../campaigns/rules/scan';
 import { AppError } from '../errors';
-import type { Account, Entry } from '../ledger/model';
-import { credit, isReplay, type CreditRequest } from '../ledger/service';
+import type { Entry } from '../ledger/model';
 import { scanUpdate } from './history';
+import { LIMITS, windowStart } from './limits';
 import { COLLECTIONS as C, type Code } from './model';
 import { claimKey } from './preread';
-import { capped } from './rules';
-import { ACCOUNT_FIELD, afterClaim, pointsToday, type ScanState } from './scanstate';
+import { DayCounterMissing, ensureDayCounter, recordWin, type Payout, type RedPacketWin } from './redpackets';
 
 type ClaimResult =
-  | { kind: 'claimed'; points: number; entry: Entry; code: Code }
-  /** The daily cap leaves nothing: the code stays unclaimed. */
+  | { kind: 'claimed'; points: number; entry: Entry; code: Code; payout: Payout | null }
+  /** The caps leave nothing: the code stays unclaimed. */
   | { kind: 'capped' }
   /** Another claim committed first; `entry` when it was this member's own concurrent scan. */
   | { kind: 'lost'; entry: Entry | null };
 
-interface ClaimRequest {
+/** The kind-wide counter of a member's scan claims in the rate window. */
+export const SCAN_RATE_KEY = '@scan';
+
+export interface ClaimRequest {
   code: Code;
   member: string;
-  /** Points before the daily cap. */
-  points: number;
-  dailyCap?: number;
-  /** The member's scan state from the pre-read. */
-  state: ScanState | undefined;
-  /** The credit's campaign, budget and expiry. */
-  credit: Pick<CreditRequest, 'campaign' | 'budget' | 'expiry'>;
+  /** The live campaign of the code's batch, or null (the product's base points, no caps). */
+  campaign: Campaign | null;
+  event: ScanEvent;
+  /** The member's counters from the pre-read. */
+  counters: Counters;
+  /** The member's counted (non-claim) scans in the window, from the pre-read (their rate). */
+  countedScans: number;
+  /** A red packet the scan's draw won (paid only if the claim commits and the budgets cover it). */
+  redPacket: RedPacketWin | null;
   now: Date;
 }
 
-/** Inside the claim's transaction: the member's points today are not what the cap was applied to. */
-class DailyMoved extends Error {
-  constructor(readonly state: ScanState | undefined) {
-    super('daily points moved');
-  }
-}
-
-const MAX_CAP_RETRIES = 5;
+const MAX_DAY_COUNTER_RETRIES = 2;
 
 export async function claim(req: ClaimRequest): Promise<ClaimResult> {
   const { code, member, now } = req;
-  let state = req.state;
+  const window = windowStart(now);
   for (let attempt = 0; ; attempt++) {
-    const points = capped(req.points, pointsToday(state, now), req.dailyCap);
-    if (points <= 0) return { kind: 'capped' };
     let claimed: Code | null = null;
+    let payout: Payout | null = null;
     try {
-      const entry = await credit({
-        ...req.credit,
+      const r = await earn({
+        campaign: req.campaign,
+        fallback: { points: req.event.basePoints, why: `扫码 ${req.event.basePoints}` },
         member,
-        amount: points,
+        event: req.event,
         key: claimKey(code._id),
         source: { kind: 'scan', ref: code._id },
         now,
-        alsoInTransaction: async (tx, _now, account) => {
-          const seen = (account as Account & { [ACCOUNT_FIELD]?: ScanState })[ACCOUNT_FIELD];
-          if (req.dailyCap && pointsToday(seen, now) !== pointsToday(state, now)) throw new DailyMoved(seen);
+        counters: req.counters,
+        windowStart: window,
+        alongside: async (tx, seen, points) => {
+          // The member's scan rate: their claims in the window (re-read) plus their counted scans.
+          if (inWindow(seen[SCAN_RATE_KEY], window) + req.countedScans >= LIMITS.memberScans) throw new AppError('RATE_LIMITED', 'too many scans; slow down');
           const { data, after } = scanUpdate(code, member, now);
           await tx.collection(C.codes).doc(code._id).update({ data: { ...data, claimedBy: member, claimedAt: now, points } });
           claimed = { ...after, claimedBy: member, claimedAt: now, points };
-          return { [ACCOUNT_FIELD]: afterClaim(seen, points, now) };
+          payout = req.redPacket ? await recordWin(tx, req.redPacket, now) : null;
         },
+        moreCounters: (c) => ({ ...c, [SCAN_RATE_KEY]: countedInWindow(c[SCAN_RATE_KEY], window) }),
       });
+      if (r.kind === 'capped') return { kind: 'capped' };
       // A credit that found the key taken by this member's own concurrent claim (same points)
-      // answers that claim's entry, while our hook's writes rolled back.
-      if (claimed && !isReplay(entry)) return { kind: 'claimed', points, entry, code: claimed };
-      return { kind: 'lost', entry };
+      // answers that claim's entry, while our writes rolled back.
+      if (r.kind === 'earned' && claimed) return { kind: 'claimed', points: r.points, entry: r.entry, code: claimed, payout };
+      return { kind: 'lost', entry: r.entry };
     } catch (e) {
-      if (e instanceof DailyMoved) {
-        if (attempt >= MAX_CAP_RETRIES) throw new AppError('CONFLICT', 'too many concurrent scans; try again');
-        state = e.state;
+      if (e instanceof DayCounterMissing && attempt < MAX_DAY_COUNTER_RETRIES) {
+        await ensureDayCounter(e.win, now);
         continue;
       }
       if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') return { kind: 'lost', entry: null }; // another member's claim

@@ -47,13 +47,6 @@ function ids(s: Subjects, now: Date): { scope: Scope; id: string }[] {
 /** The subjects' counter ids in the current window (for the scan's pre-read). */
 export const counterIds = (s: Subjects, now: Date) => ids(s, now).map((w) => w.id);
 
-/** One read of the subjects' counters, for a scan that has no pre-read (the code failed verification). */
-export async function readCounters(s: Subjects, now: Date): Promise<Counter[]> {
-  const db = getDb();
-  const { data } = await db.collection(C.rateLimits).where({ _id: db.command.in(counterIds(s, now)) }).limit(2).get();
-  return data as Counter[];
-}
-
 /**
  * Refuses a locked-out member or IP (SCAN_LOCKED) or one over its rate (RATE_LIMITED).
  * `claims`: the member's claims in the window (their account's scan state), part of their rate.
@@ -100,11 +93,45 @@ async function create(scope: Scope, id: string, failed: boolean, now: Date): Pro
   }
 }
 
-/** Fails recorded for a member in the current window, after counting one (for the brute-force event). */
-export async function memberFails(member: string, now: Date): Promise<number> {
-  const { data } = await getDb().collection(C.rateLimits).doc(counterId('m', member, now)).get();
-  return (data as Counter | null)?.fails ?? 0;
+/**
+ * A scan refused before any pre-read (the code failed verification or was never issued): counted
+ * FIRST, then checked against the counts that include it, so a burst of concurrent guesses cannot
+ * all pass a check made against counts read before any of them was counted (issue 9 §2). A
+ * request answers its own problem only while the new counts are within the limits, so at most
+ * LIMITS.memberFails guesses per member and window are ever answered as such. Each counter is
+ * counted exactly once ($inc, or created), then both are read back. Returns the member's fails
+ * after this one (for the brute-force event) and the refusal the limits make, if any.
+ */
+export async function countThenCheck(s: Subjects, failed: boolean, now: Date): Promise<{ fails: number; refusal: AppError | null }> {
+  const db = getDb();
+  const wanted = ids(s, now);
+  await Promise.all(wanted.map((w) => countOne(w.scope, w.id, failed, now)));
+  const { data } = await db.collection(C.rateLimits).where({ _id: db.command.in(wanted.map((w) => w.id)) }).limit(2).get();
+  const counters = data as Counter[];
+  const m = counters.find((c) => c.scope === 'm');
+  const ip = counters.find((c) => c.scope === 'ip');
+  const mFails = m?.fails ?? 0;
+  const ipFails = ip?.fails ?? 0;
+  // The counts include this scan: a failed verification past the limit is refused; any other scan
+  // is refused once the limit is reached (as assertWithin does for a scan counted afterwards).
+  const locked = failed ? mFails > LIMITS.memberFails || ipFails > LIMITS.ipFails : mFails >= LIMITS.memberFails || ipFails >= LIMITS.ipFails;
+  if (locked) return { fails: mFails, refusal: new AppError('SCAN_LOCKED', `too many failed verifications; try again after ${new Date(windowStart(now) + LIMITS.windowMs).toISOString()}`) };
+  if ((m?.scans ?? 0) > LIMITS.memberScans || (ip?.scans ?? 0) > LIMITS.ipScans) return { fails: mFails, refusal: new AppError('RATE_LIMITED', 'too many scans; slow down') };
+  return { fails: mFails, refusal: null };
 }
+
+/** One counter counted exactly once: $inc; if it does not exist, created; if created concurrently meanwhile, $inc. */
+async function countOne(scope: Scope, id: string, failed: boolean, now: Date): Promise<void> {
+  const db = getDb();
+  const { stats } = await db.collection(C.rateLimits).doc(id).update({ data: incOf(failed) });
+  if (stats.updated) return;
+  await create(scope, id, failed, now);
+}
+
+const incOf = (failed: boolean) => {
+  const _ = getDb().command;
+  return { scans: _.inc(1), ...(failed ? { fails: _.inc(1) } : {}) };
+};
 
 /** Removes counters of windows that ended over an hour ago (the codes timer, every minute). */
 export async function pruneCounters(now: Date): Promise<number> {

@@ -1,12 +1,11 @@
 // One-item-one-code documents (docs/codes.md, docs/data-model.md).
-import type { ExpiryPolicy } from '../ledger/policy';
-import type { RedPacketRule } from './redpackets';
 
 export const COLLECTIONS = {
   products: 'products',
   batches: 'codeBatches',
   codes: 'codes',
-  campaigns: 'codeCampaigns',
+  /** Before campaigns (docs/campaigns.md#migrating-scan-campaigns): read only by the migration. */
+  legacyCampaigns: 'codeCampaigns',
   riskEvents: 'riskEvents',
   rateLimits: 'rateLimits',
   scanStats: 'scanStats',
@@ -76,22 +75,18 @@ export interface Multiplier {
   factor: number;
 }
 
-export interface Campaign {
+/** A `codeCampaigns` document as it was before campaigns (migrated by `codes.migrateCampaigns`). */
+export interface LegacyCampaign {
   _id: string;
   name: string;
-  /** Points per product (overrides the product's basePoints). */
   pointsByProduct?: Record<string, number>;
   multipliers?: Multiplier[];
-  /** Most scan points one member may earn per Shanghai day (0 = no cap). */
   dailyCap?: number;
   budget?: string;
-  expiry?: ExpiryPolicy;
-  /** Whether a scan outside the batch's region still earns points. */
+  expiry?: { kind: 'rolling'; days: number } | { kind: 'yearEnd'; yearsAfter?: number } | { kind: 'fixed'; at: string };
   creditOutsideRegion?: boolean;
-  /** Scans of one code past which every answer warns of counterfeits. */
   counterfeitThreshold?: number;
-  /** Cash red packets on first scans (redpackets.ts). */
-  redPacket?: RedPacketRule;
+  redPacket?: { probability: number; amountFen: number; dailyBudgetFen: number; totalBudgetFen: number };
   createdAt?: Date;
 }
 

@@ -1,19 +1,19 @@
 // Everything a scan of a verified code decides on, in ONE aggregate request: the code, its batch,
-// the scanner's rate-limit counters, the member's scan state (daily cap, claims in the rate
+// the scanner's rate-limit counters, the member's counters (campaign caps, claims in the rate
 // window) and the code's claim entry in the ledger (a claimant's repeat scan answers its balance).
 // The uncorrelated lookups match on `_id`, which the engine and the cloud answer from the index.
 import { getDb } from '../cloud';
 import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
 import { counterIds, type Counter, type Subjects } from './limits';
 import { COLLECTIONS as C, type Batch, type Code } from './model';
-import { ACCOUNT_FIELD, type ScanState } from './scanstate';
+import { COUNTERS_FIELD, type Counters } from '../campaigns/counters';
 
 interface PreRead {
   code: Code;
   batch: Batch | null;
   counters: Counter[];
-  /** The member's account (only its scan state), or null when they have none (never logged in). */
-  account: { scanState?: ScanState } | null;
+  /** The member's account (only its counters), or null when they have none (never logged in). */
+  account: { counters?: Counters } | null;
   /** The ledger entry of the code's claim (key `scan:<code>`), once claimed. */
   claimEntry: Entry | null;
 }
@@ -34,7 +34,7 @@ export async function preRead(codeId: string, s: Subjects, now: Date): Promise<P
     .match({ _id: codeId })
     .lookup({ from: C.batches, localField: 'batch', foreignField: '_id', as: 'batches' })
     .lookup({ from: C.rateLimits, pipeline: only({ _id: _.in(counterIds(s, now)) }), as: 'counters' })
-    .lookup({ from: LEDGER.accounts, pipeline: only({ _id: s.member }, { [ACCOUNT_FIELD]: 1 }), as: 'accounts' })
+    .lookup({ from: LEDGER.accounts, pipeline: only({ _id: s.member }, { [COUNTERS_FIELD]: 1 }), as: 'accounts' })
     .lookup({ from: LEDGER.entries, pipeline: only({ _id: claimKey(codeId) }), as: 'entries' }) // small: no projection
     .end();
   if (!list.length) return null;

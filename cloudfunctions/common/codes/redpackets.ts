@@ -1,26 +1,25 @@
-// Cash red packets (docs/codes.md): a campaign may award cash (fen) on a first scan with a
-// probability, within daily and total budgets. An award is a payout document `payouts/payout:<code>`
-// (so at most one per code) that a payout adapter sends: WeChat Pay through cloud.cloudPay in
-// production, a simulated provider locally that can be told to fail. Failed sends are retried with
-// backoff by the `codes` timer; after MAX_ATTEMPTS the payout is `failed`, for operators to see.
+// Cash red packets (docs/codes.md#red-packets): a scan campaign may award cash (fen) on a first
+// scan with a probability, within daily and total budgets kept on the shared capped counter
+// (docs/counters.md). The draw is made before the claim; a win is recorded INSIDE the claim's
+// transaction — the budgets taken and the payout document `payouts/payout:<code>` (so at most one
+// per code) added — so a won packet commits with the points or not at all, and a crash after the
+// commit leaves a pending payout the timer pays (the payout document is the outbox). A payout
+// adapter sends it: WeChat Pay through cloud.cloudPay in production, a simulated provider locally
+// that can be told to fail. Failed sends are retried with backoff by the `codes` timer; after
+// MAX_ATTEMPTS the payout is `failed`, for operators to see.
 import { getCloud, getDb } from '../cloud';
+import { RED_PACKET_SHARDS, redPacketCounter, redPacketDayCounter } from '../campaigns/service';
+import type { RedPacketRule } from '../campaigns/rules/scan';
+import { createCounter, giveBack, takeInTx, type ShardTake } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { shanghaiDay } from '../time';
-import { inTransaction, txGet } from '../tx';
+import type { Tx } from '../tx';
 
 export const PAYOUTS = 'payouts';
-export const RED_PACKET_BUDGETS = 'redPacketBudgets';
+export type { RedPacketRule };
 export const SIMULATED_PROVIDER = 'payoutSimulator';
 export const MAX_ATTEMPTS = 5;
 const LEASE_MS = 60_000;
-
-export interface RedPacketRule {
-  /** Chance a first scan wins, 0..1. */
-  probability: number;
-  amountFen: number;
-  dailyBudgetFen: number;
-  totalBudgetFen: number;
-}
 
 export type PayoutStatus = 'pending' | 'retry' | 'paid' | 'failed';
 
@@ -38,49 +37,92 @@ export interface Payout {
   providerRef: string;
   createdAt: Date;
   paidAt?: Date;
+  /** What a scan's packet took of its total and day budgets (counter shard takes). */
+  takes?: ShardTake[];
 }
 
-/** Pure: whether a draw wins, and whether the budgets still cover the amount. */
+/** Pure: whether a draw wins. */
 export function drawWins(rule: RedPacketRule, draw: number): boolean {
   return rule.probability > 0 && rule.amountFen > 0 && draw < rule.probability;
-}
-export function budgetCovers(rule: RedPacketRule, spent: { totalFen: number; dayFen: number }): boolean {
-  return spent.totalFen + rule.amountFen <= rule.totalBudgetFen && spent.dayFen + rule.amountFen <= rule.dailyBudgetFen;
 }
 /** Backoff after the nth failed attempt: 30 s, 2 min, 8 min, 32 min. */
 export const retryDelayMs = (attempts: number) => 30_000 * 4 ** Math.max(0, attempts - 1);
 
+/** A won draw, to be recorded with the claim. */
+export interface RedPacketWin {
+  campaign: string;
+  code: string;
+  member: string;
+  amountFen: number;
+  day: string;
+  dailyBudgetFen: number;
+}
+
+/** Day counters this instance knows exist (created on a day's first win). */
+const dayCounters = new Set<string>();
+
+/** Thrown inside the claim's transaction: the day's budget counter is not there (create it, then retry). */
+export class DayCounterMissing extends Error {
+  constructor(readonly win: RedPacketWin) {
+    super('red packet day counter missing');
+  }
+}
+
+/** Creates the day's budget counter unless it exists (outside any transaction). */
+export async function ensureDayCounter(win: RedPacketWin, now: Date): Promise<void> {
+  const dayId = redPacketDayCounter(win.campaign, win.day);
+  try {
+    await createCounter({ id: dayId, cap: win.dailyBudgetFen, shards: 1, now });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e; // another scan created it first
+  }
+  dayCounters.add(dayId);
+}
+
 /**
- * After a code's first claim: draw, and if it wins within budget, create its payout and try to send
- * it once. Returns the payout (or null when nothing was won).
+ * Before a first scan's claim: draws, and for a win makes sure the day's budget counter exists (it
+ * cannot be created inside the claim's transaction without two first winners conflicting on it;
+ * this instance remembers it, and a claim that finds it gone creates it and retries).
  */
-export async function maybeAward(o: { campaign: string; rule?: RedPacketRule; code: string; member: string; now: Date; draw?: number }): Promise<Payout | null> {
+export async function drawRedPacket(o: { campaign: string; rule?: RedPacketRule; code: string; member: string; now: Date; draw?: number }): Promise<RedPacketWin | null> {
   const { rule } = o;
   if (!rule || !drawWins(rule, o.draw ?? Math.random())) return null;
-  const id = `payout:${o.code}`;
   const day = shanghaiDay(o.now);
-  let payout: Payout | null;
+  const win = { campaign: o.campaign, code: o.code, member: o.member, amountFen: rule.amountFen, day, dailyBudgetFen: rule.dailyBudgetFen };
+  if (!dayCounters.has(redPacketDayCounter(o.campaign, day))) await ensureDayCounter(win, o.now);
+  return win;
+}
+
+const exhausted = (e: unknown) => e instanceof AppError && (e.code === 'BUDGET_EXHAUSTED' || e.code === 'NOT_FOUND');
+
+/**
+ * Inside the claim's transaction: takes the packet from the total and the day budgets and adds
+ * its payout. Null (and nothing taken) when either budget cannot cover it: the claim goes on.
+ */
+export async function recordWin(tx: Tx, win: RedPacketWin, now: Date): Promise<Payout | null> {
+  let total: ShardTake[];
   try {
-    payout = await inTransaction(async (tx) => {
-      const budget = await txGet<{ totalFen: number; day: string; dayFen: number }>(tx, RED_PACKET_BUDGETS, o.campaign);
-      const spent = { totalFen: budget?.totalFen ?? 0, dayFen: budget?.day === day ? budget.dayFen : 0 };
-      if (!budgetCovers(rule, spent)) return null;
-      const next = { totalFen: spent.totalFen + rule.amountFen, day, dayFen: spent.dayFen + rule.amountFen, updatedAt: o.now };
-      if (budget) await tx.collection(RED_PACKET_BUDGETS).doc(o.campaign).update({ data: next });
-      else await tx.collection(RED_PACKET_BUDGETS).add({ data: { _id: o.campaign, ...next } });
-      const p: Payout = {
-        _id: id, member: o.member, amountFen: rule.amountFen, campaign: o.campaign, code: o.code, status: 'pending', attempts: 0,
-        nextAttemptAt: o.now, leaseUntil: new Date(0), lastError: '', providerRef: '', createdAt: o.now,
-      };
-      await tx.collection(PAYOUTS).add({ data: p });
-      return p;
-    });
+    total = await takeInTx(tx, redPacketCounter(win.campaign), win.amountFen, { shards: RED_PACKET_SHARDS });
   } catch (e) {
-    if (!isDuplicateKeyError(e)) throw e;
-    return ((await getDb().collection(PAYOUTS).doc(id).get()).data as Payout) ?? null; // awarded already
+    if (exhausted(e)) return null; // takeInTx only read: the transaction is untouched
+    throw e;
   }
-  if (!payout) return null;
-  return attemptPayout(id, o.now);
+  let day: ShardTake[];
+  try {
+    // No `shards`: the counter's own read tells a missing day counter (NOT_FOUND) from a spent one.
+    day = await takeInTx(tx, redPacketDayCounter(win.campaign, win.day), win.amountFen);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'NOT_FOUND') throw new DayCounterMissing(win); // the claim creates it and retries
+    if (!exhausted(e)) throw e;
+    await giveBack(total, tx);
+    return null;
+  }
+  const p: Payout = {
+    _id: `payout:${win.code}`, member: win.member, amountFen: win.amountFen, campaign: win.campaign, code: win.code, status: 'pending', attempts: 0,
+    nextAttemptAt: now, leaseUntil: new Date(0), lastError: '', providerRef: '', createdAt: now, takes: [...total, ...day],
+  };
+  await tx.collection(PAYOUTS).add({ data: p });
+  return p;
 }
 
 /**

@@ -1,23 +1,8 @@
-// Pure decisions of the scan flow, unit-tested without a database.
-import type { Campaign, Code, Product, RegionRange } from './model';
+// Pure decisions of the scan flow, unit-tested without a database. Points and caps are the scan
+// campaign's (campaigns/rules/scan.ts, campaigns/counters.ts).
+import type { Code, RegionRange } from './model';
 
 export const DEFAULT_COUNTERFEIT_THRESHOLD = 5;
-
-/** Base points for the product under the campaign, times the multiplier window in force (floored). */
-export function scanPoints(campaign: Campaign | null, product: Product, now: Date): number {
-  const base = campaign?.pointsByProduct?.[product._id] ?? product.basePoints;
-  let factor = 1;
-  for (const m of campaign?.multipliers ?? []) {
-    if (+new Date(m.from) <= +now && +now < +new Date(m.to)) factor = Math.max(factor, m.factor);
-  }
-  return Math.max(0, Math.floor(base * factor));
-}
-
-/** What the daily cap leaves of `points` after `earnedToday`. */
-export function capped(points: number, earnedToday: number, dailyCap: number | undefined): number {
-  if (!dailyCap) return points;
-  return Math.max(0, Math.min(points, dailyCap - earnedToday));
-}
 
 /** The provinces a code of the batch is meant for ([] = anywhere). The last matching range wins. */
 export function provincesFor(regions: RegionRange[], seq: number): string[] {

@@ -9,16 +9,19 @@ import { AppError, isDuplicateKeyError } from '../errors';
 import { readEntry } from '../ledger/service';
 import { shanghaiDay } from '../time';
 import { cachedDoc } from './cache';
-import { claim } from './claim';
+import { claim, SCAN_RATE_KEY } from './claim';
 import { envKeys, pretty, verify, type CodeProblem } from './format';
 import { codeRateExceeded, recordScan, warnedBefore } from './history';
-import { assertWithin, countScan, LIMITS, memberFails, readCounters, windowStart, type Counter, type Subjects } from './limits';
-import { COLLECTIONS as C, type Campaign, type Code, type Product, type RiskKind } from './model';
+import { assertWithin, countScan, countThenCheck, LIMITS, windowStart, type Subjects } from './limits';
+import { inWindow } from '../campaigns/counters';
+import { isLive } from '../campaigns/earn';
+import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
+import type { ScanRule } from '../campaigns/rules/scan';
+import { COLLECTIONS as C, type Code, type Product, type RiskKind } from './model';
 import { claimKey, preRead } from './preread';
-import { maybeAward } from './redpackets';
+import { attemptPayout, drawRedPacket } from './redpackets';
 import { provinceAt, provinceName } from './regions';
-import { counterfeitSuspected, DEFAULT_COUNTERFEIT_THRESHOLD, isCoordinate, provincesFor, queriedMessage, scanPoints } from './rules';
-import { claimsInWindow } from './scanstate';
+import { counterfeitSuspected, DEFAULT_COUNTERFEIT_THRESHOLD, isCoordinate, provincesFor, queriedMessage } from './rules';
 import { countQuery } from './stats';
 
 export interface ScanRequest {
@@ -65,24 +68,21 @@ async function recordRisk(id: string, kind: RiskKind, f: RiskFields): Promise<vo
   }
 }
 
-/** A code that cannot be scanned: count it (a failed verification counts towards the lockout) and refuse. */
-async function refuse(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, code: string, counters: Counter[], now: Date): Promise<never> {
+/**
+ * Refuses a code without a pre-read (failed verification, never issued): the scan is counted first
+ * and the limits checked against the counts that include it (limits.ts countThenCheck), so a burst
+ * of guesses is locked out after LIMITS.memberFails whatever the concurrency; then the problem.
+ */
+async function refuseUnread(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, code: string, now: Date): Promise<never> {
   const failed = FAILED_VERIFICATION.has(problem);
-  await countScan(subjectsOf(scanner), failed, now, counters);
-  if (failed && (await memberFails(scanner.openid, now)) >= LIMITS.memberFails) {
+  const { fails, refusal } = await countThenCheck(subjectsOf(scanner), failed, now);
+  if (failed && fails >= LIMITS.memberFails) {
     const window = windowStart(now) / LIMITS.windowMs; // the window's number, as event ids have always had it
     await recordRisk(`bruteforce:${scanner.openid}:${window}`, 'bruteforce', {
       code, batch: '', product: '', province: '', member: scanner.openid, ip: scanner.clientIp, detail: `${LIMITS.memberFails} failed verifications`, now,
     });
   }
-  throw new AppError(problem, problem.toLowerCase().replace(/_/g, ' '));
-}
-
-/** Refuses a code without a pre-read (failed verification, never issued): limits first, then the problem. */
-async function refuseUnread(problem: CodeProblem | 'CODE_UNKNOWN', scanner: Scanner, code: string, now: Date): Promise<never> {
-  const counters = await readCounters(subjectsOf(scanner), now);
-  assertWithin(counters, 0, now);
-  return refuse(problem, scanner, code, counters, now);
+  throw refusal ?? new AppError(problem, problem.toLowerCase().replace(/_/g, ' '));
 }
 
 const subjectsOf = (s: Scanner): Subjects => ({ member: s.openid, ip: s.clientIp });
@@ -98,8 +98,8 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   const pre = await preRead(codeId, subjects, now);
   if (!pre) return refuseUnread('CODE_UNKNOWN', scanner, codeId, now);
   const { code, batch, counters } = pre;
-  const state = pre.account?.scanState;
-  assertWithin(counters, claimsInWindow(state, now), now);
+  const memberCounters = pre.account?.counters ?? {};
+  assertWithin(counters, inWindow(memberCounters[SCAN_RATE_KEY], windowStart(now)), now);
   // Per-code rate: the code's own scan window (kept on the code by every scan).
   if (codeRateExceeded(code, now)) {
     await countScan(subjects, false, now, counters);
@@ -115,7 +115,11 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   }
   const product = await cachedDoc<Product>(C.products, batch.product);
   if (!product) throw new AppError('NOT_FOUND', `product ${batch.product} is missing`);
-  const campaign = batch.campaign ? await cachedDoc<Campaign>(C.campaigns, batch.campaign) : null;
+  // The batch's campaign (kind scan): members earn only while it is live; a batch without one
+  // earns the product's base points.
+  const campaign = batch.campaign ? await cachedDoc<Campaign>(CAMPAIGNS.campaigns, batch.campaign) : null;
+  const rule = (campaign?.kind === 'scan' ? campaign.rule : {}) as ScanRule;
+  const live = !batch.campaign || (!!campaign && campaign.kind === 'scan' && isLive(campaign, now));
 
   // Region (防窜): outside the batch's provinces is a diversion.
   const loc = isCoordinate(req.location) ? req.location : null;
@@ -125,7 +129,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   const risk = { code: codeId, batch: batch._id, product: product._id, province, member: scanner.openid, ip: scanner.clientIp, now };
   if (diverted) await recordRisk(`diversion:${codeId}:${scanner.openid}`, 'diversion', { ...risk, detail: `scanned in ${provinceName(province)}, sold for ${allowed.map(provinceName).join('、')}` });
 
-  const threshold = campaign?.counterfeitThreshold ?? DEFAULT_COUNTERFEIT_THRESHOLD;
+  const threshold = rule.counterfeitThreshold ?? DEFAULT_COUNTERFEIT_THRESHOLD;
   const answer = (c: Code, outcome: Outcome, warning: boolean, extra: { points: number; entry: string; balance: number | null; repeat: boolean }): ScanAnswer => {
     const first = c.firstScanAt ?? now;
     return {
@@ -143,25 +147,29 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
     };
   };
 
-  const mayEarn = !diverted || campaign?.creditOutsideRegion !== false;
+  const mayEarn = live && (!diverted || rule.creditOutsideRegion !== false);
   let capped = false;
   let claimEntry: { balanceAfter: number } | null = pre.claimEntry;
   if (!code.claimedBy && mayEarn) {
     // The credit would fail on the missing account only after starting its transaction.
     if (!pre.account) throw new AppError('NOT_FOUND', `no points account for member ${scanner.openid}`);
+    const m = counters.find((c) => c.scope === 'm');
     const r = await claim({
       code,
       member: scanner.openid,
-      points: scanPoints(campaign, product, now),
-      dailyCap: campaign?.dailyCap,
-      state,
-      credit: { campaign: campaign?._id ?? '', ...(campaign?.budget ? { budget: campaign.budget } : {}), ...(campaign?.expiry ? { expiry: campaign.expiry } : {}) },
+      campaign: campaign && live ? campaign : null,
+      event: { product: product._id, basePoints: product.basePoints, diverted },
+      counters: memberCounters,
+      countedScans: m?.scans ?? 0,
+      redPacket: campaign ? await drawRedPacket({ campaign: campaign._id, rule: rule.redPacket, code: codeId, member: scanner.openid, now }) : null,
       now,
     });
     if (r.kind === 'claimed') {
       const reply = answer(r.code, 'earned', false, { points: r.points, entry: r.entry._id, balance: r.entry.balanceAfter, repeat: false });
-      const payout = campaign?.redPacket ? await maybeAward({ campaign: campaign._id, rule: campaign.redPacket, code: codeId, member: scanner.openid, now }) : null;
-      return payout ? { ...reply, redPacket: { amountFen: payout.amountFen, status: payout.status } } : reply;
+      if (!r.payout) return reply;
+      // The payout committed with the claim; one send now (the timer retries, or sends it if we die here).
+      const sent = (await attemptPayout(r.payout._id, now)) ?? r.payout;
+      return { ...reply, redPacket: { amountFen: sent.amountFen, status: sent.status } };
     }
     if (r.kind === 'capped') capped = true;
     else {

@@ -1,0 +1,39 @@
+// The rule registry: one module per campaign kind, with its zod schema and a pure evaluation of
+// plain inputs (the event, the member's counters, their tier, now) → points or a prize. No I/O in
+// rules. A kind without a module cannot be created yet; signin / task / order / game plug in here
+// with a rule module and a form.
+import type { z } from 'zod';
+import type { Kind } from '../model';
+import type { Counters } from '../counters';
+import { manualRule } from './manual';
+import { scanRule } from './scan';
+
+export interface EvalInput<E> {
+  event: E;
+  counters: Counters;
+  tier: string;
+  now: Date;
+}
+
+/** Points (before caps), or a prize, and why (shown to the member and kept with the credit). */
+export interface Award {
+  points: number;
+  prize?: { kind: string; [k: string]: unknown };
+  /** Chinese, e.g. "基础 20 × 3 倍". */
+  why: string;
+}
+
+export interface RuleModule<R, E> {
+  kind: Kind;
+  schema: z.ZodType<R>;
+  evaluate(rule: R, input: EvalInput<E>): Award;
+}
+
+export const RULES: Partial<Record<Kind, RuleModule<any, any>>> = {
+  scan: scanRule,
+  manual: manualRule,
+};
+
+export function ruleModule(kind: Kind): RuleModule<any, any> | null {
+  return RULES[kind] ?? null;
+}
