@@ -3,18 +3,29 @@
 // day's work on demand.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { LEDGER_ROLLUP_BUDGET_MS, runLedgerRollup } from '../common/services/rollups';
 import { runDaily, tick } from '../common/services/scheduler';
 import { shanghaiDay } from '../common/time';
 
 export const main = defineFunction({
   name: 'jobs',
   // The trigger's own Time is "now" for the tick (the same instant the platform fired it).
-  onTimer: (event) => tick(new Date(event.Time)),
+  // After the tick, the ledger roll-up of closed days (metrics), resumed tick after tick.
+  onTimer: async (event) => {
+    const now = new Date(event.Time);
+    const done = await tick(now);
+    return { ...done, metrics: await runLedgerRollup(now, LEDGER_ROLLUP_BUDGET_MS) };
+  },
   actions: {
     runDaily: action({
       auth: 'operator',
       input: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD').optional() }).strict(),
       run: (input) => runDaily(input.day ?? shanghaiDay()),
+    }),
+    rollupMetrics: action({
+      auth: 'operator',
+      input: z.object({}).strict(),
+      run: () => runLedgerRollup(new Date(), 8_000),
     }),
   },
 });
