@@ -5,6 +5,7 @@ import { benchEngine } from './engine';
 import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
+import { benchMetrics } from './metrics';
 
 interface Target {
   op: '>=' | '<=';
@@ -26,6 +27,11 @@ const TARGETS: Record<string, Target> = {
   codes_double_credits: { op: '<=', value: 0 },
   codes_db_requests_per_scan: { op: '<=', value: 7 },
   codes_generate_1m_s: { op: '<=', value: 60 },
+  metrics_db_requests: { op: '<=', value: 5 },
+  metrics_collection_scans: { op: '<=', value: 0 },
+  metrics_accounts_examined: { op: '<=', value: 0 },
+  metrics_max_reply_docs: { op: '<=', value: 1_000 },
+  metrics_max_reply_kb: { op: '<=', value: 1_024 },
 };
 
 async function main() {
@@ -36,6 +42,7 @@ async function main() {
     ...(await benchLedger({ quick })),
     ...(await benchMall({ quick })),
     ...(await benchCodes({ quick })),
+    ...(await benchMetrics({ quick })),
     ...(await benchEngine({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {
