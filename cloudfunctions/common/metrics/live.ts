@@ -5,7 +5,8 @@ import { getDb } from '../cloud';
 import { COLLECTIONS as C } from '../ledger/model';
 import { applyCredit, applyTake, emptyTally, TAKE_TYPES, type Tally } from './figures';
 
-const TZ = 'Asia/Shanghai';
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 /** Rows per aggregate: (day ≤ 92) × rate × kind × movement stays far below. */
 const ROWS = 1000;
 
@@ -24,10 +25,16 @@ function range(w: LiveWindow) {
   return { createdAt: w.to ? _.gte(w.from).and(_.lt(w.to)) : _.gte(w.from) };
 }
 
+/**
+ * The Shanghai day of an entry as a number (days since 1970-01-01 in UTC+8): plain arithmetic, far
+ * cheaper than $dateToString with a time zone (the local engine's evaluator is 30× slower with it).
+ */
 const dayKey = (w: LiveWindow) => {
   const $ = getDb().command.aggregate;
-  return w.byDay ? $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: TZ }) : $.literal('');
+  return w.byDay ? $.floor($.divide([$.add([$.subtract(['$createdAt', new Date(0)]), SHANGHAI_OFFSET_MS]), DAY_MS])) : $.literal(-1);
 };
+/** YYYY-MM-DD of a day number ('' for the whole window). */
+const dayOf = (n: number) => (n < 0 ? '' : new Date(n * DAY_MS).toISOString().slice(0, 10));
 
 /**
  * Non-credit entries' takes, one row per take, with the campaign and rate of the lot when `lots`
@@ -95,12 +102,12 @@ export async function liveFigures(w: LiveWindow, rates: boolean): Promise<Map<st
     if (!t) days.set(day, (t = emptyTally()));
     return t;
   };
-  type CreditRow = { _id: { day: string; rate: number; kind: string | null }; amount: number; repaid: number };
-  type TakeRow = { _id: { day: string; type: string; neg: boolean; x: boolean; kind: string | null; rate: number }; amount: number };
-  for (const r of credits as CreditRow[]) applyCredit(tally(r._id.day), { amount: r.amount, debtRepaid: r.repaid, rate: r._id.rate, kind: r._id.kind ?? '' });
+  type CreditRow = { _id: { day: number; rate: number; kind: string | null }; amount: number; repaid: number };
+  type TakeRow = { _id: { day: number; type: string; neg: boolean; x: boolean; kind: string | null; rate: number }; amount: number };
+  for (const r of credits as CreditRow[]) applyCredit(tally(dayOf(r._id.day)), { amount: r.amount, debtRepaid: r.repaid, rate: r._id.rate, kind: r._id.kind ?? '' });
   for (const r of takes as TakeRow[]) {
     const k = r._id;
-    applyTake(tally(k.day), { type: k.type, negative: k.neg, expiredPart: k.x, amount: r.amount, rate: k.rate, kind: k.kind ?? '' });
+    applyTake(tally(dayOf(k.day)), { type: k.type, negative: k.neg, expiredPart: k.x, amount: r.amount, rate: k.rate, kind: k.kind ?? '' });
   }
   return days;
 }
@@ -110,7 +117,7 @@ export async function liveMembers(w: LiveWindow): Promise<Map<string, { earners:
   const db = getDb();
   const _ = db.command;
   const $ = _.aggregate;
-  const count = (p: any, day: string) =>
+  const count = (p: any, day: unknown) =>
     p
       .group({ _id: { day, member: '$member' } })
       .group({ _id: '$_id.day', n: $.sum(1) })
@@ -132,7 +139,7 @@ export async function liveMembers(w: LiveWindow): Promise<Map<string, { earners:
     if (!x) out.set(day, (x = { earners: 0, spenders: 0 }));
     return x;
   };
-  for (const r of e as { _id: string; n: number }[]) at(r._id).earners = r.n;
-  for (const r of s as { _id: string; n: number }[]) at(r._id).spenders = r.n;
+  for (const r of e as { _id: number; n: number }[]) at(dayOf(r._id)).earners = r.n;
+  for (const r of s as { _id: number; n: number }[]) at(dayOf(r._id)).spenders = r.n;
   return out;
 }
