@@ -10,11 +10,11 @@ import { shanghaiDay } from '../common/time';
 export const main = defineFunction({
   name: 'jobs',
   // The trigger's own Time is "now" for the tick (the same instant the platform fired it).
-  // After the tick, the ledger roll-up of closed days (metrics), resumed tick after tick.
+  // From 00:10 (with the daily work), the ledger roll-up of closed days (metrics), resumed tick after tick.
   onTimer: async (event) => {
     const now = new Date(event.Time);
     const done = await tick(now);
-    return { ...done, metrics: await runLedgerRollup(now, LEDGER_ROLLUP_BUDGET_MS) };
+    return done.daily === 'not-due' ? done : { ...done, metrics: await runLedgerRollup(now, LEDGER_ROLLUP_BUDGET_MS) };
   },
   actions: {
     runDaily: action({

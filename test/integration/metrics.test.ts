@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { seededRandom } from '../helpers/random';
 import { installEngineSeam } from '../../local/engine/sdk-seam';
+import { allTriggers, fireTrigger } from '../../local/runtime/timers';
 import * as ledger from '../../cloudfunctions/common/ledger/service';
 import { runExpiry } from '../../cloudfunctions/common/ledger/expiry-job';
 import { setRate } from '../../cloudfunctions/common/ledger/settings';
@@ -316,6 +317,33 @@ describe.each(SEEDS)('seed %i', (seed) => {
     const expiredReturns = entries.filter((e) => e.expiredLots?.length).length;
     console.log(`metrics seed ${seed}: ${entries.length} entries (${expiredReturns} returning points to expired lots), page ${pageSize}, ${pieces} roll-up pieces, ${crashes} crashes`);
   });
+});
+
+test('the jobs timer rolls up closed days from 00:10 Shanghai; operators can run it; members cannot', async () => {
+  cloud = createTestCloud();
+  makeOperator(cloud, 'ops');
+  await cloud.call('user', { action: 'login' }, 'mj');
+  await ledger.credit({ member: 'mj', amount: 80, key: 'j1', source: { kind: 'scan', ref: 'j1' }, campaign: 'spring' });
+  await ledger.debit({ member: 'mj', amount: 30, key: 'j2', source: { kind: 'mall', ref: 'j2' } });
+  const today = shanghaiDay();
+  const tomorrow = shanghaiDay(+shanghaiDayStart(today) + DAY);
+  const tick = allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'tick')!;
+  const early = await fireTrigger(cloud.runner, tick, new Date(+shanghaiDayStart(tomorrow) + 5 * 60_000));
+  expect((early.result as any).data.metrics).toBeUndefined();
+  const due = await fireTrigger(cloud.runner, tick, new Date(+shanghaiDayStart(tomorrow) + 10 * 60_000));
+  expect(due.result).toMatchObject({ ok: true, data: { metrics: { status: 'done', through: today, days: 1, entries: 2 } } });
+  expect((cloud.engine.dump('metricsDaily') as any[]).find((d) => d._id === `ledger:${today}:c:spring`)).toMatchObject({
+    issued: 80,
+    spent: 30,
+    earners: 1,
+    spenders: 1,
+    outstanding: 50,
+    liabilityFen: 50,
+  });
+  const m = await cloud.call('points', { action: 'metrics', campaign: 'spring' }, 'ops');
+  expect(m).toMatchObject({ ok: true, data: { closedThrough: today, B: 80, C: 30 / 80, D: 1, outstanding: 50, receivers: 1, spenders: 1 } });
+  expect(await cloud.call('jobs', { action: 'rollupMetrics' }, 'ops')).toMatchObject({ ok: true, data: { status: 'done' } });
+  expect(await cloud.call('jobs', { action: 'rollupMetrics' }, 'mj')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 });
 
 describe('cost', () => {
