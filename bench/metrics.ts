@@ -13,7 +13,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Engine, loadSchema } from '../local/engine';
 import { SCHEMA_PATH } from '../local/cloud';
+import { callStorage } from '../local/runtime/identity';
 import { Runner } from '../local/runtime/runner';
+import { runLedgerRollup } from '../cloudfunctions/common/metrics/rollup';
 import { buildCloudFunctions } from '../scripts/build-cloud';
 import { shanghaiDay, shanghaiDayStart } from '../cloudfunctions/common/time';
 import { dayDocId, METRICS } from '../cloudfunctions/common/metrics/model';
@@ -28,11 +30,11 @@ const CHUNK = 10_000;
 
 const campaignOf = (i: number) => `c${i % CAMPAIGNS}`;
 
-/** Loads the data; returns what metrics must answer for campaign c0. */
-function load(engine: Engine, members: number) {
+/** Loads the data; returns what metrics must answer for campaign c0. Without `rolledUp`, only the ledger's documents. */
+function load(engine: Engine, members: number, rolledUp = true, spread = DAYS) {
   const today = shanghaiDay();
   const todayStart = +shanghaiDayStart(today);
-  const dayOf = (i: number) => shanghaiDay(todayStart - (1 + (i % DAYS)) * DAY);
+  const dayOf = (i: number) => shanghaiDay(todayStart - (1 + (i % spread)) * DAY);
   const fp = 'bench-fingerprint-00000';
   const entry = (e: Record<string, unknown>) => ({ balanceAfter: 0, heldAfter: 0, debtAfter: 0, reason: '', operator: '', fingerprint: fp, ...e });
   // The roll-up's figures, per scope and day, as the job would have counted them.
@@ -100,6 +102,8 @@ function load(engine: Engine, members: number) {
     if (campaign === 'c0') c0Live = { issued: c0Live.issued + 10, spent: c0Live.spent + 5 };
   }
   engine.insertMany('ledger', todayEntries);
+  const expectedLive = c0Live;
+  if (!rolledUp) return { issued: 0, spent: 0, receivers: 0, today: shanghaiDay(), entries: members + Math.ceil(members / 4) + 2 * live, days, expectedLive };
 
   // Roll-up documents and totals, in day order (each day's document carries the points in lots after it).
   const now = new Date();
@@ -163,7 +167,7 @@ function load(engine: Engine, members: number) {
   );
   engine.insertMany('jobRuns', [{ _id: METRICS.stateId, job: 'ledgerRollup', through: yesterday, day: null, cursor: null, page: 0, acc: [], updatedAt: now }]);
   const c0 = cumulative.get('c:c0')!;
-  return { issued: c0.issued + c0Live.issued, spent: c0.spent + c0Live.spent, receivers: c0.receivers, today, entries: members + Math.ceil(members / 4) + 2 * live };
+  return { issued: c0.issued + c0Live.issued, spent: c0.spent + c0Live.spent, receivers: c0.receivers, today, entries: members + Math.ceil(members / 4) + 2 * live, days, expectedLive };
 }
 
 async function child(quick: boolean): Promise<Record<string, number>> {
@@ -219,6 +223,33 @@ async function child(quick: boolean): Promise<Record<string, number>> {
     metrics_bench_members: members,
     metrics_bench_entries: expected.entries,
     metrics_bench_load_s: Math.round(loadSeconds),
+    ...(await rollupRate()),
+  };
+}
+
+/**
+ * The roll-up itself over 20,000 members' entries (25,400 over 10 days, 2,500 a day): entries per
+ * second and requests per 1,000 entries; its totals must equal the ones the bench computes.
+ */
+async function rollupRate(): Promise<Record<string, number>> {
+  const members = 20_000;
+  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH) });
+  new Runner(engine);
+  const data = load(engine, members, false, 10);
+  const rolled = load(Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH) }), members, true, 10);
+  const store = { env: {}, functionName: 'jobs', action: 'rollup', requestId: '', dbRequests: 0, depth: 1 };
+  const started = performance.now();
+  const r = await callStorage.run(store, () => runLedgerRollup(new Date(), 3_600_000));
+  const seconds = (performance.now() - started) / 1000;
+  const totals = (engine.dump(METRICS.totals) as { _id: string; issued: number; spent: number; receivers: number }[]).find((t) => t._id === 'c:c0')!;
+  const closed = { issued: rolled.issued - data.expectedLive.issued, spent: rolled.spent - data.expectedLive.spent, receivers: rolled.receivers };
+  if (r.status !== 'done' || totals.issued !== closed.issued || totals.spent !== closed.spent || totals.receivers !== closed.receivers) {
+    throw new Error(`roll-up ${JSON.stringify(r)} totals ${JSON.stringify(totals)}, expected ${JSON.stringify(closed)}`);
+  }
+  engine.close();
+  return {
+    metrics_rollup_entries_per_s: Math.round(r.entries / seconds),
+    metrics_rollup_db_requests_per_1k_entries: Math.round((store.dbRequests / r.entries) * 10_000) / 10,
   };
 }
 
