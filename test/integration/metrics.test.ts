@@ -347,6 +347,20 @@ test('the jobs timer rolls up closed days from 00:10 Shanghai; operators can run
   expect(await cloud.call('jobs', { action: 'rollupMetrics' }, 'mj')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 });
 
+test('bad input changes nothing: ranges, long campaign ids, unknown fields, an unknown budget', async () => {
+  cloud = createTestCloud();
+  makeOperator(cloud, 'ops');
+  const today = shanghaiDay();
+  const call = (fn: string, data: Record<string, unknown>) => cloud.call(fn, data, 'ops');
+  expect(await call('points', { action: 'dailyMetrics', from: today, to: today, campaign: 'x'.repeat(65) })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(await call('points', { action: 'dailyMetrics', from: today, to: '2026-02-30x' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(await call('points', { action: 'metrics', campaign: 'x'.repeat(65) })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(await call('points', { action: 'metrics', campaign: 'spring', budget: 'nope' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  expect(await call('jobs', { action: 'rollupMetrics', day: today })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  expect(cloud.engine.dump('jobRuns')).toHaveLength(0);
+  expect(await call('points', { action: 'metrics', campaign: 'spring' })).toMatchObject({ ok: true, data: { B: 0, C: 0, D: 0, outstanding: 0, closedThrough: null } });
+});
+
 describe('cost', () => {
   const seed = async (c: TestCloud, count: number) => {
     const yesterday = new Date(+shanghaiDayStart(shanghaiDay()) - 12 * HOUR);
