@@ -4,6 +4,7 @@
 //   metrics_db_requests         database requests of that call (the same at any number of members)
 //   metrics_daily_db_requests   points.dailyMetrics over 30 days, all campaigns (reported)
 //   metrics_collection_scans    collection scans during those calls (must be 0)
+//   metrics_accounts_examined   accounts the engine looked at (must be 0); metrics_ledger_docs_examined: entries one metrics call looked at (today's)
 //   metrics_max_reply_docs / metrics_max_reply_kb   the largest reply of any of their requests (≤ 1,000 docs, ≤ 1,024 kB)
 // The data goes straight into the engine in the shapes the ledger writes: every member's account
 // with its lot and the credit entry of that lot (a year of days, 20 campaigns), a quarter of them
@@ -202,6 +203,9 @@ async function child(quick: boolean): Promise<Record<string, number>> {
   const scansBefore = engine.stats.collectionScans;
   const accountsExamined = engine.stats.collections.accounts?.docsExamined ?? 0;
   await call({ action: 'metrics', campaign: 'c0' }); // warm
+  const examinedBefore = engine.stats.collections.ledger?.docsExamined ?? 0;
+  await call({ action: 'metrics', campaign: 'c0' });
+  const ledgerExamined = (engine.stats.collections.ledger?.docsExamined ?? 0) - examinedBefore;
   const runs = [];
   for (let i = 0; i < 7; i++) runs.push(await call({ action: 'metrics', campaign: 'c0' }));
   const m = runs[0].data;
@@ -218,6 +222,7 @@ async function child(quick: boolean): Promise<Record<string, number>> {
     metrics_daily_ms: Math.round(daily.ms * 10) / 10,
     metrics_collection_scans: engine.stats.collectionScans - scansBefore,
     metrics_accounts_examined: (engine.stats.collections.accounts?.docsExamined ?? 0) - accountsExamined,
+    metrics_ledger_docs_examined: ledgerExamined,
     metrics_max_reply_docs: maxDocs,
     metrics_max_reply_kb: Math.round(maxBytes / 102.4) / 10,
     metrics_bench_members: members,

@@ -394,8 +394,11 @@ describe('cost', () => {
       const one = await c.callCounted('points', { action: 'dailyMetrics', from, to: today, campaign: 'spring' }, 'ops');
       expect(one.reply.data.days[5]).toMatchObject({ earners: count / 2, spenders: count / 2 });
       const before = c.engine.stats.collections.accounts?.docsExamined ?? 0;
-      await c.call('points', { action: 'metrics', campaign: '' }, 'ops');
+      const entriesBefore = c.engine.stats.collections.ledger?.docsExamined ?? 0;
+      await c.call('points', { action: 'metrics', campaign: 'spring' }, 'ops');
       expect(c.engine.stats.collections.accounts?.docsExamined ?? 0).toBe(before); // no account is read
+      // Only today's entries (count / 5 of them) and the credits of the lots today's spends took: never the campaign's history.
+      expect((c.engine.stats.collections.ledger?.docsExamined ?? 0) - entriesBefore).toBeLessThanOrEqual((count / 5) * 2.5);
       requests[count] = [m.dbRequests, all.dbRequests, one.dbRequests];
     }
     console.log(`requests (metrics, dailyMetrics all, dailyMetrics campaign): ${JSON.stringify(requests)}`);
