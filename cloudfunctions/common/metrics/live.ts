@@ -37,33 +37,35 @@ const dayKey = (w: LiveWindow) => {
 const dayOf = (n: number) => (n < 0 ? '' : new Date(n * DAY_MS).toISOString().slice(0, 10));
 
 /**
- * Non-credit entries' takes, one row per take, with the campaign and rate of the lot when `lots`
- * is set (a lookup of the lot's credit entry by _id; only then: all campaigns need no lot details
- * unless rates are asked for). Stages shared by the figures and the spenders counts.
+ * Non-credit entries' takes, one row per take (`i` ≥ `n`: from `expiredLots`), with the lot's
+ * credit entry as `lot` when `lots` is set (a lookup by _id, for its campaign and rate; all
+ * campaigns without rates need none). Adjusts and releases only when negative: a positive adjust
+ * is a credit, and a release moves points out of lots only when some return to an expired lot.
  */
 function takesPipeline(w: LiveWindow, lots: boolean, types: readonly string[]) {
   const db = getDb();
   const _ = db.command;
   const $ = _.aggregate;
-  const asTake = (x: boolean) => ({ lotId: '$$t.lotId', amount: '$$t.amount', x });
+  const negativeOnly = ['adjust', 'release'];
   let p = db
     .collection(C.entries)
     .aggregate()
-    .match({ ...range(w), type: _.in([...types]) })
+    .match(
+      _.and([
+        range(w),
+        _.or([{ type: _.in(types.filter((t) => !negativeOnly.includes(t))) }, { type: _.in(types.filter((t) => negativeOnly.includes(t))), delta: _.lt(0) }]),
+      ]),
+    )
     .project({
       type: 1,
       member: 1,
       neg: $.lt(['$delta', 0]),
       kind: '$source.kind',
       day: dayKey(w),
-      takes: $.concatArrays([
-        $.map({ input: $.ifNull(['$lots', []]), as: 't', in: asTake(false) }),
-        $.map({ input: $.ifNull(['$expiredLots', []]), as: 't', in: asTake(true) }),
-      ]),
+      takes: $.concatArrays([$.ifNull(['$lots', []]), $.ifNull(['$expiredLots', []])]),
+      n: $.size($.ifNull(['$lots', []])),
     })
-    .unwind('$takes')
-    // A positive adjust is a credit; a release's plain takes were held points (nothing left the lots).
-    .match(_.and([_.or([{ type: _.neq('adjust') }, { neg: true }]), _.or([{ type: _.neq('release') }, { 'takes.x': true }])]));
+    .unwind({ path: '$takes', includeArrayIndex: 'i' });
   if (lots) {
     p = p
       .addFields({ credit: $.substrCP(['$takes.lotId', 4, 256]) })
@@ -93,7 +95,7 @@ export async function liveFigures(w: LiveWindow, rates: boolean): Promise<Map<st
       .end(),
     takesPipeline(w, lots, TAKE_TYPES)
       .group({
-        _id: { day: '$day', type: '$type', neg: '$neg', x: '$takes.x', kind: '$kind', rate: lots ? '$lot.rate' : 0 },
+        _id: { day: '$day', type: '$type', neg: '$neg', x: $.gte(['$i', '$n']), kind: '$kind', rate: lots ? '$lot.rate' : 0 },
         amount: $.sum('$takes.amount'),
       })
       .limit(ROWS)
