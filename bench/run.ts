@@ -7,6 +7,7 @@ import { benchEngine } from './engine';
 import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
+import { benchMetrics } from './metrics';
 
 interface Target {
   op: '>=' | '<=';
@@ -30,6 +31,11 @@ const TARGETS: Record<string, Target> = {
   codes_generate_1m_s: { op: '<=', value: 60 },
   counter_overtake: { op: '<=', value: 0 },
   cloud_model_conflict_answers: { op: '<=', value: 0 },
+  metrics_db_requests: { op: '<=', value: 5 },
+  metrics_collection_scans: { op: '<=', value: 0 },
+  metrics_accounts_examined: { op: '<=', value: 0 },
+  metrics_max_reply_docs: { op: '<=', value: 1_000 },
+  metrics_max_reply_kb: { op: '<=', value: 1_024 },
 };
 
 async function main() {
@@ -41,6 +47,7 @@ async function main() {
     ...(await benchMall({ quick })),
     ...(await benchCodes({ quick })),
     ...(await benchCounter({ quick })),
+    ...(await benchMetrics({ quick })),
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
   };

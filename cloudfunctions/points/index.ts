@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { instantInput, shanghaiDayInput } from '../common/inputs';
 import { createBudget } from '../common/ledger/budgets';
-import { dailyMetrics, entryDetail, history, metrics, summary } from '../common/ledger/queries';
+import { entryDetail, history, summary } from '../common/ledger/queries';
+import { dailyMetrics, metrics } from '../common/metrics/queries';
 import { addSubscriptionCredit, reminderTemplateId } from '../common/ledger/reminders';
 import { adjust, penalty, reverse } from '../common/ledger/service';
 import { rateHistory, setRate } from '../common/ledger/settings';
@@ -93,8 +94,8 @@ export const main = defineFunction({
     }),
     dailyMetrics: action({
       auth: 'operator',
-      input: z.object({ from: day, to: day }).strict(),
-      run: (i) => dailyMetrics(i.from, i.to),
+      input: z.object({ from: day, to: day, campaign: z.string().max(64).optional() }).strict(),
+      run: (i) => dailyMetrics(i.from, i.to, i.campaign),
     }),
     metrics: action({
       auth: 'operator',

@@ -1,12 +1,11 @@
 // Read side of the ledger for members and operators: summary with what expires when, history with
-// cursor pagination, one entry with its lots, and the A/B/C/D metrics.
+// cursor pagination, one entry with its lots.
 import { getDb } from '../cloud';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError } from '../errors';
-import { shanghaiDay, shanghaiDayStart } from '../time';
+import { shanghaiDay } from '../time';
 import { available } from './allocate';
-import { budgetStatus } from './budgets';
-import { COLLECTIONS as C, type Account, type ClosedLots, type Entry, type EntryType, type Lot } from './model';
+import { COLLECTIONS as C, type Account, type Entry, type EntryType } from './model';
 import { lastValidDay, reminderTemplateId, creditsOf, type Reminder } from './reminders';
 import { pointsToFen } from './rates';
 import { currentRate } from './settings';
@@ -136,136 +135,4 @@ export async function entryDetail(member: string, id: string) {
   };
 }
 
-/**
- * Operators' figures for a campaign ('' = points issued outside campaigns): A max issuable (if it
- * has a budget), B issued, C redemption rate (spent / issued), D usage rate (members who spent any
- * of it / members who received it), outstanding points and their liability in fen (per lot, at the
- * rate each lot was issued with), and issued per Shanghai day. Lots live in the accounts (folded
- * ones as per-campaign totals); issued per day comes from the credit entries.
- */
-export async function metrics(campaign: string, budget?: string) {
-  const db = getDb();
-  const _ = db.command;
-  const $ = _.aggregate;
-  const inCampaign = (list: string) => $.filter({ input: $.ifNull([list, []]), as: 'l', cond: $.eq(['$$l.campaign', campaign]) });
-  const [{ list: rows }, { list: days }] = await Promise.all([
-    db
-      .collection(C.accounts)
-      .aggregate()
-      .match(_.or([{ 'lots.campaign': campaign }, { 'closed.campaign': campaign }]))
-      .project({ lots: inCampaign('$lots'), closed: inCampaign('$closed') })
-      .project({ 'lots.amount': 1, 'lots.remaining': 1, 'lots.expired': 1, 'lots.rate': 1, closed: 1 })
-      .limit(100000)
-      .end(),
-    db
-      .collection(C.entries)
-      .aggregate()
-      .match({ campaign, type: _.in(['earn', 'adjust']), delta: _.gt(0) })
-      .unwind('$lots')
-      .group({ _id: $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }), points: $.sum('$lots.amount') })
-      .limit(10000)
-      .end(),
-  ]);
-  type Row = { lots: Pick<Lot, 'amount' | 'remaining' | 'expired' | 'rate'>[]; closed: ClosedLots[] };
-  let issued = 0;
-  let remaining = 0;
-  let expired = 0;
-  let liabilityFen = 0;
-  let receivers = 0;
-  let spenders = 0;
-  for (const r of rows as Row[]) {
-    let mine = 0;
-    let left = 0;
-    let gone = 0;
-    for (const l of r.lots) {
-      mine += l.amount;
-      left += l.remaining;
-      gone += l.expired ?? 0;
-      liabilityFen += pointsToFen(l.remaining, l.rate);
-    }
-    for (const c of r.closed) {
-      mine += c.amount;
-      gone += c.expired;
-    }
-    issued += mine;
-    remaining += left;
-    expired += gone;
-    receivers++;
-    if (mine - left - gone > 0) spenders++;
-  }
-  const spent = issued - remaining - expired;
-  // With a budget, B is what the budget counted (a credit that repaid debt issued more than its lot holds).
-  const status = budget ? await budgetStatus(budget) : null;
-  return {
-    campaign,
-    A: status ? status.budget.cap : null,
-    B: status ? status.issued : issued,
-    C: issued ? spent / issued : 0,
-    D: receivers ? spenders / receivers : 0,
-    spent,
-    expired,
-    outstanding: remaining,
-    liabilityFen,
-    issuedByDay: (days as { _id: string; points: number }[]).sort((a, b) => (a._id < b._id ? -1 : 1)).map((d) => ({ day: d._id, points: d.points })),
-  };
-}
-
-export interface DayFigures {
-  day: string;
-  /** Points credited (earn and positive adjust). */
-  issued: number;
-  /** Points spent (spends, commits and negative adjusts). */
-  spent: number;
-  expired: number;
-  penalized: number;
-  /** Net effect of reversals (positive: points given back). */
-  reversed: number;
-  /** Members who spent that day. */
-  spenders: number;
-}
-
-const MAX_METRIC_DAYS = 92;
-
-/** Ledger figures per Shanghai day for [from, to] (inclusive, at most 92 days), from the entries. */
-export async function dailyMetrics(from: string, to: string): Promise<{ days: DayFigures[] }> {
-  const start = shanghaiDayStart(from);
-  const end = new Date(+shanghaiDayStart(to) + 86_400_000);
-  if (+end <= +start) throw new AppError('BAD_REQUEST', 'to must not be before from');
-  if ((+end - +start) / 86_400_000 > MAX_METRIC_DAYS) throw new AppError('BAD_REQUEST', `at most ${MAX_METRIC_DAYS} days at a time`);
-  const db = getDb();
-  const _ = db.command;
-  const $ = _.aggregate;
-  const { list } = await db
-    .collection(C.entries)
-    .aggregate()
-    .match({ createdAt: _.gte(start).and(_.lt(end)), type: _.in(['earn', 'adjust', 'spend', 'expire', 'penalty', 'reverse']) })
-    .group({
-      _id: { day: $.dateToString({ date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }), type: '$type', sign: $.cond([$.gt(['$delta', 0]), 1, -1]) },
-      points: $.sum('$delta'),
-      members: $.addToSet('$member'),
-    })
-    .limit(10000)
-    .end();
-  const days = new Map<string, DayFigures>();
-  for (let t = +start; t < +end; t += 86_400_000) {
-    const day = shanghaiDay(t);
-    days.set(day, { day, issued: 0, spent: 0, expired: 0, penalized: 0, reversed: 0, spenders: 0 });
-  }
-  const spenders = new Map<string, Set<string>>();
-  for (const row of list as { _id: { day: string; type: EntryType; sign: number }; points: number; members: string[] }[]) {
-    const d = days.get(row._id.day);
-    if (!d) continue;
-    const { type, sign } = row._id;
-    if (type === 'earn' || (type === 'adjust' && sign > 0)) d.issued += row.points;
-    else if (type === 'spend' || type === 'adjust') {
-      d.spent -= row.points;
-      const set = spenders.get(d.day) ?? new Set<string>();
-      row.members.forEach((m) => set.add(m));
-      spenders.set(d.day, set);
-    } else if (type === 'expire') d.expired -= row.points;
-    else if (type === 'penalty') d.penalized -= row.points;
-    else if (type === 'reverse') d.reversed += row.points;
-  }
-  for (const [day, set] of spenders) days.get(day)!.spenders = set.size;
-  return { days: [...days.values()] };
-}
+// The operators' figures (metrics, dailyMetrics) live in ../metrics: they read roll-ups, not accounts.

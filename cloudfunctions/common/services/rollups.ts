@@ -25,3 +25,8 @@ export async function rollupMembers(day: string, now = new Date()): Promise<Memb
   await db.collection('metricsDaily').doc(`members:${day}`).set({ data: { metric: 'members', ...rollup, computedAt: now } });
   return rollup;
 }
+
+/** The ledger's figures per campaign and day (docs/metrics.md), run by the jobs timer after its tick. */
+export { runLedgerRollup } from '../metrics/rollup';
+/** Time the timer gives the ledger roll-up after the tick's own 8 s (the function's timeout is 20 s). */
+export const LEDGER_ROLLUP_BUDGET_MS = 5_000;

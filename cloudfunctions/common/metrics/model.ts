@@ -1,0 +1,79 @@
+// The metrics documents (docs/metrics.md). Written only by the roll-up job; read by points.metrics,
+// points.dailyMetrics and the operator console.
+import type { Figures, KindFigures, RatePoints } from './figures';
+
+export const METRICS = {
+  /** Per Shanghai day and scope: `ledger:<day>:<scope>` (shared with the members roll-up). */
+  days: 'metricsDaily',
+  /** Per scope, everything through the day named in `through`: `<scope>`. */
+  totals: 'metricsTotals',
+  /** Per scope and member, for distinct counts: `<scope>|<member>`. */
+  members: 'metricsMembers',
+  /** The roll-up's checkpoint, in jobRuns. */
+  stateId: 'ledgerRollup',
+} as const;
+
+export interface DayCounts {
+  /** Distinct members who earned (credits) in the scope that day. */
+  earners: number;
+  /** Distinct members who spent the scope's points that day. */
+  spenders: number;
+  /** Of those, members earning / spending in the scope for the first time ever. */
+  newReceivers: number;
+  newSpenders: number;
+}
+
+export interface DayDoc extends Figures, DayCounts {
+  _id: string;
+  metric: 'ledger';
+  scope: string;
+  /** null for all campaigns. */
+  campaign: string | null;
+  day: string;
+  kinds: KindFigures[];
+  /** The day's change of the points in lots, per rate. */
+  rates: RatePoints[];
+  /** Points in lots and their liability at the end of the day (all days up to it). */
+  outstanding: number;
+  liabilityFen: number;
+  computedAt: Date;
+}
+
+export interface TotalsDoc extends Figures {
+  _id: string;
+  scope: string;
+  campaign: string | null;
+  /** The last day included. */
+  through: string;
+  /** Distinct members who ever received / spent the scope's points. */
+  receivers: number;
+  spenders: number;
+  /** Points still in lots per rate, as of the end of `through`. */
+  rates: RatePoints[];
+  updatedAt: Date;
+}
+
+/** A scope's day in progress, as checkpointed. */
+export interface AccScope extends Figures, DayCounts {
+  scope: string;
+  kinds: KindFigures[];
+  rates: RatePoints[];
+}
+
+export interface RollupState {
+  _id: string;
+  job: 'ledgerRollup';
+  /** The last Shanghai day rolled up completely, or null before the first. */
+  through: string | null;
+  /** The day in progress. */
+  day: string | null;
+  /** Last entry counted in `day`, by (createdAt, _id). */
+  cursor: { at: Date; id: string } | null;
+  /** Pages of `day` counted so far (names the page in member markers). */
+  page: number;
+  acc: AccScope[];
+  updatedAt: Date;
+}
+
+export const dayDocId = (day: string, scope: string) => `ledger:${day}:${scope}`;
+export const memberMarkerId = (scope: string, member: string) => `${scope}|${member}`;
