@@ -33,7 +33,7 @@ export async function ensureBuilt(log = console.log): Promise<void> {
  * a log file instead, with a line every 15 s, and its tail is printed if it fails.
  */
 export async function taroBuild(type: 'h5' | 'weapp', log: (line: string) => void): Promise<void> {
-  const logFile = path.join(ROOT, 'node_modules', '.cache', `${type}-build.log`);
+  const logFile = path.join(ROOT, '.taro-cache', `build-${type}.log`);
   const taro = path.join(ROOT, 'node_modules', '.bin', 'taro');
   const env = { ...process.env, NODE_ENV: 'production' };
   if (process.stdout.isTTY) {
