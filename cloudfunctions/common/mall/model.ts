@@ -73,6 +73,8 @@ export interface Order {
   _id: string;
   member: string;
   clientKey: string;
+  /** The redemption's parameters (item, quantity, address) hashed: the same key with others is IDEMPOTENCY_MISMATCH. */
+  fingerprint?: string;
   item: string;
   title: string;
   image: string;
@@ -90,16 +92,23 @@ export interface Order {
    * order had before points-only redemptions debited directly.
    */
   hold: string;
-  /** The stock shard the unit(s) came from; null until taken. */
+  /** Orders made before journals: the stock shard the unit(s) came from. New orders: null (see `journal`). */
   shard: string | null;
+  /**
+   * The redemption saga's journal (redeem.ts): what each step took — `limit` (units counted),
+   * `stock` ([{shard, n}]), `codes` ([{id, code}]) — so a failure, a cancel or the crash sweep gives
+   * back exactly that.
+   */
+  journal?: { limit?: number | null; stock?: { shard: string; n: number }[] | null; codes?: { id: string; code: string }[] | null; order?: true | null };
   /** True once stock and limit were given back (cancel, timeout, failure). */
   returned: boolean;
-  /** Virtual items: the card code delivered from the pool. */
+  /** Virtual items: the card codes delivered from the pool (`quantity` of them); `code` is the first (orders before `codes` had only it). */
+  codes?: string[];
   code?: string;
   /** Red packets: the cash owed (fen) and its payout in the outbox (`payouts/payout:order:<id>`). */
   redPacketFen?: number;
   payout?: string;
-  payment?: { expiresAt: Date; paidAt?: Date; transactionId?: string; refundedAt?: Date; outcome?: string };
+  payment?: { expiresAt: Date; paidAt?: Date; transactionId?: string; refundedAt?: Date };
   logistics?: { company: string; trackingNo: string; shippedAt: Date };
   cancel?: { reason: string; by: string; at: Date };
   completedAt?: Date;
