@@ -1,6 +1,7 @@
 // npm run bench [-- --quick]: speed and memory figures as a table, then one BENCH_JSON line.
 // Targets (2 cores) are listed beside each figure; a miss is reported, not thrown.
 import { benchCodes } from './codes';
+import { benchCounter } from './counter';
 import { benchEngine } from './engine';
 import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
@@ -26,6 +27,7 @@ const TARGETS: Record<string, Target> = {
   codes_double_credits: { op: '<=', value: 0 },
   codes_db_requests_per_scan: { op: '<=', value: 7 },
   codes_generate_1m_s: { op: '<=', value: 60 },
+  counter_overtake: { op: '<=', value: 0 },
 };
 
 async function main() {
@@ -36,6 +38,7 @@ async function main() {
     ...(await benchLedger({ quick })),
     ...(await benchMall({ quick })),
     ...(await benchCodes({ quick })),
+    ...(await benchCounter({ quick })),
     ...(await benchEngine({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {
