@@ -4,7 +4,7 @@
 // holds, and keys reused with other parameters.
 import { LOCAL_CHECKOUT_SECRET } from '../../local/runtime/identity';
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
-import { account, ADDRESS, baseItem, member, OPS, stockLeft } from './mall-fixtures';
+import { account, ADDRESS, baseItem, member, OPS, stockLeft, stockShards } from './mall-fixtures';
 
 async function create(cloud: TestCloud, id: string, stock: number, over: Record<string, unknown> = {}, shards = 1) {
   expect(await cloud.call('mall', { action: 'createItem', id, stock, shards, ...baseItem(over) }, OPS)).toMatchObject({ ok: true });
@@ -114,13 +114,13 @@ describe('flash-sale shards', () => {
     expect(await redeem(cloud, 'oFlash', { item: 'flash', quantity: 2, clientKey: 'flash-two-1' })).toMatchObject({ ok: true, data: { order: { status: 'toShip', quantity: 2 } } });
     expect(await redeem(cloud, 'oFlash', { item: 'flash', quantity: 2, clientKey: 'flash-two-2' })).toMatchObject({ ok: true });
     expect(await redeem(cloud, 'oFlash', { item: 'flash', quantity: 1, clientKey: 'flash-two-3' })).toMatchObject({ ok: false, code: 'SOLD_OUT' });
-    const shards = (cloud.engine.dump('mallStock') as any[]).filter((s) => s.item === 'flash');
+    const shards = stockShards(cloud, 'flash');
     expect(shards.map((s) => s.left)).toEqual([0, 0, 0, 0]);
     expect(account(cloud, 'oFlash')).toMatchObject({ spent: 40 });
     // Cancelling gives each unit back to the shard it came from.
     const [o] = (cloud.engine.dump('mallOrders') as any[]).filter((x) => x.clientKey === 'flash-two-1');
     expect(await cloud.call('mall', { action: 'cancel', id: o._id }, 'oFlash')).toMatchObject({ ok: true });
-    const after = (cloud.engine.dump('mallStock') as any[]).filter((s) => s.item === 'flash');
+    const after = stockShards(cloud, 'flash');
     expect(after.reduce((n, s) => n + s.left, 0)).toBe(2);
     expect(after.every((s) => s.left <= 1 && s.left + s.sold === 1)).toBe(true);
   });
@@ -173,3 +173,65 @@ describe('keys reused with other parameters', () => {
     expect(account(cloud, 'oKey')).toMatchObject({ spent: 100 });
   });
 });
+
+describe('stock on the shared counter', () => {
+  test('migrateStock carries each old shard over exactly; an order made before gives its unit back to its migrated shard', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oOld', 1000);
+    const now = new Date();
+    // An item as it was before the counter: its shards in mallStock, one unit sold to an order that names its shard.
+    cloud.engine.insertMany('mallItems', [{ _id: 'old-cup', ...baseItem(), listAt: null, delistAt: null, stock: 5, shards: 2, createdAt: now, updatedAt: now, updatedBy: OPS }]);
+    cloud.engine.insertMany('mallStock', [
+      { _id: 'old-cup#0', item: 'old-cup', left: 2, sold: 1 },
+      { _id: 'old-cup#1', item: 'old-cup', left: 2, sold: 0 },
+    ]);
+    const ledger = await import('../../cloudfunctions/common/ledger/service');
+    await ledger.debit({ member: 'oOld', amount: 100, key: 'mall:oOldOrder1', source: { kind: 'mall', ref: 'oOldOrder1' } });
+    cloud.engine.insertMany('mallOrders', [
+      { _id: 'oOldOrder1', member: 'oOld', clientKey: 'old-key-1', item: 'old-cup', title: '山野茶杯', image: '', kind: 'physical', quantity: 1, points: 100, cashFen: 0, status: 'toShip', address: ADDRESS, hold: 'mall:oOldOrder1', shard: 'old-cup#0', returned: false, createdAt: now, updatedAt: now },
+    ]);
+    expect(await cloud.call('mall', { action: 'migrateStock' }, 'oOld')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await cloud.call('mall', { action: 'migrateStock' }, OPS)).toMatchObject({ ok: true, data: { migrated: 1 } });
+    expect(await cloud.call('mall', { action: 'migrateStock' }, OPS)).toMatchObject({ ok: true, data: { migrated: 0 } }); // once
+    expect(stockShards(cloud, 'old-cup').map((s) => [s._id, s.cap, s.left])).toEqual([['mall:old-cup#0', 3, 2], ['mall:old-cup#1', 2, 2]]);
+    expect((await cloud.call('mall', { action: 'item', id: 'old-cup' }, 'oOld')).data.item).toMatchObject({ stockLeft: 4, sold: 1 });
+    expect(await cloud.call('mall', { action: 'cancel', id: 'oOldOrder1' }, 'oOld')).toMatchObject({ ok: true, data: { order: { status: 'cancelled' } } });
+    expect(stockShards(cloud, 'old-cup').map((s) => s.left)).toEqual([3, 2]);
+    expect(account(cloud, 'oOld')).toMatchObject({ balance: 1000, spent: 0 });
+    expect(await redeem(cloud, 'oOld', { item: 'old-cup', quantity: 2, clientKey: 'old-key-2' })).toMatchObject({ ok: true });
+    expect(stockLeft(cloud, 'old-cup')).toBe(3);
+  });
+});
+
+describe('campaign budgets on the shared counter', () => {
+  test('64 concurrent credits racing a budget\'s last points: issued never passes the cap; a budget made before the counter moves onto it with its figures', async () => {
+    const { createBudget, budgetStatus } = await import('../../cloudfunctions/common/ledger/budgets');
+    const ledger = await import('../../cloudfunctions/common/ledger/service');
+    const cloud = createTestCloud();
+    const members = Array.from({ length: 64 }, (_, i) => `oBud${i}`);
+    for (const m of members) await cloud.call('user', { action: 'login' }, m);
+    const cap = 64 * 2 + 5;
+    await createBudget({ id: 'last', campaign: 'c-last', cap, shards: 8, operator: OPS });
+    const credit = (m: string, key: string, budget: string) => ledger.credit({ member: m, amount: 3, key, source: { kind: 'scan', ref: key }, campaign: 'c-last', budget });
+    const replies = await Promise.allSettled(members.flatMap((m) => [0, 1, 2].map((n) => credit(m, `last:${m}:${n}`, 'last'))));
+    const ok = replies.filter((r) => r.status === 'fulfilled').length;
+    expect(replies.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'BUDGET_EXHAUSTED')).toBe(true);
+    expect(ok).toBe(Math.floor(cap / 3)); // every point that fits is issued, none past the cap
+    expect((await budgetStatus('last')).issued).toBe(ok * 3);
+
+    // Made before the counter: the budget and its shards as they were, 40 of 50 issued.
+    cloud.engine.insertMany('budgets', [{ _id: 'old', campaign: 'c-old', cap: 50, shards: 2, createdAt: new Date(), createdBy: OPS }]);
+    cloud.engine.insertMany('budgetShards', [
+      { _id: 'old#0', budget: 'old', cap: 25, issued: 25 },
+      { _id: 'old#1', budget: 'old', cap: 25, issued: 15 },
+    ]);
+    expect((await budgetStatus('old')).issued).toBe(40);
+    for (const n of [1, 2, 3]) await credit(`oBud${n}`, `old:${n}`, 'old');
+    await expect(credit('oBud4', 'old:4', 'old')).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+    expect((await budgetStatus('old')).issued).toBe(49);
+    expect(stockShardsOfCounter(cloud, 'budget:old').map((s) => [s.cap, s.left])).toEqual([[25, 0], [25, 1]]);
+  });
+});
+
+const stockShardsOfCounter = (cloud: TestCloud, counter: string) => (cloud.engine.dump('counterShards') as any[]).filter((s) => s.counter === counter);

@@ -9,7 +9,7 @@ import { callStorage } from '../../local/runtime/identity';
 import { Runner } from '../../local/runtime/runner';
 import { allTriggers, fireTrigger } from '../../local/runtime/timers';
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
-import { account, ADDRESS, baseItem, member, OPS, stockLeft } from './mall-fixtures';
+import { account, ADDRESS, baseItem, member, OPS, stockLeft, stockShards } from './mall-fixtures';
 
 async function create(cloud: TestCloud, id: string, stock: number, over: Record<string, unknown> = {}) {
   expect(await cloud.call('mall', { action: 'createItem', id, stock, shards: 1, ...baseItem(over) }, OPS)).toMatchObject({ ok: true });
@@ -102,7 +102,7 @@ const assignedCodes = (cloud: TestCloud) => (cloud.engine.dump('mallCodes') as a
 
 const ordersOf = (cloud: TestCloud, who: string, item: string) => (cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === who && o.item === item);
 const entriesOf = (cloud: TestCloud, who: string) => (cloud.engine.dump('ledger') as any[]).filter((e) => e.member === who);
-const stock = (cloud: TestCloud, item: string) => (cloud.engine.dump('mallStock') as any[]).find((s) => s.item === item);
+const stock = (cloud: TestCloud, item: string) => stockShards(cloud, item)[0];
 
 describe('database requests per redemption', () => {
   let cloud: TestCloud;
@@ -135,9 +135,9 @@ describe('database requests per redemption', () => {
       retry: await counted('probe', 'cost-probe-1'),
     };
     console.log(`database requests per redemption: ${JSON.stringify(n)}`);
-    // Measured 10: the read (item, points, shards, count, codes), the order add, the shard decrement,
-    // the debit (start, account get, entry add, account update, commit) with the order's re-read and
-    // write inside its transaction.
+    // Measured 10: the read (item, points, shards, count, codes, the key's order), the order add, the
+    // shard decrement, the journal's record, the debit (start, account get, entry add, account
+    // update, commit) with the order's write inside its transaction.
     expect(n.probe).toBeLessThanOrEqual(10);
     expect(n.limitFirst).toBe(n.probe + 1); // the count is added
     expect(n.limitAgain).toBe(n.probe + 1); // the count is raised
@@ -173,7 +173,7 @@ describe('a function process dying between the stock and the ledger transaction'
     expect(b).toMatchObject({ ok: true, data: { order: { status: 'toShip' } } }); // resumed from the order's journal
     const [order] = ordersOf(cloud, 'oCrash', 'cup');
     expect(ordersOf(cloud, 'oCrash', 'cup')).toHaveLength(1);
-    expect(order).toMatchObject({ status: 'toShip', journal: { stock: [{ shard: 'cup#0', n: 1 }] } });
+    expect(order).toMatchObject({ status: 'toShip', journal: { stock: [{ shard: 'mall:cup#0', n: 1 }] } });
     expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
     expect(account(cloud, 'oCrash')).toMatchObject({ balance: 900, held: 0, spent: 100 });
     expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 0 });
@@ -188,7 +188,7 @@ describe('a function process dying between the stock and the ledger transaction'
     await create(cloud, 'cup', 5);
     intercept(cloud).die(isTxStart);
     expect(await redeem(cloud, 'cup', 'crash-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'INTERNAL' });
-    expect(ordersOf(cloud, 'oCrash', 'cup')[0]).toMatchObject({ status: 'creating', journal: { stock: [{ shard: 'cup#0', n: 1 }] } });
+    expect(ordersOf(cloud, 'oCrash', 'cup')[0]).toMatchObject({ status: 'creating', journal: { stock: [{ shard: 'mall:cup#0', n: 1 }] } });
     expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // the unit was taken
 
     expect(await tick(cloud, 5)).toMatchObject({ ordersFailed: 0 }); // not stale yet
@@ -213,7 +213,7 @@ describe('a function process dying between the stock and the ledger transaction'
     makeOperator(cloud, OPS);
     await member(cloud, 'oCrash', 1000);
     await create(cloud, 'cup', 5);
-    intercept(cloud).die((action, p) => action === 'database.modifyDocument' && p.collectionName === 'mallStock');
+    intercept(cloud).die((action, p) => action === 'database.modifyDocument' && p.collectionName === 'counterShards');
     expect(await redeem(cloud, 'cup', 'early-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'INTERNAL' });
     expect(await redeem(cloud, 'cup', 'early-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'CONFLICT' });
     expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });

@@ -1,10 +1,11 @@
-// The mall's documents (docs/mall.md). Items are the catalog; their stock lives in shards
-// (`mallStock/<item>#<i>`) so a flash sale's buyers do not all queue on one document; orders are
-// the journal of each redemption and name what undoes every step (the points' ledger key, the
-// stock shard, the member's limit count).
+// The mall's documents (docs/mall.md). Items are the catalog; their stock is a shared capped
+// counter (`counters/mall:<item>`, docs/counters.md) whose shards keep a flash sale's buyers from
+// all queueing on one document; orders are the journal of each redemption and name what undoes
+// every step (the points' ledger key, the stock taken from each shard, the member's limit count).
 export const MALL = {
   items: 'mallItems',
-  stock: 'mallStock',
+  /** Stock shards before the shared counter (`<item>#<i>`: left, sold); read only by `migrateStock`. */
+  legacyStock: 'mallStock',
   limits: 'mallLimits',
   codes: 'mallCodes',
   orders: 'mallOrders',
@@ -31,7 +32,7 @@ export interface Item {
   cashFen: number;
   /** Red packet value in fen (kind redPacket). */
   redPacketFen: number;
-  /** Units ever put on sale (Σ shard caps); what is left is Σ shard `left`. */
+  /** Units ever put on sale (the stock counter's cap); what is left is Σ of its shards' `left`. */
   stock: number;
   shards: number;
   /** Units one member may hold across all their live orders (0 = no limit). */
@@ -50,7 +51,8 @@ export interface Item {
   updatedBy: string;
 }
 
-export interface StockShard {
+/** A stock shard as it was before the shared counter (migrated by `migrateStock`). */
+export interface LegacyStockShard {
   _id: string;
   item: string;
   left: number;
@@ -116,7 +118,8 @@ export interface Order {
   updatedAt: Date;
 }
 
-export const stockShardId = (item: string, i: number) => `${item}#${i}`;
+/** The item's stock counter (its shards are `mall:<item>#<i>`). */
+export const stockCounterOf = (item: string) => `mall:${item}`;
 export const limitId = (item: string, member: string) => `${item}:${member}`;
 /** The ledger key of an order's points: its debit (points only) or its hold (points + cash). */
 export const pointsKeyOf = (orderId: string) => `mall:${orderId}`;

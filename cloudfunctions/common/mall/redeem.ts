@@ -21,9 +21,10 @@ import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
 import * as ledger from '../ledger/service';
 import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
+import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
 import { txGet, type Tx } from '../tx';
-import { isVirtual, limitId, MALL, pointsKeyOf, type Address, type Item, type Order, type StockShard } from './model';
+import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
 import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './orders';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
@@ -55,7 +56,8 @@ interface Snapshot {
   item: Item | null;
   /** The member's balance − held (0 without an account): a guard, the ledger decides. */
   available: number;
-  shards: StockShard[];
+  /** The item's stock counter's shards. */
+  shards: CounterShard[];
   /** Whether the member's count for the item exists (picks the limit's first write). */
   limitExists: boolean;
   /** Up to 8 free codes of a virtual item's pool (the first candidates to claim). */
@@ -106,7 +108,7 @@ export const REDEMPTION: Saga<Ctx> = {
     {
       name: 'stock',
       run: async ({ order, snap }) => {
-        const takes = await takeStock(snap!.shards, order.quantity);
+        const takes = await takeStock(order.item, order.quantity, snap!.shards);
         if (!takes) throw new AppError('SOLD_OUT', `item ${order.item} is sold out`);
         return takes;
       },
@@ -152,7 +154,7 @@ const codeOf = (e: unknown): ErrorCode => (e instanceof AppError ? e.code : 'INT
  */
 export function journalOf(o: Order): Journal {
   if (o.journal) return { ...o.journal };
-  return o.shard ? { limit: o.quantity, stock: [{ shard: o.shard, n: o.quantity }] } : {};
+  return o.shard ? { limit: o.quantity, stock: [{ shard: `mall:${o.shard}`, n: o.quantity }] } : {}; // its shard, migrated to the item's counter
 }
 
 /** Gives back an order's units, count and codes exactly once (cancel, timeout, the sweep). */
@@ -250,7 +252,7 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     .aggregate()
     .match({ _id: itemId })
     .lookup(join(LEDGER.accounts, { _id: member }, 'account', { balance: 1, held: 1 }))
-    .lookup(join(MALL.stock, { item: itemId }, 'shards'))
+    .lookup(join(COUNTERS.shards, { counter: stockCounterOf(itemId) }, 'shards', { cap: 1, left: 1 }))
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .lookup(join(MALL.orders, { _id: orderId }, 'order'))
@@ -262,7 +264,7 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
   return {
     item: item as Item,
     available: (a?.balance ?? 0) - (a?.held ?? 0),
-    shards: shards as StockShard[],
+    shards: shards as CounterShard[],
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
     order: ((order as Order[])[0] as Order | undefined) ?? null,

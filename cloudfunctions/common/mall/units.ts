@@ -1,11 +1,11 @@
 // What a redemption takes besides points, each with a conditional write that never oversteps under
 // any concurrency, and each with its give-back (the saga's compensations, redeem.ts): the member's
-// limit count, units of stock across the item's shards, card codes of a virtual item's pool.
+// limit count, units of the item's stock counter, card codes of a virtual item's pool.
 import { getDb } from '../cloud';
+import * as counter from '../counter/capped';
 import { isDuplicateKeyError } from '../errors';
 import { txGet, type Tx } from '../tx';
-import { limitId, MALL, type StockShard } from './model';
-import { shardOrder } from './rules';
+import { limitId, MALL, stockCounterOf } from './model';
 
 /**
  * Raises the member's count for the item by `quantity`, never past `limit`. `exists` (from the
@@ -35,51 +35,16 @@ export async function lowerLimit(item: string, member: string, quantity: number,
   if (l) await tx.collection(MALL.limits).doc(id).update({ data: { count: Math.max(0, l.count - quantity) } });
 }
 
-/** Units taken from one shard (the shape of the shared counter's takes). */
-export interface ShardTake {
-  shard: string;
-  n: number;
-}
+export type ShardTake = counter.ShardTake;
 
 /**
- * Takes `quantity` units across the shards the redemption's read saw, from a random start: on each
- * shard a conditional decrement of what it showed (never below zero). All or nothing: if the shards
- * together cannot cover it, what this call took goes back and the answer is null (sold out).
+ * Takes `quantity` units of the item's stock counter, across shards when no one shard covers them
+ * (all or nothing); `seen`: the shards the redemption's read saw. Null: sold out.
  */
-export async function takeStock(shards: StockShard[], quantity: number): Promise<ShardTake[] | null> {
-  const db = getDb();
-  const _ = db.command;
-  const takes: ShardTake[] = [];
-  let need = quantity;
-  // Prefer one shard that covers it all (one request), then spill over the rest.
-  const whole = shards.filter((s) => s.left >= quantity);
-  const order = [...shardOrder(whole.length).map((i) => whole[i]), ...shardOrder(shards.length).map((i) => shards[i]).filter((s) => s.left > 0 && s.left < quantity)];
-  for (const s of order) {
-    if (need === 0) break;
-    const n = Math.min(need, s.left);
-    const r = await db.collection(MALL.stock).where({ _id: s._id, left: _.gte(n) }).update({ data: { left: _.inc(-n), sold: _.inc(n) } });
-    if (r.stats.updated === 1) {
-      takes.push({ shard: s._id, n });
-      need -= n;
-    }
-  }
-  if (need === 0) return takes;
-  await returnStock(takes);
-  return null;
-}
+export const takeStock = (item: string, quantity: number, seen: counter.CounterShard[]) => counter.take(stockCounterOf(item), quantity, seen);
 
-/** Puts units back on the shards they came from (in the give-back transaction, or with atomic increments). */
-export async function returnStock(takes: ShardTake[], tx: Tx | null = null): Promise<void> {
-  const _ = getDb().command;
-  for (const t of takes) {
-    if (!tx) {
-      await getDb().collection(MALL.stock).doc(t.shard).update({ data: { left: _.inc(t.n), sold: _.inc(-t.n) } });
-      continue;
-    }
-    const s = await txGet<StockShard>(tx, MALL.stock, t.shard);
-    if (s) await tx.collection(MALL.stock).doc(t.shard).update({ data: { left: s.left + t.n, sold: s.sold - t.n } });
-  }
-}
+/** Puts units back on the shards they came from (inside the give-back transaction when given). */
+export const returnStock = (takes: ShardTake[], tx?: Tx) => counter.giveBack(takes, tx);
 
 export interface TakenCode {
   /** `mallCodes` id, `<item>:<code>`. */
