@@ -133,8 +133,8 @@ export const REDEMPTION: Saga<Ctx> = {
     const { order, now } = ctx;
     ctx.result = order.cashFen > 0 ? await awaitPayment(order, now, resumed) : { order: orderView(await spend(order, journal as RedeemJournal, now, resumed)) };
   },
-  close: async ({ order, now }, code, settled) => {
-    const r = await getDb().collection(MALL.orders).where({ _id: order._id, status: 'creating' }).update({ data: { status: 'failed', failCode: code, returned: settled, updatedAt: now } });
+  close: async ({ order, now }, code, journal, settled) => {
+    const r = await getDb().collection(MALL.orders).where({ _id: order._id, status: 'creating' }).update({ data: { status: 'failed', failCode: code, journal, returned: settled, updatedAt: now } });
     return r.stats.updated === 1;
   },
   claim: async ({ order, now }, tx: Tx) => {

@@ -37,10 +37,11 @@ export interface Saga<C> {
   /** Commits the owner's final state (one transaction); may be run again by a resumption. */
   finish(ctx: C, journal: Journal, resumed: boolean): Promise<void>;
   /**
-   * Moves the owner from running to failed with `code` (a conditional write); `settled`: nothing
-   * to give back, so it is marked given back at once. False when it is not running any more.
+   * Moves the owner from running to failed with `code` and the journal (a conditional write, so a
+   * give-back cut short is finished from it by the sweep); `settled`: nothing to give back, so it
+   * is marked given back at once. False when it is not running any more.
    */
-  close(ctx: C, code: string, settled: boolean): Promise<boolean>;
+  close(ctx: C, code: string, journal: Journal, settled: boolean): Promise<boolean>;
   /** Inside the give-back transaction: true (marking the owner given back) unless it was already. */
   claim(ctx: C, tx: Tx): Promise<boolean>;
 }
@@ -65,7 +66,7 @@ export async function runSaga<C>(saga: Saga<C>, ctx: C, codeOf: (e: unknown) => 
   try {
     for (const step of saga.steps) journal[step.name] = (await step.run(ctx, journal)) ?? null;
   } catch (e) {
-    await compensate(saga, ctx, journal, codeOf(e));
+    await compensate(saga, ctx, journal, codeOf(e), false);
     throw e;
   }
   if (!(await saga.record(ctx, journal))) {
@@ -94,10 +95,17 @@ export async function resumeSaga<C>(saga: Saga<C>, ctx: C, journal: Journal): Pr
 /** What the journal records that has a give-back, last step first. */
 const taken = <C>(saga: Saga<C>, journal: Journal) => [...saga.steps].reverse().filter((s) => journal[s.name] !== undefined && journal[s.name] !== null);
 
-/** Closes the owner, then gives back what `journal` records, exactly once (see the header). */
-export async function compensate<C>(saga: Saga<C>, ctx: C, journal: Journal, code: string): Promise<void> {
+/**
+ * Closes the owner, then gives back what `journal` records, exactly once (see the header).
+ * `recorded` false: the journal is this call's alone (not yet on the owner); if another closed the
+ * owner meanwhile it knew nothing of these takes, so this call gives them back regardless.
+ */
+export async function compensate<C>(saga: Saga<C>, ctx: C, journal: Journal, code: string, recorded = true): Promise<void> {
   const done = taken(saga, journal);
-  if (!(await saga.close(ctx, code, done.length === 0))) throw new SagaSettled(saga.name);
+  if (!(await saga.close(ctx, code, journal, done.length === 0))) {
+    if (!recorded && done.length) await giveBack(saga, ctx, journal, async () => true);
+    throw new SagaSettled(saga.name);
+  }
   if (done.length) await giveBack(saga, ctx, journal, (tx) => saga.claim(ctx, tx));
 }
 
