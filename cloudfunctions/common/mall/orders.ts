@@ -1,133 +1,20 @@
-// Orders after redemption (redeem.ts makes them): views, the payment callback, cancel, ship,
-// complete, lists, export and the jobs sweep. Giving back (cancel, timeout) runs in a transaction
-// guarded by the order's `returned` flag, so it happens exactly once.
-import { createHash } from 'node:crypto';
+// Orders after redemption (redeem.ts makes them): the payment callback and paid delivery, cancel,
+// ship, complete, lists, export and the jobs sweep. Giving back (cancel, timeout, the sweep) is the
+// redemption saga's (redeem.ts · giveBackOrder / abortOrder): exactly once, from the order's journal.
 import { getDb } from '../cloud';
 import { AppError, type ErrorCode } from '../errors';
-import { attemptPayout, PAYOUTS, type Payout } from '../codes/redpackets';
 import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
-import { txGet, type Tx } from '../tx';
-import { isVirtual, MALL, type Address, type ItemKind, type Order, type OrderStatus } from './model';
+import { isVirtual, MALL, type Order, type OrderStatus } from './model';
+import { codesOfOrder, deliveredFields, iso, moveOn, orderView, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, orderFee, type PayCallback, type PaymentRequest } from './payment';
 import { abortOrder, giveBackOrder } from './redeem';
 import { codesOf, freeCodes, takeCodes, type TakenCode } from './units';
 
-/** How long a points+cash order waits for its payment. */
-export const PAYMENT_WINDOW_SECONDS = 15 * 60;
-/** The hold outlives the payment window, so the order sweep (not the ledger's) settles it. */
-export const HOLD_SECONDS = PAYMENT_WINDOW_SECONDS + 10 * 60;
 /** A redemption still `creating` after this was interrupted; the sweep fails it. */
 const CREATING_STALE_MS = 10 * 60_000;
 /** A paid order still `paying` after this had its delivery interrupted; the sweep finishes it. */
 const PAYING_STALE_MS = 2 * 60_000;
-
-export const orderIdOf = (member: string, clientKey: string) =>
-  `o${createHash('sha256').update(`${member}|${clientKey}`).digest('base64url').replace(/[-_]/g, '').slice(0, 22)}`;
-
-export interface OrderView {
-  id: string;
-  item: string;
-  title: string;
-  image: string;
-  kind: string;
-  quantity: number;
-  points: number;
-  cashFen: number;
-  status: OrderStatus;
-  address: Address | null;
-  /** Virtual items: the card codes, joined with 、 (one per unit). */
-  code: string | null;
-  codes: string[];
-  /** Red packets: the cash and its payout id (payouts collection; operators see its status). */
-  redPacket: { amountFen: number; payout: string | null } | null;
-  payment: { expiresAt: string; paidAt: string | null } | null;
-  logistics: { company: string; trackingNo: string; shippedAt: string } | null;
-  cancel: { reason: string; by: string; at: string } | null;
-  createdAt: string;
-  member?: string;
-}
-
-export const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);
-
-export function orderView(o: Order, withMember = false): OrderView {
-  return {
-    id: o._id,
-    item: o.item,
-    title: o.title,
-    image: o.image,
-    kind: o.kind,
-    quantity: o.quantity,
-    points: o.points,
-    cashFen: o.cashFen,
-    status: o.status,
-    address: o.address,
-    code: codesOfOrder(o).join('、') || null,
-    codes: codesOfOrder(o),
-    redPacket: o.redPacketFen ? { amountFen: o.redPacketFen, payout: o.payout ?? null } : null,
-    payment: o.payment ? { expiresAt: iso(o.payment.expiresAt)!, paidAt: iso(o.payment.paidAt) } : null,
-    logistics: o.logistics ? { company: o.logistics.company, trackingNo: o.logistics.trackingNo, shippedAt: iso(o.logistics.shippedAt)! } : null,
-    cancel: o.cancel ? { reason: o.cancel.reason, by: o.cancel.by, at: iso(o.cancel.at)! } : null,
-    createdAt: iso(o.createdAt)!,
-    ...(withMember ? { member: o.member } : {}),
-  };
-}
-
-const codesOfOrder = (o: Order) => o.codes ?? (o.code ? [o.code] : []);
-
-export async function readOrder(id: string): Promise<Order | null> {
-  const { data } = await getDb().collection(MALL.orders).doc(id).get();
-  return (data as Order) ?? null;
-}
-
-/** The fields of an order whose points are spent: virtual items and red packets are completed, goods wait to ship. */
-export function deliveredFields(kind: ItemKind, got: { codes?: string[]; payout?: string }, now: Date): Partial<Order> & { status: OrderStatus } {
-  const done = isVirtual(kind) || !!got.payout;
-  return {
-    status: done ? 'completed' : 'toShip',
-    updatedAt: now,
-    ...(got.codes?.length ? { codes: got.codes, code: got.codes[0] } : {}),
-    ...(got.payout ? { payout: got.payout } : {}),
-    ...(done ? { completedAt: now } : {}),
-  };
-}
-
-/** Thrown by moveOn: the order is no longer in the status its caller moves it from. */
-export class OrderMoved extends AppError {
-  constructor(orderId: string, status: OrderStatus | undefined) {
-    super('ORDER_STATE', `order ${orderId} is ${status} now`);
-  }
-}
-
-/**
- * Inside a ledger transaction: the order moves on from `from` with the points, or the points stay.
- * The re-read (1 request) is what keeps a move made meanwhile (the sweep's `failed`, a concurrent
- * delivery): under snapshot isolation that move makes this transaction's write conflict, and a
- * blind write would succeed on the ledger's retry.
- */
-export async function moveOn(tx: Tx, orderId: string, from: OrderStatus, data: Record<string, unknown>): Promise<void> {
-  const o = await txGet<Order>(tx, MALL.orders, orderId);
-  if (o?.status !== from) throw new OrderMoved(orderId, o?.status);
-  await tx.collection(MALL.orders).doc(orderId).update({ data });
-}
-
-/**
- * A red packet's payout (the outbox of docs/codes.md), null for other kinds: `add` it in the
- * transaction that spends the points, then `send` it once; the codes timer retries one still pending.
- */
-export function payoutFor(order: Order, now: Date) {
-  if (order.kind !== 'redPacket' || !order.redPacketFen) return null;
-  const payout = payoutOf(order, now);
-  return {
-    id: payout._id,
-    add: async (tx: Tx) => {
-      await tx.collection(PAYOUTS).add({ data: payout });
-    },
-    send: async () => {
-      await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
-    },
-  };
-}
 
 /**
  * A paid points+cash order (status `paying`): a virtual item takes its code first (none left →
@@ -497,22 +384,4 @@ export async function sweepOrders(now = new Date(), limit = 200): Promise<{ orde
   // Failures whose give-back was cut short.
   await each(await find({ status: 'failed', returned: false }), 'giving back', (o) => giveBackOrder(o, now));
   return out;
-}
-
-/** A red packet's payout document. */
-function payoutOf(order: Order, now: Date): Payout {
-  return {
-    _id: `payout:order:${order._id}`,
-    member: order.member,
-    amountFen: order.redPacketFen!,
-    campaign: 'mall',
-    code: order._id,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: new Date(0),
-    lastError: '',
-    providerRef: '',
-    createdAt: now,
-  };
 }

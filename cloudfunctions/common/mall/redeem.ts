@@ -25,7 +25,7 @@ import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
 import { txGet, type Tx } from '../tx';
 import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
-import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './orders';
+import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
 import { freeCodes, lowerLimit, returnStock, takeCodes, takeLimit, takeStock, type ShardTake, type TakenCode } from './units';
