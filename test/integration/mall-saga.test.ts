@@ -269,6 +269,26 @@ describe('a virtual item\'s redemption dying before its ledger transaction', () 
   });
 });
 
+describe('a virtual item\'s redemption dying before its record', () => {
+  test('the sweep gives back the codes it claimed (they name the order); its unit stays taken: undersold, never oversold', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCard', 1000);
+    await create(cloud, 'card', 0, { kind: 'cardCode' });
+    expect(await cloud.call('mall', { action: 'addCodes', id: 'card', codes: ['CARD-1', 'CARD-2', 'CARD-3'] }, OPS)).toMatchObject({ ok: true });
+    // The record: the order's first write outside a transaction after its add.
+    intercept(cloud).die((action, p) => action === 'database.modifyDocument' && !p.transactionId && p.collectionName === 'mallOrders');
+    expect(await redeem(cloud, 'card', 'card-early-1', 'oCard', { address: undefined, quantity: 2 })).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(assignedCodes(cloud)).toHaveLength(2);
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    expect(ordersOf(cloud, 'oCard', 'card')[0]).toMatchObject({ status: 'failed', failCode: 'ORDER_EXPIRED', returned: true });
+    expect(assignedCodes(cloud)).toEqual([]);
+    expect(stockLeft(cloud, 'card')).toBe(1); // the 2 units no document names stay taken
+    expect(account(cloud, 'oCard')).toMatchObject({ balance: 1000, spent: 0 });
+    expect(await redeem(cloud, 'card', 'card-early-2', 'oCard', { address: undefined })).toMatchObject({ ok: true, data: { order: { status: 'completed' } } });
+  });
+});
+
 describe('the sweep racing a redemption whose ledger transaction is open', () => {
   let cloud: TestCloud;
   let faults: ReturnType<typeof intercept>;

@@ -28,7 +28,7 @@ import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, ty
 import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
-import { freeCodes, lowerLimit, returnStock, takeCodes, takeLimit, takeStock, type ShardTake, type TakenCode } from './units';
+import { codesOf, freeCodes, lowerLimit, returnStock, takeCodes, takeLimit, takeStock, type ShardTake, type TakenCode } from './units';
 
 export interface RedeemRequest {
   member: string;
@@ -162,8 +162,11 @@ export const giveBackOrder = (o: Order, now: Date) => giveBack(REDEMPTION, { ord
 
 /** The sweep: a stale `creating` order is failed (ORDER_EXPIRED) and gives back what it recorded. False when it moved on meanwhile. */
 export async function abortOrder(o: Order, now: Date): Promise<boolean> {
+  const journal = journalOf(o);
+  // Died before its record: the codes it claimed still name it, so they go back too (1 query).
+  if (!o.journal && isVirtual(o.kind)) journal.codes = await codesOf(o);
   try {
-    await compensate(REDEMPTION, { order: o, now }, journalOf(o), 'ORDER_EXPIRED');
+    await compensate(REDEMPTION, { order: o, now }, journal, 'ORDER_EXPIRED');
     return true;
   } catch (e) {
     if (e instanceof SagaSettled) return false;
