@@ -1,11 +1,15 @@
 // The mall through the runner: the real built `mall` function, the real SDK, the engine.
 // 500 concurrent clients redeem an item with stock 1,000 until it is sold out (throughput, oversell,
-// orders created), one redemption's database requests, and 500 clients racing one flash-sale item
-// (latency p99).
+// orders created), one redemption's database requests, 500 clients racing one flash-sale item
+// (latency p99), and 64 concurrent credits racing a campaign budget's last points on the shared
+// counter (`budget_overissue`: points issued past the budget's cap, must be 0).
 import { Engine, loadSchema } from '../local/engine';
 import { SCHEMA_PATH } from '../local/cloud';
 import { Runner } from '../local/runtime/runner';
 import { buildCloudFunctions } from '../scripts/build-cloud';
+import { budgetStatus, createBudget } from '../cloudfunctions/common/ledger/budgets';
+import * as ledger from '../cloudfunctions/common/ledger/service';
+import { AppError } from '../cloudfunctions/common/errors';
 
 export const OPS = 'oBenchOps';
 export const ADDRESS = { name: '压测', phone: '13800138000', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' };
@@ -78,7 +82,7 @@ export async function benchMall(opts: { quick: boolean }): Promise<Record<string
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const shards = (engine.dump('mallStock') as { item: string; left: number; sold: number }[]).filter((s) => s.item === 'bench-hot');
+  const shards = (engine.dump('counterShards') as { counter: string; left: number }[]).filter((s) => s.counter === 'mall:bench-hot');
   const orders = (engine.dump('mallOrders') as { item: string; status: string }[]).filter((o) => o.item === 'bench-hot' && o.status === 'toShip').length;
   const oversell = Math.max(0, orders - stock) + shards.filter((s) => s.left < 0).length;
 
@@ -91,12 +95,34 @@ export async function benchMall(opts: { quick: boolean }): Promise<Record<string
     }),
   );
   latencies.sort((a, b) => a - b);
+
+  // A campaign budget with its last points left: 64 members credit at once, again and again, until
+  // the budget refuses them all; what was issued must never pass the cap.
+  const cap = 64 * 7 + 5; // not a multiple of the credit: the last credits cannot all fit
+  await createBudget({ id: 'bench-budget', campaign: 'bench', cap, shards: 8, operator: OPS });
+  let credited = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async (_, c) => {
+      for (let n = 0; ; n++) {
+        try {
+          await ledger.credit({ member: member(c), amount: 3, key: `bench-budget:${c}:${n}`, source: { kind: 'scan', ref: `b${c}-${n}` }, campaign: 'bench', budget: 'bench-budget' });
+          credited += 3;
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'BUDGET_EXHAUSTED') return;
+          throw e;
+        }
+      }
+    }),
+  );
+  const { issued } = await budgetStatus('bench-budget');
+  const issuedEntries = (engine.dump('ledger') as { campaign?: string; type: string; amount: number }[]).filter((e) => e.campaign === 'bench' && e.type === 'earn').reduce((n, e) => n + e.amount, 0);
   engine.close();
   return {
     mall_redeem_attempts_per_s: Math.round(attempts / seconds),
     mall_oversell: oversell,
     mall_orders_created: orders,
     mall_db_requests_per_redeem: dbRequestsPerRedeem,
+    budget_overissue: Math.max(0, issued - cap, issuedEntries - cap, credited - cap) + Math.abs(issued - issuedEntries),
     mall_flash_sale_p99_ms: Math.round(latencies[Math.floor(latencies.length * 0.99) - 1] ?? latencies[latencies.length - 1]),
   };
 }

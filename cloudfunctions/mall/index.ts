@@ -7,7 +7,7 @@ import { instantInput } from '../common/inputs';
 import { getDb } from '../common/cloud';
 import { AppError } from '../common/errors';
 import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
-import { addCodes, addStock, categories, createItem, itemDetail, listItems, updateItem } from '../common/mall/items';
+import { addCodes, addStock, categories, createItem, itemDetail, listItems, migrateStock, updateItem } from '../common/mall/items';
 import { ITEM_KINDS, MALL } from '../common/mall/model';
 import { addressProblem } from '../common/mall/rules';
 import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
@@ -147,6 +147,11 @@ export const main = defineFunction({
       auth: 'operator',
       input: z.object({ id, units: z.number().int().min(1).max(1_000_000) }).strict(),
       run: (i, { caller }) => addStock(i.id, i.units, caller.openid),
+    }),
+    migrateStock: action({
+      auth: 'operator',
+      input: z.object({}).strict(),
+      run: (_i, { caller }) => migrateStock(caller.openid),
     }),
     addCodes: action({
       auth: 'operator',

@@ -18,7 +18,10 @@ export const DEMO_BRAND = {
 /** True when it seeded; false when the database already had the demo brand. */
 export async function seedDemo(runner: Runner): Promise<boolean> {
   const { engine } = runner;
-  if (engine.dump('settings').some((d) => (d as { _id?: string })._id === 'brand')) return false;
+  if (engine.dump('settings').some((d) => (d as { _id?: string })._id === 'brand')) {
+    await migrateMallStock(runner); // a data directory seeded before stock moved onto the shared counter
+    return false;
+  }
   const now = new Date();
   engine.insertMany(
     'admins',
@@ -86,6 +89,14 @@ const MALL_ITEMS = [
   { id: 'drink-card', title: '门店茶饮兑换卡', category: '卡券', kind: 'cardCode', points: 50, cashFen: 0, stock: 0, perMemberLimit: 3, sortWeight: 20, description: '全国门店可用，兑换后出示卡码。' },
   { id: 'flash-zisha', title: '紫砂小壶', category: '茶器', kind: 'physical', points: 100, cashFen: 0, stock: 5, perMemberLimit: 1, sortWeight: 60, description: '限量 5 把，每人限 1 把。', flashSale: true, shards: 4, startsInMinutes: 10 },
 ] as const;
+
+/** Moves stock kept in `mallStock` onto the items' counters (mall.migrateStock: once, then a no-op). */
+async function migrateMallStock(runner: Runner): Promise<void> {
+  if (!runner.engine.dump('mallStock').length) return;
+  const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
+  const { result } = await runner.callAsMember('mall', { action: 'migrateStock' }, ops);
+  if (!(result as { ok?: boolean }).ok) throw new Error(`migrating the mall's stock failed: ${JSON.stringify(result)}`);
+}
 
 async function seedMall(runner: Runner, now: Date): Promise<void> {
   const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;

@@ -235,7 +235,7 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
     expect(await scan(cloud, codes[2], 'oC')).toMatchObject({ ok: false, code: 'BUDGET_EXHAUSTED' });
     const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[2]) as any;
     expect(code.claimedBy).toBe('');
-    const issued = cloud.engine.dump('budgetShards').reduce((s: number, x: any) => s + x.issued, 0);
+    const issued = (cloud.engine.dump('counterShards') as any[]).filter((x) => x.counter.startsWith('budget:')).reduce((s, x) => s + x.cap - x.left, 0);
     expect(issued).toBe(40);
     const credit = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[0]}`) as any;
     expect(new Date(credit.expiresAt).toISOString()).toMatch(/-12-31T16:00:00.000Z$/);

@@ -102,7 +102,7 @@ test('budget A is a hard stop under concurrency', async () => {
   const refused = results.filter((r) => r.status === 'rejected' && (r.reason as any).code === 'BUDGET_EXHAUSTED').length;
   expect(ok + refused).toBe(60);
   expect(ok).toBe(33); // 33 × 30 = 990 ≤ 1000 < 34 × 30
-  const issued = (cloud.engine.dump('budgetShards') as any[]).reduce((s, x) => s + x.issued, 0);
+  const issued = (cloud.engine.dump('counterShards') as any[]).filter((x) => x.counter.startsWith('budget:')).reduce((s, x) => s + x.cap - x.left, 0);
   expect(issued).toBe(990);
 });
 

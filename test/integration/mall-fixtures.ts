@@ -35,6 +35,8 @@ export async function member(cloud: TestCloud, openid: string, points: number) {
 }
 
 export const account = (cloud: TestCloud, openid: string) => cloud.engine.dump('accounts').find((a: any) => a._id === openid) as any;
-export const stockLeft = (cloud: TestCloud, item: string) =>
-  (cloud.engine.dump('mallStock') as any[]).filter((s) => s.item === item).reduce((n, s) => n + s.left, 0);
+/** The item's stock counter's shards, each with `sold` (= cap − left) as the mall's old shards had it. */
+export const stockShards = (cloud: TestCloud, item: string) =>
+  (cloud.engine.dump('counterShards') as any[]).filter((s) => s.counter === `mall:${item}`).map((s) => ({ ...s, sold: s.cap - s.left }));
+export const stockLeft = (cloud: TestCloud, item: string) => stockShards(cloud, item).reduce((n, s) => n + s.left, 0);
 

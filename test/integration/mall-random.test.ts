@@ -3,7 +3,7 @@
 // conserved (Σ balance + Σ spent = Σ issued). A failure prints its seed:
 // MALL_SEED=<seed> npx jest test/integration/mall-random
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
-import { baseItem, member } from './mall-fixtures';
+import { baseItem, member, stockShards } from './mall-fixtures';
 import { seededRandom } from '../helpers/random';
 
 const SEED = Number(process.env.MALL_SEED ?? Date.now() % 1_000_000);
@@ -18,7 +18,7 @@ function conservation(cloud: TestCloud) {
 }
 
 function checkStock(cloud: TestCloud, item: string, stock: number) {
-  const shards = (cloud.engine.dump('mallStock') as any[]).filter((s) => s.item === item);
+  const shards = stockShards(cloud, item);
   shards.forEach((s) => expect(s.left).toBeGreaterThanOrEqual(0));
   const live = (cloud.engine.dump('mallOrders') as any[]).filter((o) => o.item === item && ['toShip', 'unpaid', 'shipped', 'completed'].includes(o.status));
   const sold = live.reduce((n, o) => n + o.quantity, 0);

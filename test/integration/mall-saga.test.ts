@@ -9,7 +9,7 @@ import { callStorage } from '../../local/runtime/identity';
 import { Runner } from '../../local/runtime/runner';
 import { allTriggers, fireTrigger } from '../../local/runtime/timers';
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
-import { account, ADDRESS, baseItem, member, OPS, stockLeft } from './mall-fixtures';
+import { account, ADDRESS, baseItem, member, OPS, stockLeft, stockShards } from './mall-fixtures';
 
 async function create(cloud: TestCloud, id: string, stock: number, over: Record<string, unknown> = {}) {
   expect(await cloud.call('mall', { action: 'createItem', id, stock, shards: 1, ...baseItem(over) }, OPS)).toMatchObject({ ok: true });
@@ -102,7 +102,7 @@ const assignedCodes = (cloud: TestCloud) => (cloud.engine.dump('mallCodes') as a
 
 const ordersOf = (cloud: TestCloud, who: string, item: string) => (cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === who && o.item === item);
 const entriesOf = (cloud: TestCloud, who: string) => (cloud.engine.dump('ledger') as any[]).filter((e) => e.member === who);
-const stock = (cloud: TestCloud, item: string) => (cloud.engine.dump('mallStock') as any[]).find((s) => s.item === item);
+const stock = (cloud: TestCloud, item: string) => stockShards(cloud, item)[0];
 
 describe('database requests per redemption', () => {
   let cloud: TestCloud;
@@ -135,9 +135,9 @@ describe('database requests per redemption', () => {
       retry: await counted('probe', 'cost-probe-1'),
     };
     console.log(`database requests per redemption: ${JSON.stringify(n)}`);
-    // Measured 10: the read (item, points, shards, count, codes), the order add, the shard decrement,
-    // the debit (start, account get, entry add, account update, commit) with the order's re-read and
-    // write inside its transaction.
+    // Measured 10: the read (item, points, shards, count, codes, the key's order), the order add, the
+    // shard decrement, the journal's record, the debit (start, account get, entry add, account
+    // update, commit) with the order's write inside its transaction.
     expect(n.probe).toBeLessThanOrEqual(10);
     expect(n.limitFirst).toBe(n.probe + 1); // the count is added
     expect(n.limitAgain).toBe(n.probe + 1); // the count is raised
@@ -146,21 +146,21 @@ describe('database requests per redemption', () => {
     // The payout's add in the debit's transaction, then its first send: the lease, the read, the
     // simulated provider's two (its failure switch, its record) and the result.
     expect(n.redPacket).toBe(n.probe + 1 + 5);
-    expect(n.retry).toBe(3); // read, the add refused, the order read
+    expect(n.retry).toBe(1); // the read finds the order under the key
   });
 
-  test('a member who cannot pay takes no unit and pays 3 requests for the answer', async () => {
+  test('a member who cannot pay takes no unit and pays 2 requests for the answer', async () => {
     await member(cloud, 'oCostPoor', 10);
     const before = stockLeft(cloud, 'probe');
     const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeem', item: 'probe', quantity: 1, clientKey: 'cost-poor-1', address: ADDRESS }, 'oCostPoor');
     expect(reply).toMatchObject({ ok: false, code: 'INSUFFICIENT_POINTS' });
-    expect(dbRequests).toBe(3); // read, order add, order failed
+    expect(dbRequests).toBe(2); // read, the failed order's add
     expect(stockLeft(cloud, 'probe')).toBe(before);
   });
 });
 
 describe('a function process dying between the stock and the ledger transaction', () => {
-  test('the sweep fails the order: nothing oversold, no points taken; a double tap and a retry yield the one order', async () => {
+  test('a retry (here a double tap) resumes the recorded redemption: one order, delivered once', async () => {
     const cloud = createTestCloud();
     makeOperator(cloud, OPS);
     await member(cloud, 'oCrash', 1000);
@@ -169,32 +169,59 @@ describe('a function process dying between the stock and the ledger transaction'
     const crash = faults.die(isTxStart);
     // A double tap: both calls carry the same key; the first one in dies before its ledger transaction.
     const [a, b] = await Promise.all([redeem(cloud, 'cup', 'crash-key-1', 'oCrash'), crash.reached.then(() => redeem(cloud, 'cup', 'crash-key-1', 'oCrash'))]);
-    expect(a).toMatchObject({ ok: false, code: 'INTERNAL' });
-    expect(b).toMatchObject({ ok: true, data: { order: { status: 'creating' } } }); // waited for the first call's answer, then answered what there is
+    expect(a).toMatchObject({ ok: false, code: 'INTERNAL' }); // the dead process's own answer never arrives
+    expect(b).toMatchObject({ ok: true, data: { order: { status: 'toShip' } } }); // resumed from the order's journal
+    const [order] = ordersOf(cloud, 'oCrash', 'cup');
     expect(ordersOf(cloud, 'oCrash', 'cup')).toHaveLength(1);
-    expect(ordersOf(cloud, 'oCrash', 'cup')[0]).toMatchObject({ status: 'creating', shard: null });
+    expect(order).toMatchObject({ status: 'toShip', journal: { stock: [{ shard: 'mall:cup#0', n: 1 }] } });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
+    expect(account(cloud, 'oCrash')).toMatchObject({ balance: 900, held: 0, spent: 100 });
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 0 });
+    expect(await redeem(cloud, 'cup', 'crash-key-1', 'oCrash')).toMatchObject({ ok: true, data: { order: { id: order._id, status: 'toShip' } } });
+    expect(entriesOf(cloud, 'oCrash').filter((e) => e.type === 'spend')).toHaveLength(1);
+  });
+
+  test('without a retry the sweep fails the order and gives back the unit it recorded; the key then answers ORDER_EXPIRED', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCrash', 1000);
+    await create(cloud, 'cup', 5);
+    intercept(cloud).die(isTxStart);
+    expect(await redeem(cloud, 'cup', 'crash-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(ordersOf(cloud, 'oCrash', 'cup')[0]).toMatchObject({ status: 'creating', journal: { stock: [{ shard: 'mall:cup#0', n: 1 }] } });
     expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // the unit was taken
-    expect(account(cloud, 'oCrash')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
 
     expect(await tick(cloud, 5)).toMatchObject({ ordersFailed: 0 }); // not stale yet
     expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
-    const [failed] = ordersOf(cloud, 'oCrash', 'cup');
-    expect(failed).toMatchObject({ status: 'failed', failCode: 'INTERNAL', returned: false });
-    // Undersold by the unit nothing proves was taken, never oversold; no points were ever taken.
-    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
+    expect(ordersOf(cloud, 'oCrash', 'cup')[0]).toMatchObject({ status: 'failed', failCode: 'ORDER_EXPIRED', returned: true });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 5, sold: 0 }); // given back: the order recorded it
     expect(account(cloud, 'oCrash')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
     expect(entriesOf(cloud, 'oCrash').map((e) => e.type)).toEqual(['adjust']);
     expect(await tick(cloud, 12)).toMatchObject({ ordersFailed: 0 }); // once
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 5, sold: 0 });
 
-    // The same key answers the failure; a new key redeems normally.
-    expect(await redeem(cloud, 'cup', 'crash-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'INTERNAL' });
+    // The same key answers a listed code (never INTERNAL, never `creating`); a new key redeems normally.
+    expect(await redeem(cloud, 'cup', 'crash-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'ORDER_EXPIRED' });
     expect(ordersOf(cloud, 'oCrash', 'cup')).toHaveLength(1);
     expect(await redeem(cloud, 'cup', 'crash-key-2', 'oCrash')).toMatchObject({ ok: true, data: { order: { status: 'toShip' } } });
-    expect(stock(cloud, 'cup')).toMatchObject({ left: 3, sold: 2 });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
     expect(account(cloud, 'oCrash')).toMatchObject({ balance: 900, spent: 100 });
   });
 
-  test('a process dying at the commit leaves its transaction open; the order stays creating until the sweep', async () => {
+  test('dying before the journal is recorded: a retry answers CONFLICT (never `creating`), the sweep fails the order', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCrash', 1000);
+    await create(cloud, 'cup', 5);
+    intercept(cloud).die((action, p) => action === 'database.modifyDocument' && p.collectionName === 'counterShards');
+    expect(await redeem(cloud, 'cup', 'early-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(await redeem(cloud, 'cup', 'early-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    expect(await redeem(cloud, 'cup', 'early-key-1', 'oCrash')).toMatchObject({ ok: false, code: 'ORDER_EXPIRED' });
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 5, sold: 0 }); // it died before its take
+  });
+
+  test('a process dying at the commit leaves its transaction open; the sweep fails the order and gives back the unit and the count', async () => {
     const cloud = cloudWithTxTimeout(1000);
     makeOperator(cloud, OPS);
     await member(cloud, 'oCommit', 1000);
@@ -208,17 +235,18 @@ describe('a function process dying between the stock and the ledger transaction'
     await new Promise((r) => setTimeout(r, 1100)); // the transaction limit (30 s on the cloud) passes
     expect(cloud.engine.openTransactions).toBe(0);
     expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
-    expect(ordersOf(cloud, 'oCommit', 'cup')[0]).toMatchObject({ status: 'failed' });
+    expect(ordersOf(cloud, 'oCommit', 'cup')[0]).toMatchObject({ status: 'failed', returned: true });
     expect(account(cloud, 'oCommit')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
-    // The unit and the count it took stay taken: the member may still have one more of the two.
-    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
+    // The unit and the count it took came back: the member may have two more.
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 5, sold: 0 });
     expect(await redeem(cloud, 'cup', 'commit-key-2', 'oCommit')).toMatchObject({ ok: true });
-    expect(await redeem(cloud, 'cup', 'commit-key-3', 'oCommit')).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' });
+    expect(await redeem(cloud, 'cup', 'commit-key-3', 'oCommit')).toMatchObject({ ok: true });
+    expect(await redeem(cloud, 'cup', 'commit-key-4', 'oCommit')).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' });
   });
 });
 
 describe('a virtual item\'s redemption dying before its ledger transaction', () => {
-  test('the sweep fails the order and puts the code it claimed back in the pool; the unit and the count stay taken', async () => {
+  test('the sweep fails the order and gives back the code, the unit and the count', async () => {
     const cloud = createTestCloud();
     makeOperator(cloud, OPS);
     await member(cloud, 'oCard', 1000);
@@ -231,12 +259,33 @@ describe('a virtual item\'s redemption dying before its ledger transaction', () 
     expect(assignedCodes(cloud).map((c) => c.order)).toEqual([order._id]); // the code names its order
 
     expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
-    expect(ordersOf(cloud, 'oCard', 'card')[0]).toMatchObject({ status: 'failed', returned: false });
+    expect(ordersOf(cloud, 'oCard', 'card')[0]).toMatchObject({ status: 'failed', returned: true });
     expect(assignedCodes(cloud)).toEqual([]);
-    expect(stock(cloud, 'card')).toMatchObject({ left: 1, sold: 1 }); // undersold by the unit, never oversold
+    expect(stock(cloud, 'card')).toMatchObject({ left: 2, sold: 0 });
     expect(account(cloud, 'oCard')).toMatchObject({ balance: 1000, held: 0, spent: 0 });
     expect(await redeem(cloud, 'card', 'card-crash-2', 'oCard', { address: undefined })).toMatchObject({ ok: true, data: { order: { status: 'completed' } } });
-    expect(await redeem(cloud, 'card', 'card-crash-3', 'oCard', { address: undefined })).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' }); // the count stayed taken
+    expect(await redeem(cloud, 'card', 'card-crash-3', 'oCard', { address: undefined })).toMatchObject({ ok: true, data: { order: { status: 'completed' } } });
+    expect(await redeem(cloud, 'card', 'card-crash-4', 'oCard', { address: undefined })).toMatchObject({ ok: false, code: 'LIMIT_EXCEEDED' });
+  });
+});
+
+describe('a virtual item\'s redemption dying before its record', () => {
+  test('the sweep gives back the codes it claimed (they name the order); its unit stays taken: undersold, never oversold', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oCard', 1000);
+    await create(cloud, 'card', 0, { kind: 'cardCode' });
+    expect(await cloud.call('mall', { action: 'addCodes', id: 'card', codes: ['CARD-1', 'CARD-2', 'CARD-3'] }, OPS)).toMatchObject({ ok: true });
+    // The record: the order's first write outside a transaction after its add.
+    intercept(cloud).die((action, p) => action === 'database.modifyDocument' && !p.transactionId && p.collectionName === 'mallOrders');
+    expect(await redeem(cloud, 'card', 'card-early-1', 'oCard', { address: undefined, quantity: 2 })).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(assignedCodes(cloud)).toHaveLength(2);
+    expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
+    expect(ordersOf(cloud, 'oCard', 'card')[0]).toMatchObject({ status: 'failed', failCode: 'ORDER_EXPIRED', returned: true });
+    expect(assignedCodes(cloud)).toEqual([]);
+    expect(stockLeft(cloud, 'card')).toBe(1); // the 2 units no document names stay taken
+    expect(account(cloud, 'oCard')).toMatchObject({ balance: 1000, spent: 0 });
+    expect(await redeem(cloud, 'card', 'card-early-2', 'oCard', { address: undefined })).toMatchObject({ ok: true, data: { order: { status: 'completed' } } });
   });
 });
 
@@ -266,18 +315,18 @@ describe('the sweep racing a redemption whose ledger transaction is open', () =>
     expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 });
   });
 
-  test('the sweep fails the order after the transaction read it: the write conflicts, the re-read refuses, no points, the unit comes back', async () => {
+  test('the sweep fails the order while the transaction runs: the write conflicts, the retry\'s re-read refuses, no points, the unit comes back once', async () => {
     const paused = faults.pause(isOrderWriteInTx);
     const reply = redeem(cloud, 'cup', 'race-key-2', 'oRace');
-    await paused.reached; // the transaction has read the order `creating`
+    await paused.reached; // the transaction has started (read the account), the order is `creating`
     expect(await tick(cloud, 11)).toMatchObject({ ordersFailed: 1 });
     paused.release();
-    expect(await reply).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(await reply).toMatchObject({ ok: false, code: 'ORDER_EXPIRED' });
     const order = ordersOf(cloud, 'oRace', 'cup').find((o) => o.clientKey === 'race-key-2');
     expect(order).toMatchObject({ status: 'failed', returned: true });
     expect(account(cloud, 'oRace')).toMatchObject({ balance: 900, held: 0, spent: 100 });
     expect(entriesOf(cloud, 'oRace').filter((e) => e._id === `mall:${order._id}`)).toHaveLength(0);
-    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // this call knew what it took and gave it back
+    expect(stock(cloud, 'cup')).toMatchObject({ left: 4, sold: 1 }); // the sweep gave back what the order recorded, once
   });
 });
 

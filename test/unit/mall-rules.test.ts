@@ -1,5 +1,5 @@
-// The mall's pure decisions: listing state, stock shards, checkout deduction, addresses.
-import { addressProblem, listingState, quoteDeduction, shardOrder, shardStock } from '../../cloudfunctions/common/mall/rules';
+// The mall's pure decisions: listing state, checkout deduction, addresses (stock shards: the counter's tests).
+import { addressProblem, listingState, quoteDeduction } from '../../cloudfunctions/common/mall/rules';
 
 const at = (s: string) => new Date(s);
 
@@ -14,20 +14,6 @@ describe('listing state is computed at read time', () => {
   test('hidden wins over any window; no bounds means on sale', () => {
     expect(listingState({ ...item, visible: false }, at('2026-11-22T12:00:00Z'))).toBe('hidden');
     expect(listingState({ visible: true, listAt: null, delistAt: null }, new Date())).toBe('onSale');
-  });
-});
-
-describe('stock shards', () => {
-  test('split as evenly as integers allow and sum to the stock', () => {
-    for (const [stock, shards] of [[100, 8], [5, 4], [3, 8], [0, 2], [1001, 7]]) {
-      const parts = Array.from({ length: shards }, (_, i) => shardStock(stock, shards, i));
-      expect(parts.reduce((a, b) => a + b, 0)).toBe(stock);
-      expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
-    }
-  });
-  test('a redemption tries every shard once, starting anywhere', () => {
-    expect(shardOrder(4, () => 0.6)).toEqual([2, 3, 0, 1]);
-    expect(new Set(shardOrder(8)).size).toBe(8);
   });
 });
 

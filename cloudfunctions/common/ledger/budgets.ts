@@ -1,7 +1,12 @@
-// Budgets: a campaign's maximum issuable points (A). The counter is split into shards so concurrent
-// credits do not all fight over one document; each shard has its own cap and the caps sum to A, so
-// Σ issued ≤ A holds even under any concurrency — a credit that no shard set can cover is refused.
+// Budgets: a campaign's maximum issuable points (A), on the shared capped counter
+// (counter/capped.ts, docs/counters.md): `budgets/<id>` names the campaign and who made it, the
+// counter `budget:<id>` holds A over its shards, and a credit takes its points from the shards
+// inside its own transaction, so Σ issued ≤ A holds under any concurrency — a credit that the
+// shards together cannot cover is refused (BUDGET_EXHAUSTED) and its transaction takes nothing.
+// Budgets made before the counter (`budgetShards/<id>#<i>`: cap, issued) move onto it the first
+// time a credit or a status read meets them, carrying each shard's figures over exactly.
 import { getDb } from '../cloud';
+import { COUNTERS, createCounter, shardCap as counterShardCap, shardIdOf, takeInTx, totals, type Counter } from '../counter/capped';
 import { AppError } from '../errors';
 import { inTransaction, txGet, type Tx } from '../tx';
 import { COLLECTIONS as C } from './model';
@@ -16,63 +21,69 @@ export interface Budget {
   createdBy: string;
 }
 
-export interface BudgetShard {
+/** A budget's shard as kept before the counter (read only to move it onto the counter). */
+interface LegacyBudgetShard {
   _id: string;
   budget: string;
   cap: number;
   issued: number;
 }
 
-export const shardId = (budget: string, i: number) => `${budget}#${i}`;
+/** The budget's counter (its shards are `budget:<id>#<i>`). */
+export const budgetCounterOf = (budget: string) => `budget:${budget}`;
 
 /** Shard i's share of the cap: as even as integers allow. */
-export const shardCap = (cap: number, shards: number, i: number) => Math.floor(cap / shards) + (i < cap % shards ? 1 : 0);
+export const shardCap = counterShardCap;
 
 export async function createBudget(b: { id: string; campaign: string; cap: number; shards?: number; operator: string; now?: Date }): Promise<Budget> {
   const shards = b.shards ?? 8;
   if (!Number.isSafeInteger(b.cap) || b.cap <= 0) throw new AppError('BAD_REQUEST', 'cap must be a positive integer');
   if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new AppError('BAD_REQUEST', 'shards must be 1..64');
-  const budget: Budget = { _id: b.id, campaign: b.campaign, cap: b.cap, shards, createdAt: b.now ?? new Date(), createdBy: b.operator };
+  const now = b.now ?? new Date();
+  const budget: Budget = { _id: b.id, campaign: b.campaign, cap: b.cap, shards, createdAt: now, createdBy: b.operator };
   await inTransaction(async (tx) => {
     if (await txGet(tx, C.budgets, b.id)) throw new AppError('BAD_REQUEST', `budget ${b.id} exists`);
     await tx.collection(C.budgets).add({ data: budget });
-    for (let i = 0; i < shards; i++) {
-      await tx.collection(C.budgetShards).add({ data: { _id: shardId(b.id, i), budget: b.id, cap: shardCap(b.cap, shards, i), issued: 0 } });
-    }
+    await createCounter({ id: budgetCounterOf(b.id), cap: b.cap, shards, now }, tx);
   });
   return budget;
 }
 
 /**
- * Inside a credit's transaction: takes `amount` from the budget's shards, starting at a random one
- * and spilling over to the next, re-reading each. BUDGET_EXHAUSTED (the transaction rolls back)
- * when the shards together cannot cover it.
+ * Inside a credit's transaction: takes `amount` from the budget's counter (re-reading its shards
+ * from a random start, spilling over to the next). BUDGET_EXHAUSTED (the transaction rolls back)
+ * when the shards together cannot cover it. Requests: the counter, then one get per shard visited
+ * and one update per shard taken from — as many as before the counter.
  */
-export async function consumeBudget(tx: Tx, budgetId: string, amount: number, _now: Date): Promise<void> {
-  const budget = await txGet<Budget>(tx, C.budgets, budgetId);
-  if (!budget) throw new AppError('NOT_FOUND', `no budget ${budgetId}`);
-  const start = Math.floor(Math.random() * budget.shards);
-  let left = amount;
-  const writes: { id: string; issued: number }[] = [];
-  for (let k = 0; k < budget.shards && left > 0; k++) {
-    const id = shardId(budgetId, (start + k) % budget.shards);
-    const shard = await txGet<BudgetShard>(tx, C.budgetShards, id);
-    if (!shard) continue;
-    const take = Math.min(shard.cap - shard.issued, left);
-    if (take > 0) {
-      writes.push({ id, issued: shard.issued + take });
-      left -= take;
-    }
-  }
-  if (left > 0) throw new AppError('BUDGET_EXHAUSTED', `budget ${budgetId} cannot cover ${amount}`);
-  for (const w of writes) await tx.collection(C.budgetShards).doc(w.id).update({ data: { issued: w.issued } });
+export async function consumeBudget(tx: Tx, budgetId: string, amount: number, now: Date): Promise<void> {
+  const id = budgetCounterOf(budgetId);
+  const counter = (await txGet<Counter>(tx, COUNTERS.counters, id)) ?? (await moveOntoCounter(tx, budgetId, now));
+  await takeInTx(tx, id, amount, { code: 'BUDGET_EXHAUSTED', shards: counter.shards });
 }
 
-/** A and B for a budget: its cap and Σ issued over the shards. */
+/** In `tx`: a budget made before the counter gets one, each shard's cap and issued carried over. */
+async function moveOntoCounter(tx: Tx, budgetId: string, now: Date): Promise<Counter> {
+  const budget = await txGet<Budget>(tx, C.budgets, budgetId);
+  if (!budget) throw new AppError('NOT_FOUND', `no budget ${budgetId}`);
+  const id = budgetCounterOf(budgetId);
+  const counter: Counter = { _id: id, cap: budget.cap, shards: budget.shards, createdAt: now };
+  await tx.collection(COUNTERS.counters).add({ data: counter });
+  for (let i = 0; i < budget.shards; i++) {
+    const old = await txGet<LegacyBudgetShard>(tx, C.budgetShards, `${budgetId}#${i}`);
+    const cap = old?.cap ?? shardCap(budget.cap, budget.shards, i);
+    await tx.collection(COUNTERS.shards).add({ data: { _id: shardIdOf(id, i), counter: id, cap, left: cap - (old?.issued ?? 0) } });
+  }
+  return counter;
+}
+
+/** A and B for a budget: its cap and what its counter has given out. */
 export async function budgetStatus(budgetId: string): Promise<{ budget: Budget; issued: number }> {
   const db = getDb();
   const { data } = await db.collection(C.budgets).doc(budgetId).get();
   if (!data) throw new AppError('NOT_FOUND', `no budget ${budgetId}`);
+  const t = await totals(budgetCounterOf(budgetId));
+  if (t.cap > 0) return { budget: data as Budget, issued: t.taken };
+  // Not moved onto the counter yet (no credit since): its old shards.
   const { data: shards } = await db.collection(C.budgetShards).where({ budget: budgetId }).limit(64).get();
-  return { budget: data as Budget, issued: (shards as BudgetShard[]).reduce((s, x) => s + x.issued, 0) };
+  return { budget: data as Budget, issued: (shards as LegacyBudgetShard[]).reduce((s, x) => s + x.issued, 0) };
 }

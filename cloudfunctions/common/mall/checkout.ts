@@ -73,14 +73,19 @@ async function mustRead(id: string): Promise<CheckoutOrder> {
   return c;
 }
 
-export async function holdPoints(req: { brandOrderId: string; member: string; amountFen: number; points: number }, now = new Date()) {
-  const existing = await read(req.brandOrderId);
-  if (existing) {
-    if (existing.member !== req.member || existing.amountFen !== req.amountFen || existing.points !== req.points) {
-      throw new AppError('IDEMPOTENCY_MISMATCH', `brand order ${req.brandOrderId} was held with other figures`);
-    }
-    return view(existing);
+type HoldRequest = { brandOrderId: string; member: string; amountFen: number; points: number };
+
+/** The brand order's record answers a repeat of the same hold; any other figure is IDEMPOTENCY_MISMATCH. */
+function sameHold(c: CheckoutOrder, req: HoldRequest) {
+  if (c.member !== req.member || c.amountFen !== req.amountFen || c.points !== req.points) {
+    throw new AppError('IDEMPOTENCY_MISMATCH', `brand order ${req.brandOrderId} was held with other figures`);
   }
+  return view(c);
+}
+
+export async function holdPoints(req: HoldRequest, now = new Date()) {
+  const existing = await read(req.brandOrderId);
+  if (existing) return sameHold(existing, req);
   const rules = await checkoutRules(now);
   if (req.points % rules.stepPoints !== 0) throw new AppError('STEP_MISMATCH', `points must be a multiple of ${rules.stepPoints}`);
   const { maxPoints } = quoteDeduction(req.amountFen, Number.MAX_SAFE_INTEGER, rules);
@@ -109,7 +114,9 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
       await tx.collection(MALL.checkouts).add({ data: doc });
     },
   });
-  return ledger.isReplay(entry) ? view(await mustRead(req.brandOrderId)) : view(doc); // a concurrent retry's hold answered ours
+  // A concurrent first hold of the same brand order committed first and the ledger answered its
+  // entry (the ledger key carries only member and points): the record it wrote decides.
+  return ledger.isReplay(entry) ? sameHold(await mustRead(req.brandOrderId), req) : view(doc);
 }
 
 /** The member paid the rest: the held points are spent. Repeats answer the same. */
@@ -157,7 +164,10 @@ export async function cancel(brandOrderId: string, now = new Date()) {
 /** The brand refunded its order: the spent points go back to the lots they came from. */
 export async function refund(brandOrderId: string, reason: string, now = new Date()) {
   const c = await mustRead(brandOrderId);
-  if (c.status === 'refunded') return view(c);
+  if (c.status === 'refunded') {
+    if (c.refundReason !== reason) throw new AppError('IDEMPOTENCY_MISMATCH', `brand order ${brandOrderId} was refunded for another reason`);
+    return view(c);
+  }
   if (c.status !== 'committed') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be refunded`);
   await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now });
   await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'refunded', refundReason: reason, updatedAt: now } });

@@ -2,10 +2,11 @@
 // audited in mallAudit); members read it with the listing state computed at the time of reading, so
 // 上架 / 下架 happen at their times without anyone pressing a button.
 import { getDb } from '../cloud';
+import { COUNTERS, createCounter, MAX_SHARDS, raise, type CounterShard } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet } from '../tx';
-import { isVirtual, MALL, stockShardId, type Item, type StockShard } from './model';
-import { listingState, shardStock, type ListingState } from './rules';
+import { isVirtual, MALL, stockCounterOf, type Item, type LegacyStockShard } from './model';
+import { listingState, type ListingState } from './rules';
 
 /** What an operator sets and a member sees, as stored on the item. */
 type CatalogFields = Pick<
@@ -32,7 +33,8 @@ export interface ItemView extends CatalogFields {
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-export function itemView(item: Item, shards: StockShard[], now: Date): ItemView {
+/** The item with its stock counter's shards (left = Σ left, sold = Σ cap − left). */
+export function itemView(item: Item, shards: Pick<CounterShard, 'cap' | 'left'>[], now: Date): ItemView {
   return {
     id: item._id,
     title: item.title,
@@ -51,7 +53,7 @@ export function itemView(item: Item, shards: StockShard[], now: Date): ItemView 
     sortWeight: item.sortWeight,
     state: listingState(item, now),
     stockLeft: shards.reduce((s, x) => s + x.left, 0),
-    sold: shards.reduce((s, x) => s + x.sold, 0),
+    sold: shards.reduce((s, x) => s + x.cap - x.left, 0),
     needsAddress: item.kind === 'physical',
   };
 }
@@ -71,24 +73,23 @@ const toDates = (i: Partial<ItemInput>) => ({
   ...(i.delistAt !== undefined ? { delistAt: i.delistAt ? new Date(i.delistAt) : null } : {}),
 });
 
-/** A new item with its stock split into shards (a flash sale wants several). One transaction. */
+/** A new item with its stock counter split into shards (a flash sale wants several). One transaction. */
 export async function createItem(id: string, input: ItemInput, stock: number, shards: number, operator: string, now = new Date()): Promise<ItemView> {
   checkWindow(input);
   if (isVirtual(input.kind) && stock > 0) throw new AppError('BAD_REQUEST', 'stock: virtual items get their stock from the codes added to their pool');
   const item: Item = { _id: id, ...(toDates(input) as Omit<Item, '_id'>), stock, shards, createdAt: now, updatedAt: now, updatedBy: operator };
-  const shardDocs: StockShard[] = Array.from({ length: shards }, (_, i) => ({ _id: stockShardId(id, i), item: id, left: shardStock(stock, shards, i), sold: 0 }));
   try {
     await inTransaction(async (tx) => {
       if (await txGet(tx, MALL.items, id)) throw new AppError('BAD_REQUEST', `id: item ${id} exists`);
       await tx.collection(MALL.items).add({ data: item });
-      for (const s of shardDocs) await tx.collection(MALL.stock).add({ data: s });
+      await createCounter({ id: stockCounterOf(id), cap: stock, shards, now }, tx);
     });
   } catch (e) {
     if (isDuplicateKeyError(e)) throw new AppError('BAD_REQUEST', `id: item ${id} exists`);
     throw e;
   }
   await audit(operator, 'createItem', id, { ...input, stock, shards }, now);
-  return itemView(item, shardDocs, now);
+  return itemView(item, [{ cap: stock, left: stock }], now);
 }
 
 export async function updateItem(id: string, changes: Partial<ItemInput>, operator: string, now = new Date()): Promise<ItemView> {
@@ -104,7 +105,7 @@ export async function updateItem(id: string, changes: Partial<ItemInput>, operat
   return itemView({ ...merged, updatedAt: now }, await shardsOf([id]), now);
 }
 
-/** Adds units to an item's stock, spread over its shards (plain increments: no shard is locked). */
+/** Adds units to an item's stock (the counter's cap, on one shard). */
 export async function addStock(id: string, units: number, operator: string, now = new Date()): Promise<ItemView> {
   const db = getDb();
   const { data } = await db.collection(MALL.items).doc(id).get();
@@ -118,13 +119,8 @@ export async function addStock(id: string, units: number, operator: string, now 
 }
 
 async function grow(item: Item, units: number): Promise<void> {
-  const db = getDb();
-  const _ = db.command;
-  for (let i = 0; i < item.shards; i++) {
-    const add = shardStock(units, item.shards, i);
-    if (add > 0) await db.collection(MALL.stock).doc(stockShardId(item._id, i)).update({ data: { left: _.inc(add) } });
-  }
-  await db.collection(MALL.items).doc(item._id).update({ data: { stock: _.inc(units) } });
+  await raise(stockCounterOf(item._id), units);
+  await getDb().collection(MALL.items).doc(item._id).update({ data: { stock: getDb().command.inc(units) } });
 }
 
 /** Adds card codes to a virtual item's pool; each new code is one more unit of stock. Codes are unique per item. */
@@ -149,11 +145,44 @@ export async function addCodes(id: string, codes: string[], operator: string, no
   return { added, duplicates: codes.length - added, item: itemView(after as Item, await shardsOf([id]), now) };
 }
 
-export async function shardsOf(items: string[]): Promise<StockShard[]> {
+/** The stock counters' shards of these items (one query; a page has at most 50 items of ≤ 64 shards). */
+export async function shardsOf(items: string[]): Promise<(CounterShard & { item: string })[]> {
   if (!items.length) return [];
   const db = getDb();
-  const { data } = await db.collection(MALL.stock).where({ item: db.command.in(items) }).limit(1000).get();
-  return data as StockShard[];
+  const { data } = await db.collection(COUNTERS.shards).where({ counter: db.command.in(items.map(stockCounterOf)) }).limit(1000).get();
+  return (data as CounterShard[]).map((s) => ({ ...s, item: s.counter.slice('mall:'.length) }));
+}
+
+/**
+ * The one-off migration of stock kept before the shared counter (docs/mall.md · Stock): every item
+ * without a counter gets one whose shards carry over each old shard's units exactly (cap = left +
+ * sold, left), in one transaction per item; the old `mallStock` documents are left as they were.
+ * Idempotent: an item with a counter is skipped.
+ */
+export async function migrateStock(operator: string, now = new Date()): Promise<{ migrated: number }> {
+  const db = getDb();
+  let migrated = 0;
+  for (let offset = 0; ; offset += 100) {
+    const { data } = await db.collection(MALL.items).orderBy('_id', 'asc').skip(offset).limit(100).get();
+    for (const item of data as Item[]) {
+      const { data: old } = await db.collection(MALL.legacyStock).where({ item: item._id }).limit(MAX_SHARDS).get();
+      const shards = (old as LegacyStockShard[]).sort((a, b) => Number(a._id.split('#').pop()) - Number(b._id.split('#').pop()));
+      if (!shards.length) continue;
+      const id = stockCounterOf(item._id);
+      const done = await inTransaction(async (tx) => {
+        if (await txGet(tx, COUNTERS.counters, id)) return false;
+        const cap = shards.reduce((n, s) => n + s.left + s.sold, 0);
+        await tx.collection(COUNTERS.counters).add({ data: { _id: id, cap, shards: shards.length, createdAt: now } });
+        // The same shard numbers as before: an order made before names `<item>#<i>` (see redeem.ts · journalOf).
+        for (const s of shards) await tx.collection(COUNTERS.shards).add({ data: { _id: `mall:${s._id}`, counter: id, cap: s.left + s.sold, left: s.left } });
+        return true;
+      });
+      if (done) migrated++;
+    }
+    if (data.length < 100) break;
+  }
+  await audit(operator, 'migrateStock', 'mallStock', { migrated }, now);
+  return { migrated };
 }
 
 const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');

@@ -1,10 +1,11 @@
-// The mall's documents (docs/mall.md). Items are the catalog; their stock lives in shards
-// (`mallStock/<item>#<i>`) so a flash sale's buyers do not all queue on one document; orders are
-// the journal of each redemption and name what undoes every step (the points' ledger key, the
-// stock shard, the member's limit count).
+// The mall's documents (docs/mall.md). Items are the catalog; their stock is a shared capped
+// counter (`counters/mall:<item>`, docs/counters.md) whose shards keep a flash sale's buyers from
+// all queueing on one document; orders are the journal of each redemption and name what undoes
+// every step (the points' ledger key, the stock taken from each shard, the member's limit count).
 export const MALL = {
   items: 'mallItems',
-  stock: 'mallStock',
+  /** Stock shards before the shared counter (`<item>#<i>`: left, sold); read only by `migrateStock`. */
+  legacyStock: 'mallStock',
   limits: 'mallLimits',
   codes: 'mallCodes',
   orders: 'mallOrders',
@@ -31,7 +32,7 @@ export interface Item {
   cashFen: number;
   /** Red packet value in fen (kind redPacket). */
   redPacketFen: number;
-  /** Units ever put on sale (Σ shard caps); what is left is Σ shard `left`. */
+  /** Units ever put on sale (the stock counter's cap); what is left is Σ of its shards' `left`. */
   stock: number;
   shards: number;
   /** Units one member may hold across all their live orders (0 = no limit). */
@@ -50,7 +51,8 @@ export interface Item {
   updatedBy: string;
 }
 
-export interface StockShard {
+/** A stock shard as it was before the shared counter (migrated by `migrateStock`). */
+export interface LegacyStockShard {
   _id: string;
   item: string;
   left: number;
@@ -73,6 +75,8 @@ export interface Order {
   _id: string;
   member: string;
   clientKey: string;
+  /** The redemption's parameters (item, quantity, address) hashed: the same key with others is IDEMPOTENCY_MISMATCH. */
+  fingerprint?: string;
   item: string;
   title: string;
   image: string;
@@ -90,16 +94,23 @@ export interface Order {
    * order had before points-only redemptions debited directly.
    */
   hold: string;
-  /** The stock shard the unit(s) came from; null until taken. */
+  /** Orders made before journals: the stock shard the unit(s) came from. New orders: null (see `journal`). */
   shard: string | null;
+  /**
+   * The redemption saga's journal (redeem.ts): what each step took — `limit` (units counted),
+   * `stock` ([{shard, n}]), `codes` ([{id, code}]) — so a failure, a cancel or the crash sweep gives
+   * back exactly that.
+   */
+  journal?: { limit?: number | null; stock?: { shard: string; n: number }[] | null; codes?: { id: string; code: string }[] | null; order?: true | null };
   /** True once stock and limit were given back (cancel, timeout, failure). */
   returned: boolean;
-  /** Virtual items: the card code delivered from the pool. */
+  /** Virtual items: the card codes delivered from the pool (`quantity` of them); `code` is the first (orders before `codes` had only it). */
+  codes?: string[];
   code?: string;
   /** Red packets: the cash owed (fen) and its payout in the outbox (`payouts/payout:order:<id>`). */
   redPacketFen?: number;
   payout?: string;
-  payment?: { expiresAt: Date; paidAt?: Date; transactionId?: string; refundedAt?: Date; outcome?: string };
+  payment?: { expiresAt: Date; paidAt?: Date; transactionId?: string; refundedAt?: Date };
   logistics?: { company: string; trackingNo: string; shippedAt: Date };
   cancel?: { reason: string; by: string; at: Date };
   completedAt?: Date;
@@ -107,7 +118,8 @@ export interface Order {
   updatedAt: Date;
 }
 
-export const stockShardId = (item: string, i: number) => `${item}#${i}`;
+/** The item's stock counter (its shards are `mall:<item>#<i>`). */
+export const stockCounterOf = (item: string) => `mall:${item}`;
 export const limitId = (item: string, member: string) => `${item}:${member}`;
 /** The ledger key of an order's points: its debit (points only) or its hold (points + cash). */
 export const pointsKeyOf = (orderId: string) => `mall:${orderId}`;

@@ -1,151 +1,20 @@
-// Orders after redemption (redeem.ts makes them): views, the payment callback, cancel, ship,
-// complete, lists, export and the jobs sweep. Giving back (cancel, timeout) runs in a transaction
-// guarded by the order's `returned` flag, so it happens exactly once.
-import { createHash } from 'node:crypto';
+// Orders after redemption (redeem.ts makes them): the payment callback and paid delivery, cancel,
+// ship, complete, lists, export and the jobs sweep. Giving back (cancel, timeout, the sweep) is the
+// redemption saga's (redeem.ts · giveBackOrder / abortOrder): exactly once, from the order's journal.
 import { getDb } from '../cloud';
 import { AppError, type ErrorCode } from '../errors';
-import { attemptPayout, PAYOUTS, type Payout } from '../codes/redpackets';
 import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
-import { inTransaction, txGet, type Tx } from '../tx';
-import { isVirtual, limitId, MALL, type Address, type ItemKind, type Order, type OrderStatus, type StockShard } from './model';
+import { isVirtual, MALL, type Order, type OrderStatus } from './model';
+import { codesOfOrder, deliveredFields, iso, moveOn, orderView, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, orderFee, type PayCallback, type PaymentRequest } from './payment';
-import { freeCode, takeCode, type TakenCode } from './units';
+import { abortOrder, giveBackOrder } from './redeem';
+import { codesOf, freeCodes, takeCodes, type TakenCode } from './units';
 
-/** How long a points+cash order waits for its payment. */
-export const PAYMENT_WINDOW_SECONDS = 15 * 60;
-/** The hold outlives the payment window, so the order sweep (not the ledger's) settles it. */
-export const HOLD_SECONDS = PAYMENT_WINDOW_SECONDS + 10 * 60;
 /** A redemption still `creating` after this was interrupted; the sweep fails it. */
 const CREATING_STALE_MS = 10 * 60_000;
 /** A paid order still `paying` after this had its delivery interrupted; the sweep finishes it. */
 const PAYING_STALE_MS = 2 * 60_000;
-
-export const orderIdOf = (member: string, clientKey: string) =>
-  `o${createHash('sha256').update(`${member}|${clientKey}`).digest('base64url').replace(/[-_]/g, '').slice(0, 22)}`;
-
-export interface OrderView {
-  id: string;
-  item: string;
-  title: string;
-  image: string;
-  kind: string;
-  quantity: number;
-  points: number;
-  cashFen: number;
-  status: OrderStatus;
-  address: Address | null;
-  code: string | null;
-  /** Red packets: the cash and its payout id (payouts collection; operators see its status). */
-  redPacket: { amountFen: number; payout: string | null } | null;
-  payment: { expiresAt: string; paidAt: string | null } | null;
-  logistics: { company: string; trackingNo: string; shippedAt: string } | null;
-  cancel: { reason: string; by: string; at: string } | null;
-  createdAt: string;
-  member?: string;
-}
-
-export const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toISOString() : null);
-
-export function orderView(o: Order, withMember = false): OrderView {
-  return {
-    id: o._id,
-    item: o.item,
-    title: o.title,
-    image: o.image,
-    kind: o.kind,
-    quantity: o.quantity,
-    points: o.points,
-    cashFen: o.cashFen,
-    status: o.status,
-    address: o.address,
-    code: o.code ?? null,
-    redPacket: o.redPacketFen ? { amountFen: o.redPacketFen, payout: o.payout ?? null } : null,
-    payment: o.payment ? { expiresAt: iso(o.payment.expiresAt)!, paidAt: iso(o.payment.paidAt) } : null,
-    logistics: o.logistics ? { company: o.logistics.company, trackingNo: o.logistics.trackingNo, shippedAt: iso(o.logistics.shippedAt)! } : null,
-    cancel: o.cancel ? { reason: o.cancel.reason, by: o.cancel.by, at: iso(o.cancel.at)! } : null,
-    createdAt: iso(o.createdAt)!,
-    ...(withMember ? { member: o.member } : {}),
-  };
-}
-
-export async function readOrder(id: string): Promise<Order | null> {
-  const { data } = await getDb().collection(MALL.orders).doc(id).get();
-  return (data as Order) ?? null;
-}
-
-/** Answers an existing order for the same key: the same request again, or its first failure. */
-export function replay(o: Order, item: string, quantity: number): { order: OrderView } {
-  if (o.item !== item || o.quantity !== quantity) throw new AppError('IDEMPOTENCY_MISMATCH', `key was used for a different redemption`);
-  if (o.status === 'failed') throw new AppError((o.failCode as ErrorCode) ?? 'INTERNAL', 'this redemption failed');
-  return { order: orderView(o) };
-}
-
-/** The order once its first call has finished with it (a retry racing the first call waits briefly for its answer). */
-export async function settled(orderId: string): Promise<Order> {
-  for (let i = 0; ; i++) {
-    const o = (await readOrder(orderId))!;
-    if (o.status !== 'creating' || i >= 40) return o;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The fields of an order whose points are spent: virtual items and red packets are completed, goods wait to ship. */
-export function deliveredFields(kind: ItemKind, got: { shard: string | null; code?: string; payout?: string }, now: Date): Partial<Order> & { status: OrderStatus } {
-  const done = isVirtual(kind) || !!got.payout;
-  return {
-    status: done ? 'completed' : 'toShip',
-    shard: got.shard,
-    updatedAt: now,
-    ...(got.code ? { code: got.code } : {}),
-    ...(got.payout ? { payout: got.payout } : {}),
-    ...(done ? { completedAt: now } : {}),
-  };
-}
-
-/** Thrown by moveOn: the order is no longer in the status its caller moves it from. */
-export class OrderMoved extends AppError {
-  constructor(orderId: string, status: OrderStatus | undefined) {
-    super('ORDER_STATE', `order ${orderId} is ${status} now`);
-  }
-}
-
-/**
- * Inside a ledger transaction: the order moves on from `from` with the points, or the points stay.
- * The re-read (1 request) is what keeps a move made meanwhile (the sweep's `failed`, a concurrent
- * delivery): under snapshot isolation that move makes this transaction's write conflict, and a
- * blind write would succeed on the ledger's retry.
- */
-export async function moveOn(tx: Tx, orderId: string, from: OrderStatus, data: Record<string, unknown>): Promise<void> {
-  const o = await txGet<Order>(tx, MALL.orders, orderId);
-  if (o?.status !== from) throw new OrderMoved(orderId, o?.status);
-  await tx.collection(MALL.orders).doc(orderId).update({ data });
-}
-
-/**
- * A red packet's payout (the outbox of docs/codes.md), null for other kinds: `add` it in the
- * transaction that spends the points, then `send` it once; the codes timer retries one still pending.
- */
-export function payoutFor(order: Order, now: Date) {
-  if (order.kind !== 'redPacket' || !order.redPacketFen) return null;
-  const payout = payoutOf(order, now);
-  return {
-    id: payout._id,
-    add: async (tx: Tx) => {
-      await tx.collection(PAYOUTS).add({ data: payout });
-    },
-    send: async () => {
-      await attemptPayout(payout._id, now).catch((e) => console.error('[mall] payout attempt failed; the codes timer retries', e));
-    },
-  };
-}
-
-/** A virtual item's code claimed for the order (the code names it), by an interrupted delivery or redemption. */
-async function codeOf(order: Pick<Order, '_id' | 'item'>): Promise<TakenCode | null> {
-  const { data } = await getDb().collection(MALL.codes).where({ item: order.item, order: order._id, status: 'assigned' }).limit(1).get();
-  const c = data[0] as { _id: string; code: string } | undefined;
-  return c ? { id: c._id, code: c.code } : null;
-}
 
 /**
  * A paid points+cash order (status `paying`): a virtual item takes its code first (none left →
@@ -155,13 +24,19 @@ async function codeOf(order: Pick<Order, '_id' | 'item'>): Promise<TakenCode | n
  * `resumed`: an earlier delivery was interrupted, so a code it claimed is reused, not a second one.
  */
 async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order> {
-  let code: TakenCode | null = null;
+  let codes: TakenCode[] = [];
   if (isVirtual(order.kind)) {
-    code = (resumed ? await codeOf(order) : null) ?? (await takeCode(order.item, order._id, order.member, now));
-    if (!code) throw new AppError('SOLD_OUT', 'the code pool is empty');
+    if (resumed) codes = (await codesOf(order)).slice(0, order.quantity);
+    const more = order.quantity - codes.length;
+    const taken = more > 0 ? await takeCodes(order.item, order._id, order.member, more, now) : [];
+    if (!taken) {
+      await freeCodes(codes, order._id);
+      throw new AppError('SOLD_OUT', 'the code pool is empty');
+    }
+    codes = [...codes, ...taken];
   }
   const payout = payoutFor(order, now);
-  const data: Record<string, unknown> = deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout: payout?.id }, now);
+  const data: Record<string, unknown> = deliveredFields(order.kind, { codes: codes.map((c) => c.code), payout: payout?.id }, now);
   let entry: Entry | null = null;
   let failure: unknown = null;
   try {
@@ -183,7 +58,8 @@ async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order
   // concurrent resumption's entry. The order as stored decides: a code it does not carry goes back
   // to the pool; one it carries was sold, and freeing it would sell it twice.
   const stored = (await readOrder(order._id))!;
-  if (code && stored.code !== code.code) await freeCode(code, order._id);
+  const carried = new Set(codesOfOrder(stored));
+  await freeCodes(codes.filter((c) => !carried.has(c.code)), order._id);
   if (failure && (stored.status === 'paying' || stored.status === 'cancelled')) throw failure;
   return stored; // delivered, by this call's lost commit or another's
 }
@@ -211,25 +87,26 @@ export async function paymentCallback(cb: PayCallback, now = new Date(), retried
   const db = getDb();
   const order = await readOrder(cb.outTradeNo);
   if (!order) return { ok: false, code: 'NOT_FOUND' };
-  if (cb.returnCode !== 'SUCCESS' || cb.resultCode !== 'SUCCESS') {
-    await db.collection(MALL.orders).doc(order._id).update({ data: { 'payment.outcome': 'failed', updatedAt: now } });
-    return { ok: false, code: 'ORDER_STATE' };
-  }
-  if (cb.totalFee !== undefined && cb.totalFee !== orderFee(order)) return { ok: false, code: 'BAD_REQUEST' };
+  // A failed payment is only news (the member may pay again until the window closes): nothing changes.
+  if (cb.returnCode !== 'SUCCESS' || cb.resultCode !== 'SUCCESS') return { ok: false, code: 'ORDER_STATE' };
+  // The fee is part of what is confirmed: missing or not a whole number of fen is refused, never skipped.
+  if (!Number.isSafeInteger(cb.totalFee) || cb.totalFee !== orderFee(order)) return { ok: false, code: 'BAD_REQUEST' };
   if (!(await paymentAdapter().confirm(cb))) return { ok: false, code: 'FORBIDDEN' };
   // Paid before, and its delivery interrupted (the platform retries a callback it got no answer to).
   if (order.status === 'paying') return finishPaid(order, now, true);
   if (order.status !== 'unpaid') {
     if (order.status === 'cancelled' && !order.payment?.paidAt) {
-      // The member cancelled or the window closed before the money arrived: give it back.
-      await paymentAdapter().refund(order, 'payment arrived after the order closed');
+      // The member cancelled or the window closed before the money arrived: give it back, once.
+      await refundOnce(order, 'payment arrived after the order closed', now);
       return { ok: false, code: order.cancel?.by === 'timeout' ? 'ORDER_EXPIRED' : 'ORDER_STATE' };
     }
     return { ok: false, code: 'ORDER_STATE' }; // already paid
   }
   if (+new Date(order.payment!.expiresAt) <= +now) {
-    await cancelOrder(order._id, { by: 'timeout', reason: 'payment window closed' }, now);
-    await paymentAdapter().refund(order, 'payment arrived after the order closed');
+    await cancelOrder(order._id, { by: 'timeout', reason: 'payment window closed' }, now).catch((e) => {
+      if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e; // cancelled by a concurrent callback or the tick
+    });
+    await refundOnce(order, 'payment arrived after the order closed', now);
     return { ok: false, code: 'ORDER_EXPIRED' };
   }
   // The gate: only one of payment, cancel and timeout moves the order out of unpaid. It records the
@@ -258,25 +135,28 @@ async function finishPaid(order: Order, now: Date, resumed: boolean): Promise<Pa
   }
 }
 
+/**
+ * Refunds an order's cash at most once, whatever arrives (late callbacks racing each other, a
+ * cancel): `payment.refundedAt` is set with a conditional write first, and only its winner refunds.
+ * A refund the platform refuses clears the mark again, so the callback's retry refunds.
+ */
+async function refundOnce(order: Order, reason: string, now: Date): Promise<void> {
+  const db = getDb();
+  const _ = db.command;
+  const r = await db.collection(MALL.orders).where({ _id: order._id, 'payment.refundedAt': _.exists(false) }).update({ data: { 'payment.refundedAt': now } });
+  if (r.stats.updated !== 1) return;
+  try {
+    await paymentAdapter().refund(order, reason);
+  } catch (e) {
+    await db.collection(MALL.orders).doc(order._id).update({ data: { 'payment.refundedAt': _.remove() } });
+    throw e;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cancel, ship, complete
 
 const CANCELLABLE: OrderStatus[] = ['unpaid', 'toShip'];
-
-/** Gives back the order's unit(s) and limit count, exactly once (guarded by `returned`). */
-async function giveBack(orderId: string, now: Date): Promise<void> {
-  await inTransaction(async (tx) => {
-    const o = await txGet<Order>(tx, MALL.orders, orderId);
-    if (!o || o.returned) return;
-    if (o.shard) {
-      const s = await txGet<StockShard>(tx, MALL.stock, o.shard);
-      if (s) await tx.collection(MALL.stock).doc(o.shard).update({ data: { left: s.left + o.quantity, sold: s.sold - o.quantity } });
-    }
-    const l = await txGet<{ count: number }>(tx, MALL.limits, limitId(o.item, o.member));
-    if (l) await tx.collection(MALL.limits).doc(limitId(o.item, o.member)).update({ data: { count: Math.max(0, l.count - o.quantity) } });
-    await tx.collection(MALL.orders).doc(orderId).update({ data: { returned: true, updatedAt: now } });
-  });
-}
 
 /**
  * Puts the points back, restoring exactly the lots they came from. Points only: the debit is
@@ -330,16 +210,13 @@ export async function cancelOrder(
   if (r.stats.updated !== 1) throw new AppError('ORDER_STATE', 'the order changed meanwhile; refresh');
   const cancelled = { ...order, status: 'cancelled' as OrderStatus, cancel };
   await settleCancelled(cancelled, now);
-  if (order.payment?.paidAt && order.cashFen > 0) {
-    await paymentAdapter().refund(order, by.reason);
-    await db.collection(MALL.orders).doc(orderId).update({ data: { 'payment.refundedAt': now } });
-  }
+  if (order.payment?.paidAt && order.cashFen > 0) await refundOnce(order, by.reason, now);
   return orderView({ ...cancelled, returned: true });
 }
 
 async function settleCancelled(order: Order, now: Date): Promise<void> {
   await returnPoints(order, order.cancel?.reason ?? 'cancelled', now);
-  await giveBack(order._id, now);
+  await giveBackOrder(order, now);
 }
 
 export async function shipOrder(orderId: string, logistics: { company: string; trackingNo: string }, operator: string, now = new Date()): Promise<OrderView> {
@@ -496,37 +373,15 @@ export async function sweepOrders(now = new Date(), limit = 200): Promise<{ orde
   });
   // Cancels interrupted before they gave everything back.
   await each(await find({ status: 'cancelled', returned: false }), 'settling', (o) => settleCancelled(o, now));
+  // Redemptions whose function died after the order's add (a retry of the key would have resumed
+  // them): failed (ORDER_EXPIRED) and what their journal records given back — by the saga's close,
+  // a conditional write that is safe against a redemption finishing right now: it waits for that
+  // ledger transaction's lock and then finds the order moved on; or it goes first, and the
+  // transaction's write conflicts and its re-read finds `failed`.
   await each(await find({ status: 'creating', createdAt: _.lte(new Date(+now - CREATING_STALE_MS)) }), 'failing', async (o) => {
-    // Points are never taken for a `creating` order, so there are none to return. A unit or count
-    // it may have taken is not returned (nothing proves it was): undersold, never oversold. A
-    // virtual item's code names its order, so a code claimed for it goes back to the pool once the
-    // order is failed (no transaction can complete the order then); dying in between leaves it
-    // assigned: undersold. The write is conditional, which makes it safe against a redemption
-    // finishing right now: it waits for that ledger transaction's lock and then finds the order
-    // moved on; or it goes first, and the transaction's write conflicts and its re-read finds `failed`.
-    const r = await db.collection(MALL.orders).where({ _id: o._id, status: 'creating' }).update({ data: { status: 'failed', failCode: 'INTERNAL', updatedAt: now } });
-    if (r.stats.updated !== 1) return;
-    out.ordersFailed++;
-    const code = isVirtual(o.kind) ? await codeOf(o) : null;
-    if (code) await freeCode(code, o._id);
+    if (await abortOrder(o, now)) out.ordersFailed++;
   });
+  // Failures whose give-back was cut short.
+  await each(await find({ status: 'failed', returned: false }), 'giving back', (o) => giveBackOrder(o, now));
   return out;
-}
-
-/** A red packet's payout document. */
-function payoutOf(order: Order, now: Date): Payout {
-  return {
-    _id: `payout:order:${order._id}`,
-    member: order.member,
-    amountFen: order.redPacketFen!,
-    campaign: 'mall',
-    code: order._id,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseUntil: new Date(0),
-    lastError: '',
-    providerRef: '',
-    createdAt: now,
-  };
 }

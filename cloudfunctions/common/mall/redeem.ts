@@ -1,27 +1,34 @@
-// Redemption (docs/mall.md · Redemption): a short saga whose journal is the order document.
-//   1. one read: the item, the member's available points, the item's stock shards, the member's
-//      count for it and a few free codes (an aggregate with uncorrelated $lookups);
-//   2. the order is added `creating` under an id derived from (member, client key) — the
-//      idempotency gate: double taps, retries and lost replies find it and answer it;
-//   3. items with a limit: the member's count is raised with a conditional write;
-//   4. a unit is taken from a stock shard with a conditional decrement; a virtual item claims a code;
-//   5. the points leave in ONE ledger transaction together with the order's final state (the
-//      ledger's alsoInTransaction): points only, a debit and the order toShip / completed; points +
-//      cash, a hold and the order unpaid (the payment callback commits the hold).
-// So points are never taken for an order still `creating`. A failure fails the order, then gives
-// back what this call took. A process that dies between 2 and 5 leaves a `creating` order that the
-// jobs sweep fails; it gives back a virtual item's code (the code names its order) but not a unit
-// or count (nothing proves they were taken): undersold, never oversold, and no points taken.
+// Redemption (docs/mall.md · Redemption): a saga (../saga/saga.ts, docs/sagas.md) whose owner
+// and journal is the order document.
+//   read      one aggregate: the item, the member's available points, the item's stock shards, the
+//             member's count for it, a few free codes and the order under this key, if any;
+//   open      the order is added `creating` under an id derived from (member, client key) — the
+//             idempotency gate: double taps, retries and lost replies find it and answer it;
+//   limit     items with a limit: the member's count is raised with a conditional write;
+//   stock     the units, across shards if one does not cover them (conditional decrements);
+//   codes     a points-only virtual item claims `quantity` codes (points + cash: at delivery);
+//   record    the journal of what limit, stock and codes took is written to the order;
+//   finish    ONE ledger transaction with the order's final state (the ledger's alsoInTransaction):
+//             points only, a debit and the order toShip / completed; points + cash, a hold and the
+//             order unpaid (the payment callback commits the hold).
+// Points are never taken for an order still `creating`. A failure gives back exactly what was
+// taken (once: the order is closed first). A retry of the key resumes a recorded `creating` order
+// (only `finish` is left); the jobs sweep fails a stale one (ORDER_EXPIRED) and gives back what its
+// journal records. Only a process dying between a take and the record leaves a take no document
+// names: undersold by that redemption's units, never oversold.
+import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
 import * as ledger from '../ledger/service';
 import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
-import type { Tx } from '../tx';
-import { isVirtual, limitId, MALL, pointsKeyOf, type Address, type Item, type Order, type StockShard } from './model';
-import { deliveredFields, HOLD_SECONDS, iso, moveOn, OrderMoved, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, replay, settled, type OrderView } from './orders';
+import { COUNTERS, type CounterShard } from '../counter/capped';
+import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
+import { txGet, type Tx } from '../tx';
+import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
+import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
-import { freeCode, lowerLimit, returnStock, takeCode, takeLimit, takeStock, type TakenCode } from './units';
+import { codesOf, freeCodes, lowerLimit, returnStock, takeCodes, takeLimit, takeStock, type ShardTake, type TakenCode } from './units';
 
 export interface RedeemRequest {
   member: string;
@@ -37,55 +44,205 @@ export interface Redeemed {
   payment?: PaymentRequest;
 }
 
+/** What a redemption's steps took, journalled on its order (`order.journal`). */
+export interface RedeemJournal {
+  limit?: number | null;
+  stock?: ShardTake[] | null;
+  codes?: TakenCode[] | null;
+}
+
 /** What a redemption decides on, read in one request. */
 interface Snapshot {
   item: Item | null;
   /** The member's balance − held (0 without an account): a guard, the ledger decides. */
   available: number;
-  shards: StockShard[];
+  /** The item's stock counter's shards. */
+  shards: CounterShard[];
   /** Whether the member's count for the item exists (picks the limit's first write). */
   limitExists: boolean;
   /** Up to 8 free codes of a virtual item's pool (the first candidates to claim). */
   codes: TakenCode[];
+  /** The order under this key (a retry), if any. */
+  order: Order | null;
 }
 
-/** What this call has taken so far, which a failure gives back. */
-interface Taken {
-  limit: boolean;
-  shard: string | null;
-  code: TakenCode | null;
+interface Ctx {
+  order: Order;
+  item?: Item;
+  snap?: Snapshot;
+  now: Date;
+  result?: Redeemed;
+}
+
+/** A resumption waits this long for the first call to record its journal (a double tap). */
+const RECORD_WAIT_MS = 2000;
+
+/** The same key with any other parameter is another request (IDEMPOTENCY_MISMATCH). */
+export function redeemFingerprint(req: Pick<RedeemRequest, 'item' | 'quantity' | 'address'>): string {
+  const a = req.address;
+  const params = [req.item, req.quantity, a ? [a.name, a.phone, a.province, a.city, a.district, a.detail] : null];
+  return createHash('sha256').update(JSON.stringify(params)).digest('base64url').slice(0, 22);
+}
+
+/** The redemption's steps; the order is their owner and journal, closed by failing it from `creating`. */
+export const REDEMPTION: Saga<Ctx> = {
+  name: 'mall.redeem',
+  open: async ({ order }) => {
+    try {
+      await getDb().collection(MALL.orders).add({ data: order });
+    } catch (e) {
+      if (isDuplicateKeyError(e)) throw new SagaDuplicate(); // the same key, first
+      throw e;
+    }
+  },
+  steps: [
+    {
+      name: 'limit',
+      run: async ({ order, item, snap }) => {
+        if (!item || item.perMemberLimit <= 0) return null;
+        if (!(await takeLimit(item._id, order.member, order.quantity, item.perMemberLimit, snap!.limitExists))) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
+        return order.quantity;
+      },
+      undo: ({ order }, n: number, tx) => lowerLimit(order.item, order.member, n, tx),
+    },
+    {
+      name: 'stock',
+      run: async ({ order, snap }) => {
+        const takes = await takeStock(order.item, order.quantity, snap!.shards);
+        if (!takes) throw new AppError('SOLD_OUT', `item ${order.item} is sold out`);
+        return takes;
+      },
+      undo: (_ctx, takes: ShardTake[], tx) => returnStock(takes, tx),
+    },
+    {
+      name: 'codes',
+      run: async ({ order, snap, now }) => {
+        if (!isVirtual(order.kind) || order.cashFen > 0) return null; // points + cash: the codes come with the payment
+        const codes = await takeCodes(order.item, order._id, order.member, order.quantity, now, snap!.codes);
+        if (!codes) throw new AppError('SOLD_OUT', 'the code pool is empty');
+        return codes;
+      },
+      undoAfter: ({ order }, codes: TakenCode[]) => freeCodes(codes, order._id),
+    },
+  ],
+  record: async ({ order, now }, journal) => {
+    const r = await getDb().collection(MALL.orders).where({ _id: order._id, status: 'creating' }).update({ data: { journal, updatedAt: now } });
+    return r.stats.updated === 1;
+  },
+  finish: async (ctx, journal, resumed) => {
+    const { order, now } = ctx;
+    ctx.result = order.cashFen > 0 ? await awaitPayment(order, now, resumed) : { order: orderView(await spend(order, journal as RedeemJournal, now, resumed)) };
+  },
+  close: async ({ order, now }, code, journal, settled) => {
+    const r = await getDb().collection(MALL.orders).where({ _id: order._id, status: 'creating' }).update({ data: { status: 'failed', failCode: code, journal, returned: settled, updatedAt: now } });
+    return r.stats.updated === 1;
+  },
+  claim: async ({ order, now }, tx: Tx) => {
+    const o = await txGet<Order>(tx, MALL.orders, order._id);
+    if (!o || o.returned) return false;
+    await tx.collection(MALL.orders).doc(order._id).update({ data: { returned: true, updatedAt: now } });
+    return true;
+  },
+};
+
+const codeOf = (e: unknown): ErrorCode => (e instanceof AppError ? e.code : 'INTERNAL');
+
+/**
+ * What an order's steps took: its journal. An order made before journals that got its unit names
+ * its shard (and counted toward a limit, if the item has one); a `creating` or `failed` one proves
+ * nothing was taken, so nothing is given back for it (undersold, never oversold).
+ */
+export function journalOf(o: Order): Journal {
+  if (o.journal) return { ...o.journal };
+  return o.shard ? { limit: o.quantity, stock: [{ shard: `mall:${o.shard}`, n: o.quantity }] } : {}; // its shard, migrated to the item's counter
+}
+
+/** Gives back an order's units, count and codes exactly once (cancel, timeout, the sweep). */
+export const giveBackOrder = (o: Order, now: Date) => giveBack(REDEMPTION, { order: o, now }, journalOf(o), (tx) => REDEMPTION.claim({ order: o, now }, tx));
+
+/** The sweep: a stale `creating` order is failed (ORDER_EXPIRED) and gives back what it recorded. False when it moved on meanwhile. */
+export async function abortOrder(o: Order, now: Date): Promise<boolean> {
+  const journal = journalOf(o);
+  // Died before its record: the codes it claimed still name it, so they go back too (1 query).
+  if (!o.journal && isVirtual(o.kind)) journal.codes = await codesOf(o);
+  try {
+    await compensate(REDEMPTION, { order: o, now }, journal, 'ORDER_EXPIRED');
+    return true;
+  } catch (e) {
+    if (e instanceof SagaSettled) return false;
+    throw e;
+  }
 }
 
 export async function redeem(req: RedeemRequest): Promise<Redeemed> {
   const now = req.now ?? new Date();
   const orderId = orderIdOf(req.member, req.clientKey);
-  const snap = await readSnapshot(req.item, req.member);
-  let order: Order;
+  const snap = await readSnapshot(req.item, req.member, orderId);
+  if (snap.order) return answer(snap.order, req, now);
+  if (!snap.item) {
+    // No such item: the key may still name an order (a retry with another item is a mismatch).
+    const existing = await readOrder(orderId);
+    if (existing) return answer(existing, req, now);
+  }
+  // Refused before anything is taken: nothing recorded (the retry after a 下架 found its order above).
+  const order = newOrder(snap.item, req, orderId, now);
+  if (snap.available < order.points) {
+    // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完. The
+    // failure is recorded under the key (the retry answers it again, 1 request).
+    try {
+      await getDb().collection(MALL.orders).add({ data: { ...order, status: 'failed', failCode: 'INSUFFICIENT_POINTS', returned: true } });
+    } catch (d) {
+      if (isDuplicateKeyError(d)) return answer((await readOrder(orderId))!, req, now);
+      throw d;
+    }
+    throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${order.points}`);
+  }
+  const ctx: Ctx = { order, item: snap.item!, snap, now };
   try {
-    order = newOrder(snap.item, req, orderId, now);
+    await runSaga(REDEMPTION, ctx, codeOf);
+    return ctx.result!;
   } catch (e) {
-    // Refused before the gate, nothing recorded — unless the key was used already (its retry after
-    // the item was delisted, say): that answers its order.
-    const existing = e instanceof AppError ? await readOrder(orderId) : null;
-    if (existing) return replay(existing.status === 'creating' ? await settled(orderId) : existing, req.item, req.quantity);
+    if (e instanceof SagaDuplicate || e instanceof SagaSettled) return answer((await readOrder(orderId))!, req, now);
     throw e;
   }
-  try {
-    await getDb().collection(MALL.orders).add({ data: order });
-  } catch (e) {
-    if (!isDuplicateKeyError(e)) throw e;
-    return replay(await settled(orderId), req.item, req.quantity); // the same key again
+}
+
+/**
+ * An order under the request's key: the same request again answers it (its failure again); a
+ * `creating` one (its first call died or is still running) is resumed from its journal.
+ */
+async function answer(o: Order, req: RedeemRequest, now: Date): Promise<Redeemed> {
+  const same = o.fingerprint ? o.fingerprint === redeemFingerprint(req) : o.item === req.item && o.quantity === req.quantity;
+  if (o.member !== req.member || !same) throw new AppError('IDEMPOTENCY_MISMATCH', 'key was used for a different redemption');
+  // A failure answers its code again; one closed by an internal error or the crash sweep, ORDER_EXPIRED (start over).
+  if (o.status === 'failed') throw new AppError(!o.failCode || o.failCode === 'INTERNAL' ? 'ORDER_EXPIRED' : (o.failCode as ErrorCode), 'this redemption failed');
+  if (o.status !== 'creating') return { order: orderView(o) };
+  // Its first call died or is still running: once its journal is recorded, only `finish` is left.
+  for (const t0 = Date.now(); !o.journal; ) {
+    if (Date.now() - t0 >= RECORD_WAIT_MS) throw new AppError('CONFLICT', 'this redemption is still being processed; try again');
+    await new Promise((r) => setTimeout(r, 50));
+    o = (await readOrder(o._id))!;
+    if (o.status !== 'creating') return answer(o, req, now);
   }
-  return run(order, snap, now);
+  const ctx: Ctx = { order: o, now };
+  try {
+    await resumeSaga(REDEMPTION, ctx, journalOf(o));
+    return ctx.result!;
+  } catch (e) {
+    // Finished or failed meanwhile (by the first call or the sweep): the order as stored answers.
+    const stored = (await readOrder(o._id))!;
+    if (stored.status !== 'creating') return answer(stored, req, now);
+    throw e;
+  }
 }
 
 /**
  * The item with the member's available points, the item's shards, whether the member has a count
- * for it and a few free codes (virtual items): one aggregate whose $lookups are uncorrelated (each
- * names its documents, through an index), so the guard and the sold-out check cost no request of
- * their own and a virtual item's code one instead of two.
+ * for it, a few free codes (virtual items) and the order under the key: one aggregate whose
+ * $lookups are uncorrelated (each names its documents, through an index), so the guard, the
+ * sold-out check and a retry's answer cost no request of their own.
  */
-async function readSnapshot(itemId: string, member: string): Promise<Snapshot> {
+async function readSnapshot(itemId: string, member: string, orderId: string): Promise<Snapshot> {
   const db = getDb();
   const $ = db.command.aggregate;
   const join = (from: string, match: Record<string, unknown>, as: string, project: Record<string, 1> | null = null, limit = 0) => {
@@ -98,20 +255,22 @@ async function readSnapshot(itemId: string, member: string): Promise<Snapshot> {
     .aggregate()
     .match({ _id: itemId })
     .lookup(join(LEDGER.accounts, { _id: member }, 'account', { balance: 1, held: 1 }))
-    .lookup(join(MALL.stock, { item: itemId }, 'shards'))
+    .lookup(join(COUNTERS.shards, { counter: stockCounterOf(itemId) }, 'shards', { cap: 1, left: 1 }))
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
+    .lookup(join(MALL.orders, { _id: orderId }, 'order'))
     .end();
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [] };
-  const { account, shards, limit, codes, ...item } = row;
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null };
+  const { account, shards, limit, codes, order, ...item } = row;
   const a = (account as Partial<Account>[])[0];
   return {
     item: item as Item,
     available: (a?.balance ?? 0) - (a?.held ?? 0),
-    shards: shards as StockShard[],
+    shards: shards as CounterShard[],
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
+    order: ((order as Order[])[0] as Order | undefined) ?? null,
   };
 }
 
@@ -134,6 +293,7 @@ function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: D
     _id: orderId,
     member: req.member,
     clientKey: req.clientKey,
+    fingerprint: redeemFingerprint(req),
     item: item._id,
     title: item.title,
     image: item.images[0] ?? '',
@@ -152,36 +312,13 @@ function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: D
   };
 }
 
-/** Steps 3–5 for an order just added; any failure unwinds what was taken. */
-async function run(order: Order, snap: Snapshot, now: Date): Promise<Redeemed> {
-  const item = snap.item!;
-  const taken: Taken = { limit: false, shard: null, code: null };
-  try {
-    // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完.
-    if (snap.available < order.points) throw new AppError('INSUFFICIENT_POINTS', `not enough points for ${order.points}`);
-    if (item.perMemberLimit > 0) {
-      taken.limit = await takeLimit(item._id, order.member, order.quantity, item.perMemberLimit, snap.limitExists);
-      if (!taken.limit) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
-    }
-    taken.shard = await takeStock(snap.shards, order.quantity);
-    if (!taken.shard) throw new AppError('SOLD_OUT', `item ${item._id} is sold out`);
-    if (order.cashFen > 0) return await awaitPayment(order, taken.shard, now); // a virtual item's code comes with the payment
-    if (isVirtual(order.kind)) {
-      taken.code = await takeCode(item._id, order._id, order.member, now, snap.codes);
-      if (!taken.code) throw new AppError('SOLD_OUT', 'the code pool is empty');
-    }
-    return { order: orderView(await spend(order, taken, now)) };
-  } catch (e) {
-    return unwind(order, taken, e, now);
-  }
-}
-
 /** Points only: the debit and the order's final state (and a red packet's payout) commit together. */
-async function spend(order: Order, taken: Taken, now: Date): Promise<Order> {
+async function spend(order: Order, journal: RedeemJournal, now: Date, resumed: boolean): Promise<Order> {
   const payout = payoutFor(order, now);
-  const final = deliveredFields(order.kind, { shard: taken.shard, code: taken.code?.code, payout: payout?.id }, now);
+  const final = deliveredFields(order.kind, { codes: journal.codes?.map((c) => c.code), payout: payout?.id }, now);
+  const move = mover(order._id, resumed);
   await takePoints('debit', order, now, async (tx) => {
-    await moveOn(tx, order._id, 'creating', final);
+    await move(tx, final);
     await payout?.add(tx);
   });
   await payout?.send();
@@ -189,12 +326,29 @@ async function spend(order: Order, taken: Taken, now: Date): Promise<Order> {
 }
 
 /** Points + cash: the hold and the order `unpaid` commit together; the payment callback commits the hold. */
-async function awaitPayment(order: Order, shard: string, now: Date): Promise<Redeemed> {
+async function awaitPayment(order: Order, now: Date, resumed: boolean): Promise<Redeemed> {
   const payment = { expiresAt: new Date(+now + PAYMENT_WINDOW_SECONDS * 1000) };
-  const unpaid: Order = { ...order, status: 'unpaid', shard, payment, updatedAt: now };
+  const unpaid: Order = { ...order, status: 'unpaid', payment, updatedAt: now };
   const request = await paymentAdapter().create(unpaid);
-  await takePoints('hold', order, now, (tx) => moveOn(tx, order._id, 'creating', { status: 'unpaid', shard, payment, updatedAt: now }));
+  const move = mover(order._id, resumed);
+  await takePoints('hold', order, now, (tx) => move(tx, { status: 'unpaid', payment, updatedAt: now }));
   return { order: orderView(unpaid), payment: request };
+}
+
+/**
+ * The order's move inside the ledger transaction. The call that opened the order writes it blindly
+ * on the transaction's first run (1 request less): nobody else can have moved it — a resumption
+ * does not close orders, and the sweep closes only orders older than any call lives (10 minutes) —
+ * and a write made meanwhile by anyone conflicts with this one. Every later run (after a conflict)
+ * and every resumption re-read it first (moveOn), so a `failed` written meanwhile is never overwritten.
+ */
+function mover(orderId: string, resumed: boolean) {
+  let blind = !resumed;
+  return async (tx: Tx, data: Record<string, unknown>) => {
+    if (!blind) return moveOn(tx, orderId, 'creating', data);
+    blind = false;
+    await tx.collection(MALL.orders).doc(orderId).update({ data });
+  };
 }
 
 async function takePoints(how: 'debit' | 'hold', order: Order, now: Date, alsoInTransaction: (tx: Tx) => Promise<void>): Promise<void> {
@@ -206,30 +360,4 @@ async function takePoints(how: 'debit' | 'hold', order: Order, now: Date, alsoIn
     if (e instanceof AppError && e.code === 'NOT_FOUND') throw new AppError('INSUFFICIENT_POINTS', e.message); // no account yet
     throw e;
   }
-}
-
-/**
- * A failure: the order is failed first, with a conditional write from `creating` — if the ledger
- * transaction committed although its reply was lost, the order has moved on and is answered as the
- * success it is, and nothing is given back (a unit given back then would be sold twice). Then what
- * this call took goes back; if that is cut short the units are undersold, never oversold.
- */
-async function unwind(order: Order, taken: Taken, e: unknown, now: Date): Promise<Redeemed> {
-  const db = getDb();
-  const code: ErrorCode = e instanceof AppError ? e.code : 'INTERNAL';
-  try {
-    const r = await db.collection(MALL.orders).where({ _id: order._id, status: 'creating' }).update({ data: { status: 'failed', failCode: code, returned: true, updatedAt: now } });
-    if (r.stats.updated !== 1) {
-      const o = await readOrder(order._id);
-      if (o && o.status !== 'failed') return { order: orderView(o) };
-      // Failed by the sweep, which gives back only a code (it cannot know of the unit or count): this call gives back what it took.
-      await db.collection(MALL.orders).doc(order._id).update({ data: { returned: true } });
-    }
-    if (taken.code) await freeCode(taken.code, order._id);
-    if (taken.shard) await returnStock(taken.shard, order.quantity);
-    if (taken.limit) await lowerLimit(order.item, order.member, order.quantity);
-  } catch (u) {
-    console.error(`[mall] order ${order._id}: could not undo everything (units are undersold, never oversold)`, u);
-  }
-  throw e instanceof OrderMoved ? new AppError('INTERNAL', e.message) : e; // failed by the sweep: its answer for the order
 }

@@ -1,6 +1,6 @@
 // The mall's decisions as pure functions of plain inputs (unit-tested without a database): an
-// item's listing state at an instant, how stock is split into shards, and what a brand's checkout
-// may deduct in points.
+// item's listing state at an instant and what a brand's checkout may deduct in points. (How stock
+// is split over shards and taken across them is the shared counter's: counter/capped.ts.)
 import type { Address, Item } from './model';
 
 export type ListingState = 'hidden' | 'upcoming' | 'onSale' | 'delisted';
@@ -11,15 +11,6 @@ export function listingState(item: Pick<Item, 'visible' | 'listAt' | 'delistAt'>
   if (item.listAt && +new Date(item.listAt) > +now) return 'upcoming';
   if (item.delistAt && +new Date(item.delistAt) <= +now) return 'delisted';
   return 'onSale';
-}
-
-/** Shard i's share of `stock` units: as even as integers allow, summing to `stock`. */
-export const shardStock = (stock: number, shards: number, i: number) => Math.floor(stock / shards) + (i < stock % shards ? 1 : 0);
-
-/** The shard order one redemption tries: a random start, then the rest in turn (spreads contention). */
-export function shardOrder(shards: number, random = Math.random): number[] {
-  const start = Math.floor(random() * shards);
-  return Array.from({ length: shards }, (_, k) => (start + k) % shards);
 }
 
 export interface CheckoutRules {

@@ -1,10 +1,11 @@
-// What a redemption takes besides points, each with a single conditional write that never
-// oversteps under any concurrency, and each with its undo: the member's limit count, a unit of a
-// stock shard, a card code of a virtual item's pool.
+// What a redemption takes besides points, each with a conditional write that never oversteps under
+// any concurrency, and each with its give-back (the saga's compensations, redeem.ts): the member's
+// limit count, units of the item's stock counter, card codes of a virtual item's pool.
 import { getDb } from '../cloud';
+import * as counter from '../counter/capped';
 import { isDuplicateKeyError } from '../errors';
-import { limitId, MALL, type StockShard } from './model';
-import { shardOrder } from './rules';
+import { txGet, type Tx } from '../tx';
+import { limitId, MALL, stockCounterOf } from './model';
 
 /**
  * Raises the member's count for the item by `quantity`, never past `limit`. `exists` (from the
@@ -26,31 +27,24 @@ export async function takeLimit(item: string, member: string, quantity: number, 
   return r.stats.updated === 1;
 }
 
-export async function lowerLimit(item: string, member: string, quantity: number): Promise<void> {
-  await getDb().collection(MALL.limits).doc(limitId(item, member)).update({ data: { count: getDb().command.inc(-quantity) } });
+/** Lowers the member's count (in the give-back transaction, or with an atomic increment). */
+export async function lowerLimit(item: string, member: string, quantity: number, tx: Tx | null = null): Promise<void> {
+  const id = limitId(item, member);
+  if (!tx) return void (await getDb().collection(MALL.limits).doc(id).update({ data: { count: getDb().command.inc(-quantity) } }));
+  const l = await txGet<{ count: number }>(tx, MALL.limits, id);
+  if (l) await tx.collection(MALL.limits).doc(id).update({ data: { count: Math.max(0, l.count - quantity) } });
 }
+
+export type ShardTake = counter.ShardTake;
 
 /**
- * Takes `quantity` units from one shard with a conditional decrement (never below zero), trying the
- * shards the redemption's read saw with enough left, from a random start. The shard's id, or null:
- * sold out (a unit returned to another shard meanwhile is missed, as by any read).
+ * Takes `quantity` units of the item's stock counter, across shards when no one shard covers them
+ * (all or nothing); `seen`: the shards the redemption's read saw. Null: sold out.
  */
-export async function takeStock(shards: StockShard[], quantity: number): Promise<string | null> {
-  const db = getDb();
-  const _ = db.command;
-  const candidates = shards.filter((s) => s.left >= quantity);
-  for (const i of shardOrder(candidates.length)) {
-    const id = candidates[i]._id;
-    const r = await db.collection(MALL.stock).where({ _id: id, left: _.gte(quantity) }).update({ data: { left: _.inc(-quantity), sold: _.inc(quantity) } });
-    if (r.stats.updated === 1) return id;
-  }
-  return null;
-}
+export const takeStock = (item: string, quantity: number, seen: counter.CounterShard[]) => counter.take(stockCounterOf(item), quantity, seen);
 
-export async function returnStock(shard: string, quantity: number): Promise<void> {
-  const _ = getDb().command;
-  await getDb().collection(MALL.stock).doc(shard).update({ data: { left: _.inc(quantity), sold: _.inc(-quantity) } });
-}
+/** Puts units back on the shards they came from (inside the give-back transaction when given). */
+export const returnStock = (takes: ShardTake[], tx?: Tx) => counter.giveBack(takes, tx);
 
 export interface TakenCode {
   /** `mallCodes` id, `<item>:<code>`. */
@@ -59,25 +53,41 @@ export interface TakenCode {
 }
 
 /**
- * A free code from the pool, claimed for the order with a conditional update; a race moves to
- * another. `seen`: free codes the caller read already (the first pick comes from them).
+ * `n` free codes from the pool, each claimed for the order with a conditional update; a race moves
+ * to another. `seen`: free codes the caller read already (the first picks come from them). All or
+ * nothing: short of `n`, the codes claimed go back and the answer is null.
  */
-export async function takeCode(item: string, orderId: string, member: string, now: Date, seen: TakenCode[] | null = null): Promise<TakenCode | null> {
+export async function takeCodes(item: string, orderId: string, member: string, n: number, now: Date, seen: TakenCode[] | null = null): Promise<TakenCode[] | null> {
   const db = getDb();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let free = attempt === 0 ? seen : null;
-    if (!free) free = ((await db.collection(MALL.codes).where({ item, status: 'free' }).limit(8).get()).data as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code }));
-    if (!free.length) return null;
-    const pick = free[Math.floor(Math.random() * free.length)];
+  const got: TakenCode[] = [];
+  let free = seen ? [...seen] : [];
+  for (let misses = 0; got.length < n && misses < 5 + n; ) {
+    if (!free.length) {
+      free = ((await db.collection(MALL.codes).where({ item, status: 'free' }).limit(Math.max(8, 2 * n)).get()).data as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code }));
+      if (!free.length) break;
+    }
+    const pick = free.splice(Math.floor(Math.random() * free.length), 1)[0];
+    if (got.some((c) => c.id === pick.id)) continue;
     const r = await db.collection(MALL.codes).where({ _id: pick.id, status: 'free' }).update({ data: { status: 'assigned', order: orderId, member, assignedAt: now } });
-    if (r.stats.updated === 1) return pick;
+    if (r.stats.updated === 1) got.push(pick);
+    else misses++;
   }
+  if (got.length === n) return got;
+  await freeCodes(got, orderId);
   return null;
 }
 
-/** Puts a code claimed for `orderId` back in the pool (only if that order still has it). */
-export async function freeCode(code: TakenCode, orderId: string): Promise<void> {
+/** Puts codes claimed for `orderId` back in the pool (only those that order still has). */
+export async function freeCodes(codes: TakenCode[], orderId: string): Promise<void> {
   const db = getDb();
   const _ = db.command;
-  await db.collection(MALL.codes).where({ _id: code.id, order: orderId, status: 'assigned' }).update({ data: { status: 'free', order: _.remove(), member: _.remove(), assignedAt: _.remove() } });
+  for (const code of codes) {
+    await db.collection(MALL.codes).where({ _id: code.id, order: orderId, status: 'assigned' }).update({ data: { status: 'free', order: _.remove(), member: _.remove(), assignedAt: _.remove() } });
+  }
+}
+
+/** The codes claimed for an order (the code names it): by an interrupted delivery or redemption. */
+export async function codesOf(order: { _id: string; item: string }): Promise<TakenCode[]> {
+  const { data } = await getDb().collection(MALL.codes).where({ item: order.item, order: order._id, status: 'assigned' }).limit(100).get();
+  return (data as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code }));
 }
