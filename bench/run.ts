@@ -30,6 +30,7 @@ const TARGETS: Record<string, Target> = {
   codes_db_requests_per_scan: { op: '<=', value: 7 },
   codes_generate_1m_s: { op: '<=', value: 60 },
   counter_overtake: { op: '<=', value: 0 },
+  budget_overissue: { op: '<=', value: 0 },
   cloud_model_conflict_answers: { op: '<=', value: 0 },
   metrics_db_requests: { op: '<=', value: 5 },
   metrics_collection_scans: { op: '<=', value: 0 },
