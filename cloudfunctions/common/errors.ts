@@ -39,6 +39,18 @@ export const ERROR_CODES = [
   'ORDER_EXPIRED',
   'STEP_MISMATCH',
   'DEDUCTION_TOO_LARGE',
+  // Sign-in and tasks (docs/earn.md)
+  'SIGNIN_UNAVAILABLE',
+  'SIGNIN_NOT_TODAY',
+  'MAKEUP_DISABLED',
+  'MAKEUP_NOT_PAST',
+  'MAKEUP_BEFORE_JOIN',
+  'MAKEUP_OUT_OF_WINDOW',
+  'MAKEUP_DAY_SIGNED',
+  'MAKEUP_LIMIT',
+  'MAKEUP_NO_CARD',
+  'TASK_NOT_COMPLETED',
+  'TASK_CLAIMED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

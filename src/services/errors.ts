@@ -41,6 +41,18 @@ export const ERROR_TEXT = {
   ORDER_EXPIRED: '订单已超时关闭',
   STEP_MISMATCH: '抵扣积分须为规定步长的整数倍',
   DEDUCTION_TOO_LARGE: '抵扣积分超过本单上限',
+  // Sign-in and tasks (docs/earn.md)
+  SIGNIN_UNAVAILABLE: '签到活动未开始或已结束',
+  SIGNIN_NOT_TODAY: '日期已变更，请刷新后再签到',
+  MAKEUP_DISABLED: '本活动不支持补签',
+  MAKEUP_NOT_PAST: '只能补签今天以前的日期',
+  MAKEUP_BEFORE_JOIN: '不能补签注册之前的日期',
+  MAKEUP_OUT_OF_WINDOW: '这一天已超出可补签的范围',
+  MAKEUP_DAY_SIGNED: '这一天已签到',
+  MAKEUP_LIMIT: '本月补签次数已用完',
+  MAKEUP_NO_CARD: '没有补签卡',
+  TASK_NOT_COMPLETED: '任务还未完成',
+  TASK_CLAIMED: '该任务奖励已领取',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

@@ -33,8 +33,12 @@ export interface EarnRequest<E> {
   operator?: string;
   /** The member's counters as the caller already read them (saves nothing but a retry when stale). */
   counters?: Counters;
-  /** The caller's writes that commit with the credit; may throw to refuse it. */
-  alongside?: (tx: Tx, seen: Counters, points: number) => Promise<void>;
+  /**
+   * The caller's writes that commit with the credit; may throw to refuse it. It sees the account as
+   * the transaction read it and may return fields of the kind's own per-member state to set on it
+   * in the same update (e.g. the sign-in days, `signin`).
+   */
+  alongside?: (tx: Tx, seen: Counters, points: number, account: Account) => Promise<void | Record<string, unknown>>;
   /** The caller's own counters after this earn (e.g. a kind-wide rate). */
   moreCounters?: (counters: Counters) => Counters;
   /** Rolling windows older than this are pruned (default 0: the caller owns no window, keep all). */
@@ -79,11 +83,11 @@ export async function earn<E>(req: EarnRequest<E>): Promise<EarnResult> {
         alsoInTransaction: async (tx, _now, account) => {
           const seen = ((account as Account & { [COUNTERS_FIELD]?: Counters })[COUNTERS_FIELD] ?? {}) as Counters;
           if (award(req, seen).points !== points) throw new CapsMoved(seen);
-          if (req.alongside) await req.alongside(tx, seen, points);
+          const own = req.alongside ? await req.alongside(tx, seen, points, account) : undefined;
           const earned = campaign ? countEarn(campaign, seen, points, now) : seen;
           const next = pruneCounters(req.moreCounters ? req.moreCounters(earned) : earned, now, req.windowStart ?? 0);
           ran = true;
-          return { [COUNTERS_FIELD]: getDb().command.set(next) };
+          return { ...(own ?? {}), [COUNTERS_FIELD]: getDb().command.set(next) };
         },
       });
       // A key answered from an earlier call: our hook's writes (if it ran) rolled back.

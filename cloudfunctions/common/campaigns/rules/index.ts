@@ -7,6 +7,8 @@ import type { Kind } from '../model';
 import type { Counters } from '../counters';
 import { manualRule } from './manual';
 import { scanRule } from './scan';
+import { signinRule } from './signin';
+import { taskRule } from './task';
 
 export interface EvalInput<E> {
   event: E;
@@ -32,6 +34,8 @@ export interface RuleModule<R, E> {
 export const RULES: Partial<Record<Kind, RuleModule<any, any>>> = {
   scan: scanRule,
   manual: manualRule,
+  signin: signinRule,
+  task: taskRule,
 };
 
 export function ruleModule(kind: Kind): RuleModule<any, any> | null {

@@ -1,0 +1,219 @@
+// The task centre (docs/earn.md#tasks): each live campaign of kind `task` is a task. Progress is
+// counted from facts the server itself recorded — ledger entries of scans / mall redemptions /
+// brand orders, the member's profile, the sign-in days on their account — never from a client
+// saying it did something; facts only ever grow, so counting them outside a transaction is safe.
+// A claim is ONE earn under the task's campaign keyed `task:<member>:<task>:<period>` (once per
+// period whatever the taps), with the campaign's caps and budget; `auto` tasks are claimed by the
+// task centre as soon as it sees them done, `button` ones by 领取.
+import { getDb } from '../cloud';
+import { isoWeek } from '../campaigns/counters';
+import type { Counters } from '../campaigns/counters';
+import { earn } from '../campaigns/credit';
+import { isLive } from '../campaigns/earn';
+import type { Campaign } from '../campaigns/model';
+import { countInPeriod, emptyState, isSigned, STATE_FIELD, addDays, type SigninState } from '../campaigns/rules/signin';
+import { groupOf, TASK_EVENTS, type TaskEvent, type TaskPeriod, type TaskRule } from '../campaigns/rules/task';
+import { tierOf } from '../campaigns/tier';
+import { AppError } from '../errors';
+import type { Entry } from '../ledger/model';
+import { defaultNickname, type MemberDoc } from '../services/members';
+import { shanghaiDay, shanghaiDayStart } from '../time';
+import { liveCampaigns } from './live';
+
+/** The period key a task's progress and claim belong to at `today`. */
+export function periodKey(period: TaskPeriod, today: string): string {
+  return period === 'once' ? 'once' : period === 'day' ? today : period === 'week' ? isoWeek(today) : today.slice(0, 7);
+}
+
+/** The first instant of the period (null = all time). */
+export function periodStart(period: TaskPeriod, today: string): Date | null {
+  if (period === 'once') return null;
+  if (period === 'day') return shanghaiDayStart(today);
+  if (period === 'week') return shanghaiDayStart(addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7)));
+  return shanghaiDayStart(`${today.slice(0, 7)}-01`);
+}
+
+export const taskKey = (member: string, task: string, period: string) => `task:${member}:${task}:${period}`;
+
+/** Ledger facts: which entries count for an event. */
+const LEDGER_FACTS: Partial<Record<TaskEvent, { kind: string; type: string }>> = {
+  scan: { kind: 'scan', type: 'earn' },
+  redeem: { kind: 'mall', type: 'spend' },
+  order: { kind: 'order', type: 'earn' },
+};
+
+interface Facts {
+  member: MemberDoc | null;
+  signin: SigninState;
+  counters: Counters;
+  account: Record<string, unknown> | null;
+}
+
+async function readFacts(member: string): Promise<Facts> {
+  const db = getDb();
+  const [m, a] = await Promise.all([
+    db.collection('members').doc(member).get(),
+    db.collection('accounts').doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true }).get(),
+  ]);
+  const account = (a.data as Record<string, any>) ?? null;
+  if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
+  return {
+    member: (m.data as MemberDoc) ?? null,
+    signin: (account[STATE_FIELD] as SigninState) ?? emptyState(shanghaiDay(new Date(account.createdAt))),
+    counters: (account.counters as Counters) ?? {},
+    account,
+  };
+}
+
+/** The member's count of the task's event in its current period. */
+async function countOf(member: string, rule: TaskRule, facts: Facts, today: string): Promise<number> {
+  const m = facts.member;
+  switch (rule.event) {
+    case 'register':
+      return m ? 1 : 0;
+    case 'profile':
+      // A profile saved by the member: a nickname of their own.
+      return m && m.nickname && m.nickname !== defaultNickname(member) ? 1 : 0;
+    case 'phone':
+      return m?.phone ? 1 : 0;
+    case 'signin': {
+      const s = facts.signin;
+      if (rule.period === 'day') return isSigned(s, today) ? 1 : 0;
+      if (rule.period === 'week') return countInPeriod(s, 'week', today);
+      if (rule.period === 'month') return countInPeriod(s, 'month', today);
+      return Object.values(s.m).reduce((t, [bits]) => t + popcount(bits), 0);
+    }
+    default: {
+      const f = LEDGER_FACTS[rule.event]!;
+      const db = getDb();
+      const start = periodStart(rule.period, today);
+      const where: Record<string, unknown> = { member, type: f.type, source: { kind: f.kind } };
+      if (start) where.createdAt = db.command.gte(start);
+      const { total } = await db.collection('ledger').where(where).count();
+      return total;
+    }
+  }
+}
+
+const popcount = (x: number) => {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+};
+
+export interface TaskView {
+  id: string;
+  name: string;
+  group: '新手' | '每日' | '每周' | '每月';
+  event: TaskEvent;
+  eventLabel: string;
+  /** Where 去完成 goes. */
+  page: string;
+  target: number;
+  progress: number;
+  points: number;
+  claim: 'auto' | 'button';
+  state: 'todo' | 'done' | 'claimed';
+  /** Points the member got (when claimed). */
+  claimedPoints?: number;
+}
+
+async function liveTasks(now: Date): Promise<Campaign[]> {
+  return (await liveCampaigns('task')).filter((c) => isLive(c, now)).sort((a, b) => a._id.localeCompare(b._id));
+}
+
+/** Which of the keys already have an entry (one query). */
+async function claimed(keys: string[]): Promise<Map<string, Entry>> {
+  if (!keys.length) return new Map();
+  const db = getDb();
+  const { data } = await db.collection('ledger').where({ _id: db.command.in(keys) }).limit(keys.length).get();
+  return new Map((data as Entry[]).map((e) => [e._id, e]));
+}
+
+async function views(member: string, tasks: Campaign[], facts: Facts, today: string): Promise<TaskView[]> {
+  const keys = tasks.map((t) => taskKey(member, t._id, periodKey((t.rule as TaskRule).period, today)));
+  const [done, counts] = await Promise.all([claimed(keys), Promise.all(tasks.map((t) => countOf(member, t.rule as TaskRule, facts, today)))]);
+  return tasks.map((t, i) => {
+    const r = t.rule as TaskRule;
+    const entry = done.get(keys[i]);
+    const progress = Math.min(counts[i], r.target);
+    return {
+      id: t._id,
+      name: t.name,
+      group: groupOf(r),
+      event: r.event,
+      eventLabel: TASK_EVENTS[r.event].label,
+      page: TASK_EVENTS[r.event].page,
+      target: r.target,
+      progress,
+      points: r.points,
+      claim: r.claim,
+      state: entry ? 'claimed' : progress >= r.target ? 'done' : 'todo',
+      ...(entry ? { claimedPoints: entry.amount } : {}),
+    };
+  });
+}
+
+async function pay(member: string, task: Campaign, facts: Facts, today: string, now: Date, count: number) {
+  const r = task.rule as TaskRule;
+  const period = periodKey(r.period, today);
+  return earn({
+    campaign: task,
+    member,
+    event: { count },
+    key: taskKey(member, task._id, period),
+    source: { kind: 'task', ref: `${task._id}:${period}` },
+    now,
+    tier: tierOf(facts.account as never),
+    counters: facts.counters,
+  });
+}
+
+/** The task centre: every live task with its progress; `auto` tasks found done are paid now. */
+export async function listTasks(member: string, now = new Date()): Promise<{ items: TaskView[]; paid: { id: string; points: number }[] }> {
+  const today = shanghaiDay(now);
+  const tasks = await liveTasks(now);
+  if (!tasks.length) return { items: [], paid: [] };
+  let facts = await readFacts(member);
+  let items = await views(member, tasks, facts, today);
+  const paid: { id: string; points: number }[] = [];
+  for (const v of items.filter((x) => x.state === 'done' && x.claim === 'auto')) {
+    const task = tasks.find((t) => t._id === v.id)!;
+    try {
+      const r = await pay(member, task, facts, today, now, v.progress);
+      if (r.kind === 'earned') paid.push({ id: v.id, points: r.points });
+    } catch (e) {
+      // A task whose budget or caps ran out stays 已完成 without points; the others still pay.
+      if (!(e instanceof AppError)) throw e;
+    }
+  }
+  if (paid.length) {
+    facts = await readFacts(member);
+    items = await views(member, tasks, facts, today);
+  }
+  return { items, paid };
+}
+
+/** 领取: pays a done task once per period. */
+export async function claimTask(member: string, id: string, now = new Date()): Promise<{ id: string; points: number; why: string }> {
+  const today = shanghaiDay(now);
+  const task = (await liveTasks(now)).find((t) => t._id === id);
+  if (!task) throw new AppError('NOT_FOUND', `no live task ${id}`);
+  const facts = await readFacts(member);
+  const rule = task.rule as TaskRule;
+  const count = await countOf(member, rule, facts, today);
+  const key = taskKey(member, id, periodKey(rule.period, today));
+  if (count < rule.target) {
+    // Not done now; but a claim this period already paid answers "claimed", not "not done".
+    if ((await claimed([key])).size) throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+    throw new AppError('TASK_NOT_COMPLETED', `任务未完成（${count}/${rule.target}）`);
+  }
+  const r = await pay(member, task, facts, today, now, count).catch((e) => {
+    // The key already paid under another version's points.
+    if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+    throw e;
+  });
+  if (r.kind === 'replayed') throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+  if (r.kind === 'capped') throw new AppError('LIMIT_EXCEEDED', '该任务的奖励已达上限');
+  return { id, points: r.points, why: r.why };
+}
