@@ -59,7 +59,7 @@ export const main = defineFunction({
       // 首页's card: today's sign-in state and the tasks still to do (at most 3).
       input: z.object({}).strict(),
       run: async (_i, { caller }) => {
-        const [s, t] = await Promise.all([signin.status(caller.openid), listTasks(caller.openid)]);
+        const [s, t] = await Promise.all([signin.status(caller.openid), listTasks(caller.openid, new Date(), { pay: false })]);
         const todo = t.items.filter((x) => x.state !== 'claimed');
         return {
           today: shanghaiDay(),

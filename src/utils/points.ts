@@ -21,6 +21,7 @@ export function entryTypeLabel(type: string): string {
 export const SOURCE_KIND_LABEL: Record<string, string> = {
   scan: '扫码',
   signin: '签到',
+  task: '任务',
   order: '订单',
   checkout: '门店抵扣',
   game: '游戏',

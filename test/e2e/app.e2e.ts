@@ -20,7 +20,7 @@ test('首页 shows the default persona’s balance and the entry points', async 
   await page.goto(`${url}/`);
   await page.waitForSelector(stationed('.home .home-balance'), { timeout: 30_000 });
   await page.waitForSelector(stationed('.home-entry-scan'));
-  await page.waitForSelector(stationed('.home-entry-checkin'));
+  await page.waitForSelector(stationed('.earn-card .earn-signin'));
   // alice is seeded with points: 200 + 10 − 150 + 120 + 80 + 20
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === '280', stationed('.home .home-balance'));
   await screenshot(page, '01-home-alice');

@@ -169,15 +169,18 @@ async function pay(member: string, task: Campaign, facts: Facts, today: string, 
   });
 }
 
-/** The task centre: every live task with its progress; `auto` tasks found done are paid now. */
-export async function listTasks(member: string, now = new Date()): Promise<{ items: TaskView[]; paid: { id: string; points: number }[] }> {
+/**
+ * The task centre: every live task with its progress; `auto` tasks found done are paid now (unless
+ * `pay: false` — 首页's summary only looks).
+ */
+export async function listTasks(member: string, now = new Date(), o: { pay?: boolean } = {}): Promise<{ items: TaskView[]; paid: { id: string; points: number }[] }> {
   const today = shanghaiDay(now);
   const tasks = await liveTasks(now);
   if (!tasks.length) return { items: [], paid: [] };
   let facts = await readFacts(member);
   let items = await views(member, tasks, facts, today);
   const paid: { id: string; points: number }[] = [];
-  for (const v of items.filter((x) => x.state === 'done' && x.claim === 'auto')) {
+  for (const v of o.pay === false ? [] : items.filter((x) => x.state === 'done' && x.claim === 'auto')) {
     const task = tasks.find((t) => t._id === v.id)!;
     try {
       const r = await pay(member, task, facts, today, now, v.progress);

@@ -2,17 +2,17 @@ import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
 import BalanceCard from '../../components/BalanceCard'
+import EarnCard from '../../components/EarnCard'
 import PersonaSwitch from '../../components/PersonaSwitch'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { codeFromLaunch } from '../../services/codes'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
-import { comingSoon, toast } from '../../utils/toast'
+import { toast } from '../../utils/toast'
 import './index.scss'
 
 const ENTRIES = [
-  { key: 'scan', title: '扫码赚积分', desc: '扫商品码，领积分', mark: '扫' },
-  { key: 'checkin', title: '每日签到', desc: '天天签到，积分累计', mark: '签' }
+  { key: 'scan', title: '扫码赚积分', desc: '扫商品码，领积分', mark: '扫' }
 ]
 
 const SCAN_PAGE = '/packages/scan/index'
@@ -66,12 +66,13 @@ export default function HomePage() {
             onTap={() => void Taro.navigateTo({ url: '/packages/points/ledger/index' })}
           />
           <Text className='section-title'>赚积分</Text>
+          <EarnCard />
           <View className='home-entries'>
             {ENTRIES.map(e => (
               <View
                 key={e.key}
                 className={`home-entry home-entry-${e.key}`}
-                onClick={e.key === 'scan' ? () => void Taro.navigateTo({ url: SCAN_PAGE }) : comingSoon}
+                onClick={() => void Taro.navigateTo({ url: SCAN_PAGE })}
               >
                 <View className='home-entry__mark'>
                   <Text>{e.mark}</Text>
