@@ -57,6 +57,8 @@ async function readAccount(member: string): Promise<AccountView> {
 }
 
 const stateOf = (a: Pick<AccountView, 'createdAt' | 'signin'>): SigninState => a.signin ?? emptyState(shanghaiDay(new Date(a.createdAt)));
+/** A sign-in on a day proves the member was there: `first` is never after a signed day (seeded histories). */
+const joinedBy = (s: SigninState, day: string): SigninState => (day < s.first ? { ...s, first: day } : s);
 
 /** The state moved under us (another sign-in or make-up of this member committed): plan again. */
 class StateMoved extends Error {
@@ -72,7 +74,7 @@ const MAX_STATE_RETRIES = 5;
 
 /** In the transaction: the account's state must still be the one planned on, and the day unsigned. */
 function recheck(account: Account, planned: SigninState, day: string): void {
-  const seen = stateOf(account as unknown as AccountView);
+  const seen = joinedBy(stateOf(account as unknown as AccountView), day);
   if (isSigned(seen, day)) throw new AlreadySigned();
   if (!sameState(seen, planned)) throw new StateMoved(seen);
 }
@@ -101,7 +103,7 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
   const rule = campaign.rule as SigninRule;
   const account = await readAccount(member);
   const tier = tierOf(account);
-  let state = stateOf(account);
+  let state = joinedBy(stateOf(account), today);
   const key = signinKey(member, today);
   for (let attempt = 0; ; attempt++) {
     if (isSigned(state, today)) return already(rule, state, today, key, campaign);
