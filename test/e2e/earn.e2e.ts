@@ -19,6 +19,7 @@ test('bob signs in from 首页, sees the calendar and streak, and makes up yeste
 
   await page.click(stationed('.earn-card .earn-signin'));
   await page.waitForSelector(stationed('.signin-page .signin-button'), { timeout: 30_000 });
+  await page.waitForFunction((sel) => /签到领/.test(document.querySelector(sel)?.textContent ?? ''), stationed('.signin-button'));
   // The seeded days: 2 days ago signed, yesterday missed and make-up-able.
   const ago = (n: number) => new Date(Date.now() + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
   const sameMonth = (d: string) => d.slice(0, 7) === ago(0).slice(0, 7);
@@ -63,6 +64,6 @@ test('bob opens 任务中心: the automatic task is paid, a done task is claimed
   expect(await page.$(stationed('.task-item[data-task="task-week-scan"] .task-go'))).not.toBeNull();
   await screenshot(page, '45-tasks');
   // 去完成 goes to the page that does it.
-  await page.click(stationed('.task-item[data-task="task-first-scan"] .task-go'));
+  await page.click(stationed('.task-item[data-task="task-week-scan"] .task-go'));
   await page.waitForSelector(stationed('.scan-page, .scan'), { timeout: 30_000 });
 });

@@ -51,13 +51,13 @@ export default function EarnCard() {
       <View className='earn-tasks' onClick={() => void Taro.navigateTo({ url: TASKS_PAGE })}>
         <View className='earn-tasks__head'>
           <Text className='earn-tasks__title'>任务中心</Text>
-          <Text className='earn-tasks__count earn-tasks-todo'>{data ? (data.tasksToDo ? `${data.tasksToDo} 个任务待完成 ›` : '任务已全部完成 ›') : '›'}</Text>
+          <Text className='earn-tasks__count earn-tasks-todo'>{data ? (data.tasksToDo ? `${data.tasksToDo} 个任务待完成 ›` : '今日任务已完成 ›') : '›'}</Text>
         </View>
         {data?.tasks.map(t => (
           <View key={t.id} className='earn-tasks__row' data-task={t.id}>
             <Text className='earn-tasks__name'>{t.name}</Text>
             <Text className='earn-tasks__meta'>
-              {t.progress}/{t.target} · +{t.points} 积分
+              {t.state === 'done' ? '可领取' : `${t.progress}/${t.target}`} · +{t.points} 积分
             </Text>
           </View>
         ))}

@@ -71,7 +71,9 @@ export default function SigninPage() {
       const r = await earn.makeUp(picked, pay)
       apply(r.status)
       setPicked(null)
-      toast(r.points >= 0 ? `补签成功 ${r.points > 0 ? `+${r.points} 积分` : ''}` : `补签成功，消耗 ${-r.points} 积分`)
+      // The answer's points are the net (reward − cost); say both.
+      const cost = pay === 'card' ? 0 : status?.makeUp.costPoints ?? 0
+      toast(`补签成功 · 得 ${r.points + cost} 积分${cost ? `，消耗 ${cost} 积分` : pay === 'card' ? '，用掉 1 张补签卡' : ''}`)
       void member.refresh().catch(() => undefined)
     } catch (err) {
       toast(describeError(err))
@@ -131,16 +133,9 @@ export default function SigninPage() {
                 <Text className='signin-figure__label'>{monthTitle(status.month)}累计（天）</Text>
               </View>
             </View>
-            <Button
-              className={`signin-button ${status.signedToday ? 'signin-button--done' : ''}`}
-              type='primary'
-              block
-              loading={busy}
-              disabled={status.signedToday}
-              onClick={() => void onSignIn()}
-            >
-              {status.signedToday ? '今日已签到' : `签到领 ${status.todayReward} 积分`}
-            </Button>
+            <View className={`signin-button ${status.signedToday ? 'signin-button--done' : ''} ${busy ? 'signin-button--busy' : ''}`} onClick={() => void onSignIn()}>
+              <Text className='signin-button__text'>{status.signedToday ? '今日已签到' : busy ? '签到中…' : `签到领 ${status.todayReward} 积分`}</Text>
+            </View>
             {nextBonusText(status.next) ? <Text className='signin-next'>{nextBonusText(status.next)}</Text> : null}
           </View>
 
