@@ -6,11 +6,14 @@ import { action, defineFunction } from '../common/handler';
 import { createBudget } from '../common/ledger/budgets';
 import { dailyMetrics, entryDetail, history, metrics, summary } from '../common/ledger/queries';
 import { addSubscriptionCredit, reminderTemplateId } from '../common/ledger/reminders';
-import { adjust, penalty, reverse } from '../common/ledger/service';
+import { adjust, OPERATOR_KEY_MAX, penalty, reverse } from '../common/ledger/service';
+import { MAX_POINTS } from '../common/ledger/sources';
 import { rateHistory, setRate } from '../common/ledger/settings';
 
 const ENTRY_TYPES = ['earn', 'spend', 'hold', 'release', 'expire', 'penalty', 'reverse', 'adjust'] as const;
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
+/** Stored as `op:<key>` (its own namespace), hence shorter. */
+const operatorKey = z.string().regex(new RegExp(`^[\\w:.\\-|@]{1,${OPERATOR_KEY_MAX}}$`), `key must be 1-${OPERATOR_KEY_MAX} characters of letters, digits and _ : . - | @`);
 const openid = z.string().min(1).max(128);
 const reason = z.string().trim().min(1, 'reason is required').max(200);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
@@ -52,12 +55,14 @@ export const main = defineFunction({
 
     adjust: action({
       auth: 'operator',
-      input: z.object({ member: openid, delta: z.number().int().refine((d) => d !== 0, 'delta must not be 0'), reason, key }).strict(),
+      input: z
+        .object({ member: openid, delta: z.number().int().min(-MAX_POINTS.adjust).max(MAX_POINTS.adjust).refine((d) => d !== 0, 'delta must not be 0'), reason, key: operatorKey })
+        .strict(),
       run: (i, { caller }) => adjust({ ...i, operator: caller.openid }),
     }),
     penalty: action({
       auth: 'operator',
-      input: z.object({ member: openid, amount: points, reason, key }).strict(),
+      input: z.object({ member: openid, amount: z.number().int('must be an integer').positive().max(MAX_POINTS.penalty), reason, key: operatorKey }).strict(),
       run: (i, { caller }) => penalty({ ...i, operator: caller.openid }),
     }),
     reverse: action({

@@ -16,6 +16,7 @@ import { createBudget } from '../../cloudfunctions/common/ledger/budgets';
 import { runExpiry } from '../../cloudfunctions/common/ledger/expiry-job';
 import type { Entry, Lot, Hold } from '../../cloudfunctions/common/ledger/model';
 import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
+import type { SourceKind } from '../../cloudfunctions/common/ledger/sources';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import { seededRandom } from '../helpers/random';
 
@@ -129,7 +130,9 @@ function randomOp(w: World, i: number): Op {
   }
   if (roll < 0.8 && w.succeeded.size) {
     const target = pick(w, [...w.succeeded.keys()]);
-    return { key: `reverse:${target}`, run: () => ledger.reverse(target, { reason: 'random reversal', now }) };
+    // As the owning module would (a scan credit, a checkout's commit): points.reverse refuses those.
+    const owner = w.succeeded.get(target)!.source.kind as SourceKind;
+    return { key: `reverse:${target}`, run: () => ledger.reverse(target, { reason: 'random reversal', now, owner }) };
   }
   if (roll < 0.86) {
     const req = { member: m, amount: int(w, 1, 120), key, reason: '违规', operator: 'ops', now };

@@ -4,7 +4,7 @@ import * as ledger from '../../cloudfunctions/common/ledger/service';
 import { createBudget } from '../../cloudfunctions/common/ledger/budgets';
 
 const DAY = 86_400_000;
-const src = (ref: string) => ({ kind: 'test', ref });
+const src = (ref: string) => ({ kind: 'task', ref });
 
 let cloud: TestCloud;
 const account = (m: string) => cloud.engine.dump('accounts').find((a: any) => a._id === m) as any;
@@ -291,7 +291,7 @@ describe('lots in the account', () => {
     expect(account('m1')).toMatchObject({ balance: -13, debt: 20 });
     // The lot's story (entry detail) comes from its first credit.
     const d = await cloud.call('points', { action: 'entry', id: 'spend' }, 'm1');
-    expect(d.data.lots[0]).toMatchObject({ id: 'lot:a', source: { kind: 'test', ref: 'scan' } });
+    expect(d.data.lots[0]).toMatchObject({ id: 'lot:a', source: { kind: 'task', ref: 'scan' } });
   });
 
   test('credit, debit and hold are five or six requests whatever the number of lots', async () => {

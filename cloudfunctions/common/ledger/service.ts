@@ -17,6 +17,7 @@ import { COLLECTIONS as C, type Account, type ClosedLots, type Entry, type Entry
 import { DEFAULT_EXPIRY, expiresAt, type ExpiryPolicy } from './policy';
 import { ensureReminded, lastValidDay } from './reminders';
 import { currentRate } from './settings';
+import { isOwned, isSourceKind, MAX_POINTS, type SourceKind } from './sources';
 
 const DEFAULT_HOLD_SECONDS = 15 * 60;
 
@@ -63,15 +64,38 @@ class NothingToDo extends Error {}
 const fingerprint = (op: string, params: Record<string, unknown>) =>
   createHash('sha256').update(JSON.stringify([op, params])).digest('base64url').slice(0, 22);
 
-function assertPoints(amount: number, what = 'amount'): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('BAD_REQUEST', `${what} must be a positive integer`);
+function assertPoints(amount: number, op: keyof typeof MAX_POINTS, what = 'amount'): void {
+  const max = MAX_POINTS[op];
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > max) throw new AppError('BAD_REQUEST', `${what} must be an integer 1..${max}`);
 }
 
-function assertKey(key: string): void {
-  if (typeof key !== 'string' || !/^[\w:.\-|@]{1,128}$/.test(key)) {
-    throw new AppError('BAD_REQUEST', 'key must be 1-128 characters of letters, digits and _ : . - | @');
+function assertSource(source: Source): void {
+  if (!isSourceKind(source?.kind)) throw new AppError('BAD_REQUEST', `unknown source kind ${String(source?.kind)}`);
+}
+
+/**
+ * Every total and lot figure an operation writes stays a safe integer: a credit that would take
+ * balance, earned (or debt, penalized, …) past Number.MAX_SAFE_INTEGER is refused, not rounded.
+ */
+function assertSafeTotals(after: Account, lots: Lot[] = []): void {
+  const figures = [...TOTALS.map((k) => after[k]), ...lots.flatMap((l) => [l.amount, l.remaining])];
+  if (!figures.every(Number.isSafeInteger)) throw new AppError('BAD_REQUEST', 'the amount would take a total past the largest safe integer');
+}
+
+/** Keys chosen by an operator live in their own namespace: no such key can equal one the system derives (`expire:…`, `scan:…`, `mall:…`). */
+export const operatorKey = (key: string) => `op:${key}`;
+
+/** Optional parameters join the fingerprint only when given, so fingerprints of requests without them keep their value. */
+const optional = (params: Record<string, unknown>) => Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== ''));
+
+function assertKey(key: string, max = 128): void {
+  if (typeof key !== 'string' || key.length > max || !/^[\w:.\-|@]+$/.test(key)) {
+    throw new AppError('BAD_REQUEST', `key must be 1-${max} characters of letters, digits and _ : . - | @`);
   }
 }
+
+/** An operator's key before its `op:` prefix. */
+export const OPERATOR_KEY_MAX = 120;
 
 /** The first answer for `key`, or null. A different request under the same key is refused. */
 function replay(entry: Entry | null, fp: string): Entry | null {
@@ -181,6 +205,7 @@ function foldClosed(lots: Lot[], closed: ClosedLots[], now: Date): { lots: Lot[]
 /** Writes the account's totals that changed, its lots when `book` is given, and the caller's fields. */
 async function writeAccount(tx: Tx, before: Account, after: Account, now: Date, extra?: Record<string, unknown> | void, book?: Book): Promise<void> {
   const _ = getDb().command;
+  assertSafeTotals(after, book?.lots);
   const data: Record<string, unknown> = { ...(extra ?? {}), updatedAt: now };
   for (const k of TOTALS) {
     if (after[k] !== before[k]) data[k] = after[k];
@@ -255,7 +280,8 @@ function joinable(book: Book, lot: Lot): Lot | undefined {
 }
 
 export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }): Promise<Entry> {
-  assertPoints(req.amount);
+  assertPoints(req.amount, 'credit');
+  assertSource(req.source);
   const now = req.now ?? new Date();
   const type = req.type ?? 'earn';
   const policy = req.expiry ?? DEFAULT_EXPIRY;
@@ -267,6 +293,7 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
     c: req.campaign ?? '',
     b: req.budget ?? '',
     e: policy,
+    ...optional({ r: req.reason, o: req.operator }),
   });
   return idempotent(req.key, fp, async (tx) => {
     const rate = await currentRate(now);
@@ -336,10 +363,11 @@ export async function credit(req: CreditRequest & { type?: 'earn' | 'adjust' }):
 // Debits
 
 export async function debit(req: DebitRequest & { type?: 'spend' | 'adjust' }): Promise<Entry> {
-  assertPoints(req.amount);
+  assertPoints(req.amount, 'debit');
+  assertSource(req.source);
   const now = req.now ?? new Date();
   const type = req.type ?? 'spend';
-  const fp = fingerprint('debit', { m: req.member, a: req.amount, t: type, s: req.source });
+  const fp = fingerprint('debit', { m: req.member, a: req.amount, t: type, s: req.source, ...optional({ r: req.reason, o: req.operator }) });
   return idempotent(req.key, fp, async (tx) => {
     const book = await readAccount(tx, req.member);
     const { account } = book;
@@ -374,11 +402,12 @@ export async function debit(req: DebitRequest & { type?: 'spend' | 'adjust' }): 
 // Two-phase: hold → commit | release (or timeout)
 
 export async function hold(req: DebitRequest & { ttlSeconds?: number }): Promise<{ entry: Entry; hold: Hold }> {
-  assertPoints(req.amount);
+  assertPoints(req.amount, 'hold');
+  assertSource(req.source);
   const now = req.now ?? new Date();
   const ttl = req.ttlSeconds ?? DEFAULT_HOLD_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 10 || ttl > 7 * 86400) throw new AppError('BAD_REQUEST', 'ttlSeconds must be 10..604800');
-  const fp = fingerprint('hold', { m: req.member, a: req.amount, s: req.source, ttl });
+  const fp = fingerprint('hold', { m: req.member, a: req.amount, s: req.source, ttl, ...optional({ r: req.reason }) });
   let fresh: { entry: Entry; hold: Hold } | null = null;
   const entry = await idempotent(req.key, fp, async (tx) => {
     const book = await readAccount(tx, req.member);
@@ -536,8 +565,13 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
  *   credits that joined one lot are not kept apart); whatever was
  *   already spent (or repaid debt) becomes debt, repaid by the member's next credits.
  * Holds are released, not reversed; penalties are undone with a positive adjust.
+ *
+ * An entry whose source kind is owned by a module (sources.ts: mall orders, checkouts, scan claims)
+ * is reversed only by that module, which passes itself as `owner` and updates its own record in
+ * step (cancel, refund): anyone else gets NOT_REVERSIBLE. The key is derived from the entry, so a
+ * second reversal of it answers the first (its reason is not part of the fingerprint).
  */
-export async function reverse(entryKey: string, opts: { reason: string; operator?: string; now?: Date }): Promise<Entry> {
+export async function reverse(entryKey: string, opts: { reason: string; operator?: string; now?: Date; owner?: SourceKind }): Promise<Entry> {
   const now = opts.now ?? new Date();
   if (!opts.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
   const key = `reverse:${entryKey}`;
@@ -547,6 +581,9 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
   return idempotent(key, fp, async (tx) => {
     const original = await txGet<Entry>(tx, C.entries, entryKey);
     if (!original) throw new AppError('NOT_FOUND', `no entry ${entryKey}`);
+    if (isOwned(original.source.kind) && opts.owner !== original.source.kind) {
+      throw new AppError('NOT_REVERSIBLE', `a ${original.source.kind} entry is reversed through its ${original.source.kind} (cancel or refund)`);
+    }
     const book = await readAccount(tx, original.member);
     const { account } = book;
     const base = {
@@ -620,11 +657,13 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
 
 /** For defaults and fake orders: takes what the member has (FIFO, not held points) and owes the rest as debt. */
 export async function penalty(req: { member: string; amount: number; key: string; reason: string; operator: string; now?: Date }): Promise<Entry> {
-  assertPoints(req.amount);
+  assertPoints(req.amount, 'penalty');
   if (!req.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
+  assertKey(req.key, OPERATOR_KEY_MAX);
   const now = req.now ?? new Date();
+  const key = operatorKey(req.key);
   const fp = fingerprint('penalty', { m: req.member, a: req.amount, r: req.reason, o: req.operator });
-  return idempotent(req.key, fp, async (tx) => {
+  return idempotent(key, fp, async (tx) => {
     const book = await readAccount(tx, req.member);
     const { account } = book;
     const canTake = book.lots.filter((l) => +new Date(l.expiresAt) > +now).reduce((s, l) => s + available(l), 0);
@@ -640,7 +679,7 @@ export async function penalty(req: { member: string; amount: number; key: string
     };
     const entry = entryOf(
       {
-        _id: req.key,
+        _id: key,
         member: req.member,
         type: 'penalty',
         amount: req.amount,
@@ -661,12 +700,19 @@ export async function penalty(req: { member: string; amount: number; key: string
   });
 }
 
-/** An operator's manual correction, with a reason. Negative adjustments never create debt (use a penalty). */
+/**
+ * An operator's manual correction, with a reason. Negative adjustments never create debt (use a
+ * penalty). The operator's key is stored as `op:<key>`; the fingerprint covers member, delta,
+ * reason and operator.
+ */
 export async function adjust(req: { member: string; delta: number; key: string; reason: string; operator: string; now?: Date }): Promise<Entry> {
-  if (!Number.isSafeInteger(req.delta) || req.delta === 0) throw new AppError('BAD_REQUEST', 'delta must be a non-zero integer');
+  if (!Number.isSafeInteger(req.delta) || req.delta === 0 || Math.abs(req.delta) > MAX_POINTS.adjust) {
+    throw new AppError('BAD_REQUEST', `delta must be a non-zero integer within ±${MAX_POINTS.adjust}`);
+  }
   if (!req.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
+  assertKey(req.key, OPERATOR_KEY_MAX);
   const source = { kind: 'ops', ref: req.operator };
-  const common = { member: req.member, key: req.key, source, reason: req.reason, operator: req.operator, now: req.now };
+  const common = { member: req.member, key: operatorKey(req.key), source, reason: req.reason, operator: req.operator, now: req.now };
   return req.delta > 0 ? credit({ ...common, amount: req.delta, type: 'adjust' }) : debit({ ...common, amount: -req.delta, type: 'adjust' });
 }
 

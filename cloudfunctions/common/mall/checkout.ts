@@ -159,7 +159,7 @@ export async function refund(brandOrderId: string, reason: string, now = new Dat
   const c = await mustRead(brandOrderId);
   if (c.status === 'refunded') return view(c);
   if (c.status !== 'committed') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be refunded`);
-  await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now });
+  await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now, owner: 'checkout' });
   await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'refunded', refundReason: reason, updatedAt: now } });
   return view({ ...c, status: 'refunded' });
 }

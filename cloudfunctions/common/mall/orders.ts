@@ -288,7 +288,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
   const why = `order ${order._id} cancelled: ${reason}`;
   if (order.cashFen === 0) {
     try {
-      await ledger.reverse(order.hold, { reason: why, now });
+      await ledger.reverse(order.hold, { reason: why, now, owner: 'mall' });
       return;
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'NOT_REVERSIBLE')) throw e;
@@ -299,7 +299,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
     const { data } = await getDb().collection('holds').doc(order.hold).get();
-    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now });
+    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
   }
 }
 
