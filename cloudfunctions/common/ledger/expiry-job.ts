@@ -53,7 +53,7 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
       // The member's expiry and the run's checkpoint commit together: a run killed at any point
       // neither skips a member nor counts one twice.
       let tallied: Pick<ExpiryRun, 'members' | 'points'> | null = null;
-      await expireMember(member, run._id, runCutoff, async (tx, entry) => {
+      await expireMember(member, run._id, runCutoff, async (tx, _now, _account, entry) => {
         const current = (await txGet<ExpiryRun>(tx, 'jobRuns', id))!;
         tallied = { members: current.members + 1, points: current.points + entry.amount };
         // _.set replaces the cursor whole (a plain object would be merged into a null field by dot paths).
