@@ -219,7 +219,8 @@ test('daily metrics: issued, spent, expired, penalized and spenders per Shanghai
 });
 
 test('reminders 30 and 7 days ahead, once each; sent with a subscription credit, otherwise in-app', async () => {
-  const { runReminders, reminderTemplateId } = await import('../../cloudfunctions/common/ledger/reminders');
+  const { reminderTemplateId } = await import('../../cloudfunctions/common/ledger/reminders');
+  const { runReminders } = await import('../../cloudfunctions/common/ledger/reminder-jobs');
   const now = new Date();
   // Lots valid for 5 days (inside both lead times) and 20 days (inside 30 only); another member's 60 days.
   await ledger.credit({ member: 'm1', amount: 40, key: 'soon', source: src('a'), expiry: { kind: 'rolling', days: 5 }, now });
