@@ -152,3 +152,32 @@ describe('entries owned by a module are reversed only through it', () => {
     expect(account('m1').balance).toBe(20);
   });
 });
+
+describe('what other modules read, through the ledger (access.ts)', () => {
+  test('open an account, available points, totals, a hold\'s status, joins that never carry the lots', async () => {
+    const access = await import('../../cloudfunctions/common/ledger/access');
+    expect(await access.openAccount('m9')).toBe(true);
+    expect(await access.openAccount('m9')).toBe(false);
+    await ledger.credit({ member: 'm9', amount: 30, key: 'c9', source: { kind: 'task', ref: 't' } });
+    await ledger.hold({ member: 'm9', amount: 12, key: 'h9', source: { kind: 'order', ref: 'o' } });
+    expect(await access.availablePoints('m9')).toEqual({ balance: 30, held: 12, available: 18 });
+    expect(await access.availablePoints('nobody')).toBeNull();
+    expect(await access.holdStatus('h9')).toBe('open');
+    await ledger.commitHold('h9');
+    expect(await access.holdStatus('h9')).toBe('committed');
+    expect(await access.holdStatus('none')).toBeNull();
+    expect([...(await access.accountTotals(['m9', 'm1']))]).toEqual([
+      ['m9', { _id: 'm9', balance: 18, held: 0, debt: 0 }],
+      ['m1', { _id: 'm1', balance: 0, held: 0, debt: 0 }],
+    ]);
+    const { list } = await getDb()
+      .collection('members')
+      .aggregate()
+      .match({ _id: 'm1' })
+      .lookup(access.accountJoin('m9', { balance: 1, held: 1 }, 'account'))
+      .lookup(access.entryJoin('c9', 'entry'))
+      .end();
+    expect(list[0]).toMatchObject({ account: [{ _id: 'm9', balance: 18, held: 0 }], entry: [{ _id: 'c9', amount: 30 }] });
+    expect(list[0].account[0].lots).toBeUndefined();
+  });
+});

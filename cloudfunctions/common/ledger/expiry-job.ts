@@ -8,7 +8,7 @@ import { getDb } from '../cloud';
 import { txGet } from '../tx';
 import { available } from './allocate';
 import { dueAccounts } from './due';
-import type { Lot } from './model';
+import { COLLECTIONS as C, type Lot } from './model';
 import { ensureReminded, lastValidDay } from './reminders';
 import { expireMember } from './service';
 
@@ -33,7 +33,7 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
   const started = now();
   const db = getDb();
   const _ = db.command;
-  const runs = db.collection('jobRuns');
+  const runs = db.collection(C.jobRuns);
   const id = `expiry:${day}`;
   let run = (await runs.doc(id).get()).data as ExpiryRun | null;
   if (!run) {
@@ -54,10 +54,10 @@ export async function runExpiry(day: string, cutoff: Date, budgetMs: number, now
       // neither skips a member nor counts one twice.
       let tallied: Pick<ExpiryRun, 'members' | 'points'> | null = null;
       await expireMember(member, run._id, runCutoff, async (tx, _now, _account, entry) => {
-        const current = (await txGet<ExpiryRun>(tx, 'jobRuns', id))!;
+        const current = (await txGet<ExpiryRun>(tx, C.jobRuns, id))!;
         tallied = { members: current.members + 1, points: current.points + entry.amount };
         // _.set replaces the cursor whole (a plain object would be merged into a null field by dot paths).
-        await tx.collection('jobRuns').doc(id).update({ data: { cursor: _.set(cursor), ...tallied } });
+        await tx.collection(C.jobRuns).doc(id).update({ data: { cursor: _.set(cursor), ...tallied } });
       });
       if (!tallied) await runs.doc(id).update({ data: { cursor: _.set(cursor) } });
       run = { ...run, cursor, ...(tallied ?? {}) };

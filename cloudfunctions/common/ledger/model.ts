@@ -108,6 +108,10 @@ export interface Hold {
   settledBy?: string;
 }
 
+/**
+ * Every collection the ledger reads or writes, named once. Other modules use access.ts instead of
+ * these names (a module that joins an account into its own aggregate takes the stage from there).
+ */
 export const COLLECTIONS = {
   accounts: 'accounts',
   entries: 'ledger',
@@ -115,4 +119,9 @@ export const COLLECTIONS = {
   budgets: 'budgets',
   budgetShards: 'budgetShards',
   settings: 'settings',
+  reminders: 'reminders',
+  subscriptions: 'subscriptions',
+  subscriptionEvents: 'subscriptionEvents',
+  /** The jobs' checkpoints (the expiry run's `expiry:<day>`). */
+  jobRuns: 'jobRuns',
 } as const;

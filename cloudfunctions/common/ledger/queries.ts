@@ -33,7 +33,7 @@ export async function summary(member: string, now = new Date()): Promise<Summary
   const today = shanghaiDay(now);
   const [{ data: account }, { data: reminders }, rate, credits] = await Promise.all([
     db.collection(C.accounts).doc(member).get(),
-    db.collection('reminders').where({ member, expiryDay: _.gte(today), status: _.in(['pending', 'in_app']) }).orderBy('expiryDay', 'asc').limit(20).get(),
+    db.collection(C.reminders).where({ member, expiryDay: _.gte(today), status: _.in(['pending', 'in_app']) }).orderBy('expiryDay', 'asc').limit(20).get(),
     currentRate(now),
     creditsOf(member, reminderTemplateId()),
   ]);

@@ -4,6 +4,7 @@
 // member has a credit for the template (one accepted Taro.requestSubscribeMessage = one credit = one
 // message), otherwise in-app.
 import { getCloud, getDb } from '../cloud';
+import { COLLECTIONS as C } from './model';
 import { inTransaction, txGet } from '../tx';
 import { available } from './allocate';
 import { dueAccounts, type DueCursor } from './due';
@@ -59,15 +60,15 @@ export async function deliverReminders(): Promise<{ sent: number; inApp: number 
   let sent = 0;
   let inApp = 0;
   for (;;) {
-    const { data } = await db.collection('reminders').where({ status: 'pending' }).orderBy('createdAt', 'asc').limit(PAGE).get();
+    const { data } = await db.collection(C.reminders).where({ status: 'pending' }).orderBy('createdAt', 'asc').limit(PAGE).get();
     for (const r of data as Reminder[]) {
       const send = await inTransaction(async (tx) => {
-        const current = await txGet<Reminder>(tx, 'reminders', r._id);
+        const current = await txGet<Reminder>(tx, C.reminders, r._id);
         if (current?.status !== 'pending') return null; // delivered by a concurrent run
-        const sub = await txGet<{ credits?: Record<string, number> }>(tx, 'subscriptions', r.member);
+        const sub = await txGet<{ credits?: Record<string, number> }>(tx, C.subscriptions, r.member);
         const credits = sub?.credits?.[templateId] ?? 0;
-        if (credits >= 1) await tx.collection('subscriptions').doc(r.member).update({ data: { [`credits.${templateId}`]: credits - 1 } });
-        await tx.collection('reminders').doc(r._id).update({ data: { status: credits >= 1 ? 'sending' : 'in_app' } });
+        if (credits >= 1) await tx.collection(C.subscriptions).doc(r.member).update({ data: { [`credits.${templateId}`]: credits - 1 } });
+        await tx.collection(C.reminders).doc(r._id).update({ data: { status: credits >= 1 ? 'sending' : 'in_app' } });
         return credits >= 1;
       });
       if (send === null) continue;
@@ -85,7 +86,7 @@ export async function deliverReminders(): Promise<{ sent: number; inApp: number 
           thing3: { value: '您的积分即将过期，请尽快使用' },
         },
       });
-      await db.collection('reminders').doc(r._id).update({ data: { status: 'sent', sentAt: new Date() } });
+      await db.collection(C.reminders).doc(r._id).update({ data: { status: 'sent', sentAt: new Date() } });
       sent++;
     }
     if (data.length < PAGE) return { sent, inApp };

@@ -4,6 +4,7 @@
 // a credit for the template, otherwise in-app — is the jobs timer's (reminder-jobs.ts), the one
 // function with the openapi permission.
 import { getDb } from '../cloud';
+import { COLLECTIONS as C } from './model';
 import { isDuplicateKeyError } from '../errors';
 import { shanghaiDay } from '../time';
 
@@ -31,26 +32,26 @@ export const lastValidDay = (expiresAt: Date) => shanghaiDay(+expiresAt - 1);
 export async function addSubscriptionCredit(member: string, templateId: string, key: string, now = new Date()): Promise<number> {
   const db = getDb();
   try {
-    await db.collection('subscriptionEvents').add({ data: { _id: key, member, templateId, createdAt: now } });
+    await db.collection(C.subscriptionEvents).add({ data: { _id: key, member, templateId, createdAt: now } });
   } catch (e) {
     if (!isDuplicateKeyError(e)) throw e;
     return creditsOf(member, templateId);
   }
   const _ = db.command;
-  const res = await db.collection('subscriptions').doc(member).update({ data: { [`credits.${templateId}`]: _.inc(1) } });
+  const res = await db.collection(C.subscriptions).doc(member).update({ data: { [`credits.${templateId}`]: _.inc(1) } });
   if (!res.stats.updated) {
     try {
-      await db.collection('subscriptions').add({ data: { _id: member, credits: { [templateId]: 1 } } });
+      await db.collection(C.subscriptions).add({ data: { _id: member, credits: { [templateId]: 1 } } });
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
-      await db.collection('subscriptions').doc(member).update({ data: { [`credits.${templateId}`]: _.inc(1) } });
+      await db.collection(C.subscriptions).doc(member).update({ data: { [`credits.${templateId}`]: _.inc(1) } });
     }
   }
   return creditsOf(member, templateId);
 }
 
 export async function creditsOf(member: string, templateId: string): Promise<number> {
-  const { data } = await getDb().collection('subscriptions').doc(member).get();
+  const { data } = await getDb().collection(C.subscriptions).doc(member).get();
   return (data as { credits?: Record<string, number> } | null)?.credits?.[templateId] ?? 0;
 }
 
@@ -66,7 +67,7 @@ export async function remind(member: string, expiryDay: string, points: number, 
     createdAt: now,
   };
   try {
-    await getDb().collection('reminders').add({ data: reminder });
+    await getDb().collection(C.reminders).add({ data: reminder });
     return true;
   } catch (e) {
     if (isDuplicateKeyError(e)) return false;
@@ -76,6 +77,6 @@ export async function remind(member: string, expiryDay: string, points: number, 
 
 /** Makes sure some reminder exists for (member, expiry day) before those points are expired. */
 export async function ensureReminded(member: string, expiryDay: string, points: number, now: Date): Promise<void> {
-  const { total } = await getDb().collection('reminders').where({ member, expiryDay }).count();
+  const { total } = await getDb().collection(C.reminders).where({ member, expiryDay }).count();
   if (!total) await remind(member, expiryDay, points, 0, now);
 }
