@@ -7,7 +7,8 @@ import { SCHEMA_PATH } from '../local/cloud';
 import { callStorage } from '../local/runtime/identity';
 import { Runner } from '../local/runtime/runner';
 import * as ledger from '../cloudfunctions/common/ledger/service';
-import type { Account, Entry, Hold, Lot } from '../cloudfunctions/common/ledger/model';
+import type { Account, Entry, Hold } from '../cloudfunctions/common/ledger/model';
+import { unpackLots, type StoredLot } from '../cloudfunctions/common/ledger/lots';
 import { seededRandom } from '../test/helpers/random';
 
 const DAY = 86_400_000;
@@ -160,7 +161,7 @@ export function invariantViolations(engine: Engine): string[] {
     if (e.type === 'release' || (e.type === 'spend' && e.ref)) s.held -= e.amount;
   }
   for (const account of accounts) {
-    const lots = (account.lots ?? []) as Lot[];
+    const lots = unpackLots(account.lots as StoredLot[]);
     const remaining = lots.reduce((s, x) => s + x.remaining, 0);
     const held = lots.reduce((s, x) => s + x.held, 0);
     const open = holds.filter((h) => h.member === account._id && h.status === 'open').reduce((s, h) => s + h.amount, 0);

@@ -7,6 +7,7 @@ import { shardCap } from '../../cloudfunctions/common/ledger/budgets';
 import { campaignEndPlusMonths, expiresAt } from '../../cloudfunctions/common/ledger/policy';
 import { pointsToFen, rateAt } from '../../cloudfunctions/common/ledger/rates';
 import { lastValidDay } from '../../cloudfunctions/common/ledger/reminders';
+import { dueBound, packLot, unpackLot } from '../../cloudfunctions/common/ledger/lots';
 
 const at = (s: string) => new Date(s);
 
@@ -187,5 +188,36 @@ describe('planners', () => {
     const d = planDebit(emptyDue, { key: 'd', fingerprint: 'fp', member: 'm', amount: 1, type: 'spend', source: { kind: 'order', ref: 'o' }, reason: '', operator: '' }, now);
     expect((d.lots as { set: Lot[] }).set.map((l) => l._id)).toEqual(['live']);
     expect(d.closed).toEqual([{ campaign: '', amount: 10, expired: 0 }]);
+  });
+});
+
+describe('lots as stored (lots.ts)', () => {
+  const lot = { _id: 'lot:scan:AB|CD', amount: 155, remaining: 120, held: 5, expired: 0, expiresAt: at('2027-06-01T16:00:00Z'), campaign: 'spring-2027', rate: 100 };
+
+  test('a lot packs into one short string and back, its key kept whole (even with |)', () => {
+    const s = packLot(lot);
+    expect(s).toBe(`${+lot.expiresAt}|100|spring-2027|155|120|5|0|scan:AB|CD`);
+    expect(unpackLot(s)).toEqual(lot);
+    expect(unpackLot({ ...lot, _id: 'lot:x', createdAt: at('2026-01-01T00:00:00Z'), expiresAt: lot.expiresAt.toISOString() } as any)).toMatchObject({ _id: 'lot:x', expiresAt: lot.expiresAt });
+    expect(() => packLot({ ...lot, campaign: 'a|b' })).toThrow();
+  });
+
+  test('packed lots compare as strings in expiry order; dueBound keeps exactly those due', () => {
+    const times = [0, 1, 86_399_999, 86_400_000, 10 ** 12, 1_795_104_000_000, 9_999_999_999_999];
+    const packed = times.map((t) => packLot({ ...lot, expiresAt: new Date(t) }));
+    expect([...packed].sort()).toEqual(packed);
+    for (const until of times) {
+      const due = packed.filter((p) => p <= dueBound(new Date(until)));
+      expect(due.map((p) => +unpackLot(p).expiresAt)).toEqual(times.filter((t) => t <= until));
+    }
+  });
+
+  test('a daily earner\'s year of lots is far smaller packed than as objects (canonical EJSON)', () => {
+    const { EJSON } = require('bson');
+    const lots = Array.from({ length: 365 }, (_, d) => ({ ...lot, _id: `lot:scan:d${d}`, campaign: '', expiresAt: new Date(1_795_104_000_000 + d * 86_400_000), createdAt: new Date() }));
+    const asObjects = Buffer.byteLength(EJSON.stringify({ lots }, { relaxed: false }));
+    const packed = Buffer.byteLength(EJSON.stringify({ lots: lots.map(packLot) }, { relaxed: false }));
+    expect(asObjects / 1024).toBeGreaterThan(90);
+    expect(packed / 1024).toBeLessThan(20);
   });
 });

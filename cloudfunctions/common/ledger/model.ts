@@ -44,8 +44,9 @@ export interface ClosedLots {
   expired: number;
 }
 
+/** A lot as the ledger works with it; stored packed in one string (lots.ts). */
 export interface Lot {
-  /** `lot:<credit key>`. */
+  /** `lot:<credit key>` (its first credit). */
   _id: string;
   amount: number;
   /** Not yet spent or expired (includes the held part). */
@@ -55,7 +56,8 @@ export interface Lot {
   /** Taken by expiry runs. */
   expired: number;
   expiresAt: Date;
-  createdAt: Date;
+  /** Only on lots stored before the packed form (FIFO breaks ties by expiry, then id). */
+  createdAt?: Date;
   campaign: string;
   /** Points per yuan in force when issued. */
   rate: number;

@@ -5,6 +5,7 @@
 // A plan that cannot be carried out throws the AppError the caller answers with.
 import { AppError } from '../errors';
 import { allocateFifo, available, type Take } from './allocate';
+import { unpackLots, type StoredLot } from './lots';
 import type { Account, ClosedLots, Entry, Hold, Lot, Source } from './model';
 import { expiresAt, type ExpiryPolicy } from './policy';
 
@@ -30,12 +31,15 @@ export interface Keyed {
   fingerprint: string;
 }
 
-/** Totals and lists a document may lack (written before they existed, or by login) start empty. */
-export function normalise(account: Account): Account {
+/** The account as stored: its lots packed (lots.ts). */
+export type StoredAccount = Omit<Account, 'lots'> & { lots?: StoredLot[] };
+
+/** The account to plan with: lots unpacked; totals and lists a document may lack (written before they existed, or by login) start empty. */
+export function normalise(account: StoredAccount): Account {
   return {
     ...account,
     ...Object.fromEntries(TOTALS.map((k) => [k, account[k] ?? 0])),
-    lots: account.lots ?? [],
+    lots: unpackLots(account.lots),
     closed: account.closed ?? [],
     nextExpiry: account.nextExpiry ?? null,
   };
@@ -157,7 +161,7 @@ export function planCredit(account: Account, req: CreditPlanRequest, now: Date):
       into.amount += lotAmount;
       into.remaining += lotAmount;
     } else {
-      added = { _id: `lot:${req.key}`, amount: lotAmount, remaining: lotAmount, held: 0, expired: 0, expiresAt: lotExpiry, createdAt: now, campaign: req.campaign, rate: req.rate };
+      added = { _id: `lot:${req.key}`, amount: lotAmount, remaining: lotAmount, held: 0, expired: 0, expiresAt: lotExpiry, campaign: req.campaign, rate: req.rate };
       lots.push(added);
     }
     takes.push({ lotId: into?._id ?? added!._id, amount: lotAmount });

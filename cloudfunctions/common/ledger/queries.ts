@@ -6,7 +6,9 @@ import { AppError } from '../errors';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { available } from './allocate';
 import { budgetStatus } from './budgets';
+import { unpackLots, type StoredLot } from './lots';
 import { COLLECTIONS as C, type Account, type ClosedLots, type Entry, type EntryType, type Lot } from './model';
+import type { StoredAccount } from './plans';
 import { lastValidDay, reminderTemplateId, creditsOf, type Reminder } from './reminders';
 import { pointsToFen } from './rates';
 import { currentRate } from './settings';
@@ -40,7 +42,7 @@ export async function summary(member: string, now = new Date()): Promise<Summary
   if (!account) throw new AppError('NOT_FOUND', 'no points account; call user.login first');
   const a = account as Account;
   const byDay = new Map<string, number>();
-  const live = (a.lots ?? []).filter((l) => +new Date(l.expiresAt) > +now).sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt));
+  const live = unpackLots((account as StoredAccount).lots).filter((l) => +new Date(l.expiresAt) > +now).sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt));
   for (const lot of live) {
     const day = lastValidDay(new Date(lot.expiresAt));
     byDay.set(day, (byDay.get(day) ?? 0) + available(lot));
@@ -152,9 +154,9 @@ export async function metrics(campaign: string, budget?: string) {
     db
       .collection(C.accounts)
       .aggregate()
-      .match(_.or([{ 'lots.campaign': campaign }, { 'closed.campaign': campaign }]))
-      .project({ lots: inCampaign('$lots'), closed: inCampaign('$closed') })
-      .project({ 'lots.amount': 1, 'lots.remaining': 1, 'lots.expired': 1, 'lots.rate': 1, closed: 1 })
+      // Packed lots (lots.ts) name their campaign third; unpacked and filtered below.
+      .match(_.or([{ lots: new RegExp(campaignPattern(campaign)) }, { 'lots.campaign': campaign }, { 'closed.campaign': campaign }]))
+      .project({ lots: 1, closed: inCampaign('$closed') })
       .limit(100000)
       .end(),
     db
@@ -174,6 +176,7 @@ export async function metrics(campaign: string, budget?: string) {
   let receivers = 0;
   let spenders = 0;
   for (const r of rows as Row[]) {
+    r.lots = unpackLots(r.lots as unknown as StoredLot[]).filter((l) => l.campaign === campaign);
     let mine = 0;
     let left = 0;
     let gone = 0;
@@ -209,6 +212,9 @@ export async function metrics(campaign: string, budget?: string) {
     issuedByDay: (days as { _id: string; points: number }[]).sort((a, b) => (a._id < b._id ? -1 : 1)).map((d) => ({ day: d._id, points: d.points })),
   };
 }
+
+/** A packed lot of `campaign`: `<13 digits>|<rate>|<campaign>|…`. */
+const campaignPattern = (campaign: string) => `^\\d{13}\\|\\d+\\|${campaign.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\|`;
 
 export interface DayFigures {
   day: string;

@@ -13,7 +13,8 @@ import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet, type Tx } from '../tx';
 import { consumeBudget } from './budgets';
-import { COLLECTIONS as C, type Account, type Entry, type Hold, type Lot, type Source } from './model';
+import { packLot, unpackLots } from './lots';
+import { COLLECTIONS as C, type Account, type Entry, type Hold, type Source } from './model';
 import {
   assertOpen,
   normalise,
@@ -28,6 +29,7 @@ import {
   TOTALS,
   type FoldedLot,
   type Plan,
+  type StoredAccount,
 } from './plans';
 import { DEFAULT_EXPIRY, type ExpiryPolicy } from './policy';
 import { ensureReminded, lastValidDay } from './reminders';
@@ -146,7 +148,7 @@ async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Ent
 }
 
 async function readAccount(tx: Tx, member: string): Promise<Account> {
-  const account = await txGet<Account>(tx, C.accounts, member);
+  const account = await txGet<StoredAccount>(tx, C.accounts, member);
   if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
   return normalise(account);
 }
@@ -170,7 +172,7 @@ async function applyPlan(tx: Tx, before: Account, plan: Plan, now: Date, opts: {
   for (const k of TOTALS) if (plan.after[k] !== before[k]) data[k] = plan.after[k];
   if (plan.lots) {
     // _.set replaces the array whole (plain values would be merged by dot paths).
-    data.lots = 'push' in plan.lots ? _.push([plan.lots.push]) : _.set(plan.lots.set);
+    data.lots = 'push' in plan.lots ? _.push([packLot(plan.lots.push)]) : _.set(plan.lots.set.map(packLot));
     data.nextExpiry = plan.nextExpiry ?? null;
   }
   if (plan.closed) data.closed = _.set(plan.closed);
@@ -196,7 +198,7 @@ async function remindBeforeReturning(member: string, takes: { lotId: string; amo
   if (!takes.length) return folded;
   const db = getDb();
   const { data } = await db.collection(C.accounts).doc(member).field({ lots: true }).get();
-  const live = new Map((((data as Account | null)?.lots ?? []) as Lot[]).map((l) => [l._id, l]));
+  const live = new Map(unpackLots((data as StoredAccount | null)?.lots).map((l) => [l._id, l]));
   const gone = takes.filter((t) => !live.has(t.lotId)).map((t) => creditKeyOf(t.lotId));
   if (gone.length) {
     const { data: credits } = await db.collection(C.entries).where({ _id: db.command.in(gone) }).limit(gone.length).get();
@@ -221,6 +223,7 @@ async function creditOutcome(req: CreditRequest & { type?: 'earn' | 'adjust' }):
   const type = req.type ?? 'earn';
   const policy = req.expiry ?? DEFAULT_EXPIRY;
   const campaign = req.campaign ?? '';
+  if (campaign.length > 64 || campaign.includes('|')) throw new AppError('BAD_REQUEST', 'campaign: at most 64 characters, no |');
   const fp = fingerprint('credit', { m: req.member, a: req.amount, t: type, s: req.source, c: campaign, b: req.budget ?? '', e: policy, ...optional({ r: req.reason, o: req.operator }) });
   return idempotent(req.key, fp, async (tx) => {
     const rate = await currentRate(now);
