@@ -10,6 +10,10 @@ import * as ledger from '../cloudfunctions/common/ledger/service';
 import type { Account, Entry, Hold } from '../cloudfunctions/common/ledger/model';
 import { unpackLots, type StoredLot } from '../cloudfunctions/common/ledger/lots';
 import { seededRandom } from '../test/helpers/random';
+import { packLot } from '../cloudfunctions/common/ledger/lots';
+import { shanghaiDay, shanghaiDayStart } from '../cloudfunctions/common/time';
+import { fireTrigger } from '../local/runtime/timers';
+import { buildCloudFunctions } from '../scripts/build-cloud';
 
 const DAY = 86_400_000;
 const task = (ref: string) => ({ kind: 'task', ref });
@@ -66,6 +70,7 @@ export async function benchLedger(opts: { quick: boolean }): Promise<Record<stri
     ledger_db_requests_per_commit: perCommit,
     ledger_db_requests_per_replay: perReplay,
     account_doc_kb_daily_earner: await dailyEarnerAccountKb(),
+    ...(await benchExpiry(opts.quick)),
     ...(violations.length ? (console.error(violations.slice(0, 10)), {}) : {}),
   };
 }
@@ -197,4 +202,67 @@ async function dailyEarnerAccountKb(): Promise<number> {
   const account = engine.dump('accounts').find((a) => (a as Account)._id === 'daily');
   engine.close();
   return Math.round(Buffer.byteLength(EJSON.stringify(account, { relaxed: false })) / 102.4) / 10;
+}
+
+/** The cloud's limit for one `jobs` invocation (its timeout in the console, docs/deploy.md). */
+const JOBS_TIME_LIMIT_MS = 20_000;
+
+/**
+ * The expiry run at scale: members × 10 lots due at the day's start (ten campaigns, one expiry day,
+ * as a daily run meets them) plus one live lot each, expired through the built `jobs` function by
+ * its timer, tick after tick (each within its time budget) until the day's work is done. Full mode:
+ * 1,000,000 due lots over 100,000 members; --quick: 20,000 over 2,000.
+ */
+const benchExpiry = (quick: boolean) => benchExpiryFor(quick ? 2_000 : 100_000);
+
+export async function benchExpiryFor(members: number): Promise<Record<string, number>> {
+  const quick = members < 100_000;
+  await buildCloudFunctions(['jobs']);
+  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH) });
+  const runner = new Runner(engine);
+  runner.load('jobs');
+  const perMember = 10;
+  const day = shanghaiDay();
+  const cutoff = shanghaiDayStart(day);
+  const live = new Date(+cutoff + 200 * DAY);
+  const lot = (i: number, c: number, expiresAt: Date) => packLot({ _id: `lot:seed:${i}:${c}`, amount: 10, remaining: 10, held: 0, expired: 0, expiresAt, campaign: `c${c}`, rate: 100 });
+  for (let start = 0; start < members; start += 10_000) {
+    const docs = [];
+    for (let i = start; i < Math.min(members, start + 10_000); i++) {
+      const lots = [...Array.from({ length: perMember }, (_, c) => lot(i, c, cutoff)), lot(i, perMember, live)];
+      docs.push({ _id: `x${String(i).padStart(6, '0')}`, balance: 10 * (perMember + 1), held: 0, debt: 0, earned: 10 * (perMember + 1), spent: 0, expired: 0, penalized: 0, lots, closed: [], nextExpiry: cutoff, createdAt: cutoff });
+    }
+    engine.insertMany('accounts', docs);
+  }
+  let rss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 200);
+  let invocations = 0;
+  let dbRequests = 0;
+  let longestMs = 0;
+  const started = performance.now();
+  for (let k = 0; ; k++) {
+    const at = new Date(+cutoff + 10 * 60_000 + k * 5 * 60_000); // the 5-minute timer from 00:10
+    const { result, dbRequests: n, ms } = await fireTrigger(runner, { functionName: 'jobs', name: 'tick', cron: '' }, at);
+    invocations++;
+    dbRequests += n;
+    longestMs = Math.max(longestMs, ms);
+    if (process.env.BENCH_DEBUG) console.error(k, Math.round(ms), n, JSON.stringify(result).slice(0, 300));
+    const daily = (result as { data?: { daily?: unknown } } | null)?.data?.daily ?? (result as { daily?: unknown } | null)?.daily;
+    if (daily === 'done-earlier' || (daily as { reminders?: unknown })?.reminders) break;
+    if (k > 1000) throw new Error(`the expiry run did not finish: ${JSON.stringify(result)}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  rss = Math.max(rss, process.memoryUsage().rss);
+  const expiredLots = (engine.dump('ledger') as Entry[]).reduce((s, e) => s + (e.type === 'expire' ? e.lots.length : 0), 0);
+  engine.close();
+  if (expiredLots !== members * perMember) throw new Error(`expired ${expiredLots} lots, expected ${members * perMember}`);
+  if (longestMs > JOBS_TIME_LIMIT_MS) throw new Error(`a jobs invocation took ${Math.round(longestMs)} ms, past the ${JOBS_TIME_LIMIT_MS} ms limit`);
+  return {
+    [quick ? 'expiry_20k_lots_s' : 'expiry_1m_lots_s']: Math.round(seconds * 10) / 10,
+    expiry_rss_mb: Math.round(rss / 1_048_576),
+    expiry_invocations: invocations,
+    expiry_db_requests: dbRequests,
+    expiry_longest_invocation_ms: Math.round(longestMs),
+  };
 }

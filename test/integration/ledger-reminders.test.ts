@@ -15,20 +15,27 @@ beforeEach(async () => {
   await cloud.call('user', { action: 'login' }, 'm1');
 });
 
-test('points returning to an expired lot leave a pending reminder and send nothing; the jobs timer delivers it once', async () => {
+test('points returning to an expired lot leave a pending reminder and send nothing; the jobs timer sends reminders of days ahead, once', async () => {
   const past = new Date(Date.now() - 3 * DAY);
   await ledger.credit({ member: 'm1', amount: 50, key: 'c', source: { kind: 'task', ref: 't' }, expiry: { kind: 'rolling', days: 1 }, now: past });
+  await ledger.credit({ member: 'm1', amount: 30, key: 'soon', source: { kind: 'task', ref: 't' }, expiry: { kind: 'rolling', days: 5 } });
   await ledger.hold({ member: 'm1', amount: 20, key: 'h', source: { kind: 'order', ref: 'o' }, now: past, ttlSeconds: 7 * 86400 });
   expect(await cloud.call('points', { action: 'subscribeReminders', key: 'accept-1', templateId: reminderTemplateId() }, 'm1')).toMatchObject({ ok: true });
   await ledger.releaseHold('h'); // the lot expired while held: the points expire at once, after a reminder record
   expect(cloud.engine.dump('reminders')).toEqual([expect.objectContaining({ member: 'm1', status: 'pending', leadDays: 0 })]);
   expect(cloud.engine.dump('outbox')).toEqual([]);
 
+  // The daily run records the reminders 30 and 7 days ahead of the lot that expires in 5 days and
+  // sends one (one credit); the reminder of a day already past is never pushed.
   expect(await cloud.call('jobs', { action: 'runDaily' }, 'ops')).toMatchObject({ ok: true });
-  expect(cloud.engine.dump('reminders')).toEqual([expect.objectContaining({ status: 'sent' })]);
+  const statuses = (cloud.engine.dump('reminders') as any[]).map((r) => [r.leadDays, r.status]).sort();
+  expect(statuses).toEqual([[0, 'pending'], [30, expect.any(String)], [7, expect.any(String)]]);
+  expect(statuses.filter(([, st]) => st === 'sent')).toHaveLength(1);
   expect(cloud.engine.dump('outbox')).toEqual([expect.objectContaining({ api: 'subscribeMessage.send', payload: expect.objectContaining({ touser: 'm1' }) })]);
   expect(await cloud.call('jobs', { action: 'runDaily' }, 'ops')).toMatchObject({ ok: true });
   expect(cloud.engine.dump('outbox')).toHaveLength(1);
+  // Not sent: shown in the app.
+  expect((await cloud.call('points', { action: 'summary' }, 'm1')).data.reminders).toHaveLength(1);
 });
 
 test('only the jobs function may send subscribe messages, and only jobs code calls the openapi for them', () => {

@@ -43,3 +43,25 @@ export async function dueAccounts(until: Date, cursor: DueCursor | null, limit: 
     lots: unpackLots(a.lots).filter((l) => +l.expiresAt <= +until && available(l) > 0),
   }));
 }
+
+/**
+ * For the expiry run: up to `limit` accounts still due by `until`, in no order, but those in
+ * `skip`. No cursor is needed: expiring a member moves its `nextExpiry` past `until`, so the same
+ * query finds the next ones, and a run resumed after a kill starts over on what is left. A plain
+ * query (no sort, no aggregate) stays cheap however many accounts are due; it ships whole lots, so
+ * the page is small (packed lots: ~15 kB for a year of daily lots, 50 accounts well under 1 MB).
+ */
+export async function stillDue(until: Date, limit: number, skip: string[]): Promise<DueAccount[]> {
+  const db = getDb();
+  const _ = db.command;
+  const { data } = await db
+    .collection(C.accounts)
+    .where({ nextExpiry: _.lte(until), ...(skip.length ? { _id: _.nin(skip) } : {}) })
+    .limit(limit)
+    .field({ nextExpiry: true, lots: true })
+    .get();
+  return (data as { _id: string; nextExpiry: Date; lots: StoredLot[] }[]).map((a) => ({
+    ...a,
+    lots: unpackLots(a.lots).filter((l) => +l.expiresAt <= +until && available(l) > 0),
+  }));
+}

@@ -1,13 +1,14 @@
 // The jobs timer's side of expiry reminders (the only code that sends a WeChat message, from the one
 // function whose config.json holds `subscribeMessage.send`): the daily pass that records reminders
-// 30 and 7 days ahead, and the delivery of every pending reminder — by subscribe message when the
-// member has a credit for the template (one accepted Taro.requestSubscribeMessage = one credit = one
-// message), otherwise in-app.
+// 30 and 7 days ahead, and the delivery of pending reminders by subscribe message to members with a
+// credit for the template (one accepted Taro.requestSubscribeMessage = one credit = one message);
+// the rest stay pending, shown in-app.
 import { getCloud, getDb } from '../cloud';
 import { COLLECTIONS as C } from './model';
 import { inTransaction, txGet } from '../tx';
 import { available } from './allocate';
 import { dueAccounts, type DueCursor } from './due';
+import { shanghaiDay } from '../time';
 import { lastValidDay, remind, REMINDER_LEAD_DAYS, reminderTemplateId, type Reminder } from './reminders';
 
 const DAY_MS = 86_400_000;
@@ -45,50 +46,67 @@ export async function runReminders(now: Date, leadDays = REMINDER_LEAD_DAYS): Pr
   }
   let created = 0;
   for (const g of groups.values()) if (await remind(g.member, g.day, g.points, g.lead, now)) created++;
-  await deliverReminders();
+  await deliverReminders(now);
   return { created };
 }
 
 /**
- * Delivers pending reminders, oldest first. Taking the member's credit and marking the reminder
- * `sending` are one transaction, so a credit pays for exactly one reminder and a run killed after
- * it never sends that reminder twice (at most once); the message goes out after.
+ * Sends pending reminders to the members who have a credit for the template (few: only those who
+ * accepted a subscription), each member's reminders for days still ahead while their credits last.
+ * The others' reminders stay `pending`, which is what 我的积分 shows in-app: the work is
+ * proportional to the subscribed members, not to the reminders (a 1,000,000-lot expiry day makes
+ * one reminder per member).
  */
-export async function deliverReminders(): Promise<{ sent: number; inApp: number }> {
+export async function deliverReminders(now = new Date()): Promise<{ sent: number }> {
   const db = getDb();
+  const _ = db.command;
   const templateId = reminderTemplateId();
+  const today = shanghaiDay(now);
   let sent = 0;
-  let inApp = 0;
+  let after = '';
   for (;;) {
-    const { data } = await db.collection(C.reminders).where({ status: 'pending' }).orderBy('createdAt', 'asc').limit(PAGE).get();
-    for (const r of data as Reminder[]) {
-      const send = await inTransaction(async (tx) => {
-        const current = await txGet<Reminder>(tx, C.reminders, r._id);
-        if (current?.status !== 'pending') return null; // delivered by a concurrent run
-        const sub = await txGet<{ credits?: Record<string, number> }>(tx, C.subscriptions, r.member);
-        const credits = sub?.credits?.[templateId] ?? 0;
-        if (credits >= 1) await tx.collection(C.subscriptions).doc(r.member).update({ data: { [`credits.${templateId}`]: credits - 1 } });
-        await tx.collection(C.reminders).doc(r._id).update({ data: { status: credits >= 1 ? 'sending' : 'in_app' } });
-        return credits >= 1;
-      });
-      if (send === null) continue;
-      if (!send) {
-        inApp++;
-        continue;
+    const { data } = await db
+      .collection(C.subscriptions)
+      .where({ _id: _.gt(after), [`credits.${templateId}`]: _.gt(0) })
+      .orderBy('_id', 'asc')
+      .limit(PAGE)
+      .field({ _id: true })
+      .get();
+    for (const { _id: member } of data as { _id: string }[]) {
+      const { data: pending } = await db.collection(C.reminders).where({ member, expiryDay: _.gte(today), status: 'pending' }).limit(20).get();
+      for (const r of pending as Reminder[]) {
+        if (!(await sendOne(r, templateId))) break; // out of credits
+        sent++;
       }
-      await getCloud().openapi.subscribeMessage.send({
-        touser: r.member,
-        templateId,
-        page: 'packages/points/ledger/index',
-        data: {
-          number1: { value: String(r.points) },
-          date2: { value: r.expiryDay },
-          thing3: { value: '您的积分即将过期，请尽快使用' },
-        },
-      });
-      await db.collection(C.reminders).doc(r._id).update({ data: { status: 'sent', sentAt: new Date() } });
-      sent++;
     }
-    if (data.length < PAGE) return { sent, inApp };
+    if (data.length < PAGE) return { sent };
+    after = (data[data.length - 1] as { _id: string })._id;
   }
+}
+
+/** One reminder of a member with credits (checked again in the transaction): false when they ran out (it stays pending, in-app). */
+async function sendOne(r: Reminder, templateId: string): Promise<boolean> {
+  const send = await inTransaction(async (tx) => {
+    const current = await txGet<Reminder>(tx, C.reminders, r._id);
+    if (current?.status !== 'pending') return null; // delivered by a concurrent run
+    const sub = await txGet<{ credits?: Record<string, number> }>(tx, C.subscriptions, r.member);
+    const credits = sub?.credits?.[templateId] ?? 0;
+    if (credits < 1) return false;
+    await tx.collection(C.subscriptions).doc(r.member).update({ data: { [`credits.${templateId}`]: credits - 1 } });
+    await tx.collection(C.reminders).doc(r._id).update({ data: { status: 'sending' } });
+    return true;
+  });
+  if (!send) return false;
+  await getCloud().openapi.subscribeMessage.send({
+    touser: r.member,
+    templateId,
+    page: 'packages/points/ledger/index',
+    data: {
+      number1: { value: String(r.points) },
+      date2: { value: r.expiryDay },
+      thing3: { value: '您的积分即将过期，请尽快使用' },
+    },
+  });
+  await getDb().collection(C.reminders).doc(r._id).update({ data: { status: 'sent', sentAt: new Date() } });
+  return true;
 }

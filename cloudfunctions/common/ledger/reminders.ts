@@ -20,7 +20,11 @@ export interface Reminder {
   expiryDay: string;
   points: number;
   leadDays: number;
-  /** pending: recorded, not yet delivered; sending: a credit was taken for it; sent; in_app: no credit, shown on 我的积分. */
+  /**
+   * pending: recorded and shown on 我的积分; sending: a subscription credit was taken for it (the
+   * jobs timer is sending it); sent. `in_app` is the former name of a pending reminder whose member
+   * had no credit (still shown).
+   */
   status: 'pending' | 'sending' | 'sent' | 'in_app';
   createdAt: Date;
 }
