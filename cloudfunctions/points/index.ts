@@ -58,17 +58,17 @@ export const main = defineFunction({
       input: z
         .object({ member: openid, delta: z.number().int().min(-MAX_POINTS.adjust).max(MAX_POINTS.adjust).refine((d) => d !== 0, 'delta must not be 0'), reason, key: operatorKey })
         .strict(),
-      run: (i, { caller }) => adjust({ ...i, operator: caller.openid }),
+      run: async (i, { caller }) => (await adjust({ ...i, operator: caller.openid })).entry,
     }),
     penalty: action({
       auth: 'operator',
       input: z.object({ member: openid, amount: z.number().int('must be an integer').positive().max(MAX_POINTS.penalty), reason, key: operatorKey }).strict(),
-      run: (i, { caller }) => penalty({ ...i, operator: caller.openid }),
+      run: async (i, { caller }) => (await penalty({ ...i, operator: caller.openid })).entry,
     }),
     reverse: action({
       auth: 'operator',
       input: z.object({ entry: z.string().min(1).max(300), reason }).strict(),
-      run: (i, { caller }) => reverse(i.entry, { reason: i.reason, operator: caller.openid }),
+      run: async (i, { caller }) => (await reverse(i.entry, { reason: i.reason, operator: caller.openid })).entry,
     }),
     rates: action({
       auth: 'operator',

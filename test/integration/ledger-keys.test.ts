@@ -36,7 +36,7 @@ describe('operator keys live in their own namespace', () => {
     expect(squat.ok).toBe(true);
     await cloud.call('user', { action: 'login' }, 'm2');
     const claim = await ledger.credit({ member: 'm2', amount: 20, key: 'scan:CODE1', source: { kind: 'scan', ref: 'CODE1' } });
-    expect(claim).toMatchObject({ _id: 'scan:CODE1', member: 'm2', amount: 20 });
+    expect(claim).toMatchObject({ entry: { _id: 'scan:CODE1', member: 'm2', amount: 20 }, replayed: false });
     expect(account('m2').balance).toBe(20);
   });
 
@@ -81,7 +81,23 @@ describe('fingerprints cover every parameter', () => {
     const h = { member: 'm1', amount: 5, key: 'h', source: { kind: 'order', ref: 'o' }, reason: 'a' };
     await ledger.hold(h);
     await expect(ledger.hold({ ...h, reason: 'b' })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
-    expect((await ledger.hold(h)).entry._id).toBe('h');
+    expect(await ledger.hold(h)).toMatchObject({ entry: { _id: 'h' }, replayed: true, hold: { _id: 'h', status: 'open' } });
+  });
+});
+
+describe('replays are reported in the result', () => {
+  test('a first call answers replayed: false, a retry with the same key the same entry with replayed: true', async () => {
+    const req = { member: 'm1', amount: 9, key: 'r1', source: { kind: 'task', ref: 't' } };
+    const first = await ledger.credit(req);
+    const again = await ledger.credit(req);
+    expect(first.replayed).toBe(false);
+    expect(again).toEqual({ entry: first.entry, replayed: true });
+    const d = { member: 'm1', amount: 2, key: 'r2', source: { kind: 'order', ref: 'o' } };
+    expect((await ledger.debit(d)).replayed).toBe(false);
+    expect((await ledger.debit(d)).replayed).toBe(true);
+    await ledger.hold({ ...d, key: 'r3' });
+    expect((await ledger.commitHold('r3')).replayed).toBe(false);
+    expect((await ledger.commitHold('r3')).replayed).toBe(true);
   });
 });
 
@@ -141,13 +157,13 @@ describe('entries owned by a module are reversed only through it', () => {
   });
 
   test('scan and checkout entries need their owner; other kinds reverse through points', async () => {
-    const scan = await ledger.credit({ member: 'm1', amount: 20, key: 'scan:C9', source: { kind: 'scan', ref: 'C9' } });
+    const { entry: scan } = await ledger.credit({ member: 'm1', amount: 20, key: 'scan:C9', source: { kind: 'scan', ref: 'C9' } });
     await expect(ledger.reverse(scan._id, { reason: 'x' })).rejects.toMatchObject({ code: 'NOT_REVERSIBLE' });
     await ledger.hold({ member: 'm1', amount: 5, key: 'checkout:b1', source: { kind: 'checkout', ref: 'b1' } });
-    const commit = await ledger.commitHold('checkout:b1');
+    const { entry: commit } = await ledger.commitHold('checkout:b1');
     await expect(ledger.reverse(commit._id, { reason: 'x', owner: 'mall' })).rejects.toMatchObject({ code: 'NOT_REVERSIBLE' });
-    expect((await ledger.reverse(commit._id, { reason: 'refund', owner: 'checkout' })).delta).toBe(5);
-    const task = await ledger.credit({ member: 'm1', amount: 7, key: 'task1', source: { kind: 'task', ref: 't' } });
+    expect((await ledger.reverse(commit._id, { reason: 'refund', owner: 'checkout' })).entry.delta).toBe(5);
+    const { entry: task } = await ledger.credit({ member: 'm1', amount: 7, key: 'task1', source: { kind: 'task', ref: 't' } });
     expect(await cloud.call('points', { action: 'reverse', entry: task._id, reason: '重复发放' }, OPS)).toMatchObject({ ok: true, data: { delta: -7 } });
     expect(account('m1').balance).toBe(20);
   });

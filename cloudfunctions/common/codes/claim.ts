@@ -6,7 +6,7 @@
 // retried with the capped amount recomputed.
 import { AppError } from '../errors';
 import type { Account, Entry } from '../ledger/model';
-import { credit, isReplay, type CreditRequest } from '../ledger/service';
+import { credit, type CreditRequest } from '../ledger/service';
 import { scanUpdate } from './history';
 import { COLLECTIONS as C, type Code } from './model';
 import { claimKey } from './preread';
@@ -50,7 +50,7 @@ export async function claim(req: ClaimRequest): Promise<ClaimResult> {
     if (points <= 0) return { kind: 'capped' };
     let claimed: Code | null = null;
     try {
-      const entry = await credit({
+      const { entry, replayed } = await credit({
         ...req.credit,
         member,
         amount: points,
@@ -68,7 +68,7 @@ export async function claim(req: ClaimRequest): Promise<ClaimResult> {
       });
       // A credit that found the key taken by this member's own concurrent claim (same points)
       // answers that claim's entry, while our hook's writes rolled back.
-      if (claimed && !isReplay(entry)) return { kind: 'claimed', points, entry, code: claimed };
+      if (claimed && !replayed) return { kind: 'claimed', points, entry, code: claimed };
       return { kind: 'lost', entry };
     } catch (e) {
       if (e instanceof DailyMoved) {

@@ -1,7 +1,7 @@
 // The points ledger: every change to a balance goes through these operations (docs/ledger.md).
 //
 // Each operation is idempotent by the caller's key, which becomes the _id of its entry: a retry
-// finds the entry and answers it again (`replayed`); the same key with other parameters is
+// finds the entry and answers it again (`{entry, replayed: true}`); the same key with other parameters is
 // IDEMPOTENCY_MISMATCH. Each runs in one transaction that re-reads the account — which holds the
 // member's live lots — plans the operation (plans.ts, pure) and applies the plan in one step
 // (`applyPlan`: the hold, the entry, the account), and is retried whole on a conflict. The account
@@ -365,34 +365,23 @@ async function expireOutcome(member: string, runId: string, now: Date, alongside
 // ---------------------------------------------------------------------------------------------
 // The public operations (docs/ledger.md "Operations").
 
-/** Entries answered from an earlier call under the same key (not made by this call). */
-const replays = new WeakSet<Entry>();
-const entryOf = (o: Outcome): Entry => {
-  if (o.replayed) replays.add(o.entry);
-  return o.entry;
-};
-
-/** Whether this entry answers an earlier call with the same key rather than being made just now. */
-export const isReplay = (entry: Entry) => replays.has(entry);
-
 /** New points in a lot with the expiry policy and today's rate; repays debt first. Counts against a budget when it names one. */
-export const credit = (req: CreditRequest & { type?: 'earn' | 'adjust' }): Promise<Entry> => creditOutcome(req).then(entryOf);
+export const credit = (req: CreditRequest & { type?: 'earn' | 'adjust' }): Promise<Outcome> => creditOutcome(req);
 
 /** Takes available points FIFO; INSUFFICIENT_POINTS changes nothing. */
-export const debit = (req: DebitRequest & { type?: 'spend' | 'adjust' }): Promise<Entry> => debitOutcome(req).then(entryOf);
+export const debit = (req: DebitRequest & { type?: 'spend' | 'adjust' }): Promise<Outcome> => debitOutcome(req);
 
 /** Reserves points with a timeout (default 15 min, 10 s – 7 days); answers the hold as it is now. */
-export const hold = (req: DebitRequest & { ttlSeconds?: number }): Promise<{ entry: Entry; hold: Hold }> =>
-  holdOutcome(req).then((o) => ({ entry: entryOf(o), hold: o.hold }));
+export const hold = (req: DebitRequest & { ttlSeconds?: number }): Promise<Outcome & { hold: Hold }> => holdOutcome(req);
 
 /** Turns an open hold into a spend. Its entry's key is `commit:<hold>`. */
-export const commitHold = (holdKey: string, opts: { now?: Date; reason?: string; alsoInTransaction?: WithPoints } = {}): Promise<Entry> => commitOutcome(holdKey, opts).then(entryOf);
+export const commitHold = (holdKey: string, opts: { now?: Date; reason?: string; alsoInTransaction?: WithPoints } = {}): Promise<Outcome> => commitOutcome(holdKey, opts);
 
 /**
  * Returns an open hold's points. Its entry's key is `release:<hold>`. Timeouts use the same path.
  * Points returning to a lot that expired while they were held expire at once (`expiredLots`).
  */
-export const releaseHold = (holdKey: string, opts: { now?: Date; reason?: string } = {}): Promise<Entry> => releaseOutcome(holdKey, opts).then(entryOf);
+export const releaseHold = (holdKey: string, opts: { now?: Date; reason?: string } = {}): Promise<Outcome> => releaseOutcome(holdKey, opts);
 
 /** Releases holds whose time is up (the jobs function's sweep). Returns how many it released. */
 export async function releaseExpiredHolds(now = new Date(), limit = 200): Promise<number> {
@@ -420,23 +409,22 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
  * step (cancel, refund): anyone else gets NOT_REVERSIBLE. The key is derived from the entry, so a
  * second reversal of it answers the first (its reason is not part of the fingerprint).
  */
-export const reverse = (entryKey: string, opts: { reason: string; operator?: string; now?: Date; owner?: SourceKind }): Promise<Entry> => reverseOutcome(entryKey, opts).then(entryOf);
+export const reverse = (entryKey: string, opts: { reason: string; operator?: string; now?: Date; owner?: SourceKind }): Promise<Outcome> => reverseOutcome(entryKey, opts);
 
 /** For defaults and fake orders: takes what the member has (FIFO, not held points) and owes the rest as debt. The key is stored as `op:<key>`. */
-export const penalty = (req: { member: string; amount: number; key: string; reason: string; operator: string; now?: Date }): Promise<Entry> => penaltyOutcome(req).then(entryOf);
+export const penalty = (req: { member: string; amount: number; key: string; reason: string; operator: string; now?: Date }): Promise<Outcome> => penaltyOutcome(req);
 
 /**
  * An operator's manual correction, with a reason. Negative adjustments never create debt (use a
  * penalty). The operator's key is stored as `op:<key>`; the fingerprint covers member, delta,
  * reason and operator.
  */
-export const adjust = (req: { member: string; delta: number; key: string; reason: string; operator: string; now?: Date }): Promise<Entry> => adjustOutcome(req).then(entryOf);
+export const adjust = (req: { member: string; delta: number; key: string; reason: string; operator: string; now?: Date }): Promise<Outcome> => adjustOutcome(req);
 
 /**
  * Expires a member's lots that are due at `now`: what is neither spent nor held. One `expire`
- * entry per member per run (key `expire:<run>:<member>`); running it again changes nothing.
- * Held points in a due lot stay until their hold commits (spent) or is released (then they expire
- * at once). `alongside` commits with it (the expiry run's checkpoint).
+ * entry per member per run (key `expire:<run>:<member>`); running it again changes nothing (null
+ * when nothing was due). Held points in a due lot stay until their hold commits (spent) or is
+ * released (then they expire at once). `alongside` commits with it (the expiry run's tallies).
  */
-export const expireMember = (member: string, runId: string, now: Date, alongside?: WithPoints): Promise<Entry | null> =>
-  expireOutcome(member, runId, now, alongside).then((o) => o && entryOf(o));
+export const expireMember = (member: string, runId: string, now: Date, alongside?: WithPoints): Promise<Outcome | null> => expireOutcome(member, runId, now, alongside);

@@ -98,7 +98,7 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
     updatedAt: now,
   };
   // The checkout record commits with the hold: a process dying in between leaves neither.
-  const { entry } = await ledger.hold({
+  const { replayed } = await ledger.hold({
     member: req.member,
     amount: req.points,
     key: hold,
@@ -109,7 +109,7 @@ export async function holdPoints(req: { brandOrderId: string; member: string; am
       await tx.collection(MALL.checkouts).add({ data: doc });
     },
   });
-  return ledger.isReplay(entry) ? view(await mustRead(req.brandOrderId)) : view(doc); // a concurrent retry's hold answered ours
+  return replayed ? view(await mustRead(req.brandOrderId)) : view(doc); // a concurrent retry's hold answered ours
 }
 
 /** The member paid the rest: the held points are spent. Repeats answer the same. */
@@ -119,7 +119,7 @@ export async function commit(brandOrderId: string, now = new Date()) {
   if (c.status === 'cancelled') throw new AppError('ORDER_STATE', 'the hold was cancelled');
   // The checkout record moves with the spend, in its transaction.
   const committed = { status: 'committed', updatedAt: now };
-  const entry = await ledger
+  const { replayed } = await ledger
     .commitHold(c.hold, {
       now,
       alsoInTransaction: async (tx) => {
@@ -134,7 +134,7 @@ export async function commit(brandOrderId: string, now = new Date()) {
     });
   // A repeat whose spend committed earlier (the ledger answered its entry): the record moved with
   // it, unless that was before this record existed in the transaction; then it is written now.
-  if (ledger.isReplay(entry)) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: committed });
+  if (replayed) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: committed });
   return view({ ...c, status: 'committed' });
 }
 

@@ -163,19 +163,20 @@ async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order
   const payout = payoutFor(order, now);
   const data: Record<string, unknown> = deliveredFields(order.kind, { shard: order.shard, code: code?.code, payout: payout?.id }, now);
   let entry: Entry | null = null;
+  let replayed = false;
   let failure: unknown = null;
   try {
-    entry = await ledger.commitHold(order.hold, {
+    ({ entry, replayed } = await ledger.commitHold(order.hold, {
       now,
       alsoInTransaction: async (tx) => {
         await moveOn(tx, order._id, 'paying', data);
         await payout?.add(tx);
       },
-    });
+    }));
   } catch (e) {
     failure = e;
   }
-  if (entry && !ledger.isReplay(entry)) {
+  if (entry && !replayed) {
     await payout?.send();
     return { ...order, ...data } as Order;
   }
