@@ -34,8 +34,8 @@ import {
 } from '../campaigns/rules/signin';
 import { tierOf } from '../campaigns/tier';
 import { AppError, type ErrorCode } from '../errors';
-import { debit, isReplay, readEntry } from '../ledger/service';
-import type { Account, Entry } from '../ledger/model';
+import { debit, readEntry } from '../ledger/service';
+import { COLLECTIONS as LEDGER, type Account, type Entry } from '../ledger/model';
 import { shanghaiDay } from '../time';
 import { inTransaction, txGet } from '../tx';
 import { liveCampaigns } from './live';
@@ -51,7 +51,7 @@ export async function liveSigninCampaign(now: Date): Promise<Campaign | null> {
 }
 
 async function readAccount(member: string): Promise<AccountView> {
-  const { data } = await getDb().collection('accounts').doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true, balance: true }).get();
+  const { data } = await getDb().collection(LEDGER.accounts).doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true, balance: true }).get();
   if (!data) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
   return data as AccountView;
 }
@@ -210,9 +210,9 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
           },
         });
         if (r.kind === 'capped') throw new AppError('LIMIT_EXCEEDED', '已达到签到活动的发放上限');
-        if (r.kind === 'replayed' || isReplay(r.entry)) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
+        if (r.kind === 'replayed') throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       } else if (net < 0) {
-        const entry = await debit({
+        const { replayed } = await debit({
           member,
           amount: -net,
           key,
@@ -224,14 +224,14 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
             return set;
           },
         });
-        if (isReplay(entry)) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
+        if (replayed) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       } else {
         // Nothing to pay either way: the state alone, re-checked on the account.
         await inTransaction(async (tx) => {
-          const acc = await txGet<Account>(tx, 'accounts', member);
+          const acc = await txGet<Account>(tx, LEDGER.accounts, member);
           if (!acc) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
           recheck(acc, planned, o.day);
-          await tx.collection('accounts').doc(member).update({ data: { ...set, updatedAt: now } });
+          await tx.collection(LEDGER.accounts).doc(member).update({ data: { ...set, updatedAt: now } });
         });
       }
       return { ...result(rule, { ...plan, points: net, why }, after, today, campaign, false), status: statusOf(campaign, after, today, o.day.slice(0, 7)) };

@@ -15,7 +15,7 @@ import { countInPeriod, emptyState, isSigned, STATE_FIELD, addDays, type SigninS
 import { groupOf, TASK_EVENTS, type TaskEvent, type TaskPeriod, type TaskRule } from '../campaigns/rules/task';
 import { tierOf } from '../campaigns/tier';
 import { AppError } from '../errors';
-import type { Entry } from '../ledger/model';
+import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
 import { defaultNickname, type MemberDoc } from '../services/members';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { liveCampaigns } from './live';
@@ -53,7 +53,7 @@ async function readFacts(member: string): Promise<Facts> {
   const db = getDb();
   const [m, a] = await Promise.all([
     db.collection('members').doc(member).get(),
-    db.collection('accounts').doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true }).get(),
+    db.collection(LEDGER.accounts).doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true }).get(),
   ]);
   const account = (a.data as Record<string, any>) ?? null;
   if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
@@ -89,7 +89,7 @@ async function countOf(member: string, rule: TaskRule, facts: Facts, today: stri
       const start = periodStart(rule.period, today);
       const where: Record<string, unknown> = { member, type: f.type, source: { kind: f.kind } };
       if (start) where.createdAt = db.command.gte(start);
-      const { total } = await db.collection('ledger').where(where).count();
+      const { total } = await db.collection(LEDGER.entries).where(where).count();
       return total;
     }
   }
@@ -126,7 +126,7 @@ async function liveTasks(now: Date): Promise<Campaign[]> {
 async function claimed(keys: string[]): Promise<Map<string, Entry>> {
   if (!keys.length) return new Map();
   const db = getDb();
-  const { data } = await db.collection('ledger').where({ _id: db.command.in(keys) }).limit(keys.length).get();
+  const { data } = await db.collection(LEDGER.entries).where({ _id: db.command.in(keys) }).limit(keys.length).get();
   return new Map((data as Entry[]).map((e) => [e._id, e]));
 }
 
