@@ -79,9 +79,9 @@ describe('rules', () => {
   const now = at('2026-11-22T04:00:00Z');
   const input = <E,>(event: E) => ({ event, counters: {}, tier: '', now });
 
-  test('the registry has scan and manual; the other kinds are not open yet', () => {
-    expect(Object.keys(RULES).sort()).toEqual(['manual', 'scan']);
-    expect(ruleModule('signin')).toBeNull();
+  test('the registry has scan, manual, signin and task; the other kinds are not open yet', () => {
+    expect(Object.keys(RULES).sort()).toEqual(['manual', 'scan', 'signin', 'task']);
+    expect(ruleModule('game')).toBeNull();
   });
 
   test('scan: product base, per-product override, the best multiplier window in force, regions', () => {
