@@ -8,6 +8,7 @@ import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
 import { benchMetrics } from './metrics';
+import { benchSignin } from './signin';
 
 interface Target {
   op: '>=' | '<=';
@@ -40,6 +41,9 @@ const TARGETS: Record<string, Target> = {
   codes_generate_1m_s: { op: '<=', value: 60 },
   counter_overtake: { op: '<=', value: 0 },
   budget_overissue: { op: '<=', value: 0 },
+  signin_db_requests: { op: '<=', value: 6 },
+  signin_double_credits: { op: '<=', value: 0 },
+  signin_per_s: { op: '>=', value: 1_000 },
   cloud_model_conflict_answers: { op: '<=', value: 0 },
   metrics_db_requests: { op: '<=', value: 5 },
   metrics_collection_scans: { op: '<=', value: 0 },
@@ -58,6 +62,7 @@ async function main() {
     ...(await benchCodes({ quick })),
     ...(await benchCounter({ quick })),
     ...(await benchMetrics({ quick })),
+    ...(await benchSignin({ quick })),
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
   };
