@@ -7,14 +7,13 @@ import { shanghaiDayInput } from '../common/inputs';
 import { addSubscriptionCredit } from '../common/ledger/reminders';
 import * as signin from '../common/earn/signin';
 import { claimTask, listTasks } from '../common/earn/tasks';
+import { signinTemplateId } from '../common/earn/reminders';
 import { shanghaiDay } from '../common/time';
 
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
 const taskId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM').refine((m) => m >= '2000-01' && m <= '2099-12', 'month must be in 2000-2099');
 
-/** The subscribe-message template of the sign-in reminder (one accepted prompt = one message). */
-export const signinTemplateId = () => process.env.SIGNIN_TEMPLATE_ID || 'local-signin-reminder';
 
 export const main = defineFunction({
   name: 'earn',

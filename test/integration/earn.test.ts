@@ -290,3 +290,30 @@ describe('tasks', () => {
     expect(shanghaiDay()).toBe('2026-12-04');
   });
 });
+
+describe('sign-in reminder', () => {
+  test('from 20:00 Shanghai the jobs timer sends one message per accepted subscription to members who have not signed today; never twice a day', async () => {
+    const { allTriggers, fireTrigger } = await import('../../local/runtime/timers');
+    clock('2026-11-20T09:00:00');
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    for (const m of ['oA', 'oB', 'oC']) await cloud.call('user', { action: 'login' }, m);
+    await publishSignin(cloud);
+    const templateId = (await ok(cloud, 'earn', { action: 'signinStatus' }, 'oA')).templateId;
+    expect(await ok(cloud, 'earn', { action: 'subscribeSignin', key: 'k1', templateId }, 'oA')).toEqual({ credits: 1, accepted: true });
+    expect(await ok(cloud, 'earn', { action: 'subscribeSignin', key: 'k1', templateId }, 'oA')).toEqual({ credits: 1, accepted: true }); // a retried report
+    expect(await ok(cloud, 'earn', { action: 'subscribeSignin', key: 'other', templateId: 'nope' }, 'oA')).toEqual({ credits: 0, accepted: false });
+    await ok(cloud, 'earn', { action: 'subscribeSignin', key: 'k2', templateId }, 'oB');
+    await ok(cloud, 'earn', { action: 'signIn' }, 'oB'); // signed: no reminder today
+    const tick = allTriggers().find((t) => t.functionName === 'jobs' && t.name === 'tick')!;
+    const at = (hhmm: string) => new Date(`2026-11-20T${hhmm}:00+08:00`);
+    expect((await fireTrigger(cloud.runner, tick, at('19:55'))).result).toMatchObject({ ok: true, data: { signinReminders: 'not-due' } });
+    expect((await fireTrigger(cloud.runner, tick, at('20:00'))).result).toMatchObject({ ok: true, data: { signinReminders: { sent: 1 } } });
+    expect((await fireTrigger(cloud.runner, tick, at('20:05'))).result).toMatchObject({ ok: true, data: { signinReminders: { sent: 0 } } });
+    const out = cloud.engine.dump('outbox') as any[];
+    expect(out).toEqual([expect.objectContaining({ api: 'subscribeMessage.send', payload: expect.objectContaining({ touser: 'oA', page: 'packages/earn/signin/index' }) })]);
+    // The credit is spent: the next day nothing more for oA (one acceptance = one message); oB's credit still there.
+    expect((await fireTrigger(cloud.runner, tick, new Date('2026-11-21T20:00:00+08:00'))).result).toMatchObject({ data: { signinReminders: { sent: 1 } } });
+    expect((cloud.engine.dump('outbox') as any[]).map((o) => o.payload.touser)).toEqual(['oA', 'oB']);
+  });
+});

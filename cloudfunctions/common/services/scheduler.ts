@@ -4,6 +4,7 @@
 // that does not finish in one tick is checkpointed and continues on the next.
 import { runExpiry } from '../ledger/expiry-job';
 import { runReminders } from '../ledger/reminder-jobs';
+import { sendSigninReminders } from '../earn/reminders';
 import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
 import { getDb } from '../cloud';
@@ -21,6 +22,8 @@ export interface TickResult {
   /** Mall orders not paid in time (cancelled: hold released, stock returned), interrupted redemptions (failed) and paid deliveries cut short (finished). */
   orders: { ordersTimedOut: number; ordersFailed: number; ordersResumed: number };
   daily: DailyResult | 'not-due' | 'done-earlier';
+  /** Sign-in reminders (from 20:00 Shanghai, docs/earn.md#reminder). */
+  signinReminders: { sent: number } | 'not-due';
 }
 
 export interface DailyResult {
@@ -35,11 +38,12 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
   // Orders first: their sweep releases their own holds with the order's reason and returns stock.
   const orders = await sweepOrders(now);
   const holdsReleased = await releaseExpiredHolds(now);
+  const signinReminders = await sendSigninReminders(now);
   const day = shanghaiDay(now);
-  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, daily: 'not-due' };
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, signinReminders, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
-  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, daily: 'done-earlier' };
-  return { holdsReleased, orders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, signinReminders, daily: 'done-earlier' };
+  return { holdsReleased, orders, signinReminders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
 }
 
 /**
