@@ -23,7 +23,7 @@ const TASKS = [
   { id: 'task-profile', name: '完善个人资料', rule: { event: 'profile', period: 'once', target: 1, points: 20, claim: 'button' } },
   { id: 'task-first-scan', name: '首次扫码', rule: { event: 'scan', period: 'once', target: 1, points: 30, claim: 'button' } },
   { id: 'task-daily-signin', name: '今日签到', rule: { event: 'signin', period: 'day', target: 1, points: 2, claim: 'button' } },
-  { id: 'task-week-scan', name: '本周扫码 3 次', rule: { event: 'scan', period: 'week', target: 3, points: 30, claim: 'button' } },
+  { id: 'task-week-scan', name: '本周扫码 3 次', rule: { event: 'scan', period: 'week', target: 3, points: 30, claim: 'button', makeUpCards: 1 } },
   { id: 'task-week-signin', name: '本周签到 5 天', rule: { event: 'signin', period: 'week', target: 5, points: 25, claim: 'button' } },
 ];
 

@@ -55,6 +55,7 @@ export interface TaskItem {
   progress: number
   points: number
   claim: 'auto' | 'button'
+  makeUpCards: number
   state: 'todo' | 'done' | 'claimed'
   claimedPoints?: number
 }

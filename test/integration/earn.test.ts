@@ -282,12 +282,27 @@ describe('tasks', () => {
     expect(entriesOf(cloud, 'oB').filter((e) => e.campaign === 't-daily').map((e) => e.amount)).toEqual([7, 7]);
   });
 
+  test('a task can give make-up cards with its points; a card pays a make-up instead of points', async () => {
+    clock('2026-12-05T09:00:00');
+    await task('t-card', '签到得补签卡', { event: 'signin', period: 'day', target: 1, points: 1, claim: 'button', makeUpCards: 1 });
+    await ok(cloud, 'earn', { action: 'signIn' }, 'oA');
+    expect(await ok(cloud, 'earn', { action: 'claimTask', id: 't-card' }, 'oA')).toMatchObject({ points: 1 });
+    const st = await ok(cloud, 'earn', { action: 'signinStatus' }, 'oA');
+    expect(st.makeUp.cards).toBe(1);
+    const b0 = balanceOf(cloud, 'oA');
+    const mk = await ok(cloud, 'earn', { action: 'makeUp', day: '2026-12-04', pay: 'card' }, 'oA');
+    expect(mk).toMatchObject({ points: 5, why: '补签 12月4日 · 基础 5 · 使用补签卡' });
+    expect(mk.status.makeUp.cards).toBe(0);
+    expect(balanceOf(cloud, 'oA')).toBe(b0 + 5);
+    expect(await cloud.call('earn', { action: 'makeUp', day: '2026-12-03', pay: 'card' }, 'oA')).toMatchObject({ ok: false, code: 'MAKEUP_NO_CARD' });
+  });
+
   test('首页 summary: today\'s sign-in state and the tasks to do', async () => {
-    clock('2026-12-04T09:00:00');
+    clock('2026-12-06T09:00:00');
     const home = await ok(cloud, 'earn', { action: 'home' }, 'oB');
     expect(home.signin).toMatchObject({ available: true, signedToday: false });
     expect(home.tasksToDo).toBeGreaterThan(0);
-    expect(shanghaiDay()).toBe('2026-12-04');
+    expect(shanghaiDay()).toBe('2026-12-06');
   });
 });
 

@@ -337,6 +337,16 @@ export async function status(member: string, o: { month?: string; now?: Date } =
   return statusOf(campaign, stateOf(account), today, o.month && o.month <= today.slice(0, 7) ? o.month : today.slice(0, 7));
 }
 
+/**
+ * For another earn's transaction (a task's reward): the account's sign-in state with `n` more
+ * make-up cards, as the field to set in the same account update. A concurrent sign-in sees the
+ * state moved and plans again.
+ */
+export function withCards(account: Account, n: number): Record<string, unknown> {
+  const s = stateOf(account as unknown as AccountView);
+  return { [STATE_FIELD]: getDb().command.set({ ...s, cards: (s.cards ?? 0) + n }) };
+}
+
 /** The member's sign-in state (for the task centre's sign-in tasks). */
 export async function stateFor(member: string): Promise<SigninState> {
   return stateOf(await readAccount(member));

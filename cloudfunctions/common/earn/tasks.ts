@@ -19,6 +19,7 @@ import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
 import { defaultNickname, type MemberDoc } from '../services/members';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { liveCampaigns } from './live';
+import { withCards } from './signin';
 
 /** The period key a task's progress and claim belong to at `today`. */
 export function periodKey(period: TaskPeriod, today: string): string {
@@ -113,6 +114,8 @@ export interface TaskView {
   progress: number;
   points: number;
   claim: 'auto' | 'button';
+  /** Make-up cards given with the points. */
+  makeUpCards: number;
   state: 'todo' | 'done' | 'claimed';
   /** Points the member got (when claimed). */
   claimedPoints?: number;
@@ -148,6 +151,7 @@ async function views(member: string, tasks: Campaign[], facts: Facts, today: str
       progress,
       points: r.points,
       claim: r.claim,
+      makeUpCards: r.makeUpCards ?? 0,
       state: entry ? 'claimed' : progress >= r.target ? 'done' : 'todo',
       ...(entry ? { claimedPoints: entry.amount } : {}),
     };
@@ -166,6 +170,8 @@ async function pay(member: string, task: Campaign, facts: Facts, today: string, 
     now,
     tier: tierOf(facts.account as never),
     counters: facts.counters,
+    // Make-up cards the task gives commit with its points, on the account the credit re-read.
+    ...(r.makeUpCards ? { alongside: async (_tx: unknown, _seen: unknown, _points: number, account: Parameters<typeof withCards>[0]) => withCards(account, r.makeUpCards!) } : {}),
   });
 }
 

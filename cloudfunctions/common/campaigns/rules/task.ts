@@ -40,6 +40,8 @@ const fields = {
   points: z.number().int().min(1).max(100_000),
   /** auto: paid as soon as it is done (seen by the task centre); button: the member taps 领取. */
   claim: z.enum(['auto', 'button']),
+  /** Make-up cards (补签卡) given with the points, 0..3: spent on 签到 instead of points. */
+  makeUpCards: z.number().int().min(0).max(3).optional(),
 };
 const strict = z.object(fields).strict();
 

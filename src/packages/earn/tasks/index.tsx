@@ -78,7 +78,7 @@ export default function TasksPage() {
                   <View key={t.id} className={`task-item task-item--${t.state}`} data-task={t.id}>
                     <View className='task-item__main'>
                       <Text className='task-item__name'>{t.name}</Text>
-                      <Text className='task-item__reward'>+{t.state === 'claimed' && t.claimedPoints ? t.claimedPoints : t.points} 积分</Text>
+                      <Text className='task-item__reward'>+{t.state === 'claimed' && t.claimedPoints ? t.claimedPoints : t.points} 积分{t.makeUpCards ? ` + ${t.makeUpCards} 张补签卡` : ''}</Text>
                       <View className='task-item__bar'>
                         <View className='task-item__fill' style={{ width: `${progressPercent(t)}%` }} />
                       </View>
