@@ -68,8 +68,13 @@ export function rulesText(s: Pick<SigninStatus, 'cycle' | 'basePoints' | 'makeUp
 
 export const GROUP_ORDER: TaskItem['group'][] = ['新手', '每日', '每周', '每月']
 
+const STATE_ORDER: Record<TaskItem['state'], number> = { done: 0, todo: 1, claimed: 2 }
+
+/** By group (新手, 每日, 每周, 每月); in a group, 领取 first, then 去完成, then 已完成. */
 export function groupTasks(items: TaskItem[]): { group: TaskItem['group']; items: TaskItem[] }[] {
-  return GROUP_ORDER.map(group => ({ group, items: items.filter(t => t.group === group) })).filter(g => g.items.length > 0)
+  return GROUP_ORDER.map(group => ({ group, items: items.filter(t => t.group === group).sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]) })).filter(
+    g => g.items.length > 0
+  )
 }
 
 const TAB_PAGES = ['/pages/index/index', '/pages/mall/index', '/pages/me/index']
