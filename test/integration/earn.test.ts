@@ -332,3 +332,64 @@ describe('sign-in reminder', () => {
     expect((cloud.engine.dump('outbox') as any[]).map((o) => o.payload.touser)).toEqual(['oA', 'oB']);
   });
 });
+
+describe('sign-ins and make-ups racing over ten days (seeded)', () => {
+  const seed = Number(process.env.SIGNIN_SEED ?? (Date.now() % 1_000_000) + 1);
+  test(`no day twice, no milestone twice, make-ups within their limit, balances exact (seed ${seed})`, async () => {
+    console.log(`signin/make-up race seed ${seed} (SIGNIN_SEED to replay)`);
+    const rng = seededRandom(seed);
+    const rule = { cycle: 'rolling', basePoints: 5, streakBonuses: [{ day: 2, points: 7 }, { day: 4, points: 11 }], cumulativeBonuses: [{ days: 4, points: 13 }, { days: 8, points: 17 }], makeUp: { enabled: true, windowDays: 3, perMonth: 3, costPoints: 2, paysBase: true } };
+    clock('2026-11-25T08:00:00');
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const members = Array.from({ length: 16 }, (_, i) => `oR${i}`);
+    for (const m of members) await cloud.call('user', { action: 'login' }, m);
+    await publishSignin(cloud, 'daily', rule);
+    const days: string[] = [];
+    for (let d = 0; d < 10; d++) {
+      const day = shanghaiDay(new Date(Date.parse('2026-11-25T08:00:00+08:00') + d * 86_400_000));
+      days.push(day);
+      clock(`${day}T${String(8 + Math.floor(rng() * 14)).padStart(2, '0')}:00:00`);
+      const calls: Promise<any>[] = [];
+      for (const m of members) {
+        if (rng() < 0.6) for (let k = 0; k < 1 + Math.floor(rng() * 3); k++) calls.push(cloud.call('earn', { action: 'signIn' }, m));
+        for (let k = 0; k < Math.floor(rng() * 3); k++) {
+          const back = 1 + Math.floor(rng() * 4); // sometimes beyond the window
+          calls.push(cloud.call('earn', { action: 'makeUp', day: days[Math.max(0, days.length - 1 - back)] ?? day }, m));
+        }
+      }
+      const replies = await Promise.all(calls);
+      for (const r of replies) if (!r.ok) expect(['MAKEUP_NOT_PAST', 'MAKEUP_BEFORE_JOIN', 'MAKEUP_OUT_OF_WINDOW', 'MAKEUP_DAY_SIGNED', 'MAKEUP_LIMIT', 'INSUFFICIENT_POINTS']).toContain(r.code);
+    }
+    // The run exercised what it checks: make-ups, cumulative and streak bonuses.
+    const all = cloud.engine.dump('ledger') as any[];
+    expect(all.filter((e) => e.source.ref.startsWith('makeup:')).length).toBeGreaterThan(0);
+    expect(all.filter((e) => e.reason.includes('累计')).length).toBeGreaterThan(0);
+    expect(all.filter((e) => e.reason.includes('连签奖励')).length).toBeGreaterThan(0);
+    for (const m of members) {
+      const es = entriesOf(cloud, m);
+      const signinEntries = es.filter((e) => e.source.kind === 'signin');
+      // One entry per day (the key), and the account's bits are exactly those days.
+      const byDay = signinEntries.map((e) => e._id.split(':')[2]);
+      expect(new Set(byDay).size).toBe(byDay.length);
+      const account = cloud.engine.dump('accounts').find((a: any) => a._id === m) as any;
+      const bits = days.filter((d) => account.signin && (account.signin.m[d.slice(0, 7)]?.[0] >>> (Number(d.slice(8)) - 1)) & 1);
+      expect([...byDay].sort()).toEqual(bits.filter((d) => byDay.includes(d)).sort());
+      expect(bits.length).toBe(byDay.length);
+      // Each cumulative milestone at most once per month; streak rungs at most once per L (4) days.
+      for (const n of [4, 8]) for (const mo of ['2026-11', '2026-12']) {
+        expect(signinEntries.filter((e) => e.reason.includes(`累计 ${n} 天奖励`) && e._id.split(':')[2].startsWith(mo)).length).toBeLessThanOrEqual(1);
+      }
+      for (const n of [7, 11]) {
+        const paidDays = signinEntries.filter((e) => e.reason.includes(`连签奖励 ${n}`)).map((e) => e._id.split(':')[2]).sort();
+        for (let i = 1; i < paidDays.length; i++) expect(Date.parse(paidDays[i]) - Date.parse(paidDays[i - 1])).toBeGreaterThanOrEqual(4 * 86_400_000);
+      }
+      // Make-ups never pay a streak bonus and stay within the monthly limit.
+      const makeUps = signinEntries.filter((e) => e.source.ref.startsWith('makeup:'));
+      expect(makeUps.filter((e) => e.reason.includes('连签奖励'))).toEqual([]);
+      for (const mo of ['2026-11', '2026-12']) expect(makeUps.filter((e) => shanghaiDay(new Date(e.createdAt)).startsWith(mo)).length).toBeLessThanOrEqual(3);
+      // The balance is the sum of the entries.
+      expect(balanceOf(cloud, m)).toBe(es.reduce((t, e) => t + e.delta, 0));
+    }
+  });
+});
