@@ -11,10 +11,11 @@ const MAX_LIVE = 100;
 
 export async function liveCampaigns(kind: Kind): Promise<Campaign[]> {
   const hit = cache.get(kind);
-  if (hit && Date.now() - hit.at < cacheMs()) return hit.list;
+  // A monotonic clock: a wall clock set back (NTP, a test's fake Date) must not keep a stale list.
+  if (hit && performance.now() - hit.at < cacheMs()) return hit.list;
   const { data } = await getDb().collection(COLLECTIONS.campaigns).where({ kind, status: 'published' }).limit(MAX_LIVE).get();
   const list = data as Campaign[];
-  cache.set(kind, { at: Date.now(), list });
+  cache.set(kind, { at: performance.now(), list });
   return list;
 }
 
