@@ -59,7 +59,9 @@ describe('sign-in', () => {
     process.env.CODES_CACHE_MS = '60000';
     await cloud.call('earn', { action: 'signIn' }, 'oC');
     const { reply, dbRequests } = await cloud.callCounted('earn', { action: 'signIn', day: '2026-11-01' }, 'oA');
+    const statusCost = (await cloud.callCounted('earn', { action: 'signinStatus' }, 'oA')).dbRequests;
     process.env.CODES_CACHE_MS = '0';
+    expect(statusCost).toBe(1); // docs/api.md: the account's state; the campaign is cached
     expect(reply).toMatchObject({ ok: true, data: { already: false, points: 5, streak: 1, why: '签到第 1 天 · 基础 5' } });
     expect(dbRequests).toBeLessThanOrEqual(6);
     const [entry] = entriesOf(cloud, 'oA');
