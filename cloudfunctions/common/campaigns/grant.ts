@@ -4,7 +4,7 @@
 // (`manual:<campaign>:<key>`), so it can never collide with a key the system derives.
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { accountFields } from '../ledger/access';
 import { COUNTERS_FIELD, type Counters } from './counters';
 import { earn } from './credit';
 import { isLive } from './earn';
@@ -14,9 +14,9 @@ import type { ManualRule } from './rules/manual';
 export async function grant(o: { campaign: string; member: string; points: number; key: string; operator: string; now?: Date }) {
   const now = o.now ?? new Date();
   const db = getDb();
-  const [{ data: c }, { data: account }] = await Promise.all([
+  const [{ data: c }, account] = await Promise.all([
     db.collection(C.campaigns).doc(o.campaign).get(),
-    db.collection(LEDGER.accounts).doc(o.member).field({ [COUNTERS_FIELD]: true }).get(),
+    accountFields<{ [COUNTERS_FIELD]: Counters }>(o.member, [COUNTERS_FIELD]),
   ]);
   const campaign = c as Campaign | null;
   if (!campaign || campaign.kind !== 'manual') throw new AppError('NOT_FOUND', `no manual campaign ${o.campaign}`);

@@ -3,6 +3,7 @@
 // redemption saga's (redeem.ts · giveBackOrder / abortOrder): exactly once, from the order's journal.
 import { getDb } from '../cloud';
 import { AppError, type ErrorCode } from '../errors';
+import { holdStatus } from '../ledger/access';
 import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
 import { isVirtual, MALL, type Order, type OrderStatus } from './model';
@@ -179,8 +180,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
     await ledger.releaseHold(order.hold, { now, reason });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
-    const { data } = await getDb().collection('holds').doc(order.hold).get();
-    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
+    if ((await holdStatus(order.hold)) === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
   }
 }
 
