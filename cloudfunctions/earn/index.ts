@@ -4,10 +4,9 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { shanghaiDayInput } from '../common/inputs';
-import { addSubscriptionCredit } from '../common/ledger/reminders';
 import * as signin from '../common/earn/signin';
 import { claimTask, listTasks } from '../common/earn/tasks';
-import { signinTemplateId } from '../common/earn/reminders';
+import { addSigninCredit, signinTemplateId } from '../common/earn/reminders';
 import { shanghaiDay } from '../common/time';
 
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
@@ -40,7 +39,7 @@ export const main = defineFunction({
       input: z.object({ key, templateId: z.string().min(1).max(64) }).strict(),
       run: async (i, { caller }) => {
         if (i.templateId !== signinTemplateId()) return { credits: 0, accepted: false };
-        return { credits: await addSubscriptionCredit(caller.openid, i.templateId, `${caller.openid}:signin:${i.key}`), accepted: true };
+        return { credits: await addSigninCredit(caller.openid, i.key), accepted: true };
       },
     }),
     tasks: action({

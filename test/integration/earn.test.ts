@@ -231,7 +231,7 @@ describe('tasks', () => {
     const share = await cloud.call('admin', { action: 'createCampaign', id: 't-share', kind: 'task', name: '分享得积分', rule: { event: 'share', period: 'day', target: 1, points: 5, claim: 'auto' } }, OPS);
     expect(share).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect(share.message).toContain('诱导分享');
-    const rated = await cloud.call('admin', { action: 'createCampaign', id: 't-rated', kind: 'task', name: '好评', rule: { event: 'order', period: 'once', target: 1, points: 5, claim: 'auto', rating: 5 } }, OPS);
+    const rated = await cloud.call('admin', { action: 'createCampaign', id: 't-rated', kind: 'task', name: '好评', rule: { event: 'redeem', period: 'once', target: 1, points: 5, claim: 'auto', rating: 5 } }, OPS);
     expect(rated.message).toContain('不能以评分或评价内容为条件');
   });
 
@@ -262,6 +262,28 @@ describe('tasks', () => {
     // Next week the task starts again.
     clock('2026-11-30T09:00:00');
     expect((await ok(cloud, 'earn', { action: 'tasks' }, 'oA')).items.find((t: any) => t.id === 't-signin3')).toMatchObject({ state: 'todo', progress: 0 });
+  });
+
+  test('a scan task counts the codes the member claimed (the codes\' own record), not what the client says', async () => {
+    clock('2026-11-30T10:00:00');
+    await task('t-scan2', '本周扫码 2 次', { event: 'scan', period: 'week', target: 2, points: 15, claim: 'button' });
+    await ok(cloud, 'codes', { action: 'upsertProduct', id: 'tea', name: '茶', basePoints: 20 });
+    await ok(cloud, 'admin', { action: 'createCampaign', id: 'scan-c', kind: 'scan', name: '扫码', rule: {} });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'scan-c' });
+    await ok(cloud, 'codes', { action: 'createBatch', id: 'B1', product: 'tea', campaign: 'scan-c', batchNo: 'B1', productionDate: '2026-11-01', size: 3 });
+    while ((await ok(cloud, 'codes', { action: 'generate', batch: 'B1' })).status === 'generating');
+    await ok(cloud, 'codes', { action: 'activate', batch: 'B1' });
+    const codes = cloud.engine.dump('codes').map((c: any) => c._id);
+    const progress = async () => (await ok(cloud, 'earn', { action: 'tasks' }, 'oB')).items.find((t: any) => t.id === 't-scan2');
+    expect(await progress()).toMatchObject({ progress: 0, state: 'todo' });
+    await ok(cloud, 'codes', { action: 'scan', code: codes[0] }, 'oB');
+    await ok(cloud, 'codes', { action: 'scan', code: codes[0] }, 'oB'); // the same code again counts once
+    await ok(cloud, 'codes', { action: 'scan', code: codes[1] }, 'oA'); // another member's claim does not count
+    expect(await progress()).toMatchObject({ progress: 1, state: 'todo' });
+    expect(await cloud.call('earn', { action: 'claimTask', id: 't-scan2' }, 'oB')).toMatchObject({ ok: false, code: 'TASK_NOT_COMPLETED' });
+    await ok(cloud, 'codes', { action: 'scan', code: codes[2] }, 'oB');
+    expect(await progress()).toMatchObject({ progress: 2, state: 'done' });
+    expect(await ok(cloud, 'earn', { action: 'claimTask', id: 't-scan2' }, 'oB')).toMatchObject({ points: 15 });
   });
 
   test('concurrent claims never pay over the task caps (seeded)', async () => {

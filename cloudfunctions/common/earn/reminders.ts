@@ -2,12 +2,44 @@
 // the openapi permission — from 20:00 Asia/Shanghai to members who accepted a subscription for the
 // sign-in template and have not signed in today. One accepted requestSubscribeMessage = one credit =
 // one message: a member is sent at most one reminder a day (`signinReminders/<member>:<day>`, added
-// in the transaction that takes the credit), and none once their credits are spent.
+// in the transaction that takes the credit), and none once their credits are spent. The credits are
+// the sign-in's own (`signinSubscriptions`), apart from the ledger's expiry-reminder credits.
 import { getCloud, getDb } from '../cloud';
 import { isSigned, STATE_FIELD, type SigninState } from '../campaigns/rules/signin';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { isDuplicateKeyError } from '../errors';
+import { accountFields } from '../ledger/access';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { inTransaction, txGet } from '../tx';
+
+export const SUBSCRIPTIONS = 'signinSubscriptions';
+/** Each accepted prompt once: `<member>:<client key>`. */
+export const SUBSCRIPTION_EVENTS = 'signinSubscriptionEvents';
+
+/** One credit per accepted prompt (a retried report with the same key adds nothing); the member's credits. */
+export async function addSigninCredit(member: string, key: string, now = new Date()): Promise<number> {
+  const db = getDb();
+  try {
+    await db.collection(SUBSCRIPTION_EVENTS).add({ data: { _id: `${member}:${key}`, member, createdAt: now } });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e;
+    return signinCredits(member);
+  }
+  const res = await db.collection(SUBSCRIPTIONS).doc(member).update({ data: { credits: db.command.inc(1) } });
+  if (!res.stats.updated) {
+    try {
+      await db.collection(SUBSCRIPTIONS).add({ data: { _id: member, credits: 1 } });
+    } catch (e) {
+      if (!isDuplicateKeyError(e)) throw e;
+      await db.collection(SUBSCRIPTIONS).doc(member).update({ data: { credits: db.command.inc(1) } });
+    }
+  }
+  return signinCredits(member);
+}
+
+export async function signinCredits(member: string): Promise<number> {
+  const { data } = await getDb().collection(SUBSCRIPTIONS).doc(member).get();
+  return (data as { credits?: number } | null)?.credits ?? 0;
+}
 
 /** The subscribe-message template of the sign-in reminder. */
 export const signinTemplateId = () => process.env.SIGNIN_TEMPLATE_ID || 'local-signin-reminder';
@@ -32,18 +64,17 @@ export async function sendSigninReminders(now = new Date()): Promise<{ sent: num
   for (;;) {
     // The subscribed (few: only who accepted), each with their sign-in bits.
     const { data } = await db
-      .collection(LEDGER.subscriptions)
-      .where({ _id: _.gt(after), [`credits.${templateId}`]: _.gt(0) })
+      .collection(SUBSCRIPTIONS)
+      .where({ _id: _.gt(after), credits: _.gt(0) })
       .orderBy('_id', 'asc')
       .limit(PAGE)
       .field({ _id: true })
       .get();
     const ids = (data as { _id: string }[]).map((d) => d._id);
-    const { data: accounts } = ids.length
-      ? await db.collection(LEDGER.accounts).where({ _id: _.in(ids) }).field({ [STATE_FIELD]: true }).limit(ids.length).get()
-      : { data: [] };
-    const signedToday = new Set((accounts as { _id: string; signin?: SigninState }[]).filter((a) => a.signin && isSigned(a.signin, today)).map((a) => a._id));
-    for (const member of ids) if (!signedToday.has(member) && (await sendOne(member, today, templateId, now))) sent++;
+    for (const member of ids) {
+      const state = (await accountFields<{ signin: SigninState }>(member, [STATE_FIELD]))?.signin;
+      if (!(state && isSigned(state, today)) && (await sendOne(member, today, templateId, now))) sent++;
+    }
     if (ids.length < PAGE) break;
     after = ids[ids.length - 1];
   }
@@ -54,10 +85,10 @@ async function sendOne(member: string, day: string, templateId: string, now: Dat
   const id = `${member}:${day}`;
   const take = await inTransaction(async (tx) => {
     if (await txGet(tx, REMINDERS, id)) return false; // today's already went out
-    const sub = await txGet<{ credits?: Record<string, number> }>(tx, LEDGER.subscriptions, member);
-    const credits = sub?.credits?.[templateId] ?? 0;
+    const sub = await txGet<{ credits?: number }>(tx, SUBSCRIPTIONS, member);
+    const credits = sub?.credits ?? 0;
     if (credits < 1) return false;
-    await tx.collection(LEDGER.subscriptions).doc(member).update({ data: { [`credits.${templateId}`]: credits - 1 } });
+    await tx.collection(SUBSCRIPTIONS).doc(member).update({ data: { credits: credits - 1 } });
     await tx.collection(REMINDERS).add({ data: { _id: id, member, day, status: 'sending', createdAt: now } });
     return true;
   });

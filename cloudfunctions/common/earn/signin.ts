@@ -35,14 +35,14 @@ import {
 import { tierOf } from '../campaigns/tier';
 import { AppError, type ErrorCode } from '../errors';
 import { debit, readEntry } from '../ledger/service';
-import { COLLECTIONS as LEDGER, type Account, type Entry } from '../ledger/model';
+import { accountFields, updateAccountFields } from '../ledger/access';
+import type { Account, Entry } from '../ledger/model';
 import { shanghaiDay } from '../time';
-import { inTransaction, txGet } from '../tx';
 import { liveCampaigns } from './live';
 
 export const signinKey = (member: string, day: string) => `signin:${member}:${day}`;
 
-type AccountView = Pick<Account, '_id' | 'createdAt' | 'balance'> & { signin?: SigninState; counters?: Counters };
+type AccountView = Pick<Account, 'createdAt'> & { signin?: SigninState; counters?: Counters };
 
 /** The live sign-in campaign (the most recently published, if an operator left several live), or null. */
 export async function liveSigninCampaign(now: Date): Promise<Campaign | null> {
@@ -51,9 +51,10 @@ export async function liveSigninCampaign(now: Date): Promise<Campaign | null> {
 }
 
 async function readAccount(member: string): Promise<AccountView> {
-  const { data } = await getDb().collection(LEDGER.accounts).doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true, balance: true }).get();
+  // The account's own fields of this module (and of campaigns), plus when it was opened (the join day).
+  const data = await accountFields<Record<string, unknown>>(member, [STATE_FIELD, 'counters', 'createdAt']);
   if (!data) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-  return data as AccountView;
+  return data as unknown as AccountView;
 }
 
 const stateOf = (a: Pick<AccountView, 'createdAt' | 'signin'>): SigninState => a.signin ?? emptyState(shanghaiDay(new Date(a.createdAt)));
@@ -227,12 +228,14 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
         if (replayed) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       } else {
         // Nothing to pay either way: the state alone, re-checked on the account.
-        await inTransaction(async (tx) => {
-          const acc = await txGet<Account>(tx, LEDGER.accounts, member);
-          if (!acc) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-          recheck(acc, planned, o.day);
-          await tx.collection(LEDGER.accounts).doc(member).update({ data: { ...set, updatedAt: now } });
-        });
+        await updateAccountFields(
+          member,
+          (acc) => {
+            recheck(acc, planned, o.day);
+            return set;
+          },
+          now,
+        );
       }
       return { ...result(rule, { ...plan, points: net, why }, after, today, campaign, false), status: statusOf(campaign, after, today, o.day.slice(0, 7)) };
     } catch (e) {

@@ -15,7 +15,11 @@ import { countInPeriod, emptyState, isSigned, STATE_FIELD, addDays, type SigninS
 import { groupOf, TASK_EVENTS, type TaskEvent, type TaskPeriod, type TaskRule } from '../campaigns/rules/task';
 import { tierOf } from '../campaigns/tier';
 import { AppError } from '../errors';
-import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
+import { accountFields } from '../ledger/access';
+import type { Entry } from '../ledger/model';
+import { readEntry } from '../ledger/service';
+import { COLLECTIONS as CODES } from '../codes/model';
+import { MALL } from '../mall/model';
 import { defaultNickname, type MemberDoc } from '../services/members';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { liveCampaigns } from './live';
@@ -36,12 +40,8 @@ export function periodStart(period: TaskPeriod, today: string): Date | null {
 
 export const taskKey = (member: string, task: string, period: string) => `task:${member}:${task}:${period}`;
 
-/** Ledger facts: which entries count for an event. */
-const LEDGER_FACTS: Partial<Record<TaskEvent, { kind: string; type: string }>> = {
-  scan: { kind: 'scan', type: 'earn' },
-  redeem: { kind: 'mall', type: 'spend' },
-  order: { kind: 'order', type: 'earn' },
-};
+/** Mall orders that count as a redemption: paid for (points taken), not cancelled or failed. */
+const REDEEMED = ['toShip', 'shipped', 'completed'];
 
 interface Facts {
   member: MemberDoc | null;
@@ -52,11 +52,10 @@ interface Facts {
 
 async function readFacts(member: string): Promise<Facts> {
   const db = getDb();
-  const [m, a] = await Promise.all([
+  const [m, account] = await Promise.all([
     db.collection('members').doc(member).get(),
-    db.collection(LEDGER.accounts).doc(member).field({ [STATE_FIELD]: true, counters: true, createdAt: true }).get(),
+    accountFields<Record<string, any>>(member, [STATE_FIELD, 'counters', 'createdAt']),
   ]);
-  const account = (a.data as Record<string, any>) ?? null;
   if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
   return {
     member: (m.data as MemberDoc) ?? null,
@@ -84,14 +83,19 @@ async function countOf(member: string, rule: TaskRule, facts: Facts, today: stri
       if (rule.period === 'month') return countInPeriod(s, 'month', today);
       return Object.values(s.m).reduce((t, [bits]) => t + popcount(bits), 0);
     }
-    default: {
-      const f = LEDGER_FACTS[rule.event]!;
+    case 'scan': {
+      // Codes the member claimed (a genuine first scan), from the codes' own record.
       const db = getDb();
       const start = periodStart(rule.period, today);
-      const where: Record<string, unknown> = { member, type: f.type, source: { kind: f.kind } };
-      if (start) where.createdAt = db.command.gte(start);
-      const { total } = await db.collection(LEDGER.entries).where(where).count();
-      return total;
+      const where: Record<string, unknown> = { claimedBy: member, ...(start ? { claimedAt: db.command.gte(start) } : {}) };
+      return (await db.collection(CODES.codes).where(where).count()).total;
+    }
+    case 'redeem': {
+      const db = getDb();
+      const _ = db.command;
+      const start = periodStart(rule.period, today);
+      const where: Record<string, unknown> = { member, status: _.in(REDEEMED), ...(start ? { createdAt: _.gte(start) } : {}) };
+      return (await db.collection(MALL.orders).where(where).count()).total;
     }
   }
 }
@@ -125,12 +129,10 @@ async function liveTasks(now: Date): Promise<Campaign[]> {
   return (await liveCampaigns('task')).filter((c) => isLive(c, now)).sort((a, b) => a._id.localeCompare(b._id));
 }
 
-/** Which of the keys already have an entry (one query). */
+/** Which of the keys already have an entry (the ledger's lookup by key, in parallel). */
 async function claimed(keys: string[]): Promise<Map<string, Entry>> {
-  if (!keys.length) return new Map();
-  const db = getDb();
-  const { data } = await db.collection(LEDGER.entries).where({ _id: db.command.in(keys) }).limit(keys.length).get();
-  return new Map((data as Entry[]).map((e) => [e._id, e]));
+  const entries = await Promise.all(keys.map((k) => readEntry(k)));
+  return new Map(entries.filter((e): e is Entry => !!e).map((e) => [e._id, e]));
 }
 
 async function views(member: string, tasks: Campaign[], facts: Facts, today: string): Promise<TaskView[]> {

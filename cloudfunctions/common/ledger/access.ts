@@ -3,7 +3,8 @@
 // per-member projections a module joins into its own one-request aggregate (a scan's pre-read, a
 // redemption's snapshot, a member's login). Only what is named here is read; the lots stay inside.
 import { getDb } from '../cloud';
-import { isDuplicateKeyError } from '../errors';
+import { AppError, isDuplicateKeyError } from '../errors';
+import { inTransaction, txGet } from '../tx';
 import { COLLECTIONS as C, type Account, type Entry, type Hold } from './model';
 
 /** An account's totals, without its lots (every operation writes those; nobody else needs them). */
@@ -67,4 +68,18 @@ export type { Entry };
 export async function accountFields<T extends Record<string, unknown>>(member: string, fields: (keyof T & string)[]): Promise<Partial<T> | null> {
   const { data } = await getDb().collection(C.accounts).doc(member).field(Object.fromEntries(fields.map((f) => [f, true]))).get();
   return (data as Partial<T> | null) ?? null;
+}
+
+/**
+ * Sets a module's own fields on the member's account with no points moving (e.g. a free make-up
+ * that only marks a day signed), in a transaction that re-reads the account like every ledger
+ * operation: `work` sees it (its own fields) and answers the fields to set, or throws to refuse.
+ * NOT_FOUND without an account. The ledger's fields are not for this.
+ */
+export async function updateAccountFields(member: string, work: (account: Account) => Record<string, unknown>, now = new Date()): Promise<void> {
+  await inTransaction(async (tx) => {
+    const account = await txGet<Account>(tx, C.accounts, member);
+    if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
+    await tx.collection(C.accounts).doc(member).update({ data: { ...work(account), updatedAt: now } });
+  });
 }

@@ -17,7 +17,6 @@ export const TASK_EVENTS = {
   scan: { label: '扫码', page: '/packages/scan/index' },
   signin: { label: '签到', page: '/packages/earn/signin/index' },
   redeem: { label: '兑换商品', page: '/pages/mall/index' },
-  order: { label: '下单', page: '/pages/index/index' },
 } as const;
 export type TaskEvent = keyof typeof TASK_EVENTS;
 const EVENT_IDS = Object.keys(TASK_EVENTS) as [TaskEvent, ...TaskEvent[]];
