@@ -294,7 +294,7 @@ export interface SigninStatus {
 }
 
 /** The page's view, computed from the state alone (no reads): what a sign-in or a make-up answers too. */
-export function statusOf(campaign: Campaign, state: SigninState, today: string, month: string): SigninStatus {
+export function statusOf(campaign: Campaign, state: SigninState, today: string, month: string, tier = ''): SigninStatus {
   const rule = campaign.rule as SigninRule;
   const signedToday = isSigned(state, today);
   const streakDay = signedToday ? today : addDays(today, -1);
@@ -311,7 +311,7 @@ export function statusOf(campaign: Campaign, state: SigninState, today: string, 
     streak: streakAt(state, streakDay, rule.cycle),
     cumulative: countInPeriod(state, rule.cycle, today),
     monthTotal: days.filter((d) => d.state === 'signed' || d.state === 'madeUp').length,
-    todayReward: signedToday ? 0 : planSignin(rule, state, today, false).points,
+    todayReward: signedToday ? 0 : planSignin(rule, state, today, false, tier).points,
     next: nextBonus(rule, state, today),
     cycle: rule.cycle,
     basePoints: rule.basePoints,
@@ -337,7 +337,7 @@ export async function status(member: string, o: { month?: string; now?: Date } =
   const today = shanghaiDay(now);
   const [campaign, account] = await Promise.all([liveSigninCampaign(now), readAccount(member)]);
   if (!campaign) return { available: false };
-  return statusOf(campaign, stateOf(account), today, o.month && o.month <= today.slice(0, 7) ? o.month : today.slice(0, 7));
+  return statusOf(campaign, stateOf(account), today, o.month && o.month <= today.slice(0, 7) ? o.month : today.slice(0, 7), tierOf(account));
 }
 
 /**
