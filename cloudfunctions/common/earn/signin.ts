@@ -237,7 +237,7 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
           now,
         );
       }
-      return { ...result(rule, { ...plan, points: net, why }, after, today, campaign, false), status: statusOf(campaign, after, today, o.day.slice(0, 7)) };
+      return { ...result(rule, { ...plan, points: net, why }, after, today, campaign, false), status: statusOf(campaign, after, today, o.day.slice(0, 7), tier) };
     } catch (e) {
       if (e instanceof AlreadySigned) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
