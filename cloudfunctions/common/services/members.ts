@@ -6,6 +6,7 @@ import { getDb } from '../cloud';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
 import type { Account } from '../ledger/model';
+import { missingMember } from '../privacy/closure';
 
 export interface MemberDoc {
   _id: string;
@@ -119,7 +120,8 @@ function present(s: MemberSnapshot) {
 
 export async function getProfile(openid: string) {
   const snapshot = await readMember(openid);
-  if (!snapshot) throw new AppError('NOT_FOUND', 'member not found; call login first');
+  // A closed account's OPENID answers only that it is closed.
+  if (!snapshot) return missingMember(openid);
   return present(snapshot);
 }
 

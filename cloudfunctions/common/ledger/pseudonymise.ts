@@ -1,0 +1,98 @@
+// A closed account's books under a pseudonym (docs/privacy.md#closing-an-account). The entries stay
+// — budgets, roll-ups and replay still add up — but nothing in the ledger names the OPENID any more:
+// the account moves to `accounts/<pseudonym>`, every entry and hold of the member is rewritten with
+// the pseudonym in place of the OPENID wherever it appears (member, the entry's own key when it
+// embeds the member, lot ids, refs). The rewrite is a pure function of (document, openid, pseudonym),
+// so a run that dies half-way is finished by running it again.
+import { getDb } from '../cloud';
+import { AppError } from '../errors';
+import { inTransaction, txGet } from '../tx';
+import { COLLECTIONS as C, type Account, type Entry, type Hold } from './model';
+
+const PAGE = 100;
+
+/** `s` with every occurrence of `from` replaced by `to`. */
+const swap = (s: string, from: string, to: string) => (s.includes(from) ? s.split(from).join(to) : s);
+
+/** Any JSON-like value with `from` replaced by `to` in every string (dates and numbers kept). */
+export function swapDeep<T>(v: T, from: string, to: string): T {
+  if (typeof v === 'string') return swap(v, from, to) as T;
+  if (Array.isArray(v)) return v.map((x) => swapDeep(x, from, to)) as T;
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, swapDeep(x, from, to)])) as T;
+  }
+  return v;
+}
+
+/** Only the fields a rewrite changed (an unchanged entry costs one small update). */
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(after)) if (k !== '_id' && JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = after[k];
+  return out;
+}
+
+/** Rewrites one document of `collection`; a key that embeds the OPENID moves to its swapped key. */
+async function rewrite(collection: string, doc: Record<string, unknown> & { _id: string }, openid: string, pseudonym: string): Promise<void> {
+  const next = swapDeep(doc, openid, pseudonym);
+  const db = getDb();
+  if (next._id === doc._id) {
+    const data = changedFields(doc, next);
+    // _.set: arrays and objects replaced whole (plain objects would be merged by dot paths).
+    for (const k of Object.keys(data)) if (data[k] && typeof data[k] === 'object' && !(data[k] instanceof Date)) data[k] = db.command.set(data[k]);
+    if (Object.keys(data).length) await db.collection(collection).doc(doc._id).update({ data });
+    return;
+  }
+  await inTransaction(async (tx) => {
+    const current = await txGet<Record<string, unknown> & { _id: string }>(tx, collection, doc._id);
+    if (!current) return; // moved already
+    const { _id, ...body } = swapDeep(current, openid, pseudonym);
+    await tx.collection(collection).doc(_id).set({ data: body });
+    await tx.collection(collection).doc(doc._id).remove();
+  });
+}
+
+/** Every document of `collection` whose `member` is the OPENID, rewritten; returns how many. */
+async function rewriteAll(collection: string, openid: string, pseudonym: string): Promise<number> {
+  const db = getDb();
+  let n = 0;
+  // Each rewrite takes its document out of the query, so the first page is always the next one.
+  for (;;) {
+    const { data } = await db.collection(collection).where({ member: openid }).orderBy('_id', 'asc').limit(PAGE).get();
+    if (!data.length) return n;
+    for (const doc of data as (Record<string, unknown> & { _id: string })[]) await rewrite(collection, doc, openid, pseudonym);
+    n += data.length;
+  }
+}
+
+export interface PseudonymiseResult {
+  account: boolean;
+  entries: number;
+  holds: number;
+}
+
+/**
+ * Puts the member's books under `pseudonym`. Refuses while a hold is open (its settlement would look
+ * for the OPENID's account). Safe to run again. Callers forfeit or check the balance first: the
+ * moved account keeps whatever it holds (lots past their expiry still expire by the expiry run, which
+ * finds the account under its new id).
+ */
+export async function pseudonymiseMember(openid: string, pseudonym: string, now = new Date()): Promise<PseudonymiseResult> {
+  if (!openid || !pseudonym || openid === pseudonym || pseudonym.includes(openid)) throw new AppError('BAD_REQUEST', 'pseudonym must differ from the member');
+  const db = getDb();
+  const { data: open } = await db.collection(C.holds).where({ member: openid, status: 'open' }).limit(1).get();
+  if (open.length) throw new AppError('CONFLICT', 'settle the member’s open holds first');
+  // The account first: once it is gone no operation can add an entry under the OPENID.
+  const account = await inTransaction(async (tx) => {
+    const current = await txGet<Account>(tx, C.accounts, openid);
+    if (!current) return false;
+    const { _id, ...body } = swapDeep(current, openid, pseudonym);
+    await tx.collection(C.accounts).doc(pseudonym).set({ data: { ...body, closedAt: now, updatedAt: now } });
+    await tx.collection(C.accounts).doc(openid).remove();
+    return true;
+  });
+  const entries = await rewriteAll(C.entries, openid, pseudonym);
+  const holds = await rewriteAll(C.holds, openid, pseudonym);
+  return { account, entries, holds };
+}
+
+export type { Entry, Hold };
