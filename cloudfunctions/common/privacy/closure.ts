@@ -54,23 +54,25 @@ export async function preview(openid: string): Promise<ClosurePreview> {
   await readMember(openid);
   const db = getDb();
   const _ = db.command;
+  const now = new Date();
   const [policy, { data: account }, openOrders, openHolds, checkouts, payouts] = await Promise.all([
     closurePolicy(),
-    db.collection('accounts').doc(openid).field({ balance: true, held: true }).get().catch(() => ({ data: null })),
+    db.collection('accounts').doc(openid).get().catch(() => ({ data: null })),
     countWhere(MALL.orders, { member: openid, status: _.in([...OPEN_ORDER_STATUSES]) }),
     countWhere('holds', { member: openid, status: 'open' }),
     countWhere(MALL.checkouts, { member: openid, status: 'held' }),
     countWhere('payouts', { member: openid, status: _.in(['pending', 'retry']) }),
   ]);
-  const a = account as Pick<Account, 'balance' | 'held'> | null;
-  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, openOrders, openHolds, openOther: checkouts + payouts });
+  const a = account as Account | null;
+  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: liveOf(a, now), openOrders, openHolds, openOther: checkouts + payouts });
 }
 
 /** Points a debit can take now (not held, lots not past their expiry). */
+const liveOf = (a: Account | null, now: Date) => (a?.lots ?? []).filter((l) => +new Date(l.expiresAt) > +now).reduce((s, l) => s + available(l), 0);
+
 async function forfeitable(openid: string, now: Date): Promise<number> {
   const { data } = await getDb().collection('accounts').doc(openid).get().catch(() => ({ data: null }));
-  const a = data as Account | null;
-  return (a?.lots ?? []).filter((l) => +new Date(l.expiresAt) > +now).reduce((s, l) => s + available(l), 0);
+  return liveOf(data as Account | null, now);
 }
 
 export interface ClosureResult {

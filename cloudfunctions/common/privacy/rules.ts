@@ -40,9 +40,11 @@ export const OPEN_ORDER_STATUSES = ['creating', 'unpaid', 'paying', 'toShip', 's
 
 export interface ClosureFacts {
   policy: ClosurePolicy;
-  /** Points the member holds now (balance of the account; negative with debt). */
+  /** The account's balance (negative with debt). */
   balance: number;
   held: number;
+  /** Points still valid now (lots not past their expiry, not held): what a closure forfeits. */
+  live: number;
   openOrders: number;
   openHolds: number;
   /** Brand checkout orders holding points, red packets not yet paid. */
@@ -52,14 +54,14 @@ export interface ClosureFacts {
 export interface ClosurePreview {
   policy: ClosurePolicy;
   balance: number;
-  /** What closing now would forfeit (0 when the balance is not positive). */
+  /** What closing now would forfeit: the points still valid (lots past their expiry are lost anyway). */
   forfeit: number;
   /** Why closing is refused now, or null. */
   blocked: null | 'ORDERS_OPEN' | 'POINTS_NOT_ZERO';
 }
 
 export function previewClosure(f: ClosureFacts): ClosurePreview {
-  const forfeit = Math.max(0, f.balance);
+  const forfeit = Math.max(0, f.live);
   const blocked = f.openOrders || f.openHolds || f.openOther || f.held ? 'ORDERS_OPEN' : f.policy === 'mustBeZero' && forfeit > 0 ? 'POINTS_NOT_ZERO' : null;
   return { policy: f.policy, balance: f.balance, forfeit, blocked };
 }
