@@ -26,6 +26,7 @@ export const SOURCE_KIND_LABEL: Record<string, string> = {
   game: '游戏',
   ops: '运营',
   expiry: '到期',
+  closure: '注销作废',
   test: '测试'
 }
 

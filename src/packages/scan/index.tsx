@@ -3,6 +3,8 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { Button, Input } from '../../components/nutui'
 import { LoadingView } from '../../components/StatusViews'
+import PrivacySheet from '../../components/PrivacySheet'
+import { ensurePrivacy } from '../../privacy/consent'
 import * as codes from '../../services/codes'
 import type { Coordinates, ScanResult } from '../../services/codes'
 import { describeError, isCloudError } from '../../services/errors'
@@ -29,6 +31,8 @@ export default function ScanPage() {
 
   async function locate(): Promise<Coordinates | null> {
     if (!useLocation) return null
+    // Our consent sheet first (WeChat's privacy flow; in H5 before the browser's geolocation).
+    if (!(await ensurePrivacy('location'))) return null
     try {
       const r = await Taro.getLocation({ type: 'gcj02' })
       return { latitude: r.latitude, longitude: r.longitude }
@@ -67,6 +71,7 @@ export default function ScanPage() {
 
   return (
     <View className='page scan-page'>
+      <PrivacySheet />
       {state.kind === 'form' ? (
         <View className='scan-form'>
           <View className='scan-hero'>
