@@ -286,3 +286,27 @@ describe('retention', () => {
     expect(await runRetention(now)).toEqual({ riskEvents: 0, rateLimits: 0, reminders: 0, orderAddresses: 0, privacyAudit: 0 });
   });
 });
+
+describe('the mall’s operator order views', () => {
+  test('adminOrders, adminOrder and exportOrders mask the address for an operator; an owner sees it and each view or export is audited', async () => {
+    await member(cloud, 'oA', 1000);
+    await makeItem('cup');
+    const order = await redeem('oA', 'cup', 'o1');
+    const masked = { name: '林**', phone: '138****8000', province: '浙江省', city: '杭州市', district: '***', detail: '****' };
+    expect((await cloud.call('mall', { action: 'adminOrders', limit: 10 }, OPS)).data.items[0].address).toEqual(masked);
+    expect((await cloud.call('mall', { action: 'adminOrder', id: order }, OPS)).data.order.address).toEqual(masked);
+    const csv = (await cloud.call('mall', { action: 'exportOrders' }, OPS)).data.csv;
+    expect(csv).toContain('138****8000');
+    expect(csv).not.toContain('13800138000');
+    expect(csv).not.toContain('龙井路');
+    // The masked export is audited (it still names members); the masked views are not.
+    expect(cloud.engine.dump('privacyAudit')).toEqual([expect.objectContaining({ actor: OPS, role: 'operator', action: 'export', what: 'orders', targets: [order] })]);
+
+    cloud.engine.insertMany('admins', [{ _id: 'oOwner', name: 'owner', role: 'owner', createdAt: new Date() }]);
+    expect((await cloud.call('mall', { action: 'adminOrders', limit: 10 }, 'oOwner')).data.items[0].address).toEqual(ADDRESS);
+    expect((await cloud.call('mall', { action: 'adminOrder', id: order }, 'oOwner')).data.order.address).toEqual(ADDRESS);
+    expect((await cloud.call('mall', { action: 'exportOrders' }, 'oOwner')).data.csv).toContain('13800138000');
+    const owner = (cloud.engine.dump('privacyAudit') as any[]).filter((a) => a.actor === 'oOwner').map((a) => a.action);
+    expect(owner).toEqual(['view', 'view', 'export']);
+  });
+});

@@ -36,10 +36,10 @@ export async function membersForOperator<T extends { openid: string; phone: stri
   return items;
 }
 
-/** Order addresses masked unless the role may see them; unmasked views and exports are audited. */
+/** Order addresses masked unless the role may see them; unmasked views and every export are audited. */
 export async function ordersForOperator<T extends { id?: string; _id?: string; address?: Address | null }>(access: Access, orders: T[], action: 'view' | 'export' = 'view'): Promise<T[]> {
-  if (!access.unmasked) return orders.map((o) => ({ ...o, address: o.address ? maskAddress(o.address) : o.address }));
-  const shown = orders.filter((o) => o.address).map((o) => String(o.id ?? o._id));
-  if (shown.length || action === 'export') await audit(access, action, 'orders', shown);
-  return orders;
+  const ids = orders.filter((o) => o.address).map((o) => String(o.id ?? o._id));
+  // Every export is audited (it names members even masked); a view only when unmasked.
+  if (action === 'export' || (access.unmasked && ids.length)) await audit(access, action, 'orders', ids);
+  return access.unmasked ? orders : orders.map((o) => ({ ...o, address: o.address ? maskAddress(o.address) : o.address }));
 }

@@ -125,11 +125,13 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     db.collection(MALL.addresses).doc(openid).remove().catch(() => undefined),
     db.collection('subscriptions').doc(openid).remove().catch(() => undefined),
   ]);
-  // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right).
-  for (const field of ['scanners', 'warned']) {
-    await db.collection('codes').where({ [field]: openid }).update({ data: { [field]: _.addToSet(pseudonym) } });
-    await db.collection('codes').where({ [field]: openid }).update({ data: { [field]: _.pull(openid) } });
-  }
+  // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right). A warned
+  // member is always among the scanners, so every query leads with the `scanners` index.
+  const codes = db.collection('codes');
+  await codes.where({ scanners: openid, warned: openid }).update({ data: { warned: _.addToSet(pseudonym) } });
+  await codes.where({ scanners: openid, warned: openid }).update({ data: { warned: _.pull(openid) } });
+  await codes.where({ scanners: openid }).update({ data: { scanners: _.addToSet(pseudonym) } });
+  await codes.where({ scanners: openid }).update({ data: { scanners: _.pull(openid) } });
 
   // 4. The tombstone, then the member: a new login with this OPENID starts a new member.
   await db.collection(PRIVACY.closed).doc(tombstoneId(openid)).set({ data: { closedAt: now } });

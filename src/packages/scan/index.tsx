@@ -34,7 +34,8 @@ export default function ScanPage() {
     // Our consent sheet first (WeChat's privacy flow; in H5 before the browser's geolocation).
     if (!(await ensurePrivacy('location'))) return null
     try {
-      const r = await Taro.getLocation({ type: 'gcj02' })
+      // H5: Taro's browser getLocation refuses gcj02 (only wgs84); the province lookup needs no more.
+      const r = await Taro.getLocation({ type: IS_WEAPP ? 'gcj02' : 'wgs84' })
       return { latitude: r.latitude, longitude: r.longitude }
     } catch {
       return null // consent refused or no fix: scan without it
