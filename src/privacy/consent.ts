@@ -75,10 +75,13 @@ export function ensurePrivacy(purpose: PrivacyPurpose): Promise<boolean> {
   return new Promise(done => {
     pending = { resolve: null, done }
     set({ open: false, purpose })
-    Taro.requirePrivacyAuthorize({
+    // Taro promisifies it when the base library has it; callbacks work either way (and the
+    // promise's rejection is ours to swallow: the refusal is answered by fail).
+    const r = Taro.requirePrivacyAuthorize({
       success: () => finish(true),
       fail: () => finish(false)
-    } as any)
+    } as any) as unknown
+    if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(() => {})
   })
 }
 

@@ -43,9 +43,11 @@ export default function ScanPage() {
   }
 
   async function submit(code: string) {
+    // Consent (and the position) before the page turns to loading: the sheet shows over the form.
+    const location = await locate()
     setState({ kind: 'loading', code })
     try {
-      const result = await codes.scan(code, await locate())
+      const result = await codes.scan(code, location)
       setState({ kind: 'result', result })
       if (result.outcome === 'earned' && !result.repeat) void member.refresh().catch(() => {})
     } catch (error) {
