@@ -4,6 +4,7 @@ import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud'
 import { seededRandom } from '../helpers/random';
 import * as ledger from '../../cloudfunctions/common/ledger/service';
 import type { Entry, Hold, Lot } from '../../cloudfunctions/common/ledger/model';
+import { unpackLots } from '../../cloudfunctions/common/ledger/lots';
 import { runRetention } from '../../cloudfunctions/common/privacy/retention';
 import { ADDRESS, baseItem, member, OPS } from './mall-fixtures';
 
@@ -44,7 +45,7 @@ function checkLedger(label: string) {
     if (e.type === 'release' || (e.type === 'spend' && e.ref)) s.held -= e.amount;
   }
   for (const account of accounts) {
-    const lots = (account.lots ?? []) as Lot[];
+    const lots = unpackLots(account.lots) as Lot[];
     for (const lot of lots) expect({ label, lot: lot._id, ...lotState.get(lot._id) }).toEqual({ label, lot: lot._id, remaining: lot.remaining, held: lot.held });
     const sum = lots.reduce((s, x) => s + x.remaining, 0);
     expect({ label, m: account._id, balance: account.balance }).toEqual({ label, m: account._id, balance: sum - account.debt });
@@ -117,7 +118,7 @@ describe('closing an account', () => {
     expect(p).toMatchObject({ ok: true, data: { policy: 'forfeit', blocked: null } });
     const forfeit = p.data.forfeit;
     // What is still valid: lots past their expiry that the expiry run has not reached yet are lost anyway.
-    expect(forfeit).toBe((account('oClose').lots as Lot[]).filter((l) => +new Date(l.expiresAt) > Date.now()).reduce((s, l) => s + l.remaining - l.held, 0));
+    expect(forfeit).toBe((unpackLots(account('oClose').lots) as Lot[]).filter((l) => +new Date(l.expiresAt) > Date.now()).reduce((s, l) => s + l.remaining - l.held, 0));
     const r = await close('oClose', forfeit);
     expect(r).toEqual({ ok: true, data: { closed: true, forfeited: forfeit } });
     expect(forfeit).toBeGreaterThan(0);

@@ -7,7 +7,9 @@
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { inTransaction, txGet } from '../tx';
-import { COLLECTIONS as C, type Account, type Entry, type Hold } from './model';
+import { available } from './allocate';
+import { unpackLots, type StoredLot } from './lots';
+import { COLLECTIONS as C, type Account, type Entry, type Hold, type Lot } from './model';
 
 const PAGE = 100;
 
@@ -94,5 +96,16 @@ export async function pseudonymiseMember(openid: string, pseudonym: string, now 
   const holds = await rewriteAll(C.holds, openid, pseudonym);
   return { account, entries, holds };
 }
+
+/** A member's account with its lots unpacked (closure's preview, the member's export); null without one. */
+export async function memberBook(member: string): Promise<(Omit<Account, 'lots'> & { lots: Lot[] }) | null> {
+  const { data } = await getDb().collection(C.accounts).doc(member).get();
+  if (!data) return null;
+  const a = data as Omit<Account, 'lots'> & { lots?: StoredLot[] };
+  return { ...a, lots: unpackLots(a.lots) };
+}
+
+/** Points a debit can take now: available in lots not past their expiry (what a closure forfeits). */
+export const livePoints = (lots: Lot[], now: Date) => lots.filter((l) => +new Date(l.expiresAt) > +now).reduce((s, l) => s + available(l), 0);
 
 export type { Entry, Hold };

@@ -6,9 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { available } from '../ledger/allocate';
-import type { Account } from '../ledger/model';
-import { pseudonymiseMember } from '../ledger/pseudonymise';
+import { livePoints, memberBook, pseudonymiseMember } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
 import { CLOSURE_POLICIES, OPEN_ORDER_STATUSES, previewClosure, type ClosurePolicy, type ClosurePreview } from './rules';
@@ -55,25 +53,19 @@ export async function preview(openid: string): Promise<ClosurePreview> {
   const db = getDb();
   const _ = db.command;
   const now = new Date();
-  const [policy, { data: account }, openOrders, openHolds, checkouts, payouts] = await Promise.all([
+  const [policy, a, openOrders, openHolds, checkouts, payouts] = await Promise.all([
     closurePolicy(),
-    db.collection('accounts').doc(openid).get().catch(() => ({ data: null })),
+    memberBook(openid),
     countWhere(MALL.orders, { member: openid, status: _.in([...OPEN_ORDER_STATUSES]) }),
     countWhere('holds', { member: openid, status: 'open' }),
     countWhere(MALL.checkouts, { member: openid, status: 'held' }),
     countWhere('payouts', { member: openid, status: _.in(['pending', 'retry']) }),
   ]);
-  const a = account as Account | null;
-  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: liveOf(a, now), openOrders, openHolds, openOther: checkouts + payouts });
+  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: livePoints(a?.lots ?? [], now), openOrders, openHolds, openOther: checkouts + payouts });
 }
 
 /** Points a debit can take now (not held, lots not past their expiry). */
-const liveOf = (a: Account | null, now: Date) => (a?.lots ?? []).filter((l) => +new Date(l.expiresAt) > +now).reduce((s, l) => s + available(l), 0);
-
-async function forfeitable(openid: string, now: Date): Promise<number> {
-  const { data } = await getDb().collection('accounts').doc(openid).get().catch(() => ({ data: null }));
-  return liveOf(data as Account | null, now);
-}
+const forfeitable = async (openid: string, now: Date) => livePoints((await memberBook(openid))?.lots ?? [], now);
 
 export interface ClosureResult {
   closed: true;
@@ -104,7 +96,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   for (let round = 0; round < 3; round++) {
     const amount = await forfeitable(openid, now);
     if (amount <= 0) break;
-    const entry = await debit({ member: openid, amount, key: `close:${pseudonym}:${+now}:${round}`, type: 'adjust', source: { kind: 'closure', ref: pseudonym }, reason: '注销账号，积分作废', now });
+    const { entry } = await debit({ member: openid, amount, key: `close:${pseudonym}:${+now}:${round}`, type: 'adjust', source: { kind: 'closure', ref: pseudonym }, reason: '注销账号，积分作废', now });
     forfeited += entry.amount;
   }
 

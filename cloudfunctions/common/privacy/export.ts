@@ -2,7 +2,8 @@
 // in one answer — profile, saved address, points (account and history), orders, scans. Lists are
 // newest first and capped (`truncated` says so); every export is audited.
 import { getDb } from '../cloud';
-import type { Account, Entry } from '../ledger/model';
+import type { Entry } from '../ledger/model';
+import { memberBook } from '../ledger/pseudonymise';
 import { MALL, type Address } from '../mall/model';
 import { missingMember, PRIVACY } from './closure';
 
@@ -34,14 +35,13 @@ export async function exportMyData(openid: string, now = new Date()) {
   const { data: member } = await db.collection('members').doc(openid).get().catch(() => ({ data: null }));
   if (!member) await missingMember(openid);
   const m = member as { _id: string; nickname: string; avatarUrl: string; phone: string; createdAt: Date; updatedAt: Date };
-  const [{ data: account }, { data: saved }, entries, orders, scans] = await Promise.all([
-    db.collection('accounts').doc(openid).get().catch(() => ({ data: null })),
+  const [a, { data: saved }, entries, orders, scans] = await Promise.all([
+    memberBook(openid),
     db.collection(MALL.addresses).doc(openid).get().catch(() => ({ data: null })),
     newest<Entry>('ledger', { member: openid }, 'createdAt', { _id: true, type: true, delta: true, balanceAfter: true, source: true, reason: true, createdAt: true }),
     newest<Record<string, any>>(MALL.orders, { member: openid }, 'createdAt'),
     newest<Record<string, any>>('codes', { claimedBy: openid }, 'claimedAt', { _id: true, batch: true, claimedAt: true, points: true, scans: true }),
   ]);
-  const a = account as Account | null;
   await db.collection(PRIVACY.audit).add({ data: { actor: openid, role: 'member', action: 'export', what: 'self', count: 1, createdAt: now } });
   return {
     generatedAt: now.toISOString(),
