@@ -10,7 +10,7 @@ import { ADDRESS, baseItem, member, OPS } from './mall-fixtures';
 
 const DAY = 86_400_000;
 const SEED = Number(process.env.PRIVACY_SEED ?? 15_2026);
-const src = (ref: string) => ({ kind: 'test', ref });
+const src = (ref: string) => ({ kind: 'game', ref });
 
 let cloud: TestCloud;
 const account = (m: string) => (cloud.engine.dump('accounts') as any[]).find((a) => a._id === m);
