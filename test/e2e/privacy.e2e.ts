@@ -94,7 +94,7 @@ test('consent granted: the browser is asked once, the province is checked, and t
   await screenshot(page, '62-privacy-granted-scan');
 });
 
-test('我的 → 隐私政策, 导出我的数据 and 注销账号 (blocked by an open order shows why)', async () => {
+test('我的 → 隐私政策, 导出我的数据 and the 注销账号 warning', async () => {
   const { page, url } = e2e();
   await page.goto(`${url}/#/pages/index/index`);
   await page.evaluate(() => window.localStorage.setItem('localPersona', 'alice'));
@@ -120,4 +120,40 @@ test('我的 → 隐私政策, 导出我的数据 and 注销账号 (blocked by a
   const close = await page.textContent(stationed('.privacy-close'));
   expect(close).toContain('注销前请确认');
   await screenshot(page, '65-privacy-close');
+});
+
+test('注销账号: bob confirms the warning, the account closes, 完成 starts him as a new member with no points', async () => {
+  const { page, url } = e2e();
+  await page.goto(`${url}/#/pages/index/index`);
+  await page.evaluate(() => window.localStorage.setItem('localPersona', 'bob'));
+  await page.goto(`${url}/#/packages/privacy/close/index`);
+  await page.reload();
+  await page.waitForSelector(stationed('.privacy-close .privacy-close__check'), { timeout: 30_000 });
+  const forfeit = await page.textContent(stationed('.privacy-close__forfeit'));
+  expect(forfeit).toMatch(/你还有 \d+ 积分，注销后将全部作废。/);
+  await page.click(stationed('.privacy-close__check'));
+  await page.click(stationed('.privacy-close__submit'));
+  await page.waitForSelector('.taro-modal__content', { timeout: 10_000 });
+  expect(await page.textContent('.taro-modal__content')).toMatch(/\d+ 积分将作废，注销后无法恢复。/);
+  await page.click('.taro-model__confirm');
+  await page.waitForSelector(stationed('.privacy-close--done .privacy-close__done'), { timeout: 30_000 });
+  expect(await page.textContent(stationed('.privacy-close--done'))).toContain('积分已作废');
+  await screenshot(page, '66-privacy-closed');
+
+  // The old account answers only that it is closed (the ops persona looks it up).
+  const lookup = await fetch(`${url}/api/cloud/admin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-persona': 'ops' },
+    body: JSON.stringify({ action: 'lookupMember', openid: 'oLOCAL-shopper-bob' }),
+  });
+  expect(await lookup.json()).toMatchObject({ ok: true, data: { closed: true } });
+
+  await page.click(stationed('.privacy-close__finish'));
+  await page.waitForSelector(stationed('.home-balance, .balance-card, .page'), { timeout: 30_000 });
+  const profile = await fetch(`${url}/api/cloud/user`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-persona': 'bob' },
+    body: JSON.stringify({ action: 'getProfile' }),
+  });
+  expect(await profile.json()).toMatchObject({ ok: true, data: { points: { balance: 0, held: 0, debt: 0 } } });
 });
