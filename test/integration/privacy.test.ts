@@ -311,3 +311,31 @@ describe('the mall’s operator order views', () => {
     expect(owner).toEqual(['view', 'view', 'export']);
   });
 });
+
+describe('scan locations: the province only', () => {
+  test('a scan with coordinates (inside and outside the sales region) stores the province and never the coordinates', async () => {
+    const op = async (data: Record<string, unknown>) => {
+      const r = await cloud.call('codes', data, OPS);
+      expect(r).toMatchObject({ ok: true });
+      return r.data;
+    };
+    await op({ action: 'upsertProduct', id: 'tea', name: '高山云雾', image: 'https://img.example/tea.png', spec: '250g', origin: '浙江·安吉', basePoints: 20 });
+    await op({ action: 'upsertCampaign', id: 'c-B1', name: '扫码赚积分' });
+    await op({ action: 'createBatch', id: 'B1', product: 'tea', campaign: 'c-B1', batchNo: 'AJ-2026-11', productionDate: '2026-11-01', size: 2 });
+    let p;
+    do p = await op({ action: 'generate', batch: 'B1' }); while (p.status === 'generating');
+    await op({ action: 'activate', batch: 'B1' });
+    await op({ action: 'assignRegion', batch: 'B1', provinces: ['33'] });
+    const codes = (cloud.engine.dump('codes') as any[]).sort((a, b) => a.seq - b.seq).map((c) => c._id as string);
+    await member(cloud, 'oA', 0);
+    const inside = await cloud.call('codes', { action: 'scan', code: codes[0], location: { latitude: 30.2741, longitude: 120.1551 } }, 'oA');
+    expect(inside.data.region).toMatchObject({ province: '33' });
+    const outside = await cloud.call('codes', { action: 'scan', code: codes[1], location: { latitude: 23.1291, longitude: 113.2644 } }, 'oA');
+    expect(outside.data.region).toMatchObject({ province: '44', diverted: true });
+    expect(cloud.engine.dump('riskEvents')).toEqual([expect.objectContaining({ kind: 'diversion', province: '44' })]);
+    for (const c of cloud.engine.collectionNames()) {
+      const text = JSON.stringify(cloud.engine.dump(c));
+      for (const coordinate of ['30.2741', '120.1551', '23.1291', '113.2644', 'latitude', 'longitude']) expect({ c, coordinate, stored: text.includes(coordinate) }).toEqual({ c, coordinate, stored: false });
+    }
+  });
+});
