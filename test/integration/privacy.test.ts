@@ -139,7 +139,10 @@ describe('closing an account', () => {
     expect(cloud.engine.dump('codes')[0]).toMatchObject({ claimedBy: pseudo, scanners: ['oStay1', pseudo], warned: [pseudo] });
 
     // A closed account: cannot earn or spend, says it is closed, cannot be closed again.
-    await expect(ledger.credit({ member: 'oClose', amount: 5, key: 'late', source: src('z') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(ledger.credit({ member: 'oClose', amount: 5, key: 'late', source: src('z') })).rejects.toMatchObject({ code: 'ACCOUNT_CLOSED' });
+    await expect(ledger.debit({ member: 'oClose', amount: 1, key: 'late2', source: src('z') })).rejects.toMatchObject({ code: 'ACCOUNT_CLOSED' });
+    expect(await cloud.call('points', { action: 'summary' }, 'oClose')).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
+    await expect(ledger.credit({ member: 'oNeverSeen', amount: 5, key: 'late3', source: src('z') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await cloud.call('user', { action: 'getProfile' }, 'oClose')).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
     expect(await cloud.call('admin', { action: 'lookupMember', openid: 'oClose' }, OPS)).toMatchObject({ ok: true, data: { closed: true } });
     const before = snapshot();
@@ -333,6 +336,16 @@ describe('scan locations: the province only', () => {
     const outside = await cloud.call('codes', { action: 'scan', code: codes[1], location: { latitude: 23.1291, longitude: 113.2644 } }, 'oA');
     expect(outside.data.region).toMatchObject({ province: '44', diverted: true });
     expect(cloud.engine.dump('riskEvents')).toEqual([expect.objectContaining({ kind: 'diversion', province: '44' })]);
+    // Closed (and not logged in again): the next scan is refused as closed and claims nothing.
+    expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: 40 }, 'oA')).toMatchObject({ ok: true });
+    const claimed = JSON.stringify(cloud.engine.dump('codes'));
+    await op({ action: 'createBatch', id: 'B2', product: 'tea', campaign: 'c-B1', batchNo: 'AJ-2026-12', productionDate: '2026-11-01', size: 1 });
+    do p = await op({ action: 'generate', batch: 'B2' }); while (p.status === 'generating');
+    await op({ action: 'activate', batch: 'B2' });
+    const fresh = (cloud.engine.dump('codes') as any[]).find((c) => c.batch === 'B2')._id;
+    expect(await cloud.call('codes', { action: 'scan', code: fresh }, 'oA')).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
+    expect((cloud.engine.dump('codes') as any[]).find((c) => c._id === fresh).claimedBy).toBe('');
+    expect(JSON.stringify((cloud.engine.dump('codes') as any[]).filter((c) => c.batch === 'B1'))).toBe(claimed);
     for (const c of cloud.engine.collectionNames()) {
       const text = JSON.stringify(cloud.engine.dump(c));
       for (const coordinate of ['30.2741', '120.1551', '23.1291', '113.2644', 'latitude', 'longitude']) expect({ c, coordinate, stored: text.includes(coordinate) }).toEqual({ c, coordinate, stored: false });

@@ -4,6 +4,7 @@
 // the pseudonym in place of the OPENID wherever it appears (member, the entry's own key when it
 // embeds the member, lot ids, refs). The rewrite is a pure function of (document, openid, pseudonym),
 // so a run that dies half-way is finished by running it again.
+import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { inTransaction, txGet } from '../tx';
@@ -12,6 +13,16 @@ import { unpackLots, type StoredLot } from './lots';
 import { COLLECTIONS as C, type Account, type Entry, type Hold, type Lot } from './model';
 
 const PAGE = 100;
+
+/** `closedAccounts/<sha256('closed:' + OPENID)>` `{closedAt}`: that the OPENID's account was closed (the OPENID itself is not kept). */
+export const CLOSED_ACCOUNTS = 'closedAccounts';
+export const tombstoneId = (openid: string) => createHash('sha256').update(`closed:${openid}`).digest('hex');
+
+/** What to answer for a member without an account: ACCOUNT_CLOSED after a closure, NOT_FOUND otherwise. */
+export async function accountMissing(member: string): Promise<AppError> {
+  const { data } = await getDb().collection(CLOSED_ACCOUNTS).doc(tombstoneId(member)).get().catch(() => ({ data: null }));
+  return data ? new AppError('ACCOUNT_CLOSED', 'this account has been closed') : new AppError('NOT_FOUND', `no points account for member ${member}; call user.login first`);
+}
 
 /** `s` with every occurrence of `from` replaced by `to`. */
 const swap = (s: string, from: string, to: string) => (s.includes(from) ? s.split(from).join(to) : s);
@@ -83,8 +94,10 @@ export async function pseudonymiseMember(openid: string, pseudonym: string, now 
   const db = getDb();
   const { data: open } = await db.collection(C.holds).where({ member: openid, status: 'open' }).limit(1).get();
   if (open.length) throw new AppError('CONFLICT', 'settle the member’s open holds first');
-  // The account first: once it is gone no operation can add an entry under the OPENID.
+  // The account first, with the tombstone: once it is gone no operation can add an entry under the
+  // OPENID, and those that try are told the account is closed.
   const account = await inTransaction(async (tx) => {
+    await tx.collection(CLOSED_ACCOUNTS).doc(tombstoneId(openid)).set({ data: { closedAt: now } });
     const current = await txGet<Account>(tx, C.accounts, openid);
     if (!current) return false;
     const { _id, ...body } = swapDeep(current, openid, pseudonym);

@@ -3,22 +3,21 @@
 // half-way is finished by the member's next call. Order matters: forfeit the points (an entry like
 // any other), move the books under a pseudonym (after which nothing can earn or spend under the
 // OPENID), erase or pseudonymise the rest, and only then drop the member and leave a tombstone.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { livePoints, memberBook, pseudonymiseMember } from '../ledger/pseudonymise';
+import { CLOSED_ACCOUNTS, livePoints, memberBook, pseudonymiseMember, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
 import { CLOSURE_POLICIES, OPEN_ORDER_STATUSES, previewClosure, type ClosurePolicy, type ClosurePreview } from './rules';
 
 export const PRIVACY = {
-  /** `closedAccounts/<sha256(OPENID)>`: only that the OPENID's account was closed, and when. */
-  closed: 'closedAccounts',
+  /** The ledger's tombstones (written with the account's move): only that the OPENID's account was closed, and when. */
+  closed: CLOSED_ACCOUNTS,
   audit: 'privacyAudit',
 } as const;
 
-/** The tombstone's id: the OPENID itself is not kept. */
-export const tombstoneId = (openid: string) => createHash('sha256').update(`closed:${openid}`).digest('hex');
+export { tombstoneId };
 
 interface MemberDoc {
   _id: string;
@@ -125,8 +124,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   await codes.where({ scanners: openid }).update({ data: { scanners: _.addToSet(pseudonym) } });
   await codes.where({ scanners: openid }).update({ data: { scanners: _.pull(openid) } });
 
-  // 4. The tombstone, then the member: a new login with this OPENID starts a new member.
-  await db.collection(PRIVACY.closed).doc(tombstoneId(openid)).set({ data: { closedAt: now } });
+  // 4. The member (the tombstone came with the account's move): a new login with this OPENID starts a new member.
   await db.collection(PRIVACY.audit).add({ data: { actor: 'member', role: 'member', action: 'close', what: 'account', count: 1, createdAt: now } });
   await db.collection('members').doc(openid).remove();
   return { closed: true, forfeited };
