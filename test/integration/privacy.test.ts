@@ -110,6 +110,11 @@ describe('closing an account', () => {
     await cloud.call('mall', { action: 'saveAddress', address: ADDRESS }, 'oClose');
     cloud.engine.insertMany('codes', [{ _id: 'CODE0000000000000001', batch: 'b1', seq: 0, claimedBy: 'oClose', claimedAt: new Date(), points: 10, scans: 2, scanners: ['oClose', 'oStay1'], warned: ['oClose'] }]);
     checkLedger('before');
+    // The metrics roll-up has markers for the member (its distinct receivers and spenders).
+    const { runLedgerRollup } = await import('../../cloudfunctions/common/services/rollups');
+    await runLedgerRollup(new Date(), 60_000);
+    const markersBefore = cloud.engine.count('metricsMembers');
+    expect((cloud.engine.dump('metricsMembers') as any[]).some((m) => m.member === 'oClose')).toBe(true);
     // The run made entries whose keys and lots embed the member (they must move to the pseudonym).
     expect((cloud.engine.dump('ledger') as Entry[]).filter((e) => e._id.includes('oClose') && e.member === 'oClose').length).toBeGreaterThan(2);
     const budgetBefore = (cloud.engine.dump('ledger') as Entry[]).reduce((s, e) => s + e.delta, 0);
@@ -125,7 +130,8 @@ describe('closing an account', () => {
     checkLedger('after');
 
     // The OPENID appears nowhere in the ledger's documents, orders, codes or addresses.
-    for (const c of ['ledger', 'holds', 'accounts', 'mallOrders', 'mallAddresses', 'codes', 'members', 'mallLimits', 'riskEvents']) {
+    expect(cloud.engine.count('metricsMembers')).toBe(markersBefore);
+    for (const c of ['ledger', 'holds', 'accounts', 'mallOrders', 'mallAddresses', 'codes', 'members', 'mallLimits', 'riskEvents', 'metricsMembers']) {
       expect({ c, hit: JSON.stringify(cloud.engine.dump(c)).includes('oClose') }).toEqual({ c, hit: false });
     }
     // The forfeiture is an entry; the other members are untouched; the sum of deltas moved only by it.

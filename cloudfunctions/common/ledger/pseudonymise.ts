@@ -64,8 +64,11 @@ async function rewrite(collection: string, doc: Record<string, unknown> & { _id:
   });
 }
 
-/** Every document of `collection` whose `member` is the OPENID, rewritten; returns how many. */
-async function rewriteAll(collection: string, openid: string, pseudonym: string): Promise<number> {
+/**
+ * Every document of `collection` whose `member` is the OPENID, rewritten; returns how many. Also for
+ * other modules' per-member records keyed by the member (the metrics roll-up's markers).
+ */
+export async function rewriteMemberDocs(collection: string, openid: string, pseudonym: string): Promise<number> {
   const db = getDb();
   let n = 0;
   // Each rewrite takes its document out of the query, so the first page is always the next one.
@@ -105,8 +108,8 @@ export async function pseudonymiseMember(openid: string, pseudonym: string, now 
     await tx.collection(C.accounts).doc(openid).remove();
     return true;
   });
-  const entries = await rewriteAll(C.entries, openid, pseudonym);
-  const holds = await rewriteAll(C.holds, openid, pseudonym);
+  const entries = await rewriteMemberDocs(C.entries, openid, pseudonym);
+  const holds = await rewriteMemberDocs(C.holds, openid, pseudonym);
   return { account, entries, holds };
 }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { CLOSED_ACCOUNTS, livePoints, memberBook, pseudonymiseMember, tombstoneId } from '../ledger/pseudonymise';
+import { CLOSED_ACCOUNTS, livePoints, memberBook, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
 import { CLOSURE_POLICIES, OPEN_ORDER_STATUSES, previewClosure, type ClosurePolicy, type ClosurePreview } from './rules';
@@ -101,6 +101,8 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
 
   // 2. The books under the pseudonym: from here nothing earns or spends under the OPENID.
   await pseudonymiseMember(openid, pseudonym, now);
+  // The metrics roll-up's markers follow the entries (distinct receivers and spenders stay right).
+  await rewriteMemberDocs('metricsMembers', openid, pseudonym);
 
   // 3. Personal data: erased where nothing needs it, the member replaced where records must stay.
   const byMember = { member: openid };
