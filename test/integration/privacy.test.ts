@@ -344,6 +344,10 @@ describe('scan locations: the province only', () => {
     expect(cloud.engine.dump('riskEvents')).toEqual([expect.objectContaining({ kind: 'diversion', province: '44' })]);
     // Closed (and not logged in again): the next scan is refused as closed and claims nothing.
     expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: 40 }, 'oA')).toMatchObject({ ok: true });
+    // The risk event stays for review under the pseudonym, without the IP.
+    const risk = cloud.engine.dump('riskEvents') as any[];
+    expect(risk).toEqual([expect.objectContaining({ kind: 'diversion', province: '44', ip: '', member: expect.stringMatching(/^x[0-9a-f]{24}$/) })]);
+    expect(JSON.stringify(risk)).not.toContain('oA');
     const claimed = JSON.stringify(cloud.engine.dump('codes'));
     await op({ action: 'createBatch', id: 'B2', product: 'tea', campaign: 'c-B1', batchNo: 'AJ-2026-12', productionDate: '2026-11-01', size: 1 });
     do p = await op({ action: 'generate', batch: 'B2' }); while (p.status === 'generating');

@@ -101,8 +101,6 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
 
   // 2. The books under the pseudonym: from here nothing earns or spends under the OPENID.
   await pseudonymiseMember(openid, pseudonym, now);
-  // The metrics roll-up's markers follow the entries (distinct receivers and spenders stay right).
-  await rewriteMemberDocs('metricsMembers', openid, pseudonym);
 
   // 3. Personal data: erased where nothing needs it, the member replaced where records must stay.
   const byMember = { member: openid };
@@ -111,13 +109,17 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     db.collection(MALL.checkouts).where(byMember).update({ data: { member: pseudonym } }),
     db.collection('payouts').where(byMember).update({ data: { member: pseudonym } }),
     db.collection('codes').where({ claimedBy: openid }).update({ data: { claimedBy: pseudonym } }),
-    db.collection('riskEvents').where(byMember).update({ data: { member: pseudonym, ip: '' } }),
+    db.collection('riskEvents').where(byMember).update({ data: { ip: '' } }),
     db.collection(MALL.limits).where(byMember).remove(),
     db.collection('reminders').where(byMember).remove(),
     db.collection('subscriptionEvents').where(byMember).remove(),
     db.collection(MALL.addresses).doc(openid).remove().catch(() => undefined),
     db.collection('subscriptions').doc(openid).remove().catch(() => undefined),
   ]);
+  // Records keyed by the member (`<scope>|<member>`, `<kind>:<code>:<member>`) move to the pseudonym:
+  // the roll-up's markers (distinct receivers and spenders stay right) and risk events (IP dropped above).
+  await rewriteMemberDocs('metricsMembers', openid, pseudonym);
+  await rewriteMemberDocs('riskEvents', openid, pseudonym);
   // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right). A warned
   // member is always among the scanners, so every query leads with the `scanners` index.
   const codes = db.collection('codes');
