@@ -217,6 +217,23 @@ describe('closing an account', () => {
   });
 });
 
+describe('closing concurrently', () => {
+  test('two calls at once close once: one forfeiture of the live points, the books balance', async () => {
+    await member(cloud, 'oA', 0);
+    await ledger.credit({ member: 'oA', amount: 300, key: 'c1', source: src('a') });
+    await ledger.credit({ member: 'oA', amount: 200, key: 'c2', source: src('b'), expiry: { kind: 'rolling', days: 5 } });
+    const replies = await Promise.all([close('oA', 500), close('oA', 500), close('oA', 500)]);
+    for (const r of replies) expect(r.ok || r.code === 'ACCOUNT_CLOSED').toBe(true);
+    expect(replies.some((r) => r.ok)).toBe(true);
+    const forfeits = (cloud.engine.dump('ledger') as Entry[]).filter((e) => e.source.kind === 'closure');
+    expect(forfeits.reduce((s, e) => s + e.amount, 0)).toBe(500);
+    expect(cloud.engine.count('members')).toBe(0);
+    expect(JSON.stringify(cloud.engine.dump('ledger'))).not.toContain('oA');
+    expect(cloud.engine.dump('accounts')).toEqual([expect.objectContaining({ balance: 0, closedAt: expect.any(Date) })]);
+    checkLedger('concurrent');
+  });
+});
+
 describe('导出我的数据', () => {
   test('the export holds the profile, saved address, points and history, orders and scans — and only the caller’s', async () => {
     await member(cloud, 'oA', 1000);

@@ -95,8 +95,13 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   for (let round = 0; round < 3; round++) {
     const amount = await forfeitable(openid, now);
     if (amount <= 0) break;
-    const { entry } = await debit({ member: openid, amount, key: `close:${pseudonym}:${+now}:${round}`, type: 'adjust', source: { kind: 'closure', ref: pseudonym }, reason: '注销账号，积分作废', now });
-    forfeited += entry.amount;
+    try {
+      const { entry } = await debit({ member: openid, amount, key: `close:${pseudonym}:${+now}:${round}`, type: 'adjust', source: { kind: 'closure', ref: pseudonym }, reason: '注销账号，积分作废', now });
+      forfeited += entry.amount;
+    } catch (e) {
+      // A concurrent call of the same closure took them first: look again.
+      if (!(e instanceof AppError && e.code === 'INSUFFICIENT_POINTS')) throw e;
+    }
   }
 
   // 2. The books under the pseudonym: from here nothing earns or spends under the OPENID.
