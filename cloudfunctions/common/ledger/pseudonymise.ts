@@ -1,3 +1,7 @@
+// The ledger's side of personal information (docs/privacy.md): what the privacy module needs of the
+// ledger's documents — a member's book and entries for the export, open holds, notices to erase, old
+// reminders to remove, the closed-account tombstone — so it never names the ledger's collections.
+//
 // A closed account's books under a pseudonym (docs/privacy.md#closing-an-account). The entries stay
 // — budgets, roll-ups and replay still add up — but nothing in the ledger names the OPENID any more:
 // the account moves to `accounts/<pseudonym>`, every entry and hold of the member is rewritten with
@@ -119,6 +123,46 @@ export async function memberBook(member: string): Promise<(Omit<Account, 'lots'>
   if (!data) return null;
   const a = data as Omit<Account, 'lots'> & { lots?: StoredLot[] };
   return { ...a, lots: unpackLots(a.lots) };
+}
+
+/** A closed member's expiry reminders and subscription credits: nothing to remind any more. */
+export async function eraseMemberNotices(member: string): Promise<void> {
+  const db = getDb();
+  await Promise.all([
+    db.collection(C.reminders).where({ member }).remove(),
+    db.collection(C.subscriptionEvents).where({ member }).remove(),
+    db.collection(C.subscriptions).doc(member).remove().catch(() => undefined),
+  ]);
+}
+
+/** Retention: reminders about an expiry day before `day` (YYYY-MM-DD); returns how many went. */
+export async function removeRemindersBefore(day: string): Promise<number> {
+  const db = getDb();
+  return (await db.collection(C.reminders).where({ expiryDay: db.command.lt(day) }).remove()).stats.removed;
+}
+
+/** The member's holds still open (a closure waits for them). */
+export async function openHolds(member: string): Promise<number> {
+  return (await getDb().collection(C.holds).where({ member, status: 'open' }).count()).total;
+}
+
+/** The member's newest entries (at most `limit`; `truncated` when there are more): the export's points history. */
+export async function memberEntries(member: string, limit: number): Promise<{ items: Entry[]; truncated: boolean }> {
+  const out: Entry[] = [];
+  for (let skip = 0; skip <= limit; skip += PAGE) {
+    const { data } = await getDb()
+      .collection(C.entries)
+      .where({ member })
+      .orderBy('createdAt', 'desc')
+      .orderBy('_id', 'asc')
+      .field({ _id: true, type: true, delta: true, balanceAfter: true, source: true, reason: true, createdAt: true })
+      .skip(skip)
+      .limit(PAGE)
+      .get();
+    out.push(...(data as Entry[]));
+    if (data.length < PAGE) break;
+  }
+  return { items: out.slice(0, limit), truncated: out.length > limit };
 }
 
 /** Points a debit can take now: available in lots not past their expiry (what a closure forfeits). */

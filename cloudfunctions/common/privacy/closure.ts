@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { CLOSED_ACCOUNTS, livePoints, memberBook, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
+import { CLOSED_ACCOUNTS, eraseMemberNotices, livePoints, memberBook, openHolds, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
 import { CLOSURE_POLICIES, OPEN_ORDER_STATUSES, previewClosure, type ClosurePolicy, type ClosurePreview } from './rules';
@@ -52,15 +52,15 @@ export async function preview(openid: string): Promise<ClosurePreview> {
   const db = getDb();
   const _ = db.command;
   const now = new Date();
-  const [policy, a, openOrders, openHolds, checkouts, payouts] = await Promise.all([
+  const [policy, a, openOrders, holds, checkouts, payouts] = await Promise.all([
     closurePolicy(),
     memberBook(openid),
     countWhere(MALL.orders, { member: openid, status: _.in([...OPEN_ORDER_STATUSES]) }),
-    countWhere('holds', { member: openid, status: 'open' }),
+    openHolds(openid),
     countWhere(MALL.checkouts, { member: openid, status: 'held' }),
     countWhere('payouts', { member: openid, status: _.in(['pending', 'retry']) }),
   ]);
-  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: livePoints(a?.lots ?? [], now), openOrders, openHolds, openOther: checkouts + payouts });
+  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: livePoints(a?.lots ?? [], now), openOrders, openHolds: holds, openOther: checkouts + payouts });
 }
 
 /** Points a debit can take now (not held, lots not past their expiry). */
@@ -116,10 +116,8 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     db.collection('codes').where({ claimedBy: openid }).update({ data: { claimedBy: pseudonym } }),
     db.collection('riskEvents').where(byMember).update({ data: { ip: '' } }),
     db.collection(MALL.limits).where(byMember).remove(),
-    db.collection('reminders').where(byMember).remove(),
-    db.collection('subscriptionEvents').where(byMember).remove(),
     db.collection(MALL.addresses).doc(openid).remove().catch(() => undefined),
-    db.collection('subscriptions').doc(openid).remove().catch(() => undefined),
+    eraseMemberNotices(openid),
   ]);
   // Records keyed by the member (`<scope>|<member>`, `<kind>:<code>:<member>`) move to the pseudonym:
   // the roll-up's markers (distinct receivers and spenders stay right) and risk events (IP dropped above).

@@ -2,8 +2,7 @@
 // in one answer — profile, saved address, points (account and history), orders, scans. Lists are
 // newest first and capped (`truncated` says so); every export is audited.
 import { getDb } from '../cloud';
-import type { Entry } from '../ledger/model';
-import { memberBook } from '../ledger/pseudonymise';
+import { memberBook, memberEntries } from '../ledger/pseudonymise';
 import { MALL, type Address } from '../mall/model';
 import { missingMember, PRIVACY } from './closure';
 
@@ -38,7 +37,7 @@ export async function exportMyData(openid: string, now = new Date()) {
   const [a, { data: saved }, entries, orders, scans] = await Promise.all([
     memberBook(openid),
     db.collection(MALL.addresses).doc(openid).get().catch(() => ({ data: null })),
-    newest<Entry>('ledger', { member: openid }, 'createdAt', { _id: true, type: true, delta: true, balanceAfter: true, source: true, reason: true, createdAt: true }),
+    memberEntries(openid, EXPORT_LIMIT),
     newest<Record<string, any>>(MALL.orders, { member: openid }, 'createdAt'),
     newest<Record<string, any>>('codes', { claimedBy: openid }, 'claimedAt', { _id: true, batch: true, claimedAt: true, points: true, scans: true }),
   ]);

@@ -2,6 +2,7 @@
 // the record that must stay, what is past its time (rules.ts RETENTION). Bulk where-updates and
 // removes, each bounded by the index it runs on; running it again finds nothing more to do.
 import { getDb } from '../cloud';
+import { removeRemindersBefore } from '../ledger/pseudonymise';
 import { MALL } from '../mall/model';
 import { shanghaiDay } from '../time';
 import { PRIVACY } from './closure';
@@ -24,7 +25,7 @@ export async function runRetention(now = new Date()): Promise<RetentionResult> {
   const [riskEvents, rateLimits, reminders, privacyAudit] = await Promise.all([
     removed('riskEvents', { createdAt: _.lt(retentionCutoff('riskEvents', now)) }),
     removed('rateLimits', { expiresAt: _.lt(retentionCutoff('rateLimits', now)) }),
-    removed('reminders', { expiryDay: _.lt(shanghaiDay(retentionCutoff('reminders', now))) }),
+    removeRemindersBefore(shanghaiDay(retentionCutoff('reminders', now))),
     removed(PRIVACY.audit, { createdAt: _.lt(retentionCutoff('privacyAudit', now)) }),
   ]);
   // A finished order keeps its record; its address is masked once the after-sales window is over.
