@@ -3,10 +3,10 @@
 // losers re-read the winner's document.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
+import { missingMember } from '../privacy/closure';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
 import type { Account } from '../ledger/model';
-import { missingMember } from '../privacy/closure';
 
 export interface MemberDoc {
   _id: string;
