@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'ORDER_EXPIRED',
   'STEP_MISMATCH',
   'DEDUCTION_TOO_LARGE',
+  // Personal information's (docs/privacy.md)
+  'ACCOUNT_CLOSED',
+  'ORDERS_OPEN',
+  'POINTS_NOT_ZERO',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
