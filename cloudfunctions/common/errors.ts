@@ -51,6 +51,10 @@ export const ERROR_CODES = [
   'MAKEUP_NO_CARD',
   'TASK_NOT_COMPLETED',
   'TASK_CLAIMED',
+  // Personal information's (docs/privacy.md)
+  'ACCOUNT_CLOSED',
+  'ORDERS_OPEN',
+  'POINTS_NOT_ZERO',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

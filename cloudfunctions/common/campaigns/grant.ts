@@ -3,6 +3,7 @@
 // the same earn as every other kind. Keyed by the operator's key in its own namespace
 // (`manual:<campaign>:<key>`), so it can never collide with a key the system derives.
 import { getDb } from '../cloud';
+import { accountMissing } from '../ledger/pseudonymise';
 import { AppError } from '../errors';
 import { accountFields } from '../ledger/access';
 import { COUNTERS_FIELD, type Counters } from './counters';
@@ -20,7 +21,7 @@ export async function grant(o: { campaign: string; member: string; points: numbe
   ]);
   const campaign = c as Campaign | null;
   if (!campaign || campaign.kind !== 'manual') throw new AppError('NOT_FOUND', `no manual campaign ${o.campaign}`);
-  if (!account) throw new AppError('NOT_FOUND', `no points account for member ${o.member}`);
+  if (!account) throw await accountMissing(o.member);
   if (!isLive(campaign, now)) throw new AppError('BAD_REQUEST', `campaign ${o.campaign} is not live: 活动未发布、未开始或已结束`);
   const max = (campaign.rule as ManualRule).maxPoints;
   if (o.points > max) throw new AppError('BAD_REQUEST', `points: 单次发放不能超过 ${max} 积分`);

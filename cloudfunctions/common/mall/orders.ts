@@ -299,7 +299,11 @@ const csvCell = (v: unknown) => {
 };
 
 /** CSV of the filtered orders (at most 5000 rows), oldest first, for fulfilment. */
-export async function exportOrders(filter: { status?: OrderStatus; item?: string; from?: Date; to?: Date }): Promise<{ csv: string; rows: number }> {
+/** `present`: what the caller may see of the rows (privacy: masked addresses by operator role). */
+export async function exportOrders(
+  filter: { status?: OrderStatus; item?: string; from?: Date; to?: Date },
+  present: (rows: Order[]) => Promise<Order[]> = async (rows) => rows,
+): Promise<{ csv: string; rows: number }> {
   const db = getDb();
   const _ = db.command;
   const where: Record<string, unknown> = { status: filter.status ?? _.in(EXPORTED) };
@@ -312,7 +316,7 @@ export async function exportOrders(filter: { status?: OrderStatus; item?: string
     if (data.length < 1000) break;
   }
   const header = ['order', 'createdAt', 'status', 'member', 'item', 'title', 'quantity', 'points', 'cashFen', 'name', 'phone', 'address', 'company', 'trackingNo', 'code'];
-  const lines = rows.map((o) =>
+  const lines = (await present(rows)).map((o) =>
     [
       o._id,
       iso(o.createdAt),

@@ -3,6 +3,7 @@
 // losers re-read the winner's document.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
+import { missingMember } from '../privacy/closure';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { accountJoin, accountTotals, openAccount, type AccountTotals } from '../ledger/access';
@@ -115,7 +116,8 @@ function present(s: MemberSnapshot) {
 
 export async function getProfile(openid: string) {
   const snapshot = await readMember(openid);
-  if (!snapshot) throw new AppError('NOT_FOUND', 'member not found; call login first');
+  // A closed account's OPENID answers only that it is closed.
+  if (!snapshot) return missingMember(openid);
   return present(snapshot);
 }
 
