@@ -354,6 +354,14 @@ describe('sign-in reminder', () => {
     // The credit is spent: the next day nothing more for oA (one acceptance = one message); oB's credit still there.
     expect((await fireTrigger(cloud.runner, tick, new Date('2026-11-21T20:00:00+08:00'))).result).toMatchObject({ data: { signinReminders: { sent: 1 } } });
     expect((cloud.engine.dump('outbox') as any[]).map((o) => o.payload.touser)).toEqual(['oA', 'oB']);
+
+    // Closing an account erases the member's sign-in reminder credits and records (docs/privacy.md).
+    await ok(cloud, 'earn', { action: 'subscribeSignin', key: 'k3', templateId }, 'oA');
+    const { forfeit } = await ok(cloud, 'user', { action: 'closurePreview' }, 'oA');
+    await ok(cloud, 'user', { action: 'closeAccount', confirmForfeit: forfeit }, 'oA');
+    const mentions = (c: string) => JSON.stringify(cloud.engine.dump(c)).includes('"oA');
+    expect(['signinSubscriptions', 'signinSubscriptionEvents', 'signinReminders'].filter(mentions)).toEqual([]);
+    expect(mentions('signinSubscriptions') || JSON.stringify(cloud.engine.dump('signinSubscriptions')).includes('oB')).toBe(true); // oB's stay
   });
 });
 

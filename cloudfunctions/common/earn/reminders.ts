@@ -102,3 +102,13 @@ async function sendOne(member: string, day: string, templateId: string, now: Dat
   await getDb().collection(REMINDERS).doc(id).update({ data: { status: 'sent', sentAt: new Date() } });
   return true;
 }
+
+/** Closing an account (privacy/closure.ts): the member's sign-in reminder credits and records go. */
+export async function eraseSigninNotices(member: string): Promise<void> {
+  const db = getDb();
+  await Promise.all([
+    db.collection(SUBSCRIPTION_EVENTS).where({ member }).remove(),
+    db.collection(REMINDERS).where({ member }).remove(),
+    db.collection(SUBSCRIPTIONS).doc(member).remove().catch(() => undefined),
+  ]);
+}

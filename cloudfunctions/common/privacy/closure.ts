@@ -5,6 +5,7 @@
 // OPENID), erase or pseudonymise the rest, and only then drop the member and leave a tombstone.
 import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
+import { eraseSigninNotices } from '../earn/reminders';
 import { AppError } from '../errors';
 import { CLOSED_ACCOUNTS, eraseMemberNotices, livePoints, memberBook, openHolds, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
@@ -118,6 +119,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     db.collection(MALL.limits).where(byMember).remove(),
     db.collection(MALL.addresses).doc(openid).remove().catch(() => undefined),
     eraseMemberNotices(openid),
+    eraseSigninNotices(openid),
   ]);
   // Records keyed by the member (`<scope>|<member>`, `<kind>:<code>:<member>`) move to the pseudonym:
   // the roll-up's markers (distinct receivers and spenders stay right) and risk events (IP dropped above).
