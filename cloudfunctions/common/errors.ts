@@ -39,6 +39,9 @@ export const ERROR_CODES = [
   'ORDER_EXPIRED',
   'STEP_MISMATCH',
   'DEDUCTION_TOO_LARGE',
+  // The brand's orders earning points (docs/orders.md)
+  'ORDER_ITEM_UNKNOWN',
+  'REFUND_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

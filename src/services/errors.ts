@@ -41,6 +41,9 @@ export const ERROR_TEXT = {
   ORDER_EXPIRED: '订单已超时关闭',
   STEP_MISMATCH: '抵扣积分须为规定步长的整数倍',
   DEDUCTION_TOO_LARGE: '抵扣积分超过本单上限',
+  // The brand's orders earning points (docs/orders.md)
+  ORDER_ITEM_UNKNOWN: '退款商品不在该订单中',
+  REFUND_TOO_LARGE: '退款金额超过该订单实付金额',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

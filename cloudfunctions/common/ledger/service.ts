@@ -618,6 +618,62 @@ export async function reverse(entryKey: string, opts: { reason: string; operator
   });
 }
 
+/**
+ * Takes back PART of an earn, once per key (a partial refund of the order that earned it): `amount`
+ * (≤ the earn's amount; the owning module keeps the sum of its parts within it) from what is left of
+ * the earn's lot, the rest as debt — the same rule as a whole reversal, for part of it.
+ */
+export async function reversePart(
+  entryKey: string,
+  opts: { key: string; amount: number; reason: string; operator?: string; now?: Date; alsoInTransaction?: AlongsideWork },
+): Promise<Entry> {
+  assertPoints(opts.amount);
+  const now = opts.now ?? new Date();
+  if (!opts.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
+  const fp = fingerprint('reversePart', { e: entryKey, a: opts.amount });
+  return idempotent(opts.key, fp, async (tx) => {
+    const original = await txGet<Entry>(tx, C.entries, entryKey);
+    if (!original) throw new AppError('NOT_FOUND', `no entry ${entryKey}`);
+    if (!(original.delta > 0 && original.type === 'earn')) throw new AppError('NOT_REVERSIBLE', `a ${original.type} entry cannot be partly reversed`);
+    if (opts.amount > original.amount) throw new AppError('BAD_REQUEST', `cannot reverse ${opts.amount} of ${original.amount}`);
+    const book = await readAccount(tx, original.member);
+    const { account } = book;
+    const extra = opts.alsoInTransaction ? await opts.alsoInTransaction(tx, now, account) : undefined;
+    const taken: Take[] = [];
+    const own = original.lots[0];
+    const lot = own ? book.lots.find((l) => l._id === own.lotId) : undefined;
+    const takenBack = lot ? Math.min(available(lot), opts.amount) : 0;
+    if (lot && takenBack > 0) {
+      lot.remaining -= takenBack;
+      taken.push({ lotId: own.lotId, amount: takenBack });
+    }
+    const debtCreated = opts.amount - takenBack;
+    const after: Account = { ...account, balance: account.balance - opts.amount, debt: account.debt + debtCreated, earned: account.earned - opts.amount };
+    const entry = entryOf(
+      {
+        _id: opts.key,
+        member: original.member,
+        type: 'reverse',
+        amount: opts.amount,
+        delta: -opts.amount,
+        source: original.source,
+        campaign: original.campaign,
+        ref: entryKey,
+        lots: taken,
+        fingerprint: fp,
+        reason: opts.reason,
+        operator: opts.operator ?? '',
+        ...(debtCreated ? { debtCreated } : {}),
+      },
+      after,
+      now,
+    );
+    await tx.collection(C.entries).add({ data: entry });
+    await writeAccount(tx, account, after, now, extra, book);
+    return entry;
+  });
+}
+
 /** For defaults and fake orders: takes what the member has (FIFO, not held points) and owes the rest as debt. */
 export async function penalty(req: { member: string; amount: number; key: string; reason: string; operator: string; now?: Date }): Promise<Entry> {
   assertPoints(req.amount);

@@ -6,6 +6,8 @@ import { runExpiry } from '../ledger/expiry-job';
 import { runReminders } from '../ledger/reminders';
 import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
+import { postDueOrders } from '../orders/service';
+import { closeDueCycles } from '../tiers/service';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
@@ -20,6 +22,8 @@ export interface TickResult {
   holdsReleased: number;
   /** Mall orders not paid in time (cancelled: hold released, stock returned), interrupted redemptions (failed) and paid deliveries cut short (finished). */
   orders: { ordersTimedOut: number; ordersFailed: number; ordersResumed: number };
+  /** The brand's orders whose return window passed: pending points posted (docs/orders.md). */
+  earnings: { posted: number; failed: number };
   daily: DailyResult | 'not-due' | 'done-earlier';
 }
 
@@ -28,6 +32,8 @@ export interface DailyResult {
   expiry: { status: string; members: number; points: number };
   reminders?: { created: number };
   members?: { day: string; newMembers: number; totalMembers: number };
+  /** Member tier cycles that ended: closed (kept or one level down, docs/tiers.md). */
+  tiers?: { closed: number };
 }
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
@@ -35,11 +41,12 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
   // Orders first: their sweep releases their own holds with the order's reason and returns stock.
   const orders = await sweepOrders(now);
   const holdsReleased = await releaseExpiredHolds(now);
+  const earnings = await postDueOrders(now);
   const day = shanghaiDay(now);
-  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, daily: 'not-due' };
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
-  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, daily: 'done-earlier' };
-  return { holdsReleased, orders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, earnings, daily: 'done-earlier' };
+  return { holdsReleased, orders, earnings, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
 }
 
 /**
@@ -61,6 +68,7 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   if (expiry.status !== 'done') return result;
   result.reminders = await runReminders(now);
   result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
+  result.tiers = await closeDueCycles(now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
 }

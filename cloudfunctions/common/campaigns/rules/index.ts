@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Kind } from '../model';
 import type { Counters } from '../counters';
 import { manualRule } from './manual';
+import { orderRule } from './order';
 import { scanRule } from './scan';
 
 export interface EvalInput<E> {
@@ -32,6 +33,7 @@ export interface RuleModule<R, E> {
 export const RULES: Partial<Record<Kind, RuleModule<any, any>>> = {
   scan: scanRule,
   manual: manualRule,
+  order: orderRule,
 };
 
 export function ruleModule(kind: Kind): RuleModule<any, any> | null {
