@@ -8,6 +8,7 @@ import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
 import { benchMetrics } from './metrics';
+import { benchOrders } from './orders';
 
 interface Target {
   op: '>=' | '<=';
@@ -37,6 +38,7 @@ const TARGETS: Record<string, Target> = {
   metrics_accounts_examined: { op: '<=', value: 0 },
   metrics_max_reply_docs: { op: '<=', value: 1_000 },
   metrics_max_reply_kb: { op: '<=', value: 1_024 },
+  order_earn_per_s: { op: '>=', value: 1_000 },
 };
 
 async function main() {
@@ -49,6 +51,7 @@ async function main() {
     ...(await benchCodes({ quick })),
     ...(await benchCounter({ quick })),
     ...(await benchMetrics({ quick })),
+    ...(await benchOrders({ quick })),
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
   };
