@@ -18,7 +18,7 @@ export async function benchOrders(opts: { quick: boolean }): Promise<Record<stri
   const runner = new Runner(engine);
   FUNCTIONS.forEach((f) => runner.load(f));
   engine.insertMany('admins', [{ _id: OPS, name: 'bench', createdAt: new Date() }]);
-  const ok = (r: { result: unknown }) => {
+  const ok = <R extends { result: unknown }>(r: R): R => {
     if (!(r.result as { ok?: boolean }).ok) throw new Error(`bench failed: ${JSON.stringify(r.result)}`);
     return r;
   };

@@ -9,6 +9,7 @@ import { remainingGrowth, remainingPoints } from '../../cloudfunctions/common/or
 import { orderPoints, orderRuleSchema, type OrderRule } from '../../cloudfunctions/common/campaigns/rules/order';
 import { initialState, replay, type Scheme } from '../../cloudfunctions/common/tiers/rules';
 import * as ledger from '../../cloudfunctions/common/ledger/service';
+import { unpackLots } from '../../cloudfunctions/common/ledger/lots';
 
 const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000_000);
 const DAY = 86_400_000;
@@ -157,7 +158,7 @@ test(`orders in any order with lost replies: points, debt and tiers exact (seed 
     const mine = entries.filter((x) => x.member === m);
     expect({ m, balance: acc.balance ?? 0 }).toEqual({ m, balance: (net.get(m) ?? 0) - (spent.get(m) ?? 0) });
     expect(acc.debt ?? 0).toBe(mine.reduce((s, x) => s + (x.debtCreated ?? 0) - (x.debtRepaid ?? 0), 0));
-    expect(acc.balance ?? 0).toBe((acc.lots ?? []).reduce((s: number, l: any) => s + l.remaining, 0) - (acc.debt ?? 0));
+    expect(acc.balance ?? 0).toBe(unpackLots(acc.lots ?? []).reduce((s: number, l: any) => s + l.remaining, 0) - (acc.debt ?? 0));
     if ((acc.balance ?? 0) < 0) expect(acc.debt).toBeGreaterThanOrEqual(-acc.balance);
     const st = cloud.engine.dump('memberTiers').find((x: any) => x._id === m) as any;
     if (!st) continue;

@@ -13,7 +13,7 @@ import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
 import { orderPoints, split, type OrderRule } from '../campaigns/rules/order';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { COLLECTIONS as LEDGER } from '../ledger/model';
-import { credit, isReplay, reversePart } from '../ledger/service';
+import { credit, reversePart } from '../ledger/service';
 import { shanghaiDay } from '../time';
 import { benefitsOf, growInTx, loadScheme, readTierState } from '../tiers/service';
 import { orderGrowth } from '../tiers/rules';
@@ -279,6 +279,7 @@ export async function refunded(req: RefundRequest, now = new Date()) {
           key: refundKey(o._id, req.refundId),
           amount: plan.points,
           reason: `订单 ${o._id} 退款 ${req.refundId}`,
+          owner: 'order',
           now,
           alsoInTransaction: async (tx) => {
             await writes(tx);
@@ -323,8 +324,8 @@ export async function postOrder(orderId: string, now = new Date()): Promise<'pos
           await rereadSame(tx, o);
           await tx.collection(ORDERS.orders).doc(o._id).update({ data: { status: 'posted', posted: o.pending, pending: 0, entry: postingKey(o._id), rev: o.rev + 1, updatedAt: now } });
         },
-      }).then((entry) => {
-        if (isReplay(entry)) throw new Moved('posted by another call'); // re-read: the order says posted
+      }).then(({ replayed }) => {
+        if (replayed) throw new Moved('posted by another call'); // re-read: the order says posted
       });
       return 'posted';
     } catch (e) {
