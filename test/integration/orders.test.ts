@@ -94,6 +94,10 @@ describe('order earning', () => {
     const e = cloud.engine.dump('ledger').find((x: any) => x._id === 'order:SO-1') as any;
     expect(e).toMatchObject({ amount: 128, campaign: 'shop', source: { kind: 'order', ref: 'SO-1', version: 1, tier: 'normal', multiplier: 1 }, reason: '订单 SO-1 · 实付 ¥128.00 × 1' });
     expect(order(cloud, 'SO-1')).toMatchObject({ status: 'posted', posted: 128, pending: 0 });
+    // Order credits are owned by the orders module: an operator's whole reversal would bypass the order's refunds.
+    expect(await cloud.call('points', { action: 'reverse', entry: 'order:SO-1', reason: '测试' }, OPS)).toMatchObject({ ok: false, code: 'NOT_REVERSIBLE' });
+    await expect(ledger.reversePart('order:SO-1', { key: 'x-part', amount: 129, reason: 'r', owner: 'order' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(ledger.reversePart('order:SO-1', { key: 'x-part', amount: 1, reason: 'r', owner: 'mall' })).rejects.toMatchObject({ code: 'NOT_REVERSIBLE' });
   });
 
   test('refund before posting shrinks the pending credit; after posting reverses proportionally and spent points become debt', async () => {
