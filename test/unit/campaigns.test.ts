@@ -80,7 +80,7 @@ describe('rules', () => {
   const input = <E,>(event: E) => ({ event, counters: {}, tier: '', now });
 
   test('the registry has scan and manual; the other kinds are not open yet', () => {
-    expect(Object.keys(RULES).sort()).toEqual(['manual', 'scan']);
+    expect(Object.keys(RULES).sort()).toEqual(['manual', 'order', 'scan']);
     expect(ruleModule('signin')).toBeNull();
   });
 
