@@ -30,6 +30,7 @@ export const SOURCE_KIND_LABEL = {
   checkout: '门店抵扣',
   mall: '商城兑换',
   game: '游戏',
+  manual: '活动发放',
   ops: '运营调整',
   expiry: '到期'
 } as const

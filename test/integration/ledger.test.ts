@@ -283,8 +283,8 @@ describe('lots in the account', () => {
     expect(account('m2').closed).toEqual([{ campaign: '', amount: 40, expired: 40 }]);
     const d = await ledger.debit({ member: 'm2', amount: 15, key: 'd-m2', source: src('order') });
     expect(d.lots).toEqual([{ lotId: 'lot:old-live', amount: 15 }]);
-    const m = await cloud.call('points', { action: 'metrics', campaign: 'spring' }, 'ops');
-    expect(m.data).toMatchObject({ B: 60, outstanding: 45, spent: 15 });
+    // (points.metrics reads the roll-ups of entries, which these injected lots never had: see metrics.test.)
+    expect(account('m2')).toMatchObject({ balance: 45, spent: 15, expired: 40 });
   });
 
   test('an empty lot stays until its expiry, then the next write folds it into its campaign totals', async () => {

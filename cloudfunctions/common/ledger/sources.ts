@@ -16,6 +16,8 @@ export const SOURCE_KINDS = {
   checkout: { owned: true },
   mall: { owned: true },
   game: { owned: false },
+  // An operator's grant under a manual campaign (campaigns/grant.ts): its rule, caps and budget apply.
+  manual: { owned: false },
   ops: { owned: false },
   expiry: { owned: false },
 } as const satisfies Record<string, { owned: boolean }>;
