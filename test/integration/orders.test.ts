@@ -192,3 +192,13 @@ describe('tiers and caps', () => {
     expect((await ok(cloud, 'tiers', { action: 'mine' }, 'oT')).history.map((h: any) => h.reason)).toEqual(['refund', 'upgrade']);
   });
 });
+
+test('the demo seed reports brand orders through the real functions: one posted, one 冻结中, 银卡', async () => {
+  const { seedDemo } = await import('../../local/seed/demo');
+  const cloud = createTestCloud();
+  expect(await seedDemo(cloud.runner)).toBe(true);
+  const alice = 'oLOCAL-shopper-alice';
+  expect(order(cloud, 'SO-20261115-0008')).toMatchObject({ status: 'posted', posted: 588 });
+  expect(await ok(cloud, 'orders', { action: 'pending' }, alice)).toMatchObject({ total: 153, orders: [{ orderId: 'SO-20261128-0012', points: 153, delivered: false }] });
+  expect((await ok(cloud, 'tiers', { action: 'badge' }, alice)).name).toBe('银卡会员');
+});

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
 import BalanceCard from '../../components/BalanceCard'
+import TierBadge from '../../components/TierBadge'
 import PersonaSwitch from '../../components/PersonaSwitch'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { codeFromLaunch } from '../../services/codes'
@@ -59,6 +60,7 @@ export default function HomePage() {
             <Text className='home-greeting__hello'>你好，</Text>
             <Text className='home-greeting__name home-nickname'>{session.member.nickname}</Text>
           </View>
+          <TierBadge className='home-tier' />
           <BalanceCard
             points={session.points}
             valueClassName='home-balance'

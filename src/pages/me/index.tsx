@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import MemberAvatar from '../../components/MemberAvatar'
 import { Button, Cell } from '../../components/nutui'
 import PersonaSwitch from '../../components/PersonaSwitch'
+import TierBadge from '../../components/TierBadge'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
@@ -67,6 +68,7 @@ export default function MePage() {
             />
           ) : null}
 
+          <TierBadge className='me-tier' />
           <View className='me-cells'>
             <Cell
               className='me-points-entry'
