@@ -1,7 +1,8 @@
 // Demo data for the brand's orders and member tiers, through the real functions: the tier scheme
-// (tiers.saveScheme), an order campaign (admin), and 林小雨's brand orders reported by the "brand's
+// (tiers.saveScheme), an order campaign (admin), and 王大山's brand orders reported by the "brand's
 // server" (orders.paid / delivered with the local secret): one delivered past its return window and
-// posted (its points available, 银卡 reached), one paid yesterday whose points are still 冻结中.
+// posted (its points available, 银卡 reached), one paid 9 days ago and not yet delivered, whose points
+// are still 冻结中 (the e2e reports its delivery and runs the jobs tick: they become available).
 import type { Runner } from '../runtime/runner';
 import { LOCAL_ORDERS_SECRET } from '../runtime/identity';
 import { findPersona, PERSONAS } from './personas';
@@ -22,7 +23,7 @@ export const DEMO_TIER_SCHEME = {
 
 export async function seedOrders(runner: Runner, now: Date): Promise<void> {
   const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
-  const alice = findPersona('alice')!.openid;
+  const bob = findPersona('bob')!.openid;
   const must = (what: string, r: { result: unknown }) => {
     if (!(r.result as { ok?: boolean }).ok) throw new Error(`seeding ${what} failed: ${JSON.stringify(r.result)}`);
   };
@@ -43,7 +44,7 @@ export async function seedOrders(runner: Runner, now: Date): Promise<void> {
     await brand({
       action: 'paid',
       orderId: 'SO-20261115-0008',
-      member: alice,
+      member: bob,
       paidFen: 69_600,
       shippingFen: 800,
       items: [
@@ -57,6 +58,6 @@ export async function seedOrders(runner: Runner, now: Date): Promise<void> {
   must('posting', await runner.callAsMember('orders', { action: 'postDue' }, ops));
   must(
     'a brand order',
-    await brand({ action: 'paid', orderId: 'SO-20261128-0012', member: alice, paidFen: 12_800, shippingFen: 0, items: [{ sku: 'tea-250', category: 'tea', paidFen: 12_800 }], paidAt: at(1) }),
+    await brand({ action: 'paid', orderId: 'SO-20261120-0012', member: bob, paidFen: 12_800, shippingFen: 0, items: [{ sku: 'tea-250', category: 'tea', paidFen: 12_800 }], paidAt: at(9) }),
   );
 }

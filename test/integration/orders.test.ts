@@ -197,8 +197,9 @@ test('the demo seed reports brand orders through the real functions: one posted,
   const { seedDemo } = await import('../../local/seed/demo');
   const cloud = createTestCloud();
   expect(await seedDemo(cloud.runner)).toBe(true);
-  const alice = 'oLOCAL-shopper-alice';
+  const bob = 'oLOCAL-shopper-bob';
   expect(order(cloud, 'SO-20261115-0008')).toMatchObject({ status: 'posted', posted: 588 });
-  expect(await ok(cloud, 'orders', { action: 'pending' }, alice)).toMatchObject({ total: 153, orders: [{ orderId: 'SO-20261128-0012', points: 153, delivered: false }] });
-  expect((await ok(cloud, 'tiers', { action: 'badge' }, alice)).name).toBe('银卡会员');
+  expect(await ok(cloud, 'orders', { action: 'pending' }, bob)).toMatchObject({ total: 153, orders: [{ orderId: 'SO-20261120-0012', points: 153, delivered: false }] });
+  expect((await ok(cloud, 'tiers', { action: 'badge' }, bob)).name).toBe('银卡会员');
+  expect((await ok(cloud, 'tiers', { action: 'badge' }, 'oLOCAL-shopper-alice')).name).toBe('普通会员');
 });
