@@ -27,6 +27,8 @@ export interface MyTier {
   lifetimeGrowth: number
   cycleStart: string
   cycleEnd: string
+  cycleLastDay: string
+  growthRules: { orderPerYuan: number; scan: number; signin: number }
   next: { tier: string; name: string; minGrowth: number; short: number } | null
   reminder: { short: number; cycleEnd: string; text: string } | null
   tiers: { level: string; name: string; minGrowth: number; benefits: TierBenefits }[]

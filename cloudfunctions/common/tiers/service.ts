@@ -5,7 +5,7 @@
 import { getDb } from '../cloud';
 import { cachedDoc, forget } from '../codes/cache';
 import { AppError } from '../errors';
-import { shanghaiDay } from '../time';
+import { shanghaiDay, shanghaiDayStart } from '../time';
 import { inTransaction, txGet, type Tx } from '../tx';
 import {
   DEFAULT_SCHEME,
@@ -223,6 +223,9 @@ export async function myTier(member: string, now = new Date()) {
     lifetimeGrowth: state.lifetimeGrowth,
     cycleStart: state.cycleStart,
     cycleEnd: state.cycleEnd,
+    /** The cycle's last day (cycleEnd is the next cycle's first). */
+    cycleLastDay: shanghaiDay(+shanghaiDayStart(state.cycleEnd) - 86_400_000),
+    growthRules: scheme.growth,
     next: next ? { tier: next.level, name: next.name, minGrowth: next.minGrowth, short: Math.max(0, next.minGrowth - state.growthInCycle) } : null,
     reminder: keepReminder(scheme, state, today),
     tiers: scheme.tiers,

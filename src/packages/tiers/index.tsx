@@ -17,6 +17,11 @@ const perks = (b: tiers.TierBenefits): string[] => {
   return out
 }
 
+const growthText = (g: tiers.MyTier['growthRules']): string => {
+  const from = [g.orderPerYuan ? `消费每 1 元得 ${g.orderPerYuan} 成长值` : '', g.scan ? `扫码每次 ${g.scan}` : '', g.signin ? `签到每次 ${g.signin}` : ''].filter(Boolean)
+  return `${from.length ? `${from.join('，')}。` : ''}成长值不能用于兑换，订单退款时按退款金额扣回；升级立即生效，周期结束时每次最多降一级。`
+}
+
 // 会员等级: the current tier card, progress to the next, every tier's benefits, the change history.
 export default function TierPage() {
   const member = useMember()
@@ -45,7 +50,7 @@ export default function TierPage() {
           {t.next ? `再得 ${t.next.short} 成长值升级为${t.next.name}` : '已是最高等级'}
         </Text>
         <Text className='tiers-card__cycle'>
-          周期 {t.cycleStart} 至 {t.cycleEnd}（到期时成长值未达本级门槛将降一级）
+          本周期 {t.cycleStart} 至 {t.cycleLastDay}，届时本周期成长值未达本级门槛将降一级
         </Text>
         {t.reminder ? <Text className='tiers-card__reminder tiers-reminder'>{t.reminder.text}</Text> : null}
       </View>
@@ -78,7 +83,7 @@ export default function TierPage() {
           ))}
         </View>
       )}
-      <Text className='tiers-rules'>成长值来自消费（每 1 元计入）、扫码与签到，不能用于兑换；订单退款时相应扣回。升级立即生效。</Text>
+      <Text className='tiers-rules'>{growthText(t.growthRules)}</Text>
     </View>
   )
 }
