@@ -206,3 +206,26 @@ describe('tiers', () => {
     expect({ seed, state: replay(scheme, s0, steps.reverse()) }).toEqual({ seed, state: s });
   });
 });
+
+describe('the ledger: part of an earn reversed (planReverse with an amount)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { planReverse } = require('../../cloudfunctions/common/ledger/plans');
+  const now = new Date('2026-11-29T04:00:00Z');
+  const lot = { _id: 'lot:order:O1', amount: 100, remaining: 30, held: 0, expired: 0, expiresAt: new Date('2027-11-29T00:00:00Z'), createdAt: now, campaign: 'shop', rate: 100 };
+  const account = { _id: 'm', balance: 30, held: 0, debt: 0, earned: 100, spent: 70, expired: 0, penalized: 0, lots: [lot], closed: [], nextExpiry: null, createdAt: now };
+  const earn = { _id: 'order:O1', member: 'm', type: 'earn', amount: 100, delta: 100, lots: [{ lotId: 'lot:order:O1', amount: 100 }], source: { kind: 'order', ref: 'O1' }, campaign: 'shop' };
+  const plan = (amount?: number) => planReverse(account, earn, new Map(), { key: 'k', fingerprint: 'f', reason: 'r', operator: '', amount }, now);
+
+  test('what is left of the lot first, the rest as debt; balance = Σ remaining − debt holds', () => {
+    const p = plan(50);
+    expect(p.entry).toMatchObject({ amount: 50, delta: -50, lots: [{ lotId: 'lot:order:O1', amount: 30 }], debtCreated: 20 });
+    expect(p.after).toMatchObject({ balance: -20, debt: 20, earned: 50 });
+    expect(plan(10).entry).toMatchObject({ amount: 10, lots: [{ amount: 10 }] });
+    expect(plan().entry.amount).toBe(100); // without an amount: the whole earn, as before
+  });
+
+  test('more than the earn, or part of a spend, is refused', () => {
+    expect(() => plan(101)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(() => planReverse(account, { ...earn, type: 'spend', delta: -100 }, new Map(), { key: 'k', fingerprint: 'f', reason: 'r', operator: '', amount: 5 }, now)).toThrow(expect.objectContaining({ code: 'NOT_REVERSIBLE' }));
+  });
+});
