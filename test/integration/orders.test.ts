@@ -203,3 +203,39 @@ test('the demo seed reports brand orders through the real functions: one posted,
   expect((await ok(cloud, 'tiers', { action: 'badge' }, bob)).name).toBe('银卡会员');
   expect((await ok(cloud, 'tiers', { action: 'badge' }, 'oLOCAL-shopper-alice')).name).toBe('普通会员');
 });
+
+test('the cycle end: the daily pass keeps a tier whose growth reached it, else one level down, recorded and replayable', async () => {
+  const { grow, closeDueCycles, saveScheme } = await import('../../cloudfunctions/common/tiers/service');
+  const cloud = createTestCloud();
+  await saveScheme({ ...SCHEME, tiers: SCHEME.tiers.map((t) => ({ ...t, benefits: { birthdayPoints: 0, extraPlaysPerDay: 0, exclusiveItems: [], ...t.benefits } })) } as any, OPS);
+  const yearAgo = new Date(Date.now() - 370 * DAY);
+  await grow({ member: 'oK', key: 'g1', delta: 9000, source: { kind: 'order', ref: 'x' }, now: yearAgo }); // 黑金
+  await grow({ member: 'oK', key: 'g1', delta: 9000, source: { kind: 'order', ref: 'x' }, now: yearAgo }); // a retry: nothing
+  await expect(grow({ member: 'oK', key: 'g1', delta: 10, source: { kind: 'order', ref: 'x' }, now: yearAgo })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
+  await grow({ member: 'oS', key: 'g2', delta: 600, source: { kind: 'order', ref: 'y' }, now: yearAgo }); // 银卡, and again next cycle
+  expect(await closeDueCycles()).toEqual({ closed: 2 });
+  expect(await closeDueCycles()).toEqual({ closed: 0 });
+  const st = (m: string) => cloud.engine.dump('memberTiers').find((x: any) => x._id === m) as any;
+  expect(st('oK')).toMatchObject({ level: 'black', growthInCycle: 0, lifetimeGrowth: 9000 }); // 9000 ≥ 8000: kept
+  expect(st('oS')).toMatchObject({ level: 'silver' });
+  // another year without growth: one level down each, never two
+  const later = new Date(Date.now() + 370 * DAY);
+  await closeDueCycles(later);
+  expect(st('oK').level).toBe('gold');
+  expect(st('oS').level).toBe('normal');
+  const changes = (cloud.engine.dump('tierChanges') as any[]).filter((c) => c.member === 'oK').sort((a, b) => a.seq - b.seq);
+  expect(changes.map((c) => [c.reason, c.reasonText])).toEqual([
+    ['upgrade', '成长值达标，立即升级'],
+    ['cycle-keep', '周期结束，保级成功'],
+    ['cycle-down', '周期结束未达保级成长值，降一级'],
+  ]);
+  const scheme = { ...SCHEME, version: 1, tiers: SCHEME.tiers.map((t) => ({ ...t, benefits: { birthdayPoints: 0, extraPlaysPerDay: 0, exclusiveItems: [], ...t.benefits } })) } as unknown as Scheme;
+  const growth = (cloud.engine.dump('growthEntries') as any[]).filter((g) => g.member === 'oK');
+  const { _id, updatedAt, ...state } = st('oK');
+  expect(
+    replay(scheme, initialState(scheme, growth[0].cycleStart), [
+      ...growth.map((g) => ({ seq: g.seq, kind: 'growth' as const, delta: g.delta, inCycle: g.inCycle })),
+      ...changes.filter((c) => c.reason.startsWith('cycle')).map((c) => ({ seq: c.seq, kind: 'cycle' as const, day: c.day })),
+    ]),
+  ).toEqual(state);
+});
