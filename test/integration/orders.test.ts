@@ -239,3 +239,25 @@ test('the cycle end: the daily pass keeps a tier whose growth reached it, else o
     ]),
   ).toEqual(state);
 });
+
+test('concurrent first reports of one order with different content: exactly one is recorded, the rest replay it or are IDEMPOTENCY_MISMATCH', async () => {
+  const cloud = createTestCloud();
+  await cloud.call('user', { action: 'login' }, 'oP');
+  await setUp(cloud);
+  for (let round = 0; round < 5; round++) {
+    const id = `RACE-${round}`;
+    const a = paidEvent(id, 'oP', [{ sku: 'a', paidFen: 10_000 }]);
+    const b = paidEvent(id, 'oP', [{ sku: 'a', paidFen: 20_000 }]);
+    const replies = await Promise.all([a, b, a, b, a, b].map((e) => brand(cloud, e)));
+    const stored = order(cloud, id);
+    const winner = stored.paidFen === 10_000 ? 'a' : 'b';
+    replies.forEach((r, i) => {
+      const mine = i % 2 === 0 ? 'a' : 'b';
+      if (mine === winner) expect(r).toMatchObject({ ok: true, data: { orderId: id, points: stored.points } });
+      else expect(r).toMatchObject({ ok: false, code: 'IDEMPOTENCY_MISMATCH' });
+    });
+    expect((cloud.engine.dump('growthEntries') as any[]).filter((g) => g._id === `growth:order:${id}`)).toHaveLength(1);
+  }
+  const st = cloud.engine.dump('memberTiers').find((m: any) => m._id === 'oP') as any;
+  expect(st.lifetimeGrowth).toBe((cloud.engine.dump('orderEarnings') as any[]).reduce((s, o) => s + o.growth, 0));
+});

@@ -145,16 +145,18 @@ export async function growInTx(
     entry = { _id: g.key, member: g.member, delta: g.delta, source: g.source, seq: r.state.seq, inCycle, cycleStart: inCycle ? s.cycleStart : g.originCycleStart!, schemeVersion: scheme.version, levelAfter: r.state.level, at: g.now };
     if (r.change) changes.push({ change: r.change, seq: r.state.seq, growth: r.state.growthInCycle, day: today });
     s = r.state;
-    await tx.collection(COLLECTIONS.growth).add({ data: entry });
   }
-  for (const c of changes) {
-    const rec: ChangeRecord = { _id: `${g.member}:${c.seq}`, member: g.member, seq: c.seq, ...c.change, reasonText: REASON_TEXT[c.change.reason], day: c.day, growthInCycle: c.growth, at: g.now };
-    await tx.collection(COLLECTIONS.changes).add({ data: rec });
-  }
+  // The member's state first: two transactions of one member conflict on it (and retry) before
+  // either adds a record under the same seq.
   if (entry || changes.length || extra) {
     // set() replaces the document: fields other modules keep here travel with it.
     const { _id: _drop, ...kept } = (state ?? {}) as Partial<StoredState>;
     await tx.collection(COLLECTIONS.members).doc(g.member).set({ data: { ...kept, ...s, ...(extra ?? {}), updatedAt: g.now } });
+  }
+  if (entry) await tx.collection(COLLECTIONS.growth).add({ data: entry });
+  for (const c of changes) {
+    const rec: ChangeRecord = { _id: `${g.member}:${c.seq}`, member: g.member, seq: c.seq, ...c.change, reasonText: REASON_TEXT[c.change.reason], day: c.day, growthInCycle: c.growth, at: g.now };
+    await tx.collection(COLLECTIONS.changes).add({ data: rec });
   }
   return { state: s, entry };
 }
