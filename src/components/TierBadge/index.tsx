@@ -15,7 +15,7 @@ export default function TierBadge({ className = '' }: { className?: string }) {
     if (member.status === 'ready') void state.run()
   }, [member.status, member.generation])
   const b = state.data
-  if (!b) return null
+  if (!b || typeof b.name !== 'string') return null
   return (
     <View className={`tier-badge tier-badge--${b.tier} ${className}`} onClick={() => void Taro.navigateTo({ url: '/packages/tiers/index' })}>
       <Text className='tier-badge__name'>{b.name}</Text>
