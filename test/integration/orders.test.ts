@@ -174,6 +174,15 @@ describe('tiers and caps', () => {
     expect(page.tiers).toHaveLength(4);
   });
 
+  test('a campaign for some tiers only (its audience) gives the other members nothing', async () => {
+    await ok(cloud, 'admin', { action: 'updateCampaign', id: 'shop', changes: { audience: { tiers: ['gold', 'black'] } } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'shop' });
+    const r = await brand(cloud, paidEvent('T-AUD', 'oD', [{ sku: 'a', paidFen: 10_000 }]));
+    expect(r.data).toMatchObject({ points: 0, status: 'closed', why: '订单 T-AUD · 普通会员不在活动范围', growth: 100 });
+    await ok(cloud, 'admin', { action: 'updateCampaign', id: 'shop', changes: { audience: {} } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'shop' });
+  });
+
   test('a refund of the upgrading order takes the tier back (not below the cycle start); tier changes replay from the growth entries', async () => {
     await brand(cloud, { action: 'refunded', orderId: 'T-1', refundId: 'R1', items: [{ sku: 'a', fen: 60_000 }] });
     expect((await ok(cloud, 'tiers', { action: 'badge' }, 'oT')).tier).toBe('silver'); // 516 growth left ≥ 500

@@ -119,7 +119,10 @@ export async function paid(req: PaidRequest, now = new Date()) {
       const rule = campaign?.rule as OrderRule | undefined;
       const event = { orderId: req.orderId, items: req.items, tierName: tier.name, tierMultiplier: tier.earnMultiplier, paidAt };
       const counters = ((state as Record<string, unknown> | null)?.[ORDER_COUNTERS] ?? {}) as Counters;
-      const b = rule ? orderPoints(rule, event) : null;
+      // A campaign for some tiers only (its audience) gives the other members nothing.
+      const audience = campaign?.audience?.tiers ?? [];
+      const inAudience = !audience.length || audience.includes(tier.tier);
+      const b = rule && inAudience ? orderPoints(rule, event) : null;
       // The campaign's caps (per day, …) on what the formula gave; each item keeps its share.
       const points = campaign && b ? decide(campaign, { event, counters, tier: tier.tier, now }).points : 0;
       const shares = b ? split(b.items.map((i) => i.points), points) : req.items.map(() => 0);
@@ -133,7 +136,7 @@ export async function paid(req: PaidRequest, now = new Date()) {
         refundedFen: 0,
       }));
       const growth = orderGrowth(scheme, req.paidFen - req.shippingFen);
-      const why = !b ? `订单 ${req.orderId} · 无进行中的订单积分活动` : points < b.points ? `${b.why} · 每日上限 ${points}` : b.why;
+      const why = !inAudience ? `订单 ${req.orderId} · ${tier.name}不在活动范围` : !b ? `订单 ${req.orderId} · 无进行中的订单积分活动` : points < b.points ? `${b.why} · 每日上限 ${points}` : b.why;
       const policy = campaign ? expiryPolicy(campaign) : undefined;
       const doc: OrderDoc & { rev: number } = {
         _id: req.orderId,
