@@ -37,6 +37,10 @@ describe('order formula', () => {
     const w = [{ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', factor: 2 }];
     const at = (stacking: OrderRule['stacking']) => orderPoints(rule({ multipliers: w, stacking }), ev([{ sku: 'a', paidFen: 10_000 }], 1.5)).points;
     expect([at('multiply'), at('max'), at('add')]).toEqual([300, 200, 250]);
+    const why = (stacking: OrderRule['stacking']) => orderPoints(rule({ multipliers: w, stacking }), ev([{ sku: 'a', paidFen: 10_000 }], 1.5)).why;
+    expect(why('multiply')).toBe('订单 O1 · 实付 ¥100.00 × 1 · 金卡会员 1.5 倍 · 活动 2 倍');
+    expect(why('max')).toBe('订单 O1 · 实付 ¥100.00 × 1 · 活动 2 倍');
+    expect(why('add')).toBe('订单 O1 · 实付 ¥100.00 × 1 · 金卡会员 1.5 倍、活动 2 倍叠加为 2.5 倍');
     // Outside the window only the tier applies; tierMultiplier false ignores the tier.
     expect(orderPoints(rule({ multipliers: w }), ev([{ sku: 'a', paidFen: 10_000 }], 1.5, new Date('2026-12-02T00:00:00Z'))).points).toBe(150);
     expect(orderPoints(rule({ tierMultiplier: false }), ev([{ sku: 'a', paidFen: 10_000 }], 1.5)).points).toBe(100);

@@ -101,8 +101,12 @@ export function orderPoints(rule: OrderRule, e: OrderEvent): OrderBreakdown {
   const eligible = items.reduce((s, i) => s + i.eligibleFen, 0);
   const multiplier = Number(mN * 100n / mD) / 100;
   const parts = [`订单 ${e.orderId}`, `实付 ${yuan(eligible)} × ${rule.pointsPerYuan}`];
-  if (rule.tierMultiplier && e.tierMultiplier !== 1) parts.push(`${e.tierName} ${e.tierMultiplier} 倍`);
-  if (cf !== 1) parts.push(`活动 ${cf} 倍`);
+  // The multipliers as they were applied (the operator's stacking), so the member's "why" is the formula.
+  const tierPart = rule.tierMultiplier && e.tierMultiplier !== 1 ? `${e.tierName} ${e.tierMultiplier} 倍` : '';
+  const campaignPart = cf !== 1 ? `活动 ${cf} 倍` : '';
+  if (tierPart && campaignPart && rule.stacking === 'max') parts.push(e.tierMultiplier >= cf ? tierPart : campaignPart);
+  else if (tierPart && campaignPart && rule.stacking === 'add') parts.push(`${tierPart}、${campaignPart}叠加为 ${multiplier} 倍`);
+  else parts.push(...[tierPart, campaignPart].filter(Boolean));
   if (points < uncapped) parts.push(`单笔上限 ${points}`);
   return { items, points, uncapped, campaignFactor: cf, multiplier, why: parts.join(' · ') };
 }
