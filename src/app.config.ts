@@ -9,12 +9,16 @@ export default defineAppConfig({
     { root: 'packages/scan', pages: ['index'] },
     // 积分商城: 商品详情, 确认兑换 (address, payment), 我的订单, 订单详情, and the operators' 商城订单 (ops).
     { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] },
+    // 隐私政策 (the 用户隐私保护指引, src/privacy/guide.ts), 导出我的数据, 注销账号: docs/privacy.md.
+    { root: 'packages/privacy', pages: ['policy/index', 'export/index', 'close/index'] },
     // 会员等级: the tier card, progress, every tier's benefits, the history.
     { root: 'packages/tiers', pages: ['index'] }
   ],
   // 扫码 may send the location (with consent) to check the product's sales region (防窜).
   permission: { 'scope.userLocation': { desc: '核验扫码商品的销售区域' } },
-  requiredPrivateInfos: ['getLocation'],
+  requiredPrivateInfos: ['getLocation', 'chooseAddress'],
+  // WeChat's privacy flow: our consent sheet answers onNeedPrivacyAuthorization (src/privacy/consent.ts).
+  __usePrivacyCheck__: true,
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f7',

@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'ORDER_EXPIRED',
   'STEP_MISMATCH',
   'DEDUCTION_TOO_LARGE',
+  // Personal information's (docs/privacy.md)
+  'ACCOUNT_CLOSED',
+  'ORDERS_OPEN',
+  'POINTS_NOT_ZERO',
   // The brand's orders earning points (docs/orders.md)
   'ORDER_ITEM_UNKNOWN',
   'REFUND_TOO_LARGE',

@@ -12,7 +12,8 @@ import { countEarn, decide, expiryPolicy, isLive } from '../campaigns/earn';
 import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
 import { orderPoints, split, type OrderRule } from '../campaigns/rules/order';
 import { AppError, isDuplicateKeyError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { availablePoints } from '../ledger/access';
+import { accountMissing } from '../ledger/pseudonymise';
 import { credit, reversePart } from '../ledger/service';
 import { shanghaiDay } from '../time';
 import { benefitsOf, growInTx, loadScheme, readTierState } from '../tiers/service';
@@ -104,13 +105,8 @@ export async function paid(req: PaidRequest, now = new Date()) {
   const fp = paidFingerprint(req);
   const before = await readOrder(req.orderId);
   if (before) return answerRepeat(before, fp);
-  const db = getDb();
-  const [{ data: account }, campaign, scheme] = await Promise.all([
-    db.collection(LEDGER.accounts).doc(req.member).field({ _id: true }).get(),
-    liveOrderCampaign(now),
-    loadScheme(),
-  ]);
-  if (!account) throw new AppError('NOT_FOUND', `no member ${req.member}`);
+  const [account, campaign, scheme] = await Promise.all([availablePoints(req.member), liveOrderCampaign(now), loadScheme()]);
+  if (!account) throw await accountMissing(req.member); // NOT_FOUND, or ACCOUNT_CLOSED after a closure
   const paidAt = new Date(req.paidAt);
   try {
     return await inTransaction(async (tx) => {

@@ -12,6 +12,7 @@ import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
 import { rollupMembers } from './rollups';
+import { runRetention, type RetentionResult } from '../privacy/retention';
 
 const DAY_MS = 86_400_000;
 export const DAILY_AT_MS = 10 * 60_000; // 00:10 Shanghai
@@ -32,6 +33,8 @@ export interface DailyResult {
   expiry: { status: string; members: number; points: number };
   reminders?: { created: number };
   members?: { day: string; newMembers: number; totalMembers: number };
+  /** Personal data past its time, removed or masked (docs/privacy.md#how-long-data-is-kept). */
+  retention?: RetentionResult;
   /** Member tier cycles that ended: closed (kept or one level down, docs/tiers.md). */
   tiers?: { closed: number };
 }
@@ -68,6 +71,7 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   if (expiry.status !== 'done') return result;
   result.reminders = await runReminders(now);
   result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
+  result.retention = await runRetention(now);
   result.tiers = await closeDueCycles(now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
