@@ -270,3 +270,23 @@ test('concurrent first reports of one order with different content: exactly one 
   const st = cloud.engine.dump('memberTiers').find((m: any) => m._id === 'oP') as any;
   expect(st.lifetimeGrowth).toBe((cloud.engine.dump('orderEarnings') as any[]).reduce((s, o) => s + o.growth, 0));
 });
+
+test('closing an account: points 冻结中 block it (ORDERS_OPEN); once posted, orders, growth and tier changes move to the pseudonym and the tier state goes', async () => {
+  const cloud = createTestCloud();
+  await cloud.call('user', { action: 'login' }, 'oZ');
+  await setUp(cloud);
+  await brand(cloud, paidEvent('Z-1', 'oZ', [{ sku: 'a', paidFen: 60_000 }]));
+  expect((await cloud.call('user', { action: 'closurePreview' }, 'oZ')).data).toMatchObject({ blocked: 'ORDERS_OPEN' });
+  expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: 0 }, 'oZ')).toMatchObject({ ok: false, code: 'ORDERS_OPEN' });
+  await brand(cloud, { action: 'delivered', orderId: 'Z-1', deliveredAt: hoursAgo(24) });
+  await postOrder('Z-1', later());
+  const p = (await cloud.call('user', { action: 'closurePreview' }, 'oZ')).data;
+  expect(p).toMatchObject({ blocked: null, forfeit: 600 });
+  expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: 600 }, 'oZ')).toMatchObject({ ok: true });
+  const mine = JSON.stringify([cloud.engine.dump('orderEarnings'), cloud.engine.dump('growthEntries'), cloud.engine.dump('tierChanges'), cloud.engine.dump('memberTiers')]);
+  expect(mine).not.toContain('oZ');
+  expect(order(cloud, 'Z-1').member).toMatch(/^x[0-9a-f]{24}$/);
+  expect(cloud.engine.dump('memberTiers')).toHaveLength(0);
+  // The brand reporting for the closed account: ACCOUNT_CLOSED, nothing written.
+  expect(await brand(cloud, paidEvent('Z-2', 'oZ', [{ sku: 'a', paidFen: 100 }]))).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
+});
