@@ -280,6 +280,9 @@ test('closing an account: points 冻结中 block it (ORDERS_OPEN); once posted, 
   expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: 0 }, 'oZ')).toMatchObject({ ok: false, code: 'ORDERS_OPEN' });
   await brand(cloud, { action: 'delivered', orderId: 'Z-1', deliveredAt: hoursAgo(24) });
   await postOrder('Z-1', later());
+  const exported = (await cloud.call('user', { action: 'exportMyData' }, 'oZ')).data;
+  expect(exported.brandOrders.items).toEqual([expect.objectContaining({ id: 'Z-1', points: 600, posted: 600, status: 'posted' })]);
+  expect(exported.tier).toMatchObject({ level: 'silver', lifetimeGrowth: 600, growth: { items: [expect.objectContaining({ id: 'growth:order:Z-1', delta: 600 })] } });
   const p = (await cloud.call('user', { action: 'closurePreview' }, 'oZ')).data;
   expect(p).toMatchObject({ blocked: null, forfeit: 600 });
   expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: 600 }, 'oZ')).toMatchObject({ ok: true });
