@@ -222,7 +222,7 @@ test('the cycle end: the daily pass keeps a tier whose growth reached it, else o
   await grow({ member: 'oK', key: 'g1', delta: 9000, source: { kind: 'order', ref: 'x' }, now: yearAgo }); // a retry: nothing
   await expect(grow({ member: 'oK', key: 'g1', delta: 10, source: { kind: 'order', ref: 'x' }, now: yearAgo })).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
   await grow({ member: 'oS', key: 'g2', delta: 600, source: { kind: 'order', ref: 'y' }, now: yearAgo }); // 银卡, and again next cycle
-  expect(await closeDueCycles()).toEqual({ closed: 2 });
+  expect(await closeDueCycles(new Date(), 2_000, 1)).toEqual({ closed: 2 }); // page after page
   expect(await closeDueCycles()).toEqual({ closed: 0 });
   const st = (m: string) => cloud.engine.dump('memberTiers').find((x: any) => x._id === m) as any;
   expect(st('oK')).toMatchObject({ level: 'black', growthInCycle: 0, lifetimeGrowth: 9000 }); // 9000 ≥ 8000: kept

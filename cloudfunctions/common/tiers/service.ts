@@ -190,18 +190,26 @@ export async function grow(g: GrowthWrite): Promise<{ state: TierState; replayed
   }
 }
 
-/** The daily pass: closes the cycles that ended by today (one level down at most per cycle). */
-export async function closeDueCycles(now = new Date(), limit = 200): Promise<{ closed: number }> {
+/**
+ * The daily pass: closes the cycles that ended by today (one level down at most per cycle), page
+ * after page within `budgetMs`; what is left waits for the next day's pass (a member's own growth,
+ * and their tier page, close their cycle first anyway, so nobody is judged in the wrong cycle).
+ */
+export async function closeDueCycles(now = new Date(), budgetMs = 2_000, limit = 100): Promise<{ closed: number }> {
   const db = getDb();
+  const started = Date.now();
   const today = shanghaiDay(now);
-  const { data } = await db.collection(COLLECTIONS.members).where({ cycleEnd: db.command.lte(today) }).limit(limit).get();
   const scheme = await loadScheme();
   let closed = 0;
-  for (const m of data as StoredState[]) {
-    await inTransaction(async (tx) => growInTx(tx, scheme, await readTierState(tx, m._id), { member: m._id, key: `cycle:${m._id}`, delta: 0, source: { kind: 'cycle', ref: today }, now }));
-    closed++;
+  for (;;) {
+    // Each close moves its member's cycleEnd past today, out of the query: the first page is always the next.
+    const { data } = await db.collection(COLLECTIONS.members).where({ cycleEnd: db.command.lte(today) }).limit(limit).get();
+    for (const m of data as StoredState[]) {
+      await inTransaction(async (tx) => growInTx(tx, scheme, await readTierState(tx, m._id), { member: m._id, key: `cycle:${m._id}`, delta: 0, source: { kind: 'cycle', ref: today }, now }));
+      closed++;
+    }
+    if (data.length < limit || Date.now() - started > budgetMs) return { closed };
   }
-  return { closed };
 }
 
 /** 会员等级 page: the current tier, progress to the next, every tier's benefits, the history. */
