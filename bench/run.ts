@@ -9,6 +9,7 @@ import { benchLedger } from './ledger';
 import { benchMall } from './mall';
 import { benchMetrics } from './metrics';
 import { benchSignin } from './signin';
+import { benchOrders } from './orders';
 
 interface Target {
   op: '>=' | '<=';
@@ -50,6 +51,7 @@ const TARGETS: Record<string, Target> = {
   metrics_accounts_examined: { op: '<=', value: 0 },
   metrics_max_reply_docs: { op: '<=', value: 1_000 },
   metrics_max_reply_kb: { op: '<=', value: 1_024 },
+  order_earn_per_s: { op: '>=', value: 1_000 },
 };
 
 async function main() {
@@ -63,6 +65,7 @@ async function main() {
     ...(await benchCounter({ quick })),
     ...(await benchMetrics({ quick })),
     ...(await benchSignin({ quick })),
+    ...(await benchOrders({ quick })),
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
   };

@@ -12,7 +12,9 @@ export default defineAppConfig({
     // 每日签到 (calendar, make-up, ladder, rules, reminder) and 任务中心 (docs/earn.md).
     { root: 'packages/earn', pages: ['signin/index', 'tasks/index'] },
     // 隐私政策 (the 用户隐私保护指引, src/privacy/guide.ts), 导出我的数据, 注销账号: docs/privacy.md.
-    { root: 'packages/privacy', pages: ['policy/index', 'export/index', 'close/index'] }
+    { root: 'packages/privacy', pages: ['policy/index', 'export/index', 'close/index'] },
+    // 会员等级: the tier card, progress, every tier's benefits, the history.
+    { root: 'packages/tiers', pages: ['index'] }
   ],
   // 扫码 may send the location (with consent) to check the product's sales region (防窜).
   permission: { 'scope.userLocation': { desc: '核验扫码商品的销售区域' } },

@@ -55,6 +55,9 @@ export const ERROR_CODES = [
   'ACCOUNT_CLOSED',
   'ORDERS_OPEN',
   'POINTS_NOT_ZERO',
+  // The brand's orders earning points (docs/orders.md)
+  'ORDER_ITEM_UNKNOWN',
+  'REFUND_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -27,6 +27,8 @@ export const callStorage = new AsyncLocalStorage<CallStore>();
 export const LOCAL_ENV_ID = 'local';
 /** The checkout API's secret on the local cloud only (docs/mall.md). */
 export const LOCAL_CHECKOUT_SECRET = 'local-checkout-secret';
+/** The orders API's secret on the local cloud only (docs/orders.md). */
+export const LOCAL_ORDERS_SECRET = 'local-orders-secret';
 const CONTEXT_KEYS = ['WX_OPENID', 'WX_APPID', 'WX_UNIONID', 'WX_CLIENTIP'];
 const PER_CALL = new Set([...CONTEXT_KEYS, 'WX_CONTEXT_KEYS', 'TCB_SOURCE']);
 
@@ -57,6 +59,7 @@ export function installIdentityEnv(): void {
   // is a fixed, documented development value (docs/mall.md).
   real.MALL_PAYMENT ??= 'simulated';
   real.CHECKOUT_SECRET ??= LOCAL_CHECKOUT_SECRET;
+  real.ORDERS_SECRET ??= LOCAL_ORDERS_SECRET;
   const perCall = (key: string | symbol) => {
     if (typeof key !== 'string' || !PER_CALL.has(key)) return undefined;
     return callStorage.getStore()?.env;

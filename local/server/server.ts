@@ -120,6 +120,11 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
     const handle = async () => {
       if (parts[0] === 'api') {
         if (parts[1] === 'cloud' && parts.length === 3 && req.method === 'POST') return callFunction(req, res, parts[2]);
+        // The brand's server calling a function through the cloud's HTTP API (no member; the event carries the secret).
+        if (parts[1] === 'local' && parts[2] === 'brand' && parts.length === 4 && req.method === 'POST' && functionNames.has(parts[3])) {
+          const { result } = await runner.invoke(parts[3], JSON.parse((await readBody(req)) || '{}'), { SOURCE: 'wx_http' });
+          return send(res, 200, result);
+        }
         if (parts[1] === 'local') {
           if (parts[2] === 'personas' && req.method === 'GET') {
             return send(res, 200, {

@@ -56,6 +56,9 @@ export const ERROR_TEXT = {
   ACCOUNT_CLOSED: '该账号已注销',
   ORDERS_OPEN: '还有未完成的订单或冻结中的积分，请处理完再注销',
   POINTS_NOT_ZERO: '积分余额须为 0 才能注销，请先使用完积分',
+  // The brand's orders earning points (docs/orders.md)
+  ORDER_ITEM_UNKNOWN: '退款商品不在该订单中',
+  REFUND_TOO_LARGE: '退款金额超过该订单实付金额',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

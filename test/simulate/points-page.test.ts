@@ -49,6 +49,8 @@ function server(overrides: Partial<Record<string, (call: CallFunctionParam) => u
         return ok(LOGIN_RESULT)
       case 'points.summary':
         return ok(SUMMARY)
+      case 'orders.pending':
+        return ok({ total: 153, orders: [{ orderId: 'SO-1', points: 153, paidAt: '2026-11-20T04:00:00.000Z', delivered: false, availableOn: null, returnDays: 7 }] })
       case 'points.history': {
         const types = call.data.types as string[] | undefined
         if (types?.includes('spend')) return ok({ items: [], nextCursor: null })
@@ -72,9 +74,14 @@ describe('我的积分 (compiled weapp output)', () => {
     expect(calls.map(c => c.data)).toEqual([
       { action: 'login' },
       { action: 'summary' },
-      { action: 'history', limit: 20 }
+      { action: 'history', limit: 20 },
+      { action: 'pending' }
     ])
     expect(text(page.querySelector('.points-balance')!)).toBe('1288')
+    // Brand orders' points still 冻结中, with the order number (PendingPoints, docs/orders.md).
+    await waitFor('the pending points', () => !!page.querySelector('.pending-points'))
+    expect(text(page.querySelector('.pending-points')!)).toContain('订单 SO-1')
+    expect(text(page.querySelector('.pending-points')!)).toContain('确认收货后 7 天可用')
     expect(text(page.querySelector('.points-value')!)).toBe('≈ ¥12.58')
     expect(text(page)).toContain('冻结中 30')
     const expiring = page.querySelectorAll('.points-expiring-item').map(text)

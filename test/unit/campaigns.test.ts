@@ -79,8 +79,8 @@ describe('rules', () => {
   const now = at('2026-11-22T04:00:00Z');
   const input = <E,>(event: E) => ({ event, counters: {}, tier: '', now });
 
-  test('the registry has scan, manual, signin and task; the other kinds are not open yet', () => {
-    expect(Object.keys(RULES).sort()).toEqual(['manual', 'scan', 'signin', 'task']);
+  test('the registry has scan, manual, signin, task and order; the other kinds are not open yet', () => {
+    expect(Object.keys(RULES).sort()).toEqual(['manual', 'order', 'scan', 'signin', 'task']);
     expect(ruleModule('game')).toBeNull();
   });
 

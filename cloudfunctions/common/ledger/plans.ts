@@ -331,6 +331,8 @@ export interface FoldedLot {
 export interface ReversePlanRequest extends Keyed {
   reason: string;
   operator: string;
+  /** Part of an earn (a partial refund of the order that earned it); the owning module keeps the parts' sum within the earn. */
+  amount?: number;
 }
 
 /**
@@ -354,6 +356,7 @@ export function planReverse(account: Account, original: Entry, folded: Map<strin
     operator: req.operator,
   };
   if (original.delta < 0 && (original.type === 'spend' || original.type === 'adjust')) {
+    if (req.amount !== undefined) throw new AppError('NOT_REVERSIBLE', 'only an earn is reversed in part');
     const expiredLots: Take[] = [];
     let closed = account.closed;
     for (const t of original.lots) {
@@ -375,20 +378,22 @@ export function planReverse(account: Account, original: Entry, folded: Map<strin
     return outcome(account, after, { ...base, delta: original.amount - expired, lots: original.lots, ...(expired ? { expiredLots } : {}) }, now, lots, { closed });
   }
   if (original.delta > 0 && (original.type === 'earn' || original.type === 'adjust')) {
+    const amount = req.amount ?? original.amount;
+    if (!(amount > 0 && amount <= original.amount)) throw new AppError('BAD_REQUEST', `cannot reverse ${amount} of ${original.amount}`);
     const taken: Take[] = [];
     let takenBack = 0;
     const own = original.lots[0];
     const lot = own ? lots.find((l) => l._id === own.lotId) : undefined; // folded → nothing left in it
     if (own && lot) {
-      takenBack = Math.min(available(lot), own.amount);
+      takenBack = Math.min(available(lot), own.amount, amount);
       if (takenBack > 0) {
         lot.remaining -= takenBack;
         taken.push({ lotId: own.lotId, amount: takenBack });
       }
     }
-    const debtCreated = original.amount - takenBack;
-    const after: Account = { ...account, balance: account.balance - original.amount, debt: account.debt + debtCreated, earned: account.earned - original.amount };
-    return outcome(account, after, { ...base, delta: -original.amount, lots: taken, ...(debtCreated ? { debtCreated } : {}) }, now, lots);
+    const debtCreated = amount - takenBack;
+    const after: Account = { ...account, balance: account.balance - amount, debt: account.debt + debtCreated, earned: account.earned - amount };
+    return outcome(account, after, { ...base, amount, delta: -amount, lots: taken, ...(debtCreated ? { debtCreated } : {}) }, now, lots);
   }
   throw new AppError('NOT_REVERSIBLE', `a ${original.type} entry cannot be reversed`);
 }

@@ -322,6 +322,30 @@ async function reverseOutcome(entryKey: string, opts: { reason: string; operator
   });
 }
 
+/**
+ * Takes back PART of an earn under the caller's key, once (a partial refund of the order that
+ * earned it): planReverse with `amount` — what is left of the earn's lot first, the rest as debt.
+ * Only the owning module calls it (owned kinds, like reverse), keeping the parts' sum within the earn.
+ */
+async function reversePartOutcome(
+  entryKey: string,
+  opts: { key: string; amount: number; reason: string; owner: SourceKind; now?: Date; alsoInTransaction?: WithPoints },
+): Promise<Outcome> {
+  assertPoints(opts.amount, 'credit');
+  const now = opts.now ?? new Date();
+  if (!opts.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
+  const fp = fingerprint('reversePart', { e: entryKey, a: opts.amount });
+  return idempotent(opts.key, fp, async (tx) => {
+    const original = await txGet<Entry>(tx, C.entries, entryKey);
+    if (!original) throw new AppError('NOT_FOUND', `no entry ${entryKey}`);
+    if (original.source.kind !== opts.owner || !isOwned(original.source.kind)) throw new AppError('NOT_REVERSIBLE', `a ${original.source.kind} entry is not reversed in part by ${opts.owner}`);
+    if (original.type !== 'earn') throw new AppError('NOT_REVERSIBLE', `a ${original.type} entry is not reversed in part`);
+    const account = await readAccount(tx, original.member);
+    const plan = planReverse(account, original, new Map(), { key: opts.key, fingerprint: fp, reason: opts.reason, operator: '', amount: opts.amount }, now);
+    return applyPlan(tx, account, plan, now, { withPoints: opts.alsoInTransaction });
+  });
+}
+
 async function penaltyOutcome(req: { member: string; amount: number; key: string; reason: string; operator: string; now?: Date }): Promise<Outcome> {
   assertPoints(req.amount, 'penalty');
   if (!req.reason?.trim()) throw new AppError('BAD_REQUEST', 'reason is required');
@@ -412,6 +436,12 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
  * second reversal of it answers the first (its reason is not part of the fingerprint).
  */
 export const reverse = (entryKey: string, opts: { reason: string; operator?: string; now?: Date; owner?: SourceKind }): Promise<Outcome> => reverseOutcome(entryKey, opts);
+
+/** Part of an earn back, under the owner's key (see reversePartOutcome). */
+export const reversePart = (
+  entryKey: string,
+  opts: { key: string; amount: number; reason: string; owner: SourceKind; now?: Date; alsoInTransaction?: WithPoints },
+): Promise<Outcome> => reversePartOutcome(entryKey, opts);
 
 /** For defaults and fake orders: takes what the member has (FIFO, not held points) and owes the rest as debt. The key is stored as `op:<key>`. */
 export const penalty = (req: { member: string; amount: number; key: string; reason: string; operator: string; now?: Date }): Promise<Outcome> => penaltyOutcome(req);

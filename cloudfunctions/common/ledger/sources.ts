@@ -12,7 +12,7 @@ export const SOURCE_KINDS = {
   scan: { owned: true },
   signin: { owned: false },
   task: { owned: false },
-  order: { owned: false },
+  order: { owned: true },
   checkout: { owned: true },
   mall: { owned: true },
   game: { owned: false },

@@ -10,6 +10,8 @@ import { AppError } from '../errors';
 import { CLOSED_ACCOUNTS, eraseMemberNotices, livePoints, memberBook, openHolds, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
+import { ORDERS } from '../orders/model';
+import { COLLECTIONS as TIERS } from '../tiers/service';
 import { CLOSURE_POLICIES, OPEN_ORDER_STATUSES, previewClosure, type ClosurePolicy, type ClosurePreview } from './rules';
 
 export const PRIVACY = {
@@ -53,15 +55,17 @@ export async function preview(openid: string): Promise<ClosurePreview> {
   const db = getDb();
   const _ = db.command;
   const now = new Date();
-  const [policy, a, openOrders, holds, checkouts, payouts] = await Promise.all([
+  const [policy, a, openOrders, holds, checkouts, payouts, pendingEarnings] = await Promise.all([
     closurePolicy(),
     memberBook(openid),
     countWhere(MALL.orders, { member: openid, status: _.in([...OPEN_ORDER_STATUSES]) }),
     openHolds(openid),
     countWhere(MALL.checkouts, { member: openid, status: 'held' }),
     countWhere('payouts', { member: openid, status: _.in(['pending', 'retry']) }),
+    // Brand orders whose points are still 冻结中 (docs/orders.md): they would post to a closed account.
+    countWhere(ORDERS.orders, { member: openid, status: 'pending' }),
   ]);
-  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: livePoints(a?.lots ?? [], now), openOrders, openHolds: holds, openOther: checkouts + payouts });
+  return previewClosure({ policy, balance: a?.balance ?? 0, held: a?.held ?? 0, live: livePoints(a?.lots ?? [], now), openOrders, openHolds: holds, openOther: checkouts + payouts + pendingEarnings });
 }
 
 /** Points a debit can take now (not held, lots not past their expiry). */
@@ -120,11 +124,16 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     db.collection(MALL.addresses).doc(openid).remove().catch(() => undefined),
     eraseMemberNotices(openid),
     eraseSigninNotices(openid),
+    // Brand orders and growth stay (refunds, budgets and replay still add up) under the pseudonym; the tier state goes.
+    db.collection(ORDERS.orders).where(byMember).update({ data: { member: pseudonym } }),
+    db.collection(TIERS.growth).where(byMember).update({ data: { member: pseudonym } }),
+    db.collection(TIERS.members).doc(openid).remove().catch(() => undefined),
   ]);
   // Records keyed by the member (`<scope>|<member>`, `<kind>:<code>:<member>`) move to the pseudonym:
   // the roll-up's markers (distinct receivers and spenders stay right) and risk events (IP dropped above).
   await rewriteMemberDocs('metricsMembers', openid, pseudonym);
   await rewriteMemberDocs('riskEvents', openid, pseudonym);
+  await rewriteMemberDocs(TIERS.changes, openid, pseudonym); // `<member>:<seq>`
   // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right). A warned
   // member is always among the scanners, so every query leads with the `scanners` index.
   const codes = db.collection('codes');

@@ -5,6 +5,8 @@ import { getDb } from '../cloud';
 import { memberBook, memberEntries } from '../ledger/pseudonymise';
 import { MALL, type Address } from '../mall/model';
 import { missingMember, PRIVACY } from './closure';
+import { ORDERS } from '../orders/model';
+import { COLLECTIONS as TIERS } from '../tiers/service';
 
 /** Per list; a member past it sees the newest ones and `truncated: true`. */
 export const EXPORT_LIMIT = 500;
@@ -34,12 +36,16 @@ export async function exportMyData(openid: string, now = new Date()) {
   const { data: member } = await db.collection('members').doc(openid).get().catch(() => ({ data: null }));
   if (!member) await missingMember(openid);
   const m = member as { _id: string; nickname: string; avatarUrl: string; phone: string; createdAt: Date; updatedAt: Date };
-  const [a, { data: saved }, entries, orders, scans] = await Promise.all([
+  const [a, { data: saved }, entries, orders, scans, earnings, growth, tier] = await Promise.all([
     memberBook(openid),
     db.collection(MALL.addresses).doc(openid).get().catch(() => ({ data: null })),
     memberEntries(openid, EXPORT_LIMIT),
     newest<Record<string, any>>(MALL.orders, { member: openid }, 'createdAt'),
     newest<Record<string, any>>('codes', { claimedBy: openid }, 'claimedAt', { _id: true, batch: true, claimedAt: true, points: true, scans: true }),
+    // The brand's orders earning points and the member's tier (docs/orders.md, docs/tiers.md).
+    newest<Record<string, any>>(ORDERS.orders, { member: openid }, 'paidAt', { _id: true, paidFen: true, points: true, pending: true, posted: true, reversed: true, status: true, paidAt: true }),
+    newest<Record<string, any>>(TIERS.growth, { member: openid }, 'seq', { _id: true, delta: true, seq: true, at: true }),
+    db.collection(TIERS.members).doc(openid).get().catch(() => ({ data: null })),
   ]);
   await db.collection(PRIVACY.audit).add({ data: { actor: openid, role: 'member', action: 'export', what: 'self', count: 1, createdAt: now } });
   return {
@@ -62,6 +68,16 @@ export async function exportMyData(openid: string, now = new Date()) {
     orders: {
       truncated: orders.truncated,
       items: orders.items.map((o) => ({ id: o._id, title: o.title, quantity: o.quantity, points: o.points, cashFen: o.cashFen, status: o.status, address: o.address ?? null, createdAt: iso(o.createdAt) })),
+    },
+    brandOrders: {
+      truncated: earnings.truncated,
+      items: earnings.items.map((o) => ({ id: o._id, paidFen: o.paidFen, points: o.points, pending: o.pending, posted: o.posted, reversed: o.reversed, status: o.status, paidAt: iso(o.paidAt) })),
+    },
+    tier: {
+      level: (tier.data as { level?: string } | null)?.level ?? null,
+      growthInCycle: (tier.data as { growthInCycle?: number } | null)?.growthInCycle ?? 0,
+      lifetimeGrowth: (tier.data as { lifetimeGrowth?: number } | null)?.lifetimeGrowth ?? 0,
+      growth: { truncated: growth.truncated, items: growth.items.map((g) => ({ id: g._id, delta: g.delta, at: iso(g.at) })) },
     },
     scans: {
       truncated: scans.truncated,

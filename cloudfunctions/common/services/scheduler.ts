@@ -7,6 +7,8 @@ import { runReminders } from '../ledger/reminder-jobs';
 import { sendSigninReminders } from '../earn/reminders';
 import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
+import { postDueOrders } from '../orders/service';
+import { closeDueCycles } from '../tiers/service';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
@@ -22,6 +24,8 @@ export interface TickResult {
   holdsReleased: number;
   /** Mall orders not paid in time (cancelled: hold released, stock returned), interrupted redemptions (failed) and paid deliveries cut short (finished). */
   orders: { ordersTimedOut: number; ordersFailed: number; ordersResumed: number };
+  /** The brand's orders whose return window passed: pending points posted (docs/orders.md). */
+  earnings: { posted: number; failed: number };
   daily: DailyResult | 'not-due' | 'done-earlier';
   /** Sign-in reminders (from 20:00 Shanghai, docs/earn.md#reminder). */
   signinReminders: { sent: number } | 'not-due';
@@ -34,6 +38,8 @@ export interface DailyResult {
   members?: { day: string; newMembers: number; totalMembers: number };
   /** Personal data past its time, removed or masked (docs/privacy.md#how-long-data-is-kept). */
   retention?: RetentionResult;
+  /** Member tier cycles that ended: closed (kept or one level down, docs/tiers.md). */
+  tiers?: { closed: number };
 }
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
@@ -42,11 +48,12 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
   const orders = await sweepOrders(now);
   const holdsReleased = await releaseExpiredHolds(now);
   const signinReminders = await sendSigninReminders(now);
+  const earnings = await postDueOrders(now);
   const day = shanghaiDay(now);
-  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, signinReminders, daily: 'not-due' };
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, signinReminders, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
-  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, signinReminders, daily: 'done-earlier' };
-  return { holdsReleased, orders, signinReminders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, earnings, signinReminders, daily: 'done-earlier' };
+  return { holdsReleased, orders, earnings, signinReminders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
 }
 
 /**
@@ -69,6 +76,7 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   result.reminders = await runReminders(now);
   result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
   result.retention = await runRetention(now);
+  result.tiers = await closeDueCycles(now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
 }

@@ -3,6 +3,7 @@ import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
 import BalanceCard from '../../components/BalanceCard'
 import EarnCard from '../../components/EarnCard'
+import TierBadge from '../../components/TierBadge'
 import PersonaSwitch from '../../components/PersonaSwitch'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { codeFromLaunch } from '../../services/codes'
@@ -59,6 +60,7 @@ export default function HomePage() {
             <Text className='home-greeting__hello'>你好，</Text>
             <Text className='home-greeting__name home-nickname'>{session.member.nickname}</Text>
           </View>
+          <TierBadge className='home-tier' />
           <BalanceCard
             points={session.points}
             valueClassName='home-balance'

@@ -5,6 +5,7 @@ import MemberAvatar from '../../components/MemberAvatar'
 import { Button, Cell } from '../../components/nutui'
 import PersonaSwitch from '../../components/PersonaSwitch'
 import PrivacyCells from '../../components/PrivacyCells'
+import TierBadge from '../../components/TierBadge'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
@@ -68,6 +69,7 @@ export default function MePage() {
             />
           ) : null}
 
+          <TierBadge className='me-tier' />
           <View className='me-cells'>
             <Cell
               className='me-points-entry'

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Kind } from '../model';
 import type { Counters } from '../counters';
 import { manualRule } from './manual';
+import { orderRule } from './order';
 import { scanRule } from './scan';
 import { signinRule } from './signin';
 import { taskRule } from './task';
@@ -36,6 +37,7 @@ export const RULES: Partial<Record<Kind, RuleModule<any, any>>> = {
   manual: manualRule,
   signin: signinRule,
   task: taskRule,
+  order: orderRule,
 };
 
 export function ruleModule(kind: Kind): RuleModule<any, any> | null {

@@ -3,6 +3,7 @@ import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import BalanceCard from '../../../components/BalanceCard'
 import EmptyState from '../../../components/EmptyState'
+import PendingPoints from '../../../components/PendingPoints'
 import { Button, Loading } from '../../../components/nutui'
 import { ErrorView, LoadingView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
@@ -104,6 +105,7 @@ export default function PointsPage() {
             </View>
           ))}
 
+          <PendingPoints />
           <Text className='section-title'>即将过期</Text>
           <View className='points-card'>
             {summary.expiring.length === 0 ? (
