@@ -39,6 +39,15 @@ export const ERROR_CODES = [
   'ORDER_EXPIRED',
   'STEP_MISMATCH',
   'DEDUCTION_TOO_LARGE',
+  // Play's (docs/play.md)
+  'POOL_INVALID',
+  'POOL_NOT_PUBLISHED',
+  'POOL_NOT_STARTED',
+  'POOL_ENDED',
+  'NO_FREE_PLAYS',
+  'SET_INCOMPLETE',
+  'CARD_NOT_HELD',
+  'CARD_TO_SELF',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,57 @@
+// play: 积分玩法 — one prize-pool engine behind 刮刮卡, 大转盘, 九宫格 and 集字有礼 (docs/play.md).
+// Operators create and publish pools as campaigns of kind `game` through `admin`; members read
+// pools, draw, see their prizes and verify draws here.
+import { z } from 'zod';
+import { action, defineFunction } from '../common/handler';
+import { draw, deliverStale } from '../common/play/draw';
+import { drawView, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
+
+const poolId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
+const clientKey = z.string().regex(/^[\w.\-]{8,40}$/, 'clientKey must be 8-40 characters of letters, digits and _ . -');
+const drawKey = z.string().regex(/^draw:[\w\-]{1,64}:[\w\-]{1,64}:[\w.\-]{8,40}$/, 'not a draw key');
+
+export const main = defineFunction({
+  name: 'play',
+  actions: {
+    pools: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: async () => ({ pools: await listPools() }),
+    }),
+    pool: action({
+      auth: 'member',
+      input: z.object({ pool: poolId }).strict(),
+      run: (i, { caller }) => poolView(i.pool, caller.openid),
+    }),
+    draw: action({
+      auth: 'member',
+      input: z.object({ pool: poolId, clientKey, pay: z.enum(['points', 'free']) }).strict(),
+      run: async (i, { caller }) => ({ draw: drawView(await draw({ pool: i.pool, member: caller.openid, clientKey: i.clientKey, pay: i.pay })) }),
+    }),
+    winners: action({
+      auth: 'member',
+      input: z.object({ pool: poolId }).strict(),
+      run: async (i) => ({ winners: await winners(i.pool) }),
+    }),
+    myPrizes: action({
+      auth: 'member',
+      input: z.object({ pool: poolId.optional(), cursor: z.string().datetime().optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+      run: (i, { caller }) => myPrizes(caller.openid, i),
+    }),
+    myItems: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: (_i, { caller }) => myItems(caller.openid),
+    }),
+    verify: action({
+      auth: 'member',
+      input: z.object({ key: drawKey }).strict(),
+      run: (i, { caller }) => verifyDraw(caller.openid, i.key),
+    }),
+    deliverStale: action({
+      auth: 'operator',
+      input: z.object({}).strict(),
+      run: async () => ({ delivered: await deliverStale() }),
+    }),
+  },
+});
