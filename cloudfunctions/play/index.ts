@@ -50,8 +50,8 @@ export const main = defineFunction({
     }),
     deliverStale: action({
       auth: 'operator',
-      input: z.object({}).strict(),
-      run: async () => ({ delivered: await deliverStale() }),
+      input: z.object({ olderThanSeconds: z.number().int().min(0).max(86_400).default(60) }).strict(),
+      run: async (i) => ({ delivered: await deliverStale(new Date(), i.olderThanSeconds * 1000) }),
     }),
   },
 });

@@ -303,10 +303,10 @@ export async function addItem(tx: Tx, member: string, pool: string, slot: string
   return next;
 }
 
-/** The sweep: draws left `drawn` by a crash more than a minute ago are delivered. */
-export async function deliverStale(now = new Date(), limit = 100): Promise<number> {
+/** The sweep: draws left `drawn` by a crash (older than `olderThanMs`) are delivered. */
+export async function deliverStale(now = new Date(), olderThanMs = 60_000, limit = 100): Promise<number> {
   const db = getDb();
-  const { data } = await db.collection(PLAY.draws).where({ status: 'drawn', createdAt: db.command.lt(new Date(+now - 60_000)) }).limit(limit).get();
+  const { data } = await db.collection(PLAY.draws).where({ status: 'drawn', createdAt: db.command.lte(new Date(+now - olderThanMs)) }).limit(limit).get();
   let n = 0;
   for (const r of data as DrawRecord[]) {
     if (r.prize.kind === 'mallItem') continue;
