@@ -8,7 +8,9 @@ export default defineAppConfig({
     // 扫码赚积分: manual entry / Taro.scanCode / ?code= / the printed link's `q`, and the result per outcome.
     { root: 'packages/scan', pages: ['index'] },
     // 积分商城: 商品详情, 确认兑换 (address, payment), 我的订单, 订单详情, and the operators' 商城订单 (ops).
-    { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] }
+    { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] },
+    // 积分玩法: one game page for 刮刮卡 / 大转盘 / 九宫格 / 集字有礼, 活动规则, 我的奖品, 验证.
+    { root: 'packages/play', pages: ['game/index', 'rules/index', 'prizes/index', 'verify/index'] }
   ],
   // 扫码 may send the location (with consent) to check the product's sales region (防窜).
   permission: { 'scope.userLocation': { desc: '核验扫码商品的销售区域' } },

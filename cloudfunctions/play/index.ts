@@ -2,6 +2,7 @@
 // Operators create and publish pools as campaigns of kind `game` through `admin`; members read
 // pools, draw, see their prizes and verify draws here.
 import { z } from 'zod';
+import { instantInput } from '../common/inputs';
 import { action, defineFunction } from '../common/handler';
 import { draw, deliverStale } from '../common/play/draw';
 import { drawView, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
@@ -35,7 +36,7 @@ export const main = defineFunction({
     }),
     myPrizes: action({
       auth: 'member',
-      input: z.object({ pool: poolId.optional(), cursor: z.string().datetime().optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+      input: z.object({ pool: poolId.optional(), cursor: instantInput().optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
       run: (i, { caller }) => myPrizes(caller.openid, i),
     }),
     myItems: action({

@@ -41,6 +41,14 @@ export const ERROR_TEXT = {
   ORDER_EXPIRED: '订单已超时关闭',
   STEP_MISMATCH: '抵扣积分须为规定步长的整数倍',
   DEDUCTION_TOO_LARGE: '抵扣积分超过本单上限',
+  POOL_INVALID: '玩法设置不符合规定，请按提示修改',
+  POOL_NOT_PUBLISHED: '活动尚未发布',
+  POOL_NOT_STARTED: '活动尚未开始',
+  POOL_ENDED: '活动已结束',
+  NO_FREE_PLAYS: '今日免费次数已用完',
+  SET_INCOMPLETE: '还没有集齐，继续加油',
+  CARD_NOT_HELD: '您没有这张卡',
+  CARD_TO_SELF: '不能领取自己送出的卡',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

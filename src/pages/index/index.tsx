@@ -3,6 +3,7 @@ import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
 import BalanceCard from '../../components/BalanceCard'
 import PersonaSwitch from '../../components/PersonaSwitch'
+import PlayEntries from '../../components/PlayEntries'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { codeFromLaunch } from '../../services/codes'
 import { describeError } from '../../services/errors'
@@ -81,6 +82,7 @@ export default function HomePage() {
               </View>
             ))}
           </View>
+          <PlayEntries />
         </View>
       ) : null}
     </View>
