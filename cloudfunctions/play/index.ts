@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { instantInput } from '../common/inputs';
 import { action, defineFunction } from '../common/handler';
+import { claimGift, combine, giveCard } from '../common/play/cards';
 import { draw, deliverStale } from '../common/play/draw';
 import { drawView, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
 
@@ -48,6 +49,27 @@ export const main = defineFunction({
       auth: 'member',
       input: z.object({ key: drawKey }).strict(),
       run: (i, { caller }) => verifyDraw(caller.openid, i.key),
+    }),
+    combine: action({
+      auth: 'member',
+      input: z.object({ pool: poolId, clientKey }).strict(),
+      run: async (i, { caller }) => ({ draw: drawView(await combine({ pool: i.pool, member: caller.openid, clientKey: i.clientKey })) }),
+    }),
+    giveCard: action({
+      auth: 'member',
+      input: z.object({ pool: poolId, char: z.string().regex(/^\p{Script=Han}$/u, 'one Chinese character'), clientKey }).strict(),
+      run: async (i, { caller }) => {
+        const g = await giveCard({ pool: i.pool, member: caller.openid, char: i.char, clientKey: i.clientKey });
+        return { gift: { id: g._id, pool: g.pool, char: g.char, status: g.status } };
+      },
+    }),
+    claimGift: action({
+      auth: 'member',
+      input: z.object({ gift: z.string().regex(/^gift-[\w\-.]{1,60}$/, 'not a gift id') }).strict(),
+      run: async (i, { caller }) => {
+        const g = await claimGift({ gift: i.gift, member: caller.openid });
+        return { gift: { id: g._id, pool: g.pool, char: g.char, status: g.status } };
+      },
     }),
     deliverStale: action({
       auth: 'operator',

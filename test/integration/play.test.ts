@@ -147,3 +147,59 @@ test('database requests of a points-entry, points-prize draw', async () => {
   console.log(`db requests per points-entry, points-prize draw: ${dbRequests}`);
   expect(dbRequests).toBe(14); // docs/api.md; ≤ 10 needs the ledger's debit and credit in one transaction (docs/play.md)
 });
+
+describe('集字有礼: cards from draws, combining a set, giving a card', () => {
+  let cloud: TestCloud;
+  const items = (who: string) => ((cloud.engine.dump('memberItems') as any[]).find((d) => d._id === who)?.pools?.pc ?? {}) as Record<string, number>;
+  /** Draws until the member holds at least `n` of each character. */
+  async function collect(who: string, n: number) {
+    for (let k = 0; k < 200 && !(items(who)['山'] >= n && items(who)['野'] >= n); k++) expect(await drawOf(cloud, 'pc', `key-${who}-${k}`, who)).toMatchObject({ ok: true });
+    expect(items(who)['山']).toBeGreaterThanOrEqual(n);
+    expect(items(who)['野']).toBeGreaterThanOrEqual(n);
+  }
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const rule = pool({
+      game: 'collect',
+      entry: { points: 1, freePerDay: 0, sources: [] },
+      prizes: [
+        { id: 'shan', name: '山字卡', kind: 'charCard', char: '山', costFen: 0, count: null, weight: 50 },
+        { id: 'ye', name: '野字卡', kind: 'charCard', char: '野', costFen: 0, count: null, weight: 50 },
+        { id: 'none', name: '谢谢参与', kind: 'none', costFen: 0, count: null, weight: 0 },
+      ],
+      collect: { chars: ['山', '野'], prize: { id: 'set', name: '集齐奖 88 积分', kind: 'points', points: 88, costFen: 88, count: 1, weight: 0 } },
+    });
+    expect(await publishPool(cloud, 'pc', rule)).toMatchObject({ ok: true });
+    await member(cloud, 'oC1', 500);
+    await member(cloud, 'oC2', 500);
+  });
+
+  test('an incomplete set is refused; a full set combines once into its prize; the last set prize is not oversold', async () => {
+    expect(await cloud.call('play', { action: 'combine', pool: 'pc', clientKey: 'combine-01' }, 'oC1')).toMatchObject({ ok: false, code: 'SET_INCOMPLETE' });
+    await collect('oC1', 2);
+    const before = { ...items('oC1') };
+    const r = await cloud.call('play', { action: 'combine', pool: 'pc', clientKey: 'combine-02' }, 'oC1');
+    expect(r).toMatchObject({ ok: true, data: { draw: { prize: { id: 'set', points: 88 }, state: '已到账' } } });
+    expect(items('oC1')).toEqual({ 山: before['山'] - 1, 野: before['野'] - 1 });
+    expect(await cloud.call('play', { action: 'combine', pool: 'pc', clientKey: 'combine-02' }, 'oC1')).toMatchObject({ ok: true, data: { draw: { key: r.data.draw.key } } });
+    expect(items('oC1')).toEqual({ 山: before['山'] - 1, 野: before['野'] - 1 }); // the retry took nothing
+    // Only one set prize exists: a second full set is SOLD_OUT and keeps its cards.
+    expect(await cloud.call('play', { action: 'combine', pool: 'pc', clientKey: 'combine-03' }, 'oC1')).toMatchObject({ ok: false, code: 'SOLD_OUT' });
+    expect(items('oC1')).toEqual({ 山: before['山'] - 1, 野: before['野'] - 1 });
+    expect((cloud.engine.dump('ledger') as any[]).filter((e) => e._id.startsWith('prize:combine:'))).toHaveLength(1);
+  });
+
+  test('a spare card goes to a friend exactly once; not to oneself; not a card one lacks', async () => {
+    const had = items('oC1')['山'];
+    const g = await cloud.call('play', { action: 'giveCard', pool: 'pc', char: '山', clientKey: 'gift-key-1' }, 'oC1');
+    expect(g).toMatchObject({ ok: true, data: { gift: { char: '山', status: 'open' } } });
+    expect(items('oC1')['山']).toBe(had - 1);
+    expect(await cloud.call('play', { action: 'claimGift', gift: g.data.gift.id }, 'oC1')).toMatchObject({ ok: false, code: 'CARD_TO_SELF' });
+    const [a, b] = await Promise.all([cloud.call('play', { action: 'claimGift', gift: g.data.gift.id }, 'oC2'), cloud.call('play', { action: 'claimGift', gift: g.data.gift.id }, 'oC2')]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    expect(items('oC2')['山']).toBe(1);
+    expect(await cloud.call('play', { action: 'giveCard', pool: 'pc', char: '野', clientKey: 'gift-key-2' }, 'oC2')).toMatchObject({ ok: false, code: 'CARD_NOT_HELD' });
+    expect(await cloud.call('play', { action: 'giveCard', pool: 'pc', char: '水', clientKey: 'gift-key-3' }, 'oC2')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+});

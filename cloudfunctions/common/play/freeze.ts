@@ -8,6 +8,7 @@ import { AppError } from '../errors';
 import { txGet, type Tx } from '../tx';
 import type { Campaign, CampaignContent } from '../campaigns/model';
 import { splitStock, publishProblems } from './engine';
+import { freezeSet } from './cards';
 import { commitOf, GENESIS, newSeed } from './fair';
 import { PLAY, stockCounterOf, type Pool, type PoolShard, type SeedDoc } from './model';
 
@@ -45,4 +46,5 @@ export async function freezePool(tx: Tx, id: string, content: CampaignContent, h
     const shard: PoolShard = { _id: shardIdOf(counter, i), counter, cap: n, left: n, initial: parts[i], remaining: parts[i], seq: 0, head: GENESIS };
     await tx.collection(COUNTERS.shards).add({ data: shard });
   }
+  await freezeSet(tx, id, pool, now);
 }
