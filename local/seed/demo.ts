@@ -5,6 +5,7 @@ import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
 import { seedCodes } from './codes';
+import { seedPlay } from './play';
 import { findPersona, PERSONAS } from './personas';
 
 export const DEMO_BRAND = {
@@ -34,6 +35,7 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
   await seedPoints(now);
   await seedMall(runner, now);
   await seedCodes(runner); // one-item-one-code: products, a campaign, an active batch (local/seed/codes.ts)
+  await seedPlay(runner); // 积分玩法: a published pool of each face (local/seed/play.ts)
   // Written last: a seed interrupted halfway runs again on the next start.
   engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: now }]);
   return true;

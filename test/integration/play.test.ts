@@ -203,3 +203,19 @@ describe('集字有礼: cards from draws, combining a set, giving a card', () =>
     expect(await cloud.call('play', { action: 'giveCard', pool: 'pc', char: '水', clientKey: 'gift-key-3' }, 'oC2')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 });
+
+test('the demo seed publishes a pool of each face through the real functions, and each plays', async () => {
+  const { seedPlay, DEMO_POOLS } = await import('../../local/seed/play');
+  const cloud = createTestCloud();
+  makeOperator(cloud, 'oLOCAL-operator-ops');
+  makeOperator(cloud, OPS);
+  await seedPlay(cloud.runner);
+  await seedPlay(cloud.runner); // a reseed changes nothing
+  await member(cloud, 'oSeed', 1000);
+  const list = await cloud.call('play', { action: 'pools' }, 'oSeed');
+  expect(list.data.pools.map((p: any) => p.game).sort()).toEqual(['collect', 'grid9', 'scratch', 'wheel']);
+  for (const p of DEMO_POOLS) {
+    expect(await cloud.call('play', { action: 'pool', pool: p.id }, 'oSeed')).toMatchObject({ ok: true, data: { state: 'live' } });
+    expect(await drawOf(cloud, p.id, 'key-seed-0001', 'oSeed', 'free')).toMatchObject({ ok: true });
+  }
+});
