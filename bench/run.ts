@@ -4,6 +4,7 @@ import { benchCloudModel } from './cloud-model';
 import { benchCodes } from './codes';
 import { benchCounter } from './counter';
 import { benchEngine } from './engine';
+import { benchGames } from './games';
 import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
@@ -37,6 +38,10 @@ const TARGETS: Record<string, Target> = {
   metrics_accounts_examined: { op: '<=', value: 0 },
   metrics_max_reply_docs: { op: '<=', value: 1_000 },
   metrics_max_reply_kb: { op: '<=', value: 1_024 },
+  game_draws_per_s: { op: '>=', value: 500 },
+  game_prize_oversell: { op: '<=', value: 0 },
+  game_cap_violations: { op: '<=', value: 0 },
+  game_db_requests_per_draw: { op: '<=', value: 10 },
 };
 
 async function main() {
@@ -51,6 +56,7 @@ async function main() {
     ...(await benchMetrics({ quick })),
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
+    ...(await benchGames({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {
     const t = TARGETS[key];

@@ -36,7 +36,7 @@ export const FORBIDDEN_SOURCES = ['share', 'follow'];
 
 /** Anti-Unfair Competition Law art. 10: the top prize of a prize draw is at most ¥50,000. */
 export const TOP_PRIZE_MAX_FEN = 5_000_000;
-export const MAX_SHARDS = 16;
+export const MAX_SHARDS = 64;
 
 const id = z.string().regex(/^[\w\-]{1,32}$/, 'letters, digits, _ and - only');
 const text = (max: number) => z.string().trim().max(max).refine((s) => !/[<>\u0000-\u001f]/.test(s), 'no control characters or < >');
