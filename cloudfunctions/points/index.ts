@@ -8,11 +8,14 @@ import { createBudget } from '../common/ledger/budgets';
 import { entryDetail, history, summary } from '../common/ledger/queries';
 import { dailyMetrics, metrics } from '../common/metrics/queries';
 import { addSubscriptionCredit, reminderTemplateId } from '../common/ledger/reminders';
-import { adjust, penalty, reverse } from '../common/ledger/service';
+import { adjust, OPERATOR_KEY_MAX, penalty, reverse } from '../common/ledger/service';
+import { MAX_POINTS } from '../common/ledger/sources';
 import { rateHistory, setRate } from '../common/ledger/settings';
 
 const ENTRY_TYPES = ['earn', 'spend', 'hold', 'release', 'expire', 'penalty', 'reverse', 'adjust'] as const;
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
+/** Stored as `op:<key>` (its own namespace), hence shorter. */
+const operatorKey = z.string().regex(new RegExp(`^[\\w:.\\-|@]{1,${OPERATOR_KEY_MAX}}$`), `key must be 1-${OPERATOR_KEY_MAX} characters of letters, digits and _ : . - | @`);
 const openid = z.string().min(1).max(128);
 const reason = z.string().trim().min(1, 'reason is required').max(200);
 const day = shanghaiDayInput();
@@ -54,21 +57,20 @@ export const main = defineFunction({
 
     adjust: action({
       auth: 'operator',
-      // Bounded like every other amount (a delta near 2^53 would cost balances their precision).
       input: z
-        .object({ member: openid, delta: z.number().int('must be an integer').min(-100_000_000).max(100_000_000).refine((d) => d !== 0, 'delta must not be 0'), reason, key })
+        .object({ member: openid, delta: z.number().int().min(-MAX_POINTS.adjust).max(MAX_POINTS.adjust).refine((d) => d !== 0, 'delta must not be 0'), reason, key: operatorKey })
         .strict(),
-      run: (i, { caller }) => adjust({ ...i, operator: caller.openid }),
+      run: async (i, { caller }) => (await adjust({ ...i, operator: caller.openid })).entry,
     }),
     penalty: action({
       auth: 'operator',
-      input: z.object({ member: openid, amount: points, reason, key }).strict(),
-      run: (i, { caller }) => penalty({ ...i, operator: caller.openid }),
+      input: z.object({ member: openid, amount: z.number().int('must be an integer').positive().max(MAX_POINTS.penalty), reason, key: operatorKey }).strict(),
+      run: async (i, { caller }) => (await penalty({ ...i, operator: caller.openid })).entry,
     }),
     reverse: action({
       auth: 'operator',
       input: z.object({ entry: z.string().min(1).max(300), reason }).strict(),
-      run: (i, { caller }) => reverse(i.entry, { reason: i.reason, operator: caller.openid }),
+      run: async (i, { caller }) => (await reverse(i.entry, { reason: i.reason, operator: caller.openid })).entry,
     }),
     rates: action({
       auth: 'operator',

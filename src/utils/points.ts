@@ -18,21 +18,29 @@ export function entryTypeLabel(type: string): string {
   return Object.prototype.hasOwnProperty.call(ENTRY_TYPE_LABEL, type) ? ENTRY_TYPE_LABEL[type as EntryType] : type
 }
 
-export const SOURCE_KIND_LABEL: Record<string, string> = {
-  scan: '扫码',
+/**
+ * Every source kind the ledger accepts (its closed list, cloudfunctions/common/ledger/sources.ts)
+ * in Chinese; test/client/source-kinds.test.ts checks the two lists agree.
+ */
+export const SOURCE_KIND_LABEL = {
+  scan: '扫码积分',
   signin: '签到',
-  order: '订单',
+  task: '任务奖励',
+  order: '订单积分',
   checkout: '门店抵扣',
+  mall: '商城兑换',
   game: '游戏',
-  ops: '运营',
-  expiry: '到期',
-  test: '测试'
-}
+  manual: '活动发放',
+  ops: '运营调整',
+  expiry: '到期'
+} as const
 
-/** Source kind → Chinese; an unknown kind is shown as it is; none → 其他. */
+export type SourceKind = keyof typeof SOURCE_KIND_LABEL
+
+/** Source kind → Chinese; a kind this client does not know (or none) → 其他, never the raw English. */
 export function sourceLabel(kind: string | null | undefined): string {
-  if (!kind) return '其他'
-  return Object.prototype.hasOwnProperty.call(SOURCE_KIND_LABEL, kind) ? SOURCE_KIND_LABEL[kind] : kind
+  if (!kind || !Object.prototype.hasOwnProperty.call(SOURCE_KIND_LABEL, kind)) return '其他'
+  return SOURCE_KIND_LABEL[kind as SourceKind]
 }
 
 export type DeltaTone = 'plus' | 'minus' | 'zero'

@@ -124,12 +124,12 @@ describe('labels', () => {
     expect(entryTypeLabel('toString')).toBe('toString')
   })
 
-  test('source kinds in Chinese; an unknown kind is shown raw', () => {
-    expect(['scan', 'signin', 'order', 'checkout', 'game', 'ops', 'expiry', 'test'].map(sourceLabel)).toEqual([
-      '扫码', '签到', '订单', '门店抵扣', '游戏', '运营', '到期', '测试'
+  test('source kinds in Chinese; an unknown kind is 其他', () => {
+    expect(['scan', 'signin', 'order', 'checkout', 'mall', 'game', 'ops', 'expiry'].map(sourceLabel)).toEqual([
+      '扫码积分', '签到', '订单积分', '门店抵扣', '商城兑换', '游戏', '运营调整', '到期'
     ])
-    expect(sourceLabel('lottery')).toBe('lottery')
-    expect(sourceLabel('constructor')).toBe('constructor')
+    expect(sourceLabel('lottery')).toBe('其他')
+    expect(sourceLabel('constructor')).toBe('其他')
     expect(sourceLabel('')).toBe('其他')
     expect(sourceLabel(null)).toBe('其他')
   })

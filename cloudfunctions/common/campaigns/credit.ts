@@ -6,7 +6,7 @@
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import type { Account, Entry, Source } from '../ledger/model';
-import { credit, isReplay } from '../ledger/service';
+import { credit } from '../ledger/service';
 import type { Tx } from '../tx';
 import { COUNTERS_FIELD, pruneCounters, type Counters } from './counters';
 import { countEarn, decide, expiryPolicy } from './earn';
@@ -65,7 +65,7 @@ export async function earn<E>(req: EarnRequest<E>): Promise<EarnResult> {
     let ran = false;
     try {
       const policy = campaign ? expiryPolicy(campaign) : undefined;
-      const entry = await credit({
+      const { entry, replayed } = await credit({
         member: req.member,
         amount: points,
         key: req.key,
@@ -87,7 +87,7 @@ export async function earn<E>(req: EarnRequest<E>): Promise<EarnResult> {
         },
       });
       // A key answered from an earlier call: our hook's writes (if it ran) rolled back.
-      if (ran && !isReplay(entry)) return { kind: 'earned', points, entry, why };
+      if (ran && !replayed) return { kind: 'earned', points, entry, why };
       return { kind: 'replayed', entry };
     } catch (e) {
       if (e instanceof CapsMoved) {

@@ -1,12 +1,13 @@
-// FIFO allocation: which lots a debit or hold takes. Soonest-expiring first, then oldest, then by id
-// so the choice is deterministic; only the part of a lot not already held is available.
+// FIFO allocation: which lots a debit or hold takes. Soonest-expiring first, then oldest (when known:
+// lots stored packed keep no issue time), then by id so the choice is deterministic; only the part
+// of a lot not already held is available.
 
 export interface LotBalance {
   _id: string;
   remaining: number;
   held: number;
   expiresAt: Date;
-  createdAt: Date;
+  createdAt?: Date;
 }
 
 export interface Take {
@@ -15,7 +16,7 @@ export interface Take {
 }
 
 const fifoOrder = (a: LotBalance, b: LotBalance) =>
-  +a.expiresAt - +b.expiresAt || +a.createdAt - +b.createdAt || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+  +a.expiresAt - +b.expiresAt || +(a.createdAt ?? 0) - +(b.createdAt ?? 0) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
 
 export const available = (lot: LotBalance) => lot.remaining - lot.held;
 

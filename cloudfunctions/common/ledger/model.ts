@@ -44,8 +44,9 @@ export interface ClosedLots {
   expired: number;
 }
 
+/** A lot as the ledger works with it; stored packed in one string (lots.ts). */
 export interface Lot {
-  /** `lot:<credit key>`. */
+  /** `lot:<credit key>` (its first credit). */
   _id: string;
   amount: number;
   /** Not yet spent or expired (includes the held part). */
@@ -55,7 +56,8 @@ export interface Lot {
   /** Taken by expiry runs. */
   expired: number;
   expiresAt: Date;
-  createdAt: Date;
+  /** Only on lots stored before the packed form (FIFO breaks ties by expiry, then id). */
+  createdAt?: Date;
   campaign: string;
   /** Points per yuan in force when issued. */
   rate: number;
@@ -108,6 +110,10 @@ export interface Hold {
   settledBy?: string;
 }
 
+/**
+ * Every collection the ledger reads or writes, named once. Other modules use access.ts instead of
+ * these names (a module that joins an account into its own aggregate takes the stage from there).
+ */
 export const COLLECTIONS = {
   accounts: 'accounts',
   entries: 'ledger',
@@ -115,4 +121,9 @@ export const COLLECTIONS = {
   budgets: 'budgets',
   budgetShards: 'budgetShards',
   settings: 'settings',
+  reminders: 'reminders',
+  subscriptions: 'subscriptions',
+  subscriptionEvents: 'subscriptionEvents',
+  /** The jobs' checkpoints (the expiry run's `expiry:<day>`). */
+  jobRuns: 'jobRuns',
 } as const;

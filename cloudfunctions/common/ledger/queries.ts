@@ -5,7 +5,9 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError } from '../errors';
 import { shanghaiDay } from '../time';
 import { available } from './allocate';
+import { unpackLots } from './lots';
 import { COLLECTIONS as C, type Account, type Entry, type EntryType } from './model';
+import type { StoredAccount } from './plans';
 import { lastValidDay, reminderTemplateId, creditsOf, type Reminder } from './reminders';
 import { pointsToFen } from './rates';
 import { currentRate } from './settings';
@@ -32,14 +34,14 @@ export async function summary(member: string, now = new Date()): Promise<Summary
   const today = shanghaiDay(now);
   const [{ data: account }, { data: reminders }, rate, credits] = await Promise.all([
     db.collection(C.accounts).doc(member).get(),
-    db.collection('reminders').where({ member, expiryDay: _.gte(today), status: 'in_app' }).orderBy('expiryDay', 'asc').limit(20).get(),
+    db.collection(C.reminders).where({ member, expiryDay: _.gte(today), status: _.in(['pending', 'in_app']) }).orderBy('expiryDay', 'asc').limit(20).get(),
     currentRate(now),
     creditsOf(member, reminderTemplateId()),
   ]);
   if (!account) throw new AppError('NOT_FOUND', 'no points account; call user.login first');
   const a = account as Account;
   const byDay = new Map<string, number>();
-  const live = (a.lots ?? []).filter((l) => +new Date(l.expiresAt) > +now).sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt));
+  const live = unpackLots((account as StoredAccount).lots).filter((l) => +new Date(l.expiresAt) > +now).sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt));
   for (const lot of live) {
     const day = lastValidDay(new Date(lot.expiresAt));
     byDay.set(day, (byDay.get(day) ?? 0) + available(lot));

@@ -103,7 +103,7 @@ export async function holdPoints(req: HoldRequest, now = new Date()) {
     updatedAt: now,
   };
   // The checkout record commits with the hold: a process dying in between leaves neither.
-  const { entry } = await ledger.hold({
+  const { replayed } = await ledger.hold({
     member: req.member,
     amount: req.points,
     key: hold,
@@ -116,7 +116,7 @@ export async function holdPoints(req: HoldRequest, now = new Date()) {
   });
   // A concurrent first hold of the same brand order committed first and the ledger answered its
   // entry (the ledger key carries only member and points): the record it wrote decides.
-  return ledger.isReplay(entry) ? sameHold(await mustRead(req.brandOrderId), req) : view(doc);
+  return replayed ? sameHold(await mustRead(req.brandOrderId), req) : view(doc);
 }
 
 /** The member paid the rest: the held points are spent. Repeats answer the same. */
@@ -126,7 +126,7 @@ export async function commit(brandOrderId: string, now = new Date()) {
   if (c.status === 'cancelled') throw new AppError('ORDER_STATE', 'the hold was cancelled');
   // The checkout record moves with the spend, in its transaction.
   const committed = { status: 'committed', updatedAt: now };
-  const entry = await ledger
+  const { replayed } = await ledger
     .commitHold(c.hold, {
       now,
       alsoInTransaction: async (tx) => {
@@ -141,7 +141,7 @@ export async function commit(brandOrderId: string, now = new Date()) {
     });
   // A repeat whose spend committed earlier (the ledger answered its entry): the record moved with
   // it, unless that was before this record existed in the transaction; then it is written now.
-  if (ledger.isReplay(entry)) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: committed });
+  if (replayed) await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: committed });
   return view({ ...c, status: 'committed' });
 }
 
@@ -169,7 +169,7 @@ export async function refund(brandOrderId: string, reason: string, now = new Dat
     return view(c);
   }
   if (c.status !== 'committed') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be refunded`);
-  await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now });
+  await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now, owner: 'checkout' });
   await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'refunded', refundReason: reason, updatedAt: now } });
   return view({ ...c, status: 'refunded' });
 }

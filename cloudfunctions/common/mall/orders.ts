@@ -38,19 +38,20 @@ async function deliver(order: Order, now: Date, resumed: boolean): Promise<Order
   const payout = payoutFor(order, now);
   const data: Record<string, unknown> = deliveredFields(order.kind, { codes: codes.map((c) => c.code), payout: payout?.id }, now);
   let entry: Entry | null = null;
+  let replayed = false;
   let failure: unknown = null;
   try {
-    entry = await ledger.commitHold(order.hold, {
+    ({ entry, replayed } = await ledger.commitHold(order.hold, {
       now,
       alsoInTransaction: async (tx) => {
         await moveOn(tx, order._id, 'paying', data);
         await payout?.add(tx);
       },
-    });
+    }));
   } catch (e) {
     failure = e;
   }
-  if (entry && !ledger.isReplay(entry)) {
+  if (entry && !replayed) {
     await payout?.send();
     return { ...order, ...data } as Order;
   }
@@ -168,7 +169,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
   const why = `order ${order._id} cancelled: ${reason}`;
   if (order.cashFen === 0) {
     try {
-      await ledger.reverse(order.hold, { reason: why, now });
+      await ledger.reverse(order.hold, { reason: why, now, owner: 'mall' });
       return;
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'NOT_REVERSIBLE')) throw e;
@@ -179,7 +180,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
     const { data } = await getDb().collection('holds').doc(order.hold).get();
-    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now });
+    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
   }
 }
 

@@ -3,7 +3,7 @@
 // Asia/Shanghai — within a time budget that keeps the run inside the function's timeout. Daily work
 // that does not finish in one tick is checkpointed and continues on the next.
 import { runExpiry } from '../ledger/expiry-job';
-import { runReminders } from '../ledger/reminders';
+import { runReminders } from '../ledger/reminder-jobs';
 import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
 import { getDb } from '../cloud';

@@ -1,0 +1,61 @@
+// What other modules need from the ledger's collections, so none of them names `accounts`, `holds` or
+// `ledger`: open an account, a member's available points and totals, a hold's status, and the
+// per-member projections a module joins into its own one-request aggregate (a scan's pre-read, a
+// redemption's snapshot, a member's login). Only what is named here is read; the lots stay inside.
+import { getDb } from '../cloud';
+import { isDuplicateKeyError } from '../errors';
+import { COLLECTIONS as C, type Account, type Entry, type Hold } from './model';
+
+/** An account's totals, without its lots (every operation writes those; nobody else needs them). */
+export type AccountTotals = Pick<Account, '_id' | 'balance' | 'held' | 'debt'>;
+
+/** Opens the member's points account (empty); false when it existed already. Safe to repeat. */
+export async function openAccount(member: string, now = new Date()): Promise<boolean> {
+  const account: Account = { _id: member, balance: 0, held: 0, debt: 0, earned: 0, spent: 0, expired: 0, penalized: 0, lots: [], closed: [], nextExpiry: null, createdAt: now };
+  try {
+    await getDb().collection(C.accounts).add({ data: account });
+    return true;
+  } catch (e) {
+    if (isDuplicateKeyError(e)) return false;
+    throw e;
+  }
+}
+
+/** Balance, held and what is available to spend now (balance − held, never below 0); null without an account. */
+export async function availablePoints(member: string): Promise<{ balance: number; held: number; available: number } | null> {
+  const { data } = await getDb().collection(C.accounts).doc(member).field({ balance: true, held: true }).get();
+  if (!data) return null;
+  const { balance = 0, held = 0 } = data as Partial<Account>;
+  return { balance, held, available: Math.max(0, balance - held) };
+}
+
+/** Totals of up to 100 members (a page of a list), by member. */
+export async function accountTotals(members: string[]): Promise<Map<string, AccountTotals>> {
+  if (!members.length) return new Map();
+  const db = getDb();
+  const { data } = await db.collection(C.accounts).where({ _id: db.command.in(members) }).field({ balance: true, held: true, debt: true }).limit(members.length).get();
+  return new Map((data as AccountTotals[]).map((a) => [a._id, a]));
+}
+
+/** Where a hold stands (open, committed, released), or null when there is none. */
+export async function holdStatus(holdKey: string): Promise<Hold['status'] | null> {
+  const { data } = await getDb().collection(C.holds).doc(holdKey).field({ status: true }).get();
+  return (data as Pick<Hold, 'status'> | null)?.status ?? null;
+}
+
+/**
+ * A `$lookup` stage joining the member's account, projected to `fields` (totals, or the module's
+ * own per-member state such as `scanState`) — never the lots — into a module's own aggregate.
+ */
+export function accountJoin(member: string, fields: Record<string, 1>, as: string) {
+  const pipeline = getDb().command.aggregate.pipeline().match({ _id: member }).project(fields).done();
+  return { from: C.accounts, pipeline, as };
+}
+
+/** A `$lookup` stage joining the entry under an idempotency key (e.g. a scan's `scan:<code>` claim). */
+export function entryJoin(key: string, as: string) {
+  const pipeline = getDb().command.aggregate.pipeline().match({ _id: key }).done();
+  return { from: C.entries, pipeline, as };
+}
+
+export type { Entry };
