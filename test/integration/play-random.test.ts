@@ -9,6 +9,7 @@ import { SCHEMA_PATH } from '../../local/cloud';
 import { Runner } from '../../local/runtime/runner';
 import { callStorage } from '../../local/runtime/identity';
 import { seededRandom } from '../helpers/random';
+import { unpackLots } from '../../cloudfunctions/common/ledger/lots';
 import type { TestCloud } from '../helpers/cloud';
 import { member, OPS, pool, publishPool, shardsOf } from './play-fixtures';
 
@@ -147,5 +148,7 @@ describe(`play under concurrency, crashes and lost replies (PLAY_SEED=${SEED})`,
     const credits = draws.filter((d) => d.prize.kind === 'points').reduce((s, d) => s + d.prize.points, 0);
     expect(spends.reduce((s, e) => s + e.amount, 0)).toBe(debits);
     expect(balance).toBe(issued - debits + credits);
+    // The ledger's own invariant after debits and credits made in one transaction: balance = Σ lots remaining − debt.
+    for (const a of accounts) expect(unpackLots(a.lots).reduce((s: number, l: any) => s + l.remaining, 0) - (a.debt ?? 0)).toBe(a.balance);
   }, 300_000);
 });

@@ -145,7 +145,7 @@ test('database requests of a points-entry, points-prize draw', async () => {
   const { reply, dbRequests } = await cloud.callCounted('play', { action: 'draw', pool: 'pq', clientKey: 'key-count-1', pay: 'points' }, 'oQ');
   expect(reply).toMatchObject({ ok: true, data: { draw: { prize: { id: 'p5' }, state: '已到账' } } });
   console.log(`db requests per points-entry, points-prize draw: ${dbRequests}`);
-  expect(dbRequests).toBe(14); // docs/api.md; ≤ 10 needs the ledger's debit and credit in one transaction (docs/play.md)
+  expect(dbRequests).toBe(9); // docs/api.md: one transaction — start, account, shard get + update, draw, two entries, account update, commit
 });
 
 describe('集字有礼: cards from draws, combining a set, giving a card', () => {

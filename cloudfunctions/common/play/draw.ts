@@ -110,25 +110,37 @@ async function answer(first: DrawRecord, req: DrawRequest): Promise<DrawRecord> 
   return deliver(first, campaign);
 }
 
-/** Entry points through the ledger's debit; the draw is its hook (same transaction, same account update). */
+/**
+ * Entry points through the ledger: the draw is the debit's hook (same transaction, same account
+ * update), and a points prize is credited in that very transaction (ledger.debitThenCredit): the
+ * record is written already delivered. Other prizes are delivered after it commits.
+ */
 async function paidDraw(ctx: Ctx): Promise<DrawRecord | null> {
   let made: DrawRecord | null = null;
   try {
-    const entry = await ledger.debit({
+    const out = await ledger.debitThenCredit({
       member: ctx.member,
       amount: ctx.pool.entry.points,
       key: ledgerKeyOf(ctx.key),
       source: { kind: 'game', ref: ctx.campaign._id },
       reason: `${GAME_NAMES[ctx.pool.game]} · ${ctx.campaign.name}`,
       now: ctx.now,
-      alsoInTransaction: async (tx, _now, account) => {
+      thenCredit: async (tx, _now, account) => {
         made = null;
-        const { record, counters } = await drawInTx(tx, ctx, account);
+        const { record, counters } = await drawInTx(tx, ctx, account, true);
         made = record;
-        return { counters: getDb().command.set(counters) };
+        const p = record.prize;
+        const policy = expiryPolicy(ctx.campaign);
+        return {
+          fields: { counters: getDb().command.set(counters) },
+          credit:
+            p.kind === 'points'
+              ? { key: prizeLedgerKey(record._id), amount: p.points!, source: { kind: 'game', ref: ctx.campaign._id }, campaign: ctx.campaign._id, ...(policy ? { expiry: policy } : {}), reason: `${GAME_NAMES[ctx.pool.game]}中奖 · ${p.name}` }
+              : null,
+        };
       },
     });
-    return ledger.isReplay(entry) ? null : made;
+    return out.replayed ? null : made;
   } catch (e) {
     if (e instanceof AppError && e.code === 'NOT_FOUND' && /account/.test(e.message)) throw new AppError('INSUFFICIENT_POINTS', 'no points account yet');
     throw e;
@@ -162,7 +174,7 @@ const FREE_CAP = (n: number) => [{ period: 'day' as const, unit: 'times' as cons
  * a stock shard (re-read), the chain, the record. Throws (and the transaction writes nothing) when a
  * cap is reached, no free play is left, or a deck has no ticket left.
  */
-async function drawInTx(tx: Tx, ctx: Ctx, account: Account): Promise<{ record: DrawRecord; counters: Counters }> {
+async function drawInTx(tx: Tx, ctx: Ctx, account: Account, creditsPoints = false): Promise<{ record: DrawRecord; counters: Counters }> {
   const { campaign, pool, now } = ctx;
   const seen = ((account as Account & { counters?: Counters }).counters ?? {}) as Counters;
   if (allowance(campaign.caps, seen[campaign._id], 1, now) <= 0) throw new AppError('LIMIT_EXCEEDED', '已达到参与次数上限');
@@ -232,9 +244,9 @@ async function drawInTx(tx: Tx, ctx: Ctx, account: Account): Promise<{ record: D
     ...(before ? { before } : {}),
     ...(outcome.fallbackFrom ? { fallbackFrom: outcome.fallbackFrom } : {}),
     prize: JSON.parse(JSON.stringify({ id, name, kind, points, item, amountFen, char, costFen })),
-    status: kind === 'none' ? 'fulfilled' : 'drawn',
     createdAt: now,
-    ...(kind === 'none' ? { fulfilledAt: now } : {}),
+    // 谢谢参与 needs no delivery; a points prize of a paid draw is credited in this transaction.
+    ...(kind === 'none' ? { status: 'fulfilled' as const, fulfilledAt: now } : kind === 'points' && creditsPoints ? { status: 'fulfilled' as const, fulfilledAt: now, deliveredAs: prizeLedgerKey(ctx.key) } : { status: 'drawn' as const }),
   };
   await tx.collection(PLAY.draws).add({ data: record });
   let next: Counters = campaign.caps.length ? { ...seen, [campaign._id]: counted(campaign.caps, seen[campaign._id], record.cost, now) } : seen;
@@ -254,6 +266,7 @@ export async function deliver(record: DrawRecord, campaign: Campaign, now = new 
   if (p.kind === 'points') {
     const policy = expiryPolicy(campaign);
     const entry = await ledger.credit({
+      // A free play's points prize (a paid draw's is credited with its entry).
       member: record.member,
       amount: p.points!,
       key: prizeLedgerKey(record._id),
@@ -267,7 +280,7 @@ export async function deliver(record: DrawRecord, campaign: Campaign, now = new 
         await tx.collection(PLAY.draws).doc(record._id).update({ data: { ...done, deliveredAs: prizeLedgerKey(record._id) } });
       },
     });
-    return { ...record, ...done, deliveredAs: entry._id };
+    return { ...record, ...done, deliveredAs: entry.entry._id };
   }
   if (p.kind === 'makeupCard' || p.kind === 'charCard') {
     const slot = p.kind === 'makeupCard' ? 'makeup' : p.char!;
