@@ -110,3 +110,14 @@ export function playBlocked(p: PoolView): string {
 export const costText = (p: Pick<PoolView, 'cost' | 'plays'>) => (nextPay(p) === 'free' ? '本次免费' : `消耗 ${p.cost} 积分`)
 
 export const resultText = (d: DrawView) => (d.won ? `恭喜获得 ${d.prize.name}` : '谢谢参与，下次好运')
+
+export interface MyItems {
+  pools: Record<string, Record<string, number>>
+  sets: Record<string, number>
+}
+
+export const myItems = (): Promise<MyItems> => callCloud(FN, { action: 'myItems' })
+export const combine = (input: { pool: string; clientKey: string }): Promise<{ draw: DrawView }> => callCloud(FN, { action: 'combine', ...input })
+export const giveCard = (input: { pool: string; char: string; clientKey: string }): Promise<{ gift: { id: string; char: string; status: string } }> =>
+  callCloud(FN, { action: 'giveCard', ...input })
+export const claimGift = (gift: string): Promise<{ gift: { id: string; char: string; status: string } }> => callCloud(FN, { action: 'claimGift', gift })

@@ -8,6 +8,7 @@ import { describeError, isCloudError } from '../../../services/errors'
 import * as play from '../../../services/play'
 import { useMember } from '../../../store/member'
 import { toast } from '../../../utils/toast'
+import CardBook from '../components/CardBook'
 import Grid9 from '../components/Grid9'
 import ScratchCard from '../components/ScratchCard'
 import Wheel from '../components/Wheel'
@@ -27,7 +28,8 @@ const PLAY_TEXT: Record<play.Game, [string, string]> = {
 // key made before the tap), then the face plays it out — scratch, spin, the grid's run — and the
 // result is shown as text with its delivery state. Plays left, cost, winners, rules, 我的奖品.
 export default function GamePage() {
-  const id = useRouter().params.pool ?? ''
+  const params = useRouter().params
+  const id = params.pool ?? ''
   const member = useMember()
   const view = useAsync(play.pool)
   const ticker = useAsync(play.winners)
@@ -116,7 +118,20 @@ export default function GamePage() {
           {pool.game === 'grid9' || pool.game === 'collect' ? (
             <View className='play-face'>
               <Grid9 prizes={pool.prizes} target={result?.prize.id ?? null} spinKey={spin} onStopped={finished} button={playButton} />
-              {pool.collect ? <Text className='play-collect-hint'>集齐「{pool.collect.chars.join(' ')}」可合成 {pool.collect.prize}</Text> : null}
+              {pool.collect ? (
+                <CardBook
+                  pool={pool.id}
+                  chars={pool.collect.chars}
+                  prize={pool.collect.prize}
+                  version={spin}
+                  gift={params.gift}
+                  onCombined={d => {
+                    setResult(d)
+                    setPhase('done')
+                    reload()
+                  }}
+                />
+              ) : null}
             </View>
           ) : null}
 
