@@ -20,7 +20,9 @@ const mark = (v: boolean | null) => (v === null ? '待活动结束后验证' : v
 // 验证: one draw's proof — the commitment, the seed once revealed, the roll, the chain link — and
 // the server's checks; docs/play.md shows how to recompute them yourself (scripts/verify-draws.ts).
 export default function VerifyPage() {
-  const key = useRouter().params.key ?? ''
+  const raw = useRouter().params.key ?? ''
+  // Router params arrive still encoded on some platforms (the key holds ':').
+  const key = raw.includes('%') ? decodeURIComponent(raw) : raw
   const member = useMember()
   const view = useAsync(play.verify)
   useEffect(() => {
