@@ -14,6 +14,8 @@ const drawKey = z.string().regex(/^draw:[\w\-]{1,64}:[\w\-]{1,64}:[\w.\-]{8,40}$
 
 export const main = defineFunction({
   name: 'play',
+  // Every 5 minutes: draws a crash left `drawn` (paid, result recorded, prize not yet delivered) are delivered.
+  onTimer: async (event) => ({ delivered: await deliverStale(new Date(event.Time)) }),
   actions: {
     pools: action({
       auth: 'member',

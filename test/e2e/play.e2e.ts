@@ -48,6 +48,7 @@ test('alice opens 刮刮卡 from 首页 and scratches until she wins; the prize 
 test('alice spins the wheel: it turns to the server\'s prize and shows the result; the draw verifies its chain', async () => {
   const { page, url } = e2e();
   await page.goto(`${url}/#/packages/play/game/index?pool=demo-wheel`);
+  await page.reload(); // a fresh page stack: the scratch page of the last test is not in it
   await page.waitForSelector(stationed('.play-ready[data-state="live"]'), { timeout: 30_000 });
   await page.click(stationed('.play-go'));
   await page.waitForSelector(stationed('.play-result-text'), { timeout: 30_000 });
@@ -60,6 +61,7 @@ test('alice spins the wheel: it turns to the server\'s prize and shows the resul
   await screenshot(page, '65-play-verify');
 
   await page.goto(`${url}/#/packages/play/rules/index?pool=demo-wheel`);
+  await page.reload();
   await page.waitForSelector(stationed('.play-rules-section'), { timeout: 30_000 });
   const rules = await page.textContent(stationed('.play-rules'));
   for (const item of ['主办方及联系方式', '奖品交付方式', '弃奖条件', '中奖概率']) expect(rules).toContain(item);
@@ -84,6 +86,7 @@ test('alice collects both characters of a set and combines it into its prize', a
   expect(await call('admin', { action: 'publishCampaign', id: 'e2e-collect' })).toMatchObject({ ok: true });
 
   await page.goto(`${url}/#/packages/play/game/index?pool=e2e-collect`);
+  await page.reload();
   await page.waitForSelector(stationed('.play-cards'), { timeout: 30_000 });
   const count = async (c: string) => Number(await page.getAttribute(stationed(`.play-char[data-char="${c}"]`), 'data-count'));
   for (let i = 0; i < 20 && ((await count('好')) < 1 || (await count('茶')) < 1); i++) {

@@ -219,3 +219,49 @@ test('the demo seed publishes a pool of each face through the real functions, an
     expect(await drawOf(cloud, p.id, 'key-seed-0001', 'oSeed', 'free')).toMatchObject({ ok: true });
   }
 });
+
+test('a call that dies after its draw commits leaves the record drawn; the retry or the play timer delivers it once', async () => {
+  const { allTriggers, fireTrigger } = await import('../../local/runtime/timers');
+  const { callStorage } = await import('../../local/runtime/identity');
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  const rule = pool({ entry: { points: 10, freePerDay: 3, sources: [] }, prizes: [{ id: 'p5', name: '5 积分', kind: 'points', points: 5, costFen: 5, count: 100, weight: 1 }, { id: 'none', name: '谢谢参与', kind: 'none', costFen: 0, count: null, weight: 0 }] });
+  await publishPool(cloud, 'pk', rule);
+  await member(cloud, 'oK', 100);
+  // Kill the play call at its first request after a commit (the delivery of a free play's prize).
+  const send = cloud.engine.send.bind(cloud.engine);
+  let armed = 0;
+  const dead = new Set<unknown>();
+  cloud.engine.send = (async (action: string, params: Record<string, any>) => {
+    const call = callStorage.getStore();
+    if (call && dead.has(call)) throw new Error('injected crash');
+    if (armed > 0 && call?.functionName === 'play') {
+      if (armed === 2) {
+        dead.add(call);
+        armed = 0;
+        throw new Error('injected crash');
+      }
+      const r = await send(action, params);
+      if (action === 'database.commitTransaction') armed = 2;
+      return r;
+    }
+    return send(action, params);
+  }) as typeof cloud.engine.send;
+  for (const k of ['key-crash-1', 'key-crash-2']) {
+    armed = 1;
+    expect(await drawOf(cloud, 'pk', k, 'oK', 'free')).toMatchObject({ ok: false, code: 'INTERNAL' });
+    expect(drawsOf(cloud, 'pk').find((d) => d.clientKey === k)).toMatchObject({ status: 'drawn', prize: { id: 'p5' } });
+  }
+  expect(account(cloud, 'oK').balance).toBe(100);
+  // The retry delivers its own draw, once.
+  expect(await drawOf(cloud, 'pk', 'key-crash-1', 'oK', 'free')).toMatchObject({ ok: true, data: { draw: { state: '已到账' } } });
+  expect(await drawOf(cloud, 'pk', 'key-crash-1', 'oK', 'free')).toMatchObject({ ok: true });
+  expect(account(cloud, 'oK').balance).toBe(105);
+  // The timer delivers the other one (a minute later), once.
+  const timer = allTriggers().find((t) => t.functionName === 'play' && t.name === 'deliver')!;
+  const fired = await fireTrigger(cloud.runner, timer, new Date(Date.now() + 2 * 60_000));
+  expect(fired.result).toMatchObject({ ok: true, data: { delivered: 1 } });
+  await fireTrigger(cloud.runner, timer, new Date(Date.now() + 3 * 60_000));
+  expect(account(cloud, 'oK').balance).toBe(110);
+  expect(drawsOf(cloud, 'pk').every((d) => d.status === 'fulfilled')).toBe(true);
+});
