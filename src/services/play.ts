@@ -109,6 +109,9 @@ export function playBlocked(p: PoolView): string {
 
 export const costText = (p: Pick<PoolView, 'cost' | 'plays'>) => (nextPay(p) === 'free' ? '本次免费' : `消耗 ${p.cost} 积分`)
 
+/** Draws have a proof to verify; a combined 集字 set does not (no roll). */
+export const verifiable = (d: Pick<DrawView, 'key'>) => d.key.startsWith('draw:')
+
 export const resultText = (d: DrawView) => (d.won ? `恭喜获得 ${d.prize.name}` : '谢谢参与，下次好运')
 
 export interface MyItems {

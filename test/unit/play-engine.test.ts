@@ -124,7 +124,7 @@ test('the rules page carries every art. 13 item, generated from the pool', () =>
   const page = rulesPage(parse(), { name: '山野刮刮乐', window: WINDOW, caps: [{ period: 'day', unit: 'times', limit: 5 }], commit: commitOf(SEED) });
   expect(page.map((s) => s.title)).toEqual(['活动名称', '主办方及联系方式', '活动时间与开奖时间', '参与条件与方式', '奖项种类、奖品名称、价值与数量或概率', '开奖方式', '兑奖时间、条件和方式', '奖品交付方式', '弃奖条件']);
   const text = page.flatMap((s) => s.lines).join('\n');
-  expect(text).toContain('50 积分（积分 50 积分）：价值 ¥0.50，数量 20，中奖概率 10.00%');
+  expect(text).toContain('50 积分【积分】：价值 ¥0.50，数量 20，中奖概率 10.00%');
   expect(text).toContain('每日最多 5 次');
   expect(text).toContain(commitOf(SEED));
   expect(text).not.toMatch(/undefined|null/);

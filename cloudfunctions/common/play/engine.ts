@@ -136,7 +136,7 @@ export function rulesPage(
   const totalWeight = pool.prizes.reduce((s, p) => s + p.weight, 0);
   const chance = (p: Prize) => (totalWeight ? `${((p.weight / totalWeight) * 100).toFixed(p.weight / totalWeight < 0.01 ? 4 : 2)}%` : '—');
   const prizeLine = (p: Prize) =>
-    `${p.name}（${PRIZE_KIND_NAMES[p.kind]}${p.kind === 'points' ? ` ${p.points} 积分` : p.kind === 'redPacket' ? ` ${yuan(p.amountFen!)}` : ''}）：价值 ${yuan(p.costFen)}，` +
+    `${p.name}【${PRIZE_KIND_NAMES[p.kind]}${p.kind === 'redPacket' ? ` ${yuan(p.amountFen!)}` : ''}】：价值 ${yuan(p.costFen)}，` +
     (pool.mode === 'odds' ? `数量 ${p.count === null ? '不限' : p.count}，中奖概率 ${chance(p)}` : `共 ${p.count} 张`);
   const capText = c.caps.map((x) => `${{ day: '每日', week: '每周', month: '每月', total: '活动期间' }[x.period] ?? ''}最多 ${x.limit} 次`);
   const fb = pool.fallback ? pool.prizes.find((p) => p.id === pool.fallback) : undefined;

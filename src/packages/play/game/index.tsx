@@ -140,9 +140,11 @@ export default function GamePage() {
               <Text className='play-result-text'>{play.resultText(result)}</Text>
               {result.won ? <Text className='play-result-state'>{result.state}</Text> : null}
               {result.fallbackFrom ? <Text className='play-result-note'>所抽奖品已发完，按规则改为「{result.prize.name}」</Text> : null}
-              <Text className='play-link play-verify-link' onClick={() => void Taro.navigateTo({ url: `/packages/play/verify/index?key=${encodeURIComponent(result.key)}` })}>
-                验证本次结果 ›
-              </Text>
+              {play.verifiable(result) ? (
+                <Text className='play-link play-verify-link' onClick={() => void Taro.navigateTo({ url: `/packages/play/verify/index?key=${encodeURIComponent(result.key)}` })}>
+                  验证本次结果 ›
+                </Text>
+              ) : null}
             </View>
           ) : null}
 

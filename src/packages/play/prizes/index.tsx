@@ -47,7 +47,7 @@ export default function PrizesPage() {
       {state === 'error' ? <ErrorView prefix='play-prizes' message={describeError(error)} onRetry={() => void load()} /> : null}
       {state === 'ready' && !rows.length ? <EmptyState className='play-prizes-empty' description='还没有奖品，去玩一把吧' /> : null}
       {rows.map(r => (
-        <View key={r.key} className='play-card play-prize-item' data-prize={r.prize.id} onClick={() => void Taro.navigateTo({ url: `/packages/play/verify/index?key=${encodeURIComponent(r.key)}` })}>
+        <View key={r.key} className='play-card play-prize-item' data-prize={r.prize.id} onClick={() => (play.verifiable(r) ? void Taro.navigateTo({ url: `/packages/play/verify/index?key=${encodeURIComponent(r.key)}` }) : undefined)}>
           <View className='play-prize-row'>
             <Text>{r.prize.name}</Text>
             <Text className='play-prize-state'>{r.state}</Text>
