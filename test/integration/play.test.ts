@@ -265,3 +265,23 @@ test('a call that dies after its draw commits leaves the record drawn; the retry
   expect(account(cloud, 'oK').balance).toBe(110);
   expect(drawsOf(cloud, 'pk').every((d) => d.status === 'fulfilled')).toBe(true);
 });
+
+test('a red packet prize goes through the payout outbox, a 补签卡 into the member\'s items; both delivered once', async () => {
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  const only = (prize: Record<string, unknown>) =>
+    pool({ entry: { points: 10, freePerDay: 0, sources: [] }, prizes: [{ ...prize, count: 5, weight: 1 }, { id: 'none', name: '谢谢参与', kind: 'none', costFen: 0, count: null, weight: 0 }] });
+  expect(await publishPool(cloud, 'prp', only({ id: 'rp', name: '现金红包 ¥1', kind: 'redPacket', amountFen: 100, costFen: 100 }))).toMatchObject({ ok: true });
+  expect(await publishPool(cloud, 'pmk', only({ id: 'mk', name: '补签卡', kind: 'makeupCard', costFen: 0 }))).toMatchObject({ ok: true });
+  await member(cloud, 'oR', 100);
+  const rp = await drawOf(cloud, 'prp', 'key-rp-0001', 'oR');
+  expect(rp).toMatchObject({ ok: true, data: { draw: { prize: { kind: 'redPacket', amountFen: 100 }, state: '已发放' } } });
+  expect(await drawOf(cloud, 'prp', 'key-rp-0001', 'oR')).toMatchObject({ ok: true });
+  const payouts = (cloud.engine.dump('payouts') as any[]).filter((p) => p.member === 'oR');
+  expect(payouts).toHaveLength(1);
+  expect(payouts[0]).toMatchObject({ amountFen: 100, campaign: 'prp', code: 'draw:prp:oR:key-rp-0001' });
+  expect(await drawOf(cloud, 'pmk', 'key-mk-0001', 'oR')).toMatchObject({ ok: true, data: { draw: { state: '已入卡包' } } });
+  expect(await drawOf(cloud, 'pmk', 'key-mk-0001', 'oR')).toMatchObject({ ok: true });
+  expect(await cloud.call('play', { action: 'myItems' }, 'oR')).toMatchObject({ ok: true, data: { pools: { pmk: { makeup: 1 } } } });
+  expect(account(cloud, 'oR').balance).toBe(80);
+});

@@ -113,6 +113,11 @@ describe('publish validation', () => {
     expect(publishProblems(pool, WINDOW).join()).toMatch(/超过预算/);
     expect(publishProblems(parse({ budgetFen: 6_000 }), WINDOW)).toEqual([]);
   });
+  test('九宫格 and 大转盘 show at most 8 prizes', () => {
+    const prizes = Array.from({ length: 9 }, (_, i) => ({ id: `p${i}`, name: `${i} 积分`, kind: 'points', points: i + 1, costFen: 1, count: null, weight: 1 }));
+    expect(publishProblems(parse({ game: 'grid9', prizes, fallback: 'p0' }), WINDOW)).toEqual(['九宫格最多 8 个奖项']);
+    expect(publishProblems(parse({ game: 'scratch', prizes, fallback: 'p0' }), WINDOW)).toEqual([]);
+  });
   test('odds mode needs an unlimited fallback; deck mode needs every count', () => {
     expect(publishProblems(parse({ fallback: 'p5' }), WINDOW).join()).toMatch(/替代奖品须不限数量/);
     expect(publishProblems(parse({ fallback: undefined }), WINDOW).join()).toMatch(/须指定/);

@@ -108,6 +108,7 @@ export function publishProblems(pool: Pool, window: { from: string | null; to: s
     if (pool.prizes.reduce((s, p) => s + (p.count ?? 0), 0) <= 0) out.push('奖券模式须至少一张奖券');
   }
   if (pool.game === 'collect' && !pool.collect) out.push('集字有礼须设字组合与集齐奖品');
+  if ((pool.game === 'grid9' || pool.game === 'wheel') && pool.prizes.length > 8) out.push(`${pool.game === 'grid9' ? '九宫格' : '大转盘'}最多 8 个奖项`);
   if (pool.collect && pool.collect.prize.count === null) out.push('集齐奖品须设数量');
   if (!window.from || !window.to) out.push('须设活动开始与结束时间（开奖时间）');
   const n = pool.notice;
