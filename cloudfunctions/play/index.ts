@@ -6,7 +6,7 @@ import { instantInput } from '../common/inputs';
 import { action, defineFunction } from '../common/handler';
 import { claimGift, combine, giveCard } from '../common/play/cards';
 import { draw, deliverStale } from '../common/play/draw';
-import { drawView, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
+import { drawView, exportDraws, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
 
 const poolId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
 const clientKey = z.string().regex(/^[\w.\-]{8,40}$/, 'clientKey must be 8-40 characters of letters, digits and _ . -');
@@ -72,6 +72,11 @@ export const main = defineFunction({
         const g = await claimGift({ gift: i.gift, member: caller.openid });
         return { gift: { id: g._id, pool: g.pool, char: g.char, status: g.status } };
       },
+    }),
+    exportDraws: action({
+      auth: 'operator',
+      input: z.object({ pool: poolId, after: z.string().regex(/^draw:[\w\-:.]{1,200}$/).optional(), limit: z.number().int().min(1).max(1000).default(1000) }).strict(),
+      run: (i) => exportDraws(i.pool, i),
     }),
     deliverStale: action({
       auth: 'operator',

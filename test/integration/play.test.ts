@@ -128,6 +128,13 @@ describe('drawing', () => {
     expect(v).toMatchObject({ ok: true, data: { checks: { chain: true, commit: true, roll: true, prize: true } } });
     expect(v.data.seed).toMatch(/^[0-9a-f]{64}$/);
     expect(await cloud.call('play', { action: 'verify', key: 'draw:pA:oA:key-paid-1' }, 'oPoor')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    // The whole log verifies with the documented script.
+    const { verifyLog } = await import('../../scripts/verify-draws');
+    const log = await cloud.call('play', { action: 'exportDraws', pool: 'pA' }, OPS);
+    expect(log.data.records.length).toBe(drawsOf(cloud, 'pA').length);
+    expect(verifyLog(log.data)).toMatchObject({ ok: true, problems: [] });
+    expect(verifyLog({ ...log.data, records: log.data.records.map((r: any, i: number) => (i === 0 ? { ...r, prize: r.prize === 'none' ? 'p50' : 'none' } : r)) }).ok).toBe(false);
+    expect(await cloud.call('play', { action: 'exportDraws', pool: 'later' }, OPS)).toMatchObject({ ok: false, code: 'POOL_NOT_PUBLISHED' });
     const prizes = await cloud.call('play', { action: 'myPrizes' }, 'oA');
     expect(prizes.ok).toBe(true);
     prizes.data.prizes.forEach((p: any) => expect(p.state).toBe('已到账'));

@@ -168,3 +168,26 @@ export async function verifyDraw(member: string, key: string, now = new Date()) 
     note: revealed ? '种子已公开：可自行重算' : '活动结束后公开种子，届时可验证抽奖结果',
   };
 }
+
+/**
+ * The whole draw log of an ended pool, for scripts/verify-draws.ts (operators): the commitment, the
+ * revealed seed, the published rule and every draw's proof, up to `limit` records from `after`
+ * (the last key of the previous page). Refused while the pool runs: the seed is still secret.
+ */
+export async function exportDraws(poolId: string, opts: { after?: string; limit: number }, now = new Date()) {
+  const { campaign, pool, seed } = await loadPool(poolId);
+  if (liveness(campaign, now) !== 'POOL_ENDED' || !seed) throw new AppError('POOL_NOT_PUBLISHED', 'the draw log is published once the pool has ended');
+  const db = getDb();
+  const where: Record<string, unknown> = { pool: poolId, shard: db.command.gte(0) };
+  if (opts.after) where._id = db.command.gt(opts.after);
+  const { data } = await db.collection(PLAY.draws).where(where).orderBy('_id', 'asc').limit(opts.limit).get();
+  const rows = data as DrawRecord[];
+  return {
+    pool: poolId,
+    commit: seed.commit,
+    seed: seed.seed,
+    rule: pool,
+    records: rows.map((r) => ({ shard: r.shard, seq: r.seq, member: r.member, key: r._id, roll: r.roll, prize: r.prize.id, prev: r.prev, hash: r.hash, ...(r.before ? { before: r.before } : {}), ...(r.fallbackFrom ? { fallbackFrom: r.fallbackFrom } : {}) })),
+    next: rows.length === opts.limit ? rows[rows.length - 1]._id : null,
+  };
+}
