@@ -5,6 +5,7 @@
 // every paid draw has exactly one result. A failure prints its seed:
 // PLAY_SEED=<seed> npx jest test/integration/play-random
 import { Engine, loadSchema } from '../../local/engine';
+import { latencyFromEnv } from '../../local/engine/engine';
 import { SCHEMA_PATH } from '../../local/cloud';
 import { Runner } from '../../local/runtime/runner';
 import { callStorage } from '../../local/runtime/identity';
@@ -18,7 +19,7 @@ const MEMBERS = 500;
 const CAP = 4;
 
 function cloudWithTxTimeout(ms: number): TestCloud {
-  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH), transactionTimeoutMs: ms, documentedTransactionsOnly: true });
+  const engine = Engine.open({ dataDir: null, schema: loadSchema(SCHEMA_PATH), transactionTimeoutMs: ms, documentedTransactionsOnly: true, latencyMs: latencyFromEnv() });
   const runner = new Runner(engine).loadAll();
   const callCounted = async (fn: string, data: Record<string, unknown>, openid = 'oTEST-member') => {
     const { result, dbRequests } = await runner.callAsMember(fn, data, openid);
