@@ -6,6 +6,7 @@ import { instantInput } from '../common/inputs';
 import { action, defineFunction } from '../common/handler';
 import { claimGift, combine, giveCard } from '../common/play/cards';
 import { draw, deliverStale } from '../common/play/draw';
+import { grantPlays } from '../common/play/grants';
 import { drawView, exportDraws, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
 
 const poolId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
@@ -29,7 +30,7 @@ export const main = defineFunction({
     }),
     draw: action({
       auth: 'member',
-      input: z.object({ pool: poolId, clientKey, pay: z.enum(['points', 'free']) }).strict(),
+      input: z.object({ pool: poolId, clientKey, pay: z.enum(['points', 'free', 'granted']) }).strict(),
       run: async (i, { caller }) => ({ draw: drawView(await draw({ pool: i.pool, member: caller.openid, clientKey: i.clientKey, pay: i.pay })) }),
     }),
     winners: action({
@@ -72,6 +73,12 @@ export const main = defineFunction({
         const g = await claimGift({ gift: i.gift, member: caller.openid });
         return { gift: { id: g._id, pool: g.pool, char: g.char, status: g.status } };
       },
+    }),
+    grantPlays: action({
+      auth: 'operator',
+      // For other campaigns' modules and operators' compensations; scans and tasks call grantPlays() directly.
+      input: z.object({ pool: poolId, member: z.string().regex(/^[\w\-]{1,64}$/), plays: z.number().int().min(1).max(10), source: z.enum(['scan', 'task']), key: z.string().regex(/^[\w:.\-]{1,64}$/) }).strict(),
+      run: (i) => grantPlays(i),
     }),
     exportDraws: action({
       auth: 'operator',

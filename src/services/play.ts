@@ -40,7 +40,7 @@ export interface PoolView {
   state: PoolState
   cost: number
   freePerDay: number
-  plays: { today: number; freeLeft: number; capsLeft: number | null }
+  plays: { today: number; freeLeft: number; granted: number; capsLeft: number | null }
   available: number
   prizes: PoolPrize[]
   collect: { chars: string[]; prize: string } | null
@@ -59,7 +59,7 @@ export interface DrawView {
   kindName: string
   won: boolean
   fallbackFrom: string | null
-  paid: 'points' | 'free'
+  paid: 'points' | 'free' | 'granted'
   cost: number
   state: string
   shard: number
@@ -84,7 +84,9 @@ export const PRIZES_PAGE_SIZE = 20
 
 export const pools = (): Promise<{ pools: PoolSummary[] }> => callCloud(FN, { action: 'pools' })
 export const pool = (id: string): Promise<PoolView> => callCloud(FN, { action: 'pool', pool: id })
-export const draw = (input: { pool: string; clientKey: string; pay: 'points' | 'free' }): Promise<{ draw: DrawView }> => callCloud(FN, { action: 'draw', ...input })
+export type Pay = 'points' | 'free' | 'granted'
+
+export const draw = (input: { pool: string; clientKey: string; pay: Pay }): Promise<{ draw: DrawView }> => callCloud(FN, { action: 'draw', ...input })
 export const winners = (id: string): Promise<{ winners: { name: string; prize: string; at: string }[] }> => callCloud(FN, { action: 'winners', pool: id })
 export const myPrizes = (cursor?: string): Promise<{ prizes: DrawView[]; cursor: string | null }> =>
   callCloud(FN, { action: 'myPrizes', limit: PRIZES_PAGE_SIZE, ...(cursor ? { cursor } : {}) })
@@ -93,8 +95,8 @@ export const verify = (key: string): Promise<VerifyView> => callCloud(FN, { acti
 /** A fresh key for one draw (retries of the same draw reuse it). */
 export const newClientKey = (): string => `d${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`
 
-/** What the next play costs: a free play while any is left today. */
-export const nextPay = (p: Pick<PoolView, 'cost' | 'plays'>): 'points' | 'free' => (p.plays.freeLeft > 0 || p.cost === 0 ? 'free' : 'points')
+/** What the next play uses: today's free play, then a play granted by a scan or task, then points. */
+export const nextPay = (p: Pick<PoolView, 'cost' | 'plays'>): Pay => (p.plays.freeLeft > 0 || (p.cost === 0 && !p.plays.granted) ? 'free' : p.plays.granted > 0 ? 'granted' : 'points')
 
 /** The play button's text, or why one cannot play. */
 export function playBlocked(p: PoolView): string {
@@ -107,7 +109,7 @@ export function playBlocked(p: PoolView): string {
   return ''
 }
 
-export const costText = (p: Pick<PoolView, 'cost' | 'plays'>) => (nextPay(p) === 'free' ? '本次免费' : `消耗 ${p.cost} 积分`)
+export const costText = (p: Pick<PoolView, 'cost' | 'plays'>) => ({ free: '本次免费', granted: `使用赠送机会（剩 ${p.plays.granted} 次）`, points: `消耗 ${p.cost} 积分` })[nextPay(p)]
 
 /** Draws have a proof to verify; a combined 集字 set does not (no roll). */
 export const verifiable = (d: Pick<DrawView, 'key'>) => d.key.startsWith('draw:')

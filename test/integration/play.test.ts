@@ -292,3 +292,24 @@ test('a red packet prize goes through the payout outbox, a 补签卡 into the me
   expect(await cloud.call('play', { action: 'myItems' }, 'oR')).toMatchObject({ ok: true, data: { pools: { pmk: { makeup: 1 } } } });
   expect(account(cloud, 'oR').balance).toBe(80);
 });
+
+test('plays granted by a scan or task: once per key, only for a published source, used by pay granted', async () => {
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  await publishPool(cloud, 'pg', pool({ entry: { points: 10, freePerDay: 0, sources: ['scan'] } }));
+  await member(cloud, 'oG', 0);
+  const grant = (key: string, source = 'scan', who = 'oG') => cloud.call('play', { action: 'grantPlays', pool: 'pg', member: who, plays: 2, source, key }, OPS);
+  expect(await drawOf(cloud, 'pg', 'key-grant-1', 'oG', 'granted')).toMatchObject({ ok: false, code: 'NO_GRANTED_PLAYS' });
+  expect(await grant('scan:CODE1')).toMatchObject({ ok: true, data: { granted: true, left: 2 } });
+  expect(await grant('scan:CODE1')).toMatchObject({ ok: true, data: { granted: false, left: 2 } });
+  expect(await grant('task:T1', 'task')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  await member(cloud, 'oG2', 0);
+  expect(await grant('scan:CODE1', 'scan', 'oG2')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_MISMATCH' });
+  expect(await cloud.call('play', { action: 'pool', pool: 'pg' }, 'oG')).toMatchObject({ data: { plays: { granted: 2 } } });
+  expect(await drawOf(cloud, 'pg', 'key-grant-1', 'oG', 'granted')).toMatchObject({ ok: true, data: { draw: { paid: 'granted', cost: 0 } } });
+  expect(await drawOf(cloud, 'pg', 'key-grant-1', 'oG', 'granted')).toMatchObject({ ok: true }); // a retry uses no second play
+  expect(await drawOf(cloud, 'pg', 'key-grant-2', 'oG', 'granted')).toMatchObject({ ok: true });
+  expect(await drawOf(cloud, 'pg', 'key-grant-3', 'oG', 'granted')).toMatchObject({ ok: false, code: 'NO_GRANTED_PLAYS' });
+  expect(account(cloud, 'oG').playGrants).toEqual({ pg: 0 });
+  expect(drawsOf(cloud, 'pg')).toHaveLength(2);
+});

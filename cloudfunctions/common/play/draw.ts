@@ -26,9 +26,10 @@ import { byDeck, byOdds, type Outcome } from './engine';
 import { recordHash, rollOf } from './fair';
 import { drawKeyOf, freeCounterKey, GAME_NAMES, PLAY, prizeKeyOf, stockCounterOf, type DrawRecord, type MemberItems, type Pool, type PoolShard, type SeedDoc } from './model';
 
-export type Pay = 'points' | 'free';
+/** points: the entry points; free: today's free play; granted: a play granted by another campaign (a scan, a task). */
+export type Pay = 'points' | 'free' | 'granted';
 
-const RETRY_CODES = ['IDEMPOTENCY_MISMATCH', 'LIMIT_EXCEEDED', 'NO_FREE_PLAYS', 'SOLD_OUT', 'INSUFFICIENT_POINTS'];
+const RETRY_CODES = ['IDEMPOTENCY_MISMATCH', 'LIMIT_EXCEEDED', 'NO_FREE_PLAYS', 'NO_GRANTED_PLAYS', 'SOLD_OUT', 'INSUFFICIENT_POINTS'];
 
 export interface DrawRequest {
   pool: string;
@@ -147,24 +148,32 @@ async function paidDraw(ctx: Ctx): Promise<DrawRecord | null> {
   }
 }
 
-/** A free play: the same draw in a transaction of our own on the member's account (its counters only). */
+/**
+ * A free or granted play: the same draw in a transaction of our own on the member's account (its
+ * counters and granted plays only — the member's own game state, never the ledger's fields).
+ */
 async function freeDraw(ctx: Ctx): Promise<DrawRecord> {
-  if (ctx.pool.entry.freePerDay <= 0) throw new AppError('NO_FREE_PLAYS', 'this pool has no free plays');
+  if (ctx.pay !== 'granted' && ctx.pool.entry.freePerDay <= 0) throw new AppError('NO_FREE_PLAYS', 'this pool has no free plays');
   return inTransaction(async (tx) => {
     const account = await txGet<Account>(tx, LEDGER.accounts, ctx.member);
     if (!account) throw new AppError('NOT_FOUND', `no points account for member ${ctx.member}`);
     const { record, counters } = await drawInTx(tx, ctx, account);
-    await tx.collection(LEDGER.accounts).doc(ctx.member).update({ data: { counters: getDb().command.set(counters), updatedAt: ctx.now } });
+    const grants = ctx.pay === 'granted' ? { [`${GRANTS_FIELD}.${ctx.campaign._id}`]: grantedOf(account, ctx.campaign._id) - 1 } : {};
+    await tx.collection(LEDGER.accounts).doc(ctx.member).update({ data: { counters: getDb().command.set(counters), ...grants, updatedAt: ctx.now } });
     return record;
   });
 }
 
+/** The account field holding plays granted by other campaigns, per pool (play/grants.ts). */
+export const GRANTS_FIELD = 'playGrants';
+export const grantedOf = (account: object | null, pool: string): number => ((account as { [GRANTS_FIELD]?: Record<string, number> } | null)?.[GRANTS_FIELD]?.[pool] ?? 0);
+
 /** Plays the member has made today / in total, and free plays left today, from their counters. */
-export function playsOf(c: Campaign, pool: Pool, counters: Counters, now: Date) {
+export function playsOf(c: Campaign, pool: Pool, counters: Counters, now: Date, granted = 0) {
   const bucket = counters[c._id];
   const freeUsed = used(counters[freeCounterKey(c._id)], 'day', 'times', now);
   const capsLeft = c.caps.length ? Math.min(...c.caps.map((cap) => Math.max(0, cap.limit - used(bucket, cap.period, 'times', now)))) : null;
-  return { today: used(bucket, 'day', 'times', now), freeLeft: Math.max(0, pool.entry.freePerDay - freeUsed), capsLeft };
+  return { today: used(bucket, 'day', 'times', now), freeLeft: Math.max(0, pool.entry.freePerDay - freeUsed), granted, capsLeft };
 }
 
 const FREE_CAP = (n: number) => [{ period: 'day' as const, unit: 'times' as const, limit: n }];
@@ -178,9 +187,11 @@ async function drawInTx(tx: Tx, ctx: Ctx, account: Account, creditsPoints = fals
   const { campaign, pool, now } = ctx;
   const seen = ((account as Account & { counters?: Counters }).counters ?? {}) as Counters;
   if (allowance(campaign.caps, seen[campaign._id], 1, now) <= 0) throw new AppError('LIMIT_EXCEEDED', '已达到参与次数上限');
-  const free = ctx.pay === 'free' || pool.entry.points === 0;
+  const granted = ctx.pay === 'granted';
+  const free = ctx.pay === 'free' || (ctx.pay === 'points' && pool.entry.points === 0);
   const freeKey = freeCounterKey(campaign._id);
   if (free && used(seen[freeKey], 'day', 'times', now) >= pool.entry.freePerDay) throw new AppError('NO_FREE_PLAYS', '今日免费次数已用完');
+  if (granted && grantedOf(account, campaign._id) < 1) throw new AppError('NO_GRANTED_PLAYS', '没有可用的抽奖机会');
 
   const roll = rollOf(ctx.seed, ctx.member, ctx.key);
   const counter = stockCounterOf(campaign._id);
@@ -234,8 +245,8 @@ async function drawInTx(tx: Tx, ctx: Ctx, account: Account, creditsPoints = fals
     version: campaign.version,
     member: ctx.member,
     clientKey: ctx.clientKey,
-    paid: free ? 'free' : 'points',
-    cost: free ? 0 : pool.entry.points,
+    paid: granted ? 'granted' : free ? 'free' : 'points',
+    cost: free || granted ? 0 : pool.entry.points,
     shard: at,
     seq: chained.seq,
     roll,

@@ -13,6 +13,8 @@ export const PLAY = {
   seeds: 'poolSeeds',
   /** `<member>`: items a member holds — 补签卡 and 集字 cards — per pool. */
   items: 'memberItems',
+  /** `<grant key>`: a play granted by another campaign (a scan, a task), recorded once per key. */
+  grants: 'playGrants',
 } as const;
 
 export const GAMES = ['scratch', 'wheel', 'grid9', 'collect'] as const;
@@ -134,7 +136,7 @@ export interface DrawRecord {
   member: string;
   clientKey: string;
   /** How it was paid: points (the ledger entry under the same key) or a free play. */
-  paid: 'points' | 'free';
+  paid: 'points' | 'free' | 'granted';
   cost: number;
   /** Proof. */
   shard: number;

@@ -11,7 +11,7 @@ import { defaultNickname } from '../services/members';
 import { rulesPage } from './engine';
 import { commitOf, recordHash, rollOf } from './fair';
 import { byDeck, byOdds } from './engine';
-import { liveness, loadPool, playsOf, readDraw } from './draw';
+import { GRANTS_FIELD, grantedOf, liveness, loadPool, playsOf, readDraw } from './draw';
 import { GAME_NAMES, PLAY, PRIZE_KIND_NAMES, stockCounterOf, type DrawRecord, type MemberItems, type Pool, type PoolShard } from './model';
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
@@ -56,13 +56,13 @@ export async function poolView(poolId: string, member: string, now = new Date())
   const db = getDb();
   const [shards, account] = await Promise.all([
     db.collection(COUNTERS.shards).where({ counter: stockCounterOf(poolId) }).limit(64).get(),
-    db.collection(LEDGER.accounts).doc(member).field({ counters: true, balance: true, held: true }).get().catch(() => ({ data: null })),
+    db.collection(LEDGER.accounts).doc(member).field({ counters: true, balance: true, held: true, [GRANTS_FIELD]: true }).get().catch(() => ({ data: null })),
   ]);
   const parts = shards.data as PoolShard[];
   const left: Record<string, number> = {};
   for (const s of parts) for (const [k, v] of Object.entries(s.remaining ?? {})) left[k] = (left[k] ?? 0) + v;
   const a = account.data as { counters?: Counters; balance?: number; held?: number } | null;
-  const plays = playsOf(campaign, pool, a?.counters ?? {}, now);
+  const plays = playsOf(campaign, pool, a?.counters ?? {}, now, grantedOf(a, poolId));
   const state = liveness(campaign, now);
   const soldOut = pool.mode === 'deck' ? parts.length > 0 && parts.every((s) => s.left <= 0) : false;
   const totalWeight = pool.prizes.reduce((s, p) => s + p.weight, 0);
