@@ -33,7 +33,8 @@ export default function GamePage() {
   const member = useMember()
   const view = useAsync(play.pool)
   const ticker = useAsync(play.winners)
-  const key = useRef(play.newClientKey())
+  // The next draw's key and how it pays, kept together: a retry after a lost reply repeats both.
+  const next = useRef<{ key: string; pay: play.Pay } | null>(null)
   const [result, setResult] = useState<play.DrawView | null>(null)
   const [phase, setPhase] = useState<'idle' | 'drawing' | 'playing' | 'done'>('idle')
   const [spin, setSpin] = useState(0)
@@ -55,14 +56,15 @@ export default function GamePage() {
   const start = async () => {
     if (!pool || blocked || phase === 'drawing' || phase === 'playing') return
     setPhase('drawing')
+    if (!next.current) next.current = { key: play.newClientKey(), pay: play.nextPay(pool) }
     try {
-      const { draw } = await play.draw({ pool: pool.id, clientKey: key.current, pay: play.nextPay(pool) })
-      key.current = play.newClientKey()
+      const { draw } = await play.draw({ pool: pool.id, clientKey: next.current.key, pay: next.current.pay })
+      next.current = null
       setResult(draw)
       setSpin(s => s + 1)
       setPhase('playing')
     } catch (e) {
-      if (!(isCloudError(e) && RETRY_SAME_KEY.includes(e.code))) key.current = play.newClientKey()
+      if (!(isCloudError(e) && RETRY_SAME_KEY.includes(e.code))) next.current = null
       toast(describeError(e))
       setPhase('idle')
       void view.run(id)
