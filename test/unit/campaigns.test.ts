@@ -79,8 +79,8 @@ describe('rules', () => {
   const now = at('2026-11-22T04:00:00Z');
   const input = <E,>(event: E) => ({ event, counters: {}, tier: '', now });
 
-  test('the registry has scan and manual; the other kinds are not open yet', () => {
-    expect(Object.keys(RULES).sort()).toEqual(['manual', 'scan']);
+  test('the registry has scan, manual and game; the other kinds are not open yet', () => {
+    expect(Object.keys(RULES).sort()).toEqual(['game', 'manual', 'scan']);
     expect(ruleModule('signin')).toBeNull();
   });
 
