@@ -313,3 +313,32 @@ test('plays granted by a scan or task: once per key, only for a published source
   expect(account(cloud, 'oG').playGrants).toEqual({ pg: 0 });
   expect(drawsOf(cloud, 'pg')).toHaveLength(2);
 });
+
+test('a mall card prize is a 0-point mall order with its code; out of codes it waits (待发放) and the sweep delivers it', async () => {
+  const { baseItem } = await import('./mall-fixtures');
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  expect(await cloud.call('mall', { action: 'createItem', id: 'tea-card', stock: 0, shards: 1, ...baseItem({ kind: 'cardCode', title: '茶饮卡', points: 500, visible: false }) }, OPS)).toMatchObject({ ok: true });
+  expect(await cloud.call('mall', { action: 'addCodes', id: 'tea-card', codes: ['TEA-0001', 'TEA-0002'] }, OPS)).toMatchObject({ ok: true });
+  expect(await cloud.call('mall', { action: 'createItem', id: 'tea-pot', stock: 5, shards: 1, ...baseItem({ title: '茶壶' }) }, OPS)).toMatchObject({ ok: true });
+  const rule = (item: string) =>
+    pool({ entry: { points: 10, freePerDay: 0, sources: [] }, prizes: [{ id: 'card', name: '茶饮卡', kind: 'mallItem', item, costFen: 1000, count: 3, weight: 1 }, { id: 'none', name: '谢谢参与', kind: 'none', costFen: 0, count: null, weight: 0 }] });
+  expect(await publishPool(cloud, 'ppot', rule('tea-pot'))).toMatchObject({ ok: false, code: 'POOL_INVALID' });
+  expect(await publishPool(cloud, 'pcard', rule('tea-card'))).toMatchObject({ ok: true });
+  await member(cloud, 'oM', 100);
+  const orders = () => (cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === 'oM');
+  const first = await drawOf(cloud, 'pcard', 'key-card-0001', 'oM');
+  expect(first).toMatchObject({ ok: true, data: { draw: { prize: { kind: 'mallItem' }, state: '已发放（见我的订单）' } } });
+  expect(await drawOf(cloud, 'pcard', 'key-card-0001', 'oM')).toMatchObject({ ok: true });
+  expect(orders()).toHaveLength(1);
+  expect(orders()[0]).toMatchObject({ item: 'tea-card', points: 0, cashFen: 0, status: 'completed', prize: 'draw:pcard:oM:key-card-0001' });
+  expect(['TEA-0001', 'TEA-0002']).toContain(orders()[0].code);
+  expect(await drawOf(cloud, 'pcard', 'key-card-0002', 'oM')).toMatchObject({ ok: true, data: { draw: { state: '已发放（见我的订单）' } } });
+  // No code left: the third prize is drawn and paid, and waits.
+  expect(await drawOf(cloud, 'pcard', 'key-card-0003', 'oM')).toMatchObject({ ok: true, data: { draw: { state: '待发放' } } });
+  expect(account(cloud, 'oM').balance).toBe(70); // three entries, no points for the orders
+  expect(await cloud.call('mall', { action: 'addCodes', id: 'tea-card', codes: ['TEA-0003'] }, OPS)).toMatchObject({ ok: true });
+  expect(await cloud.call('play', { action: 'deliverStale', olderThanSeconds: 0 }, OPS)).toMatchObject({ ok: true, data: { delivered: 1 } });
+  expect(drawsOf(cloud, 'pcard').every((d) => d.status === 'fulfilled')).toBe(true);
+  expect(orders().filter((o) => o.status === 'completed')).toHaveLength(3);
+});

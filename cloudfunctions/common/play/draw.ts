@@ -17,6 +17,7 @@ import { allowance, counted, pruneCounters, used, type Counters } from '../campa
 import { expiryPolicy } from '../campaigns/earn';
 import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
 import { enqueuePayout } from '../codes/redpackets';
+import { redeem } from '../mall/redeem';
 import { COUNTERS, shardIdOf } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import * as ledger from '../ledger/service';
@@ -309,7 +310,22 @@ export async function deliver(record: DrawRecord, campaign: Campaign, now = new 
     await db.collection(PLAY.draws).where({ _id: record._id, status: 'drawn' }).update({ data: { ...done, deliveredAs: id } });
     return { ...record, ...done, deliveredAs: id };
   }
-  // mallItem: delivered as a 0-point mall order — not built yet (docs/play.md#not-yet): stays `drawn`, shown as 待发放.
+  if (p.kind === 'mallItem') {
+    // A 0-point mall order under a key derived from the draw and its delivery attempt (a retry finds
+    // the same order; the mall keeps a failed attempt's answer under its key, so the next attempt
+    // after a failure uses the next key).
+    const attempt = record.attempts ?? 0;
+    try {
+      const { order } = await redeem({ member: record.member, item: p.item!, quantity: 1, clientKey: `prize:${record._id}:${attempt}`, address: null, prize: record._id, now });
+      await db.collection(PLAY.draws).where({ _id: record._id, status: 'drawn' }).update({ data: { ...done, deliveredAs: order.id } });
+      return { ...record, ...done, deliveredAs: order.id };
+    } catch (e) {
+      // Out of codes or stock: the draw stands (paid, its result recorded), shown 待发放 until the sweep delivers it.
+      if (!(e instanceof AppError)) throw e;
+      await db.collection(PLAY.draws).where({ _id: record._id, status: 'drawn', attempts: attempt ? attempt : db.command.exists(false) }).update({ data: { attempts: attempt + 1 } });
+      return record;
+    }
+  }
   return record;
 }
 
@@ -333,7 +349,6 @@ export async function deliverStale(now = new Date(), olderThanMs = 60_000, limit
   const { data } = await db.collection(PLAY.draws).where({ status: 'drawn', createdAt: db.command.lte(new Date(+now - olderThanMs)) }).limit(limit).get();
   let n = 0;
   for (const r of data as DrawRecord[]) {
-    if (r.prize.kind === 'mallItem') continue;
     const { campaign } = await loadPool(r.pool);
     await deliver(r, campaign, now);
     n++;

@@ -150,6 +150,8 @@ export interface DrawRecord {
   fallbackFrom?: string;
   prize: Pick<Prize, 'id' | 'name' | 'kind' | 'points' | 'item' | 'amountFen' | 'char' | 'costFen'>;
   status: DrawStatus;
+  /** Failed deliveries of a mall prize so far (each attempt has its own order key). */
+  attempts?: number;
   /** Delivery reference: a ledger entry, payout or mall order id. */
   deliveredAs?: string;
   createdAt: Date;

@@ -20,7 +20,7 @@ const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 export function prizeState(r: Pick<DrawRecord, 'status' | 'prize'>): string {
   if (r.prize.kind === 'none') return '未中奖';
   if (r.status === 'drawn') return r.prize.kind === 'mallItem' ? '待发放' : '发放中';
-  return { points: '已到账', redPacket: '已发放', makeupCard: '已入卡包', charCard: '已入卡包', mallItem: '待发货', none: '' }[r.prize.kind];
+  return { points: '已到账', redPacket: '已发放', makeupCard: '已入卡包', charCard: '已入卡包', mallItem: '已发放（见我的订单）', none: '' }[r.prize.kind];
 }
 
 export function drawView(r: DrawRecord) {
