@@ -34,7 +34,7 @@ export default function PlayEntries({ title = '积分玩法' }: { title?: string
             <View className='play-entry__text'>
               <Text className='play-entry__title'>{p.name}</Text>
               <Text className='play-entry__desc'>
-                {p.gameName} · {p.state === 'upcoming' ? '即将开始' : p.freePerDay ? `每日免费 ${p.freePerDay} 次` : `每次 ${p.cost} 积分`}
+                {p.state === 'upcoming' ? `${p.gameName} · 即将开始` : p.freePerDay ? `每日免费 ${p.freePerDay} 次` : `每次 ${p.cost} 积分`}
               </Text>
             </View>
           </View>
