@@ -10,11 +10,15 @@ export default defineAppConfig({
     // 积分商城: 商品详情, 确认兑换 (address, payment), 我的订单, 订单详情, and the operators' 商城订单 (ops).
     { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] },
     // 积分玩法: one game page for 刮刮卡 / 大转盘 / 九宫格 / 集字有礼, 活动规则, 我的奖品, 验证.
-    { root: 'packages/play', pages: ['game/index', 'rules/index', 'prizes/index', 'verify/index'] }
+    { root: 'packages/play', pages: ['game/index', 'rules/index', 'prizes/index', 'verify/index'] },
+    // 隐私政策 (the 用户隐私保护指引, src/privacy/guide.ts), 导出我的数据, 注销账号: docs/privacy.md.
+    { root: 'packages/privacy', pages: ['policy/index', 'export/index', 'close/index'] }
   ],
   // 扫码 may send the location (with consent) to check the product's sales region (防窜).
   permission: { 'scope.userLocation': { desc: '核验扫码商品的销售区域' } },
-  requiredPrivateInfos: ['getLocation'],
+  requiredPrivateInfos: ['getLocation', 'chooseAddress'],
+  // WeChat's privacy flow: our consent sheet answers onNeedPrivacyAuthorization (src/privacy/consent.ts).
+  __usePrivacyCheck__: true,
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f7',

@@ -5,6 +5,8 @@ import * as campaigns from '../common/campaigns/service';
 import { grant } from '../common/campaigns/grant';
 import { KINDS } from '../common/campaigns/model';
 import * as members from '../common/services/members';
+import { operatorPrivacyActions } from '../common/privacy/actions';
+import { accessFor, membersForOperator } from '../common/privacy/access';
 
 const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 
@@ -19,7 +21,11 @@ export const main = defineFunction({
           limit: z.number().int().min(1).max(50).default(20),
         })
         .strict(),
-      run: (input) => members.listMembers(input.cursor, input.limit),
+      // Phone numbers masked unless the operator's role may see them (docs/privacy.md#operators).
+      run: async (input, { caller }) => {
+        const page = await members.listMembers(input.cursor, input.limit);
+        return { ...page, items: await membersForOperator(await accessFor(caller.openid), page.items) };
+      },
     }),
 
     // Campaigns (docs/campaigns.md#operations): drafts, immutable published versions, an audit trail.
@@ -60,5 +66,7 @@ export const main = defineFunction({
         .strict(),
       run: (i, { caller }) => grant({ ...i, operator: caller.openid }),
     }),
+    // Members' personal data by role; closed accounts (docs/privacy.md).
+    ...operatorPrivacyActions,
   },
 });

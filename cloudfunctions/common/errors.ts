@@ -49,6 +49,10 @@ export const ERROR_CODES = [
   'SET_INCOMPLETE',
   'CARD_NOT_HELD',
   'CARD_TO_SELF',
+  // Personal information's (docs/privacy.md)
+  'ACCOUNT_CLOSED',
+  'ORDERS_OPEN',
+  'POINTS_NOT_ZERO',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

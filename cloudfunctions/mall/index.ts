@@ -10,6 +10,7 @@ import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
 import { addCodes, addStock, categories, createItem, itemDetail, listItems, migrateStock, updateItem } from '../common/mall/items';
 import { ITEM_KINDS, MALL } from '../common/mall/model';
 import { addressProblem } from '../common/mall/rules';
+import { accessFor, ordersForOperator } from '../common/privacy/access';
 import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
 import { redeem } from '../common/mall/redeem';
 
@@ -161,12 +162,16 @@ export const main = defineFunction({
     adminOrders: action({
       auth: 'operator',
       input: z.object({ status: status.optional(), item: id.optional(), member: z.string().min(1).max(128).optional(), cursor, limit }).strict(),
-      run: (i) => listOrders({ ...i, withMember: true }),
+      // Addresses masked unless the operator's role may see them; unmasked views audited (docs/privacy.md).
+      run: async (i, { caller }) => {
+        const page = await listOrders({ ...i, withMember: true });
+        return { ...page, items: await ordersForOperator(await accessFor(caller.openid), page.items) };
+      },
     }),
     adminOrder: action({
       auth: 'operator',
       input: z.object({ id: orderId }).strict(),
-      run: async (i) => ({ order: await orderDetail(i.id) }),
+      run: async (i, { caller }) => ({ order: (await ordersForOperator(await accessFor(caller.openid), [await orderDetail(i.id)]))[0] }),
     }),
     ship: action({
       auth: 'operator',
@@ -186,7 +191,10 @@ export const main = defineFunction({
     exportOrders: action({
       auth: 'operator',
       input: z.object({ status: status.optional(), item: id.optional(), from: instantInput().optional(), to: instantInput().optional() }).strict(),
-      run: (i) => exportOrders({ ...i, from: i.from ? new Date(i.from) : undefined, to: i.to ? new Date(i.to) : undefined }),
+      run: async (i, { caller }) => {
+        const access = await accessFor(caller.openid);
+        return exportOrders({ ...i, from: i.from ? new Date(i.from) : undefined, to: i.to ? new Date(i.to) : undefined }, (rows) => ordersForOperator(access, rows, 'export'));
+      },
     }),
     checkoutRules: action({
       auth: 'operator',

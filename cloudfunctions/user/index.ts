@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import * as members from '../common/services/members';
+import { memberPrivacyActions } from '../common/privacy/actions';
 
 const nickname = z
   .string()
@@ -33,5 +34,7 @@ export const main = defineFunction({
         .refine((v) => v.nickname !== undefined || v.phone !== undefined, 'nothing to update: give nickname or phone'),
       run: (input, { caller }) => members.updateProfile(caller.openid, input),
     }),
+    // 导出我的数据, 注销账号 (docs/privacy.md).
+    ...memberPrivacyActions,
   },
 });

@@ -50,6 +50,9 @@ export const ERROR_TEXT = {
   SET_INCOMPLETE: '还没有集齐，继续加油',
   CARD_NOT_HELD: '您没有这张卡',
   CARD_TO_SELF: '不能领取自己送出的卡',
+  ACCOUNT_CLOSED: '该账号已注销',
+  ORDERS_OPEN: '还有未完成的订单或冻结中的积分，请处理完再注销',
+  POINTS_NOT_ZERO: '积分余额须为 0 才能注销，请先使用完积分',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

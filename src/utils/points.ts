@@ -32,7 +32,8 @@ export const SOURCE_KIND_LABEL = {
   game: '游戏',
   manual: '活动发放',
   ops: '运营调整',
-  expiry: '到期'
+  expiry: '到期',
+  closure: '注销作废'
 } as const
 
 export type SourceKind = keyof typeof SOURCE_KIND_LABEL

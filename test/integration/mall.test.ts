@@ -167,7 +167,10 @@ describe('redemption', () => {
     expect(list.data.items.map((o: any) => o.member)).toEqual(['oA']);
     expect(await cloud.call('mall', { action: 'adminCancel', id: r.data.order.id }, OPS)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect(await cloud.call('mall', { action: 'adminCancel', id: r.data.order.id, reason: '缺货' }, OPS)).toMatchObject({ ok: true, data: { order: { status: 'cancelled', cancel: { reason: '缺货', by: 'operator' } } } });
-    const csv = await cloud.call('mall', { action: 'exportOrders' }, OPS);
+    // Masked for an operator (docs/privacy.md); the owner's export carries the address, audited.
+    expect((await cloud.call('mall', { action: 'exportOrders' }, OPS)).data.csv).toContain('138****8000');
+    cloud.engine.insertMany('admins', [{ _id: 'oOwner', name: 'owner', role: 'owner', createdAt: new Date() }]);
+    const csv = await cloud.call('mall', { action: 'exportOrders' }, 'oOwner');
     const lines = csv.data.csv.trim().split('\n');
     expect(lines[0]).toMatch(/^order,createdAt,status,member/);
     expect(lines).toHaveLength(1 + csv.data.rows);

@@ -54,7 +54,13 @@ export function requireDist(route: string): void {
  * repeats) or a function of the call. Fresh modules and globals per call: the app logs in once,
  * when app.js is first evaluated.
  */
-export function bootPage(route: string, replies: Replies, query: Record<string, string> = {}) {
+export function bootPage(
+  route: string,
+  replies: Replies,
+  query: Record<string, string> = {},
+  /** Stubs more wx APIs before the app loads (Taro binds the wx APIs present at start). */
+  setup?: (wx: Record<string, any>) => void
+) {
   jest.resetModules()
   const g = globalThis as Record<string, any>
   delete g.wx // webpackJsonp and Taro's API bindings hang off wx; start clean
@@ -73,6 +79,7 @@ export function bootPage(route: string, replies: Replies, query: Record<string, 
   }
   g.wx.navigateTo = jest.fn(async () => ({ errMsg: 'navigateTo:ok' }))
   g.wx.stopPullDownRefresh = jest.fn()
+  setup?.(g.wx)
 
   // The shims miniprogram-simulate lacks for a Taro app (toolchain pitfall 5).
   const pages: unknown[] = []

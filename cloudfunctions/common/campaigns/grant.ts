@@ -3,8 +3,9 @@
 // the same earn as every other kind. Keyed by the operator's key in its own namespace
 // (`manual:<campaign>:<key>`), so it can never collide with a key the system derives.
 import { getDb } from '../cloud';
+import { accountMissing } from '../ledger/pseudonymise';
 import { AppError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { accountFields } from '../ledger/access';
 import { COUNTERS_FIELD, type Counters } from './counters';
 import { earn } from './credit';
 import { isLive } from './earn';
@@ -14,13 +15,13 @@ import type { ManualRule } from './rules/manual';
 export async function grant(o: { campaign: string; member: string; points: number; key: string; operator: string; now?: Date }) {
   const now = o.now ?? new Date();
   const db = getDb();
-  const [{ data: c }, { data: account }] = await Promise.all([
+  const [{ data: c }, account] = await Promise.all([
     db.collection(C.campaigns).doc(o.campaign).get(),
-    db.collection(LEDGER.accounts).doc(o.member).field({ [COUNTERS_FIELD]: true }).get(),
+    accountFields<{ [COUNTERS_FIELD]: Counters }>(o.member, [COUNTERS_FIELD]),
   ]);
   const campaign = c as Campaign | null;
   if (!campaign || campaign.kind !== 'manual') throw new AppError('NOT_FOUND', `no manual campaign ${o.campaign}`);
-  if (!account) throw new AppError('NOT_FOUND', `no points account for member ${o.member}`);
+  if (!account) throw await accountMissing(o.member);
   if (!isLive(campaign, now)) throw new AppError('BAD_REQUEST', `campaign ${o.campaign} is not live: 活动未发布、未开始或已结束`);
   const max = (campaign.rule as ManualRule).maxPoints;
   if (o.points > max) throw new AppError('BAD_REQUEST', `points: 单次发放不能超过 ${max} 积分`);

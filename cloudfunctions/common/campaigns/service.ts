@@ -8,7 +8,7 @@ import { getDb } from '../cloud';
 import { forget } from '../codes/cache';
 import { COUNTERS, createCounter, raise, type Counter } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { budgetExists } from '../ledger/budgets';
 import { inTransaction, txGet, type Tx } from '../tx';
 import { contentProblem } from './earn';
 import { COLLECTIONS as C, KINDS, versionId, type AuditRecord, type Campaign, type CampaignContent, type Version } from './model';
@@ -62,7 +62,7 @@ function checked(c: CampaignContent, now: Date): CampaignContent {
 }
 
 async function assertBudget(tx: Tx, budget?: string): Promise<void> {
-  if (budget && !(await txGet(tx, LEDGER.budgets, budget))) throw new AppError('NOT_FOUND', `no budget ${budget}`);
+  if (budget && !(await budgetExists(tx, budget))) throw new AppError('NOT_FOUND', `no budget ${budget}`);
 }
 
 async function audit(tx: Tx, r: AuditRecord): Promise<void> {

@@ -3,7 +3,7 @@
 // window) and the code's claim entry in the ledger (a claimant's repeat scan answers its balance).
 // The uncorrelated lookups match on `_id`, which the engine and the cloud answer from the index.
 import { getDb } from '../cloud';
-import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
+import { accountJoin, entryJoin, type Entry } from '../ledger/access';
 import { counterIds, type Counter, type Subjects } from './limits';
 import { COLLECTIONS as C, type Batch, type Code } from './model';
 import { COUNTERS_FIELD, type Counters } from '../campaigns/counters';
@@ -34,8 +34,8 @@ export async function preRead(codeId: string, s: Subjects, now: Date): Promise<P
     .match({ _id: codeId })
     .lookup({ from: C.batches, localField: 'batch', foreignField: '_id', as: 'batches' })
     .lookup({ from: C.rateLimits, pipeline: only({ _id: _.in(counterIds(s, now)) }), as: 'counters' })
-    .lookup({ from: LEDGER.accounts, pipeline: only({ _id: s.member }, { [COUNTERS_FIELD]: 1 }), as: 'accounts' })
-    .lookup({ from: LEDGER.entries, pipeline: only({ _id: claimKey(codeId) }), as: 'entries' }) // small: no projection
+    .lookup(accountJoin(s.member, { [COUNTERS_FIELD]: 1 }, 'accounts'))
+    .lookup(entryJoin(claimKey(codeId), 'entries')) // small: no projection
     .end();
   if (!list.length) return null;
   const { batches, counters, accounts, entries, ...code } = list[0];

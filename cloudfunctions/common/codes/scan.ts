@@ -5,6 +5,7 @@
 // time and, when suspicious, a counterfeit warning. A scan outside the batch's sales region records
 // a diversion event.
 import { getDb } from '../cloud';
+import { accountMissing } from '../ledger/pseudonymise';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { readEntry } from '../ledger/service';
 import { shanghaiDay } from '../time';
@@ -152,7 +153,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   let claimEntry: { balanceAfter: number } | null = pre.claimEntry;
   if (!code.claimedBy && mayEarn) {
     // The credit would fail on the missing account only after starting its transaction.
-    if (!pre.account) throw new AppError('NOT_FOUND', `no points account for member ${scanner.openid}`);
+    if (!pre.account) throw await accountMissing(scanner.openid);
     const m = counters.find((c) => c.scope === 'm');
     const r = await claim({
       code,

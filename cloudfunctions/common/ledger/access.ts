@@ -59,3 +59,12 @@ export function entryJoin(key: string, as: string) {
 }
 
 export type { Entry };
+
+/**
+ * A member's own per-module fields kept on the account (e.g. the campaigns' `counters`), by name;
+ * null without an account. The ledger's fields are not for this: use the functions above.
+ */
+export async function accountFields<T extends Record<string, unknown>>(member: string, fields: (keyof T & string)[]): Promise<Partial<T> | null> {
+  const { data } = await getDb().collection(C.accounts).doc(member).field(Object.fromEntries(fields.map((f) => [f, true]))).get();
+  return (data as Partial<T> | null) ?? null;
+}

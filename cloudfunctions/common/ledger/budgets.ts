@@ -87,3 +87,8 @@ export async function budgetStatus(budgetId: string): Promise<{ budget: Budget; 
   const { data: shards } = await db.collection(C.budgetShards).where({ budget: budgetId }).limit(64).get();
   return { budget: data as Budget, issued: (shards as LegacyBudgetShard[]).reduce((s, x) => s + x.issued, 0) };
 }
+
+/** Inside a transaction: whether budget `id` exists (a campaign naming it re-reads it). */
+export async function budgetExists(tx: Tx, id: string): Promise<boolean> {
+  return !!(await txGet(tx, C.budgets, id));
+}

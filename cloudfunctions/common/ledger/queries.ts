@@ -1,6 +1,7 @@
 // Read side of the ledger for members and operators: summary with what expires when, history with
 // cursor pagination, one entry with its lots.
 import { getDb } from '../cloud';
+import { accountMissing } from './pseudonymise';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError } from '../errors';
 import { shanghaiDay } from '../time';
@@ -38,7 +39,7 @@ export async function summary(member: string, now = new Date()): Promise<Summary
     currentRate(now),
     creditsOf(member, reminderTemplateId()),
   ]);
-  if (!account) throw new AppError('NOT_FOUND', 'no points account; call user.login first');
+  if (!account) throw await accountMissing(member);
   const a = account as Account;
   const byDay = new Map<string, number>();
   const live = unpackLots((account as StoredAccount).lots).filter((l) => +new Date(l.expiresAt) > +now).sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt));

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet, type Tx } from '../tx';
+import { accountMissing } from './pseudonymise';
 import { consumeBudget } from './budgets';
 import { packLot, unpackLots } from './lots';
 import { COLLECTIONS as C, type Account, type Entry, type Hold, type Source } from './model';
@@ -149,7 +150,8 @@ async function idempotent(key: string, fp: string, work: (tx: Tx) => Promise<Ent
 
 async function readAccount(tx: Tx, member: string): Promise<Account> {
   const account = await txGet<StoredAccount>(tx, C.accounts, member);
-  if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
+  // A closed account says so (privacy: its OPENID is looked up only to say it is closed).
+  if (!account) throw await accountMissing(member);
   return normalise(account);
 }
 

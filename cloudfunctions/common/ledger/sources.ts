@@ -20,6 +20,8 @@ export const SOURCE_KINDS = {
   manual: { owned: false },
   ops: { owned: false },
   expiry: { owned: false },
+  // A closed account's forfeited points (privacy/closure.ts): never reversed, the account is gone.
+  closure: { owned: true },
 } as const satisfies Record<string, { owned: boolean }>;
 
 export type SourceKind = keyof typeof SOURCE_KINDS;

@@ -5,6 +5,7 @@
 // request, and the ledger keys derive from it (`checkout:<id>`, `commit:checkout:<id>`).
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
+import { availablePoints, holdStatus } from '../ledger/access';
 import * as ledger from '../ledger/service';
 import { currentRate } from '../ledger/settings';
 import { MALL } from './model';
@@ -40,11 +41,9 @@ export async function setCheckoutRules(r: { stepPoints: number; maxSharePercent:
 }
 
 async function availableOf(member: string): Promise<number> {
-  // Only the totals: the account also carries its lots.
-  const { data } = await getDb().collection('accounts').doc(member).field({ balance: true, held: true }).get();
-  if (!data) throw new AppError('NOT_FOUND', `no member ${member}`);
-  const a = data as { balance: number; held: number };
-  return Math.max(0, a.balance - a.held);
+  const points = await availablePoints(member);
+  if (!points) throw new AppError('NOT_FOUND', `no member ${member}`);
+  return points.available;
 }
 
 export async function quote(member: string, amountFen: number, now = new Date()) {
@@ -154,8 +153,7 @@ export async function cancel(brandOrderId: string, now = new Date()) {
     await ledger.releaseHold(c.hold, { now, reason: 'checkout cancelled' });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e; // timed out and released by the jobs tick
-    const { data } = await getDb().collection('holds').doc(c.hold).get();
-    if ((data as { status?: string } | null)?.status === 'committed') throw new AppError('ORDER_STATE', 'already committed; refund it');
+    if ((await holdStatus(c.hold)) === 'committed') throw new AppError('ORDER_STATE', 'already committed; refund it');
   }
   await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'cancelled', updatedAt: now } });
   return view({ ...c, status: 'cancelled' });

@@ -3,6 +3,7 @@
 // redemption saga's (redeem.ts · giveBackOrder / abortOrder): exactly once, from the order's journal.
 import { getDb } from '../cloud';
 import { AppError, type ErrorCode } from '../errors';
+import { holdStatus } from '../ledger/access';
 import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
 import { isVirtual, MALL, type Order, type OrderStatus } from './model';
@@ -179,8 +180,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
     await ledger.releaseHold(order.hold, { now, reason });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
-    const { data } = await getDb().collection('holds').doc(order.hold).get();
-    if ((data as { status?: string } | null)?.status === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
+    if ((await holdStatus(order.hold)) === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
   }
 }
 
@@ -299,7 +299,11 @@ const csvCell = (v: unknown) => {
 };
 
 /** CSV of the filtered orders (at most 5000 rows), oldest first, for fulfilment. */
-export async function exportOrders(filter: { status?: OrderStatus; item?: string; from?: Date; to?: Date }): Promise<{ csv: string; rows: number }> {
+/** `present`: what the caller may see of the rows (privacy: masked addresses by operator role). */
+export async function exportOrders(
+  filter: { status?: OrderStatus; item?: string; from?: Date; to?: Date },
+  present: (rows: Order[]) => Promise<Order[]> = async (rows) => rows,
+): Promise<{ csv: string; rows: number }> {
   const db = getDb();
   const _ = db.command;
   const where: Record<string, unknown> = { status: filter.status ?? _.in(EXPORTED) };
@@ -312,7 +316,7 @@ export async function exportOrders(filter: { status?: OrderStatus; item?: string
     if (data.length < 1000) break;
   }
   const header = ['order', 'createdAt', 'status', 'member', 'item', 'title', 'quantity', 'points', 'cashFen', 'name', 'phone', 'address', 'company', 'trackingNo', 'code'];
-  const lines = rows.map((o) =>
+  const lines = (await present(rows)).map((o) =>
     [
       o._id,
       iso(o.createdAt),

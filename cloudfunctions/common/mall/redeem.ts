@@ -20,7 +20,8 @@ import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
 import * as ledger from '../ledger/service';
-import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
+import { accountJoin } from '../ledger/access';
+import type { Account } from '../ledger/model';
 import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
 import { inTransaction, txGet, type Tx } from '../tx';
@@ -256,7 +257,7 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     .collection(MALL.items)
     .aggregate()
     .match({ _id: itemId })
-    .lookup(join(LEDGER.accounts, { _id: member }, 'account', { balance: 1, held: 1 }))
+    .lookup(accountJoin(member, { balance: 1, held: 1 }, 'account'))
     .lookup(join(COUNTERS.shards, { counter: stockCounterOf(itemId) }, 'shards', { cap: 1, left: 1 }))
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))

@@ -3,9 +3,10 @@
 // losers re-read the winner's document.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
+import { missingMember } from '../privacy/closure';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
-import type { Account } from '../ledger/model';
+import { accountJoin, accountTotals, openAccount, type AccountTotals } from '../ledger/access';
 
 export interface MemberDoc {
   _id: string;
@@ -17,9 +18,8 @@ export interface MemberDoc {
 }
 
 /** The points account; the ledger (common/ledger) owns every change after creation. */
-export type AccountDoc = Account;
 /** What member reads take of an account (the document also carries the member's lots). */
-export type AccountTotals = Pick<Account, '_id' | 'balance' | 'held' | 'debt'>;
+export type { AccountTotals };
 
 export interface MemberView {
   openid: string;
@@ -63,13 +63,11 @@ interface MemberSnapshot {
 /** Member, account and operator flag in ONE database request (a $lookup aggregate). */
 async function readMember(openid: string): Promise<MemberSnapshot | null> {
   const db = getDb();
-  // Only the account's totals: the document also carries the member's lots.
-  const totals = db.command.aggregate.pipeline().match({ _id: openid }).project({ balance: 1, held: 1, debt: 1 }).done();
   const { list } = await db
     .collection('members')
     .aggregate()
     .match({ _id: openid })
-    .lookup({ from: 'accounts', pipeline: totals, as: 'accounts' })
+    .lookup(accountJoin(openid, { balance: 1, held: 1, debt: 1 }, 'accounts')) // totals only, never the lots
     .lookup({ from: 'admins', localField: '_id', foreignField: '_id', as: 'admins' })
     .end();
   const row = list[0] as (MemberDoc & { accounts: AccountTotals[]; admins: { disabled?: boolean }[] }) | undefined;
@@ -94,8 +92,7 @@ export async function login(openid: string, now = new Date()) {
 
   // First login (or a retry after a half-finished one): create whatever is missing. Account first,
   // so a member document never exists without its account once login has answered.
-  const account: AccountDoc = { _id: openid, balance: 0, held: 0, debt: 0, earned: 0, spent: 0, expired: 0, penalized: 0, lots: [], closed: [], nextExpiry: null, createdAt: now };
-  await insertIgnoringDuplicate('accounts', account);
+  await openAccount(openid, now);
   let created = false;
   if (!existing) {
     const member: MemberDoc = {
@@ -119,7 +116,8 @@ function present(s: MemberSnapshot) {
 
 export async function getProfile(openid: string) {
   const snapshot = await readMember(openid);
-  if (!snapshot) throw new AppError('NOT_FOUND', 'member not found; call login first');
+  // A closed account's OPENID answers only that it is closed.
+  if (!snapshot) return missingMember(openid);
   return present(snapshot);
 }
 
@@ -151,10 +149,8 @@ export async function listMembers(cursor: string | undefined, limit: number) {
   ]);
   const page = (data as MemberDoc[]).slice(0, limit);
   const ids = page.map((m) => m._id);
-  const accounts = ids.length
-    ? ((await db.collection('accounts').where({ _id: _.in(ids) }).field({ balance: true }).limit(ids.length).get()).data as AccountTotals[])
-    : [];
-  const balances = new Map(accounts.map((a) => [a._id, a.balance]));
+  const totals = await accountTotals(ids);
+  const balances = new Map([...totals].map(([id, a]) => [id, a.balance]));
   const last = page[page.length - 1];
   return {
     items: page.map((m) => ({ ...toMemberView(m), balance: balances.get(m._id) ?? 0 })),

@@ -10,6 +10,7 @@ import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
 import { rollupMembers } from './rollups';
+import { runRetention, type RetentionResult } from '../privacy/retention';
 
 const DAY_MS = 86_400_000;
 export const DAILY_AT_MS = 10 * 60_000; // 00:10 Shanghai
@@ -28,6 +29,8 @@ export interface DailyResult {
   expiry: { status: string; members: number; points: number };
   reminders?: { created: number };
   members?: { day: string; newMembers: number; totalMembers: number };
+  /** Personal data past its time, removed or masked (docs/privacy.md#how-long-data-is-kept). */
+  retention?: RetentionResult;
 }
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
@@ -61,6 +64,7 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   if (expiry.status !== 'done') return result;
   result.reminders = await runReminders(now);
   result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
+  result.retention = await runRetention(now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
 }

@@ -3,6 +3,8 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { Button, Input } from '../../components/nutui'
 import { LoadingView } from '../../components/StatusViews'
+import PrivacySheet from '../../components/PrivacySheet'
+import { ensurePrivacy } from '../../privacy/consent'
 import * as codes from '../../services/codes'
 import type { Coordinates, ScanResult } from '../../services/codes'
 import { describeError, isCloudError } from '../../services/errors'
@@ -29,8 +31,11 @@ export default function ScanPage() {
 
   async function locate(): Promise<Coordinates | null> {
     if (!useLocation) return null
+    // Our consent sheet first (WeChat's privacy flow; in H5 before the browser's geolocation).
+    if (!(await ensurePrivacy('location'))) return null
     try {
-      const r = await Taro.getLocation({ type: 'gcj02' })
+      // H5: Taro's browser getLocation refuses gcj02 (only wgs84); the province lookup needs no more.
+      const r = await Taro.getLocation({ type: IS_WEAPP ? 'gcj02' : 'wgs84' })
       return { latitude: r.latitude, longitude: r.longitude }
     } catch {
       return null // consent refused or no fix: scan without it
@@ -38,9 +43,11 @@ export default function ScanPage() {
   }
 
   async function submit(code: string) {
+    // Consent (and the position) before the page turns to loading: the sheet shows over the form.
+    const location = await locate()
     setState({ kind: 'loading', code })
     try {
-      const result = await codes.scan(code, await locate())
+      const result = await codes.scan(code, location)
       setState({ kind: 'result', result })
       if (result.outcome === 'earned' && !result.repeat) void member.refresh().catch(() => {})
     } catch (error) {
@@ -67,6 +74,7 @@ export default function ScanPage() {
 
   return (
     <View className='page scan-page'>
+      <PrivacySheet />
       {state.kind === 'form' ? (
         <View className='scan-form'>
           <View className='scan-hero'>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import MemberAvatar from '../../components/MemberAvatar'
 import { Button, Cell } from '../../components/nutui'
 import PersonaSwitch from '../../components/PersonaSwitch'
+import PrivacyCells from '../../components/PrivacyCells'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
@@ -77,6 +78,7 @@ export default function MePage() {
             {session.isOperator ? (
               <Cell className='me-ops-entry' title='运营后台' extra='会员管理 ›' onClick={go('/packages/ops/members/index')} />
             ) : null}
+            <PrivacyCells />
           </View>
         </View>
       ) : null}

@@ -8,6 +8,8 @@ import { usePagedList } from '../../../hooks/usePagedList'
 import { describeError, isCloudError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
 import { useMember } from '../../../store/member'
+import PrivacySheet from '../../../components/PrivacySheet'
+import { ensurePrivacy } from '../../../privacy/consent'
 import { formatShanghaiDateTime } from '../../../utils/time'
 import './index.scss'
 
@@ -64,6 +66,7 @@ export default function MallOpsPage() {
         a.download = `mall-orders-${tab}.csv`
         a.click()
       } else {
+        if (!(await ensurePrivacy('clipboard'))) return
         await Taro.setClipboardData({ data: csv })
       }
       setNotice(`已导出 ${rows} 条订单`)
@@ -75,6 +78,7 @@ export default function MallOpsPage() {
   const forbidden = isCloudError(list.error) && list.error.code === 'FORBIDDEN'
   return (
     <View className='page mall-ops'>
+      <PrivacySheet />
       <View className='mall-ops__tabs'>
         {mall.ORDER_TABS.map(t => (
           <Text key={t.status} className={`mall-ops__tab ${t.status === tab ? 'mall-ops__tab--active' : ''}`} onClick={() => choose(t.status)}>

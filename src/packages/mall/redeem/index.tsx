@@ -6,6 +6,9 @@ import { ErrorView, LoadingView } from '../../../components/StatusViews'
 import { describeError, isCloudError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
 import { useMember } from '../../../store/member'
+import PrivacySheet from '../../../components/PrivacySheet'
+import { ensurePrivacy } from '../../../privacy/consent'
+import { toast } from '../../../utils/toast'
 import './index.scss'
 
 const EMPTY: mall.Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' }
@@ -52,6 +55,8 @@ export default function RedeemPage() {
   }, [member.status, member.generation, id])
 
   const chooseAddress = async () => {
+    // Refused: the member types the address by hand.
+    if (!(await ensurePrivacy('address'))) return toast('可手动填写收货地址')
     try {
       const a = await Taro.chooseAddress()
       setAddress({ name: a.userName, phone: a.telNumber, province: a.provinceName, city: a.cityName, district: a.countyName, detail: a.detailInfo })
@@ -103,6 +108,7 @@ export default function RedeemPage() {
 
   return (
     <View className='page mall-redeem'>
+      <PrivacySheet />
       {!item && !loadError ? <LoadingView className='mall-redeem-loading' rows={3} /> : null}
       {loadError ? <ErrorView prefix='mall-redeem' message={describeError(loadError)} onRetry={load} /> : null}
       {item ? (
