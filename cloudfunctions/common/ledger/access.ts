@@ -3,7 +3,9 @@
 // per-member projections a module joins into its own one-request aggregate (a scan's pre-read, a
 // redemption's snapshot, a member's login). Only what is named here is read; the lots stay inside.
 import { getDb } from '../cloud';
-import { isDuplicateKeyError } from '../errors';
+import { AppError, isDuplicateKeyError } from '../errors';
+import { inTransaction, txGet, type Tx } from '../tx';
+import { accountMissing } from './pseudonymise';
 import { COLLECTIONS as C, type Account, type Entry, type Hold } from './model';
 
 /** An account's totals, without its lots (every operation writes those; nobody else needs them). */
@@ -67,4 +69,25 @@ export type { Entry };
 export async function accountFields<T extends Record<string, unknown>>(member: string, fields: (keyof T & string)[]): Promise<Partial<T> | null> {
   const { data } = await getDb().collection(C.accounts).doc(member).field(Object.fromEntries(fields.map((f) => [f, true]))).get();
   return (data as Partial<T> | null) ?? null;
+}
+
+/** The ledger's own fields of an account: never set through `withOwnFields`. */
+const LEDGER_FIELDS = new Set(['balance', 'held', 'debt', 'earned', 'spent', 'expired', 'penalized', 'lots', 'closed', 'nextExpiry', 'createdAt']);
+
+/**
+ * A transaction on the member's account for a module's own per-member fields (never the ledger's):
+ * `work` sees the account as read inside the transaction, does its own writes through `tx`, and
+ * returns the fields to set (dot paths allowed) with its answer; all of it commits together. For
+ * state that must commit with the caller's writes when no points move (a game's free play: its
+ * counters and its draw record). NOT_FOUND (or ACCOUNT_CLOSED) without an account.
+ */
+export async function withOwnFields<R>(member: string, work: (tx: Tx, account: Account) => Promise<{ fields: Record<string, unknown>; result: R }>, now = new Date()): Promise<R> {
+  return inTransaction(async (tx) => {
+    const account = await txGet<Account>(tx, C.accounts, member);
+    if (!account) throw await accountMissing(member);
+    const { fields, result } = await work(tx, account);
+    for (const k of Object.keys(fields)) if (LEDGER_FIELDS.has(k.split('.')[0])) throw new AppError('INTERNAL', `withOwnFields may not set the ledger's ${k}`);
+    await tx.collection(C.accounts).doc(member).update({ data: { ...fields, updatedAt: now } });
+    return result;
+  });
 }

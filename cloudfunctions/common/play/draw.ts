@@ -21,7 +21,8 @@ import { redeem } from '../mall/redeem';
 import { COUNTERS, shardIdOf } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import * as ledger from '../ledger/service';
-import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
+import { withOwnFields } from '../ledger/access';
+import type { Account } from '../ledger/model';
 import { inTransaction, txGet, type Tx } from '../tx';
 import { byDeck, byOdds, type Outcome } from './engine';
 import { recordHash, rollOf } from './fair';
@@ -155,14 +156,15 @@ async function paidDraw(ctx: Ctx): Promise<DrawRecord | null> {
  */
 async function freeDraw(ctx: Ctx): Promise<DrawRecord> {
   if (ctx.pay !== 'granted' && ctx.pool.entry.freePerDay <= 0) throw new AppError('NO_FREE_PLAYS', 'this pool has no free plays');
-  return inTransaction(async (tx) => {
-    const account = await txGet<Account>(tx, LEDGER.accounts, ctx.member);
-    if (!account) throw new AppError('NOT_FOUND', `no points account for member ${ctx.member}`);
-    const { record, counters } = await drawInTx(tx, ctx, account);
-    const grants = ctx.pay === 'granted' ? { [`${GRANTS_FIELD}.${ctx.campaign._id}`]: grantedOf(account, ctx.campaign._id) - 1 } : {};
-    await tx.collection(LEDGER.accounts).doc(ctx.member).update({ data: { counters: getDb().command.set(counters), ...grants, updatedAt: ctx.now } });
-    return record;
-  });
+  return withOwnFields(
+    ctx.member,
+    async (tx, account) => {
+      const { record, counters } = await drawInTx(tx, ctx, account);
+      const grants = ctx.pay === 'granted' ? { [`${GRANTS_FIELD}.${ctx.campaign._id}`]: grantedOf(account, ctx.campaign._id) - 1 } : {};
+      return { fields: { counters: getDb().command.set(counters), ...grants }, result: record };
+    },
+    ctx.now,
+  );
 }
 
 /** The account field holding plays granted by other campaigns, per pool (play/grants.ts). */

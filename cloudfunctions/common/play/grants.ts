@@ -5,8 +5,7 @@
 // `playGrants.<pool>`; a draw with `pay: 'granted'` uses one (play/draw.ts).
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
-import { COLLECTIONS as LEDGER, type Account } from '../ledger/model';
-import { inTransaction, txGet } from '../tx';
+import { accountFields, withOwnFields } from '../ledger/access';
 import { GRANTS_FIELD, grantedOf, liveness, loadPool } from './draw';
 import { PLAY } from './model';
 
@@ -32,20 +31,20 @@ export async function grantPlays(req: GrantRequest): Promise<{ granted: boolean;
   if (state !== 'live') throw new AppError(state, `pool ${req.pool} is not open`);
   const id = `${req.pool}:${req.key}`;
   try {
-    return await inTransaction(async (tx) => {
-      const account = await txGet<Account>(tx, LEDGER.accounts, req.member);
-      if (!account) throw new AppError('NOT_FOUND', `no points account for member ${req.member}`);
-      await tx.collection(PLAY.grants).add({ data: { _id: id, pool: req.pool, member: req.member, plays: req.plays, source: req.source, createdAt: now } });
-      const left = grantedOf(account, req.pool) + req.plays;
-      await tx.collection(LEDGER.accounts).doc(req.member).update({ data: { [`${GRANTS_FIELD}.${req.pool}`]: left, updatedAt: now } });
-      return { granted: true, left };
-    });
+    return await withOwnFields(
+      req.member,
+      async (tx, account) => {
+        await tx.collection(PLAY.grants).add({ data: { _id: id, pool: req.pool, member: req.member, plays: req.plays, source: req.source, createdAt: now } });
+        const left = grantedOf(account, req.pool) + req.plays;
+        return { fields: { [`${GRANTS_FIELD}.${req.pool}`]: left }, result: { granted: true, left } };
+      },
+      now,
+    );
   } catch (e) {
     if (!isDuplicateKeyError(e)) throw e;
     const db = getDb();
     const { data: first } = await db.collection(PLAY.grants).doc(id).get();
     if ((first as { member?: string } | null)?.member !== req.member) throw new AppError('IDEMPOTENCY_MISMATCH', `grant key ${req.key} was used for another member`);
-    const { data } = await db.collection(LEDGER.accounts).doc(req.member).field({ [GRANTS_FIELD]: true }).get();
-    return { granted: false, left: grantedOf(data as object, req.pool) };
+    return { granted: false, left: grantedOf(await accountFields(req.member, [GRANTS_FIELD]), req.pool) };
   }
 }

@@ -6,7 +6,7 @@ import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
 import type { Counters } from '../campaigns/counters';
 import { COUNTERS } from '../counter/capped';
 import { AppError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { accountFields, availablePoints } from '../ledger/access';
 import { defaultNickname } from '../services/members';
 import { rulesPage } from './engine';
 import { commitOf, recordHash, rollOf } from './fair';
@@ -54,15 +54,15 @@ export const maskedName = (member: string) => {
 export async function poolView(poolId: string, member: string, now = new Date()) {
   const { campaign, pool, seed } = await loadPool(poolId);
   const db = getDb();
-  const [shards, account] = await Promise.all([
+  const [shards, own, points] = await Promise.all([
     db.collection(COUNTERS.shards).where({ counter: stockCounterOf(poolId) }).limit(64).get(),
-    db.collection(LEDGER.accounts).doc(member).field({ counters: true, balance: true, held: true, [GRANTS_FIELD]: true }).get().catch(() => ({ data: null })),
+    accountFields<{ counters: Counters; [GRANTS_FIELD]: Record<string, number> }>(member, ['counters', GRANTS_FIELD]).catch(() => null),
+    availablePoints(member).catch(() => null),
   ]);
   const parts = shards.data as PoolShard[];
   const left: Record<string, number> = {};
   for (const s of parts) for (const [k, v] of Object.entries(s.remaining ?? {})) left[k] = (left[k] ?? 0) + v;
-  const a = account.data as { counters?: Counters; balance?: number; held?: number } | null;
-  const plays = playsOf(campaign, pool, a?.counters ?? {}, now, grantedOf(a, poolId));
+  const plays = playsOf(campaign, pool, (own?.counters ?? {}) as Counters, now, grantedOf(own, poolId));
   const state = liveness(campaign, now);
   const soldOut = pool.mode === 'deck' ? parts.length > 0 && parts.every((s) => s.left <= 0) : false;
   const totalWeight = pool.prizes.reduce((s, p) => s + p.weight, 0);
@@ -79,7 +79,7 @@ export async function poolView(poolId: string, member: string, now = new Date())
     cost: pool.entry.points,
     freePerDay: pool.entry.freePerDay,
     plays,
-    available: Math.max(0, (a?.balance ?? 0) - (a?.held ?? 0)),
+    available: Math.max(0, points?.available ?? 0),
     prizes: pool.prizes.map((p) => ({
       id: p.id,
       name: p.name,
