@@ -342,3 +342,20 @@ test('a mall card prize is a 0-point mall order with its code; out of codes it w
   expect(drawsOf(cloud, 'pcard').every((d) => d.status === 'fulfilled')).toBe(true);
   expect(orders().filter((o) => o.status === 'completed')).toHaveLength(3);
 });
+
+test('closing an account moves its draws and grants to the pseudonym and deletes its cards', async () => {
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  await publishPool(cloud, 'pz', pool({ entry: { points: 10, freePerDay: 0, sources: ['task'] } }));
+  await member(cloud, 'oZ', 100);
+  expect(await cloud.call('play', { action: 'grantPlays', pool: 'pz', member: 'oZ', plays: 1, source: 'task', key: 'task:t1' }, OPS)).toMatchObject({ ok: true });
+  expect(await drawOf(cloud, 'pz', 'key-close-1', 'oZ')).toMatchObject({ ok: true });
+  cloud.engine.insertMany('memberItems', [{ _id: 'oZ', pools: { pz: { makeup: 1 } }, sets: {}, updatedAt: new Date() }]);
+  const balance = account(cloud, 'oZ').balance;
+  expect(await cloud.call('user', { action: 'closeAccount', confirmForfeit: balance }, 'oZ')).toMatchObject({ ok: true });
+  const text = JSON.stringify([cloud.engine.dump('draws'), cloud.engine.dump('playGrants'), cloud.engine.dump('memberItems')]);
+  expect(text).not.toContain('oZ');
+  expect(drawsOf(cloud, 'pz')).toHaveLength(1);
+  expect(cloud.engine.dump('playGrants')).toHaveLength(1);
+  expect(await drawOf(cloud, 'pz', 'key-close-2', 'oZ')).toMatchObject({ ok: false, code: 'ACCOUNT_CLOSED' });
+});

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
+import { forgetPlayer } from '../play/closure';
 import { CLOSED_ACCOUNTS, eraseMemberNotices, livePoints, memberBook, openHolds, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
@@ -123,6 +124,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   // the roll-up's markers (distinct receivers and spenders stay right) and risk events (IP dropped above).
   await rewriteMemberDocs('metricsMembers', openid, pseudonym);
   await rewriteMemberDocs('riskEvents', openid, pseudonym);
+  await forgetPlayer(openid, pseudonym); // games: draws and grants under the pseudonym, held cards gone (play/closure.ts)
   // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right). A warned
   // member is always among the scanners, so every query leads with the `scanners` index.
   const codes = db.collection('codes');
