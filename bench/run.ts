@@ -4,6 +4,7 @@ import { benchCloudModel } from './cloud-model';
 import { benchCodes } from './codes';
 import { benchCounter } from './counter';
 import { benchEngine } from './engine';
+import { benchGames } from './games';
 import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
@@ -52,6 +53,10 @@ const TARGETS: Record<string, Target> = {
   metrics_max_reply_docs: { op: '<=', value: 1_000 },
   metrics_max_reply_kb: { op: '<=', value: 1_024 },
   order_earn_per_s: { op: '>=', value: 1_000 },
+  game_draws_per_s: { op: '>=', value: 500 },
+  game_prize_oversell: { op: '<=', value: 0 },
+  game_cap_violations: { op: '<=', value: 0 },
+  game_db_requests_per_draw: { op: '<=', value: 10 },
 };
 
 async function main() {
@@ -68,6 +73,7 @@ async function main() {
     ...(await benchOrders({ quick })),
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
+    ...(await benchGames({ quick })),
   };
   const rows = Object.entries(results).map(([key, value]) => {
     const t = TARGETS[key];

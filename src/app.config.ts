@@ -11,6 +11,8 @@ export default defineAppConfig({
     { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] },
     // 每日签到 (calendar, make-up, ladder, rules, reminder) and 任务中心 (docs/earn.md).
     { root: 'packages/earn', pages: ['signin/index', 'tasks/index'] },
+    // 积分玩法: one game page for 刮刮卡 / 大转盘 / 九宫格 / 集字有礼, 活动规则, 我的奖品, 验证.
+    { root: 'packages/play', pages: ['game/index', 'rules/index', 'prizes/index', 'verify/index'] },
     // 隐私政策 (the 用户隐私保护指引, src/privacy/guide.ts), 导出我的数据, 注销账号: docs/privacy.md.
     { root: 'packages/privacy', pages: ['policy/index', 'export/index', 'close/index'] },
     // 会员等级: the tier card, progress, every tier's benefits, the history.

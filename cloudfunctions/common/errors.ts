@@ -51,6 +51,16 @@ export const ERROR_CODES = [
   'MAKEUP_NO_CARD',
   'TASK_NOT_COMPLETED',
   'TASK_CLAIMED',
+  // Play's (docs/play.md)
+  'POOL_INVALID',
+  'POOL_NOT_PUBLISHED',
+  'POOL_NOT_STARTED',
+  'POOL_ENDED',
+  'NO_FREE_PLAYS',
+  'NO_GRANTED_PLAYS',
+  'SET_INCOMPLETE',
+  'CARD_NOT_HELD',
+  'CARD_TO_SELF',
   // Personal information's (docs/privacy.md)
   'ACCOUNT_CLOSED',
   'ORDERS_OPEN',

@@ -7,6 +7,7 @@ import type { Runner } from '../runtime/runner';
 import { seedCodes } from './codes';
 import { seedEarn } from './earn';
 import { seedOrders } from './orders';
+import { seedPlay } from './play';
 import { findPersona, PERSONAS } from './personas';
 
 export const DEMO_BRAND = {
@@ -38,6 +39,7 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
   await seedCodes(runner); // one-item-one-code: products, a campaign, an active batch (local/seed/codes.ts)
   await seedEarn(runner); // sign-in and tasks: campaigns, and bob's last ten days (local/seed/earn.ts)
   await seedOrders(runner, now); // tiers, an order campaign, brand orders posted and pending (local/seed/orders.ts)
+  await seedPlay(runner); // 积分玩法: a published pool of each face (local/seed/play.ts)
   // Written last: a seed interrupted halfway runs again on the next start.
   engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: now }]);
   return true;

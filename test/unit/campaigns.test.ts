@@ -3,7 +3,7 @@
 import { allowance, counted, countedInWindow, inWindow, isoWeek, periodKeys, pruneCounters, used, type Cap } from '../../cloudfunctions/common/campaigns/counters';
 import { contentProblem, countEarn, decide, expiryPolicy, isLive } from '../../cloudfunctions/common/campaigns/earn';
 import type { Campaign } from '../../cloudfunctions/common/campaigns/model';
-import { ruleModule, RULES } from '../../cloudfunctions/common/campaigns/rules';
+import { RULES } from '../../cloudfunctions/common/campaigns/rules';
 import { scanRule } from '../../cloudfunctions/common/campaigns/rules/scan';
 import { manualRule } from '../../cloudfunctions/common/campaigns/rules/manual';
 import { fromLegacy } from '../../cloudfunctions/common/codes/legacy';
@@ -79,9 +79,8 @@ describe('rules', () => {
   const now = at('2026-11-22T04:00:00Z');
   const input = <E,>(event: E) => ({ event, counters: {}, tier: '', now });
 
-  test('the registry has scan, manual, signin, task and order; the other kinds are not open yet', () => {
-    expect(Object.keys(RULES).sort()).toEqual(['manual', 'order', 'scan', 'signin', 'task']);
-    expect(ruleModule('game')).toBeNull();
+  test('the registry has scan, manual, signin, task, order and game', () => {
+    expect(Object.keys(RULES).sort()).toEqual(['game', 'manual', 'order', 'scan', 'signin', 'task']);
   });
 
   test('scan: product base, per-product override, the best multiplier window in force, regions', () => {

@@ -138,6 +138,7 @@ export async function publish(campaignId: string, operator: string, now = new Da
     const content = checked(contentOf(draft), now); // checked again: time has passed since it was saved
     await assertBudget(tx, content.budget);
     raiseBy = await ensureRedPacketBudget(tx, campaignId, (content.rule as { redPacket?: RedPacketRule }).redPacket, now);
+    await ruleModule(content.kind)?.freeze?.(tx, campaignId, content, c, now);
     await tx.collection(C.versions).doc(draft._id).update({ data: { status: 'published', publishedAt: now, publishedBy: operator } });
     // The head is exactly the published content (a field the new version dropped does not linger).
     const live: Campaign = { _id: c._id, ...content, status: 'published', version: draft.version, draft: null, createdAt: c.createdAt, updatedAt: now, publishedAt: now };

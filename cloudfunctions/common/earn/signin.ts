@@ -35,7 +35,7 @@ import {
 import { tierOf } from '../campaigns/tier';
 import { AppError, type ErrorCode } from '../errors';
 import { debit, readEntry } from '../ledger/service';
-import { accountFields, updateAccountFields } from '../ledger/access';
+import { accountFields, withOwnFields } from '../ledger/access';
 import type { Account, Entry } from '../ledger/model';
 import { shanghaiDay } from '../time';
 import { liveCampaigns } from './live';
@@ -228,11 +228,11 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
         if (replayed) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       } else {
         // Nothing to pay either way: the state alone, re-checked on the account.
-        await updateAccountFields(
+        await withOwnFields(
           member,
-          (acc) => {
+          async (_tx, acc) => {
             recheck(acc, planned, o.day);
-            return set;
+            return { fields: set, result: undefined };
           },
           now,
         );

@@ -4,7 +4,8 @@
 // redemption's snapshot, a member's login). Only what is named here is read; the lots stay inside.
 import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError } from '../errors';
-import { inTransaction, txGet } from '../tx';
+import { inTransaction, txGet, type Tx } from '../tx';
+import { accountMissing } from './pseudonymise';
 import { COLLECTIONS as C, type Account, type Entry, type Hold } from './model';
 
 /** An account's totals, without its lots (every operation writes those; nobody else needs them). */
@@ -70,16 +71,23 @@ export async function accountFields<T extends Record<string, unknown>>(member: s
   return (data as Partial<T> | null) ?? null;
 }
 
+/** The ledger's own fields of an account: never set through `withOwnFields`. */
+const LEDGER_FIELDS = new Set(['balance', 'held', 'debt', 'earned', 'spent', 'expired', 'penalized', 'lots', 'closed', 'nextExpiry', 'createdAt']);
+
 /**
- * Sets a module's own fields on the member's account with no points moving (e.g. a free make-up
- * that only marks a day signed), in a transaction that re-reads the account like every ledger
- * operation: `work` sees it (its own fields) and answers the fields to set, or throws to refuse.
- * NOT_FOUND without an account. The ledger's fields are not for this.
+ * A transaction on the member's account for a module's own per-member fields (never the ledger's):
+ * `work` sees the account as read inside the transaction, does its own writes through `tx`, and
+ * returns the fields to set (dot paths allowed) with its answer; all of it commits together. For
+ * state that must commit with the caller's writes when no points move (a game's free play: its
+ * counters and its draw record). NOT_FOUND (or ACCOUNT_CLOSED) without an account.
  */
-export async function updateAccountFields(member: string, work: (account: Account) => Record<string, unknown>, now = new Date()): Promise<void> {
-  await inTransaction(async (tx) => {
+export async function withOwnFields<R>(member: string, work: (tx: Tx, account: Account) => Promise<{ fields: Record<string, unknown>; result: R }>, now = new Date()): Promise<R> {
+  return inTransaction(async (tx) => {
     const account = await txGet<Account>(tx, C.accounts, member);
-    if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-    await tx.collection(C.accounts).doc(member).update({ data: { ...work(account), updatedAt: now } });
+    if (!account) throw await accountMissing(member);
+    const { fields, result } = await work(tx, account);
+    for (const k of Object.keys(fields)) if (LEDGER_FIELDS.has(k.split('.')[0])) throw new AppError('INTERNAL', `withOwnFields may not set the ledger's ${k}`);
+    await tx.collection(C.accounts).doc(member).update({ data: { ...fields, updatedAt: now } });
+    return result;
   });
 }

@@ -460,3 +460,62 @@ export const adjust = (req: { member: string; delta: number; key: string; reason
  * released (then they expire at once). `alongside` commits with it (the expiry run's tallies).
  */
 export const expireMember = (member: string, runId: string, now: Date, alongside?: WithPoints): Promise<Outcome | null> => expireOutcome(member, runId, now, alongside);
+
+// ---------------------------------------------------------------------------------------------
+// A debit with a credit decided in its transaction (a game's entry and the points prize its draw gave)
+
+/** The credit a `debitThenCredit` hook decides: to the same member, under its own key. */
+export interface ThenCredit {
+  key: string;
+  amount: number;
+  source: Source;
+  campaign?: string;
+  expiry?: ExpiryPolicy;
+  reason?: string;
+}
+
+/**
+ * A debit whose hook runs after it is planned and may decide a credit to the same member in the
+ * same transaction: two entries (the debit under `key`, the credit under its own), ONE account
+ * update — a draw that charges its entry and pays its points prize in 9 requests, not 14. The
+ * hook's `fields` are set on the account like any hook's. The debit's fingerprint is a plain
+ * debit's; a replay of `key` answers the debit's entry (its credit committed with it) and `credit`
+ * null. Budgets are not consumed here (the caller bounds its credits, e.g. by prize stock).
+ */
+export async function debitThenCredit(
+  req: DebitRequest & {
+    thenCredit: (tx: Tx, now: Date, account: Account, debit: Entry) => Promise<{ fields?: Record<string, unknown>; credit?: ThenCredit | null }>;
+  },
+): Promise<Outcome & { credit: Entry | null }> {
+  assertPoints(req.amount, 'debit');
+  assertSource(req.source);
+  const now = req.now ?? new Date();
+  const fp = fingerprint('debit', { m: req.member, a: req.amount, t: 'spend', s: req.source, ...optional({ r: req.reason, o: req.operator }) });
+  let credited: Entry | null = null;
+  const out = await idempotent(req.key, fp, async (tx) => {
+    credited = null;
+    const account = await readAccount(tx, req.member);
+    const debitPlan = planDebit(account, { key: req.key, fingerprint: fp, member: req.member, amount: req.amount, type: 'spend', source: req.source, reason: req.reason ?? '', operator: req.operator ?? '' }, now);
+    const hooked = await req.thenCredit(tx, now, account, debitPlan.entry);
+    const fields = async () => hooked.fields;
+    const c = hooked.credit;
+    if (!c) return applyPlan(tx, account, debitPlan, now, { withPoints: fields });
+    assertPoints(c.amount, 'credit');
+    assertSource(c.source);
+    assertKey(c.key);
+    const policy = c.expiry ?? DEFAULT_EXPIRY;
+    const campaign = c.campaign ?? '';
+    const cfp = fingerprint('credit', { m: req.member, a: c.amount, t: 'earn', s: c.source, c: campaign, b: '', e: policy, ...optional({ r: c.reason }) });
+    const debitedLots = debitPlan.lots && 'set' in debitPlan.lots ? debitPlan.lots.set : account.lots;
+    const mid: Account = { ...debitPlan.after, lots: debitedLots, closed: debitPlan.closed ?? account.closed };
+    const rate = await currentRate(now);
+    const creditPlan = planCredit(mid, { key: c.key, fingerprint: cfp, member: req.member, amount: c.amount, type: 'earn', source: c.source, campaign, policy, rate, reason: c.reason ?? '', operator: '' }, now);
+    await tx.collection(C.entries).add({ data: debitPlan.entry });
+    const lots = !creditPlan.lots ? mid.lots : 'push' in creditPlan.lots ? [...mid.lots, creditPlan.lots.push] : creditPlan.lots.set;
+    const closed = creditPlan.closed ?? debitPlan.closed;
+    const both: Plan = { after: creditPlan.after, entry: creditPlan.entry, lots: { set: lots }, nextExpiry: creditPlan.lots ? creditPlan.nextExpiry : debitPlan.nextExpiry, ...(closed ? { closed } : {}) };
+    credited = await applyPlan(tx, account, both, now, { withPoints: fields });
+    return debitPlan.entry;
+  });
+  return { ...out, credit: out.replayed ? null : credited };
+}

@@ -114,6 +114,8 @@ export interface Order {
   logistics?: { company: string; trackingNo: string; shippedAt: Date };
   cancel?: { reason: string; by: string; at: Date };
   completedAt?: Date;
+  /** A game prize's order (0 points): the draw that won it (docs/play.md). */
+  prize?: string;
   createdAt: Date;
   updatedAt: Date;
 }

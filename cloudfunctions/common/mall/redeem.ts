@@ -24,7 +24,7 @@ import { accountJoin } from '../ledger/access';
 import type { Account } from '../ledger/model';
 import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
-import { txGet, type Tx } from '../tx';
+import { inTransaction, txGet, type Tx } from '../tx';
 import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
 import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
@@ -38,6 +38,8 @@ export interface RedeemRequest {
   clientKey: string;
   address: Address | null;
   now?: Date;
+  /** A game prize (docs/play.md): the draw that won it — a 0-point order, outside the item's listing window and limits. */
+  prize?: string;
 }
 
 export interface Redeemed {
@@ -100,7 +102,7 @@ export const REDEMPTION: Saga<Ctx> = {
     {
       name: 'limit',
       run: async ({ order, item, snap }) => {
-        if (!item || item.perMemberLimit <= 0) return null;
+        if (!item || item.perMemberLimit <= 0 || order.prize) return null;
         if (!(await takeLimit(item._id, order.member, order.quantity, item.perMemberLimit, snap!.limitExists))) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
         return order.quantity;
       },
@@ -279,10 +281,12 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
 function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date): Order {
   if (!item) throw new AppError('NOT_FOUND', `no item ${req.item}`);
   const state = listingState(item, now);
-  if (state === 'hidden' || state === 'delisted') throw new AppError('ITEM_UNAVAILABLE', `item ${item._id} is ${state}`);
-  if (state === 'upcoming') throw new AppError('ITEM_NOT_STARTED', `item ${item._id} opens at ${iso(item.listAt)}`);
-  if (req.quantity > item.perOrderMax) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perOrderMax} per order`);
-  if (item.perMemberLimit > 0 && req.quantity > item.perMemberLimit) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
+  if (!req.prize) {
+    if (state === 'hidden' || state === 'delisted') throw new AppError('ITEM_UNAVAILABLE', `item ${item._id} is ${state}`);
+    if (state === 'upcoming') throw new AppError('ITEM_NOT_STARTED', `item ${item._id} opens at ${iso(item.listAt)}`);
+    if (req.quantity > item.perOrderMax) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perOrderMax} per order`);
+    if (item.perMemberLimit > 0 && req.quantity > item.perMemberLimit) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);
+  }
   let address: Address | null = null;
   if (item.kind === 'physical') {
     if (!req.address) throw new AppError('ADDRESS_INVALID', 'address: physical goods need a delivery address');
@@ -300,8 +304,9 @@ function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: D
     image: item.images[0] ?? '',
     kind: item.kind,
     quantity: req.quantity,
-    points: item.points * req.quantity,
-    cashFen: item.cashFen,
+    points: req.prize ? 0 : item.points * req.quantity,
+    cashFen: req.prize ? 0 : item.cashFen,
+    ...(req.prize ? { prize: req.prize } : {}),
     ...(item.kind === 'redPacket' ? { redPacketFen: item.redPacketFen * req.quantity } : {}),
     status: 'creating',
     address,
@@ -318,10 +323,13 @@ async function spend(order: Order, journal: RedeemJournal, now: Date, resumed: b
   const payout = payoutFor(order, now);
   const final = deliveredFields(order.kind, { codes: journal.codes?.map((c) => c.code), payout: payout?.id }, now);
   const move = mover(order._id, resumed);
-  await takePoints('debit', order, now, async (tx) => {
+  const alongside = async (tx: Tx) => {
     await move(tx, final);
     await payout?.add(tx);
-  });
+  };
+  // A game prize's order takes no points: its final state commits alone.
+  if (order.points === 0 && order.prize) await inTransaction(alongside);
+  else await takePoints('debit', order, now, alongside);
   await payout?.send();
   return { ...order, ...final };
 }

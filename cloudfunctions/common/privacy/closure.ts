@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { eraseSigninNotices } from '../earn/reminders';
 import { AppError } from '../errors';
+import { forgetPlayer } from '../play/closure';
 import { CLOSED_ACCOUNTS, eraseMemberNotices, livePoints, memberBook, openHolds, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
 import { debit } from '../ledger/service';
 import { MALL } from '../mall/model';
@@ -134,6 +135,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   await rewriteMemberDocs('metricsMembers', openid, pseudonym);
   await rewriteMemberDocs('riskEvents', openid, pseudonym);
   await rewriteMemberDocs(TIERS.changes, openid, pseudonym); // `<member>:<seq>`
+  await forgetPlayer(openid, pseudonym); // games: draws and grants under the pseudonym, held cards gone (play/closure.ts)
   // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right). A warned
   // member is always among the scanners, so every query leads with the `scanners` index.
   const codes = db.collection('codes');

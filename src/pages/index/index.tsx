@@ -5,6 +5,7 @@ import BalanceCard from '../../components/BalanceCard'
 import EarnCard from '../../components/EarnCard'
 import TierBadge from '../../components/TierBadge'
 import PersonaSwitch from '../../components/PersonaSwitch'
+import PlayEntries from '../../components/PlayEntries'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { codeFromLaunch } from '../../services/codes'
 import { describeError } from '../../services/errors'
@@ -84,6 +85,7 @@ export default function HomePage() {
               </View>
             ))}
           </View>
+          <PlayEntries />
         </View>
       ) : null}
     </View>

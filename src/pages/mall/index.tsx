@@ -2,6 +2,7 @@ import { Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import EmptyState from '../../components/EmptyState'
+import PlayEntries from '../../components/PlayEntries'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { usePagedList } from '../../hooks/usePagedList'
 import { describeError } from '../../services/errors'
@@ -96,6 +97,7 @@ export default function MallPage() {
               </Text>
             ) : null}
           </View>
+          <PlayEntries title='积分抽奖' />
           <View className='mall-tabs'>
             {['', ...cats].map(c => (
               <Text key={c || 'all'} className={`mall-tab ${c === category ? 'mall-tab--active' : ''}`} data-category={c} onClick={() => choose(c)}>

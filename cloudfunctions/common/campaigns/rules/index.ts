@@ -3,8 +3,10 @@
 // rules. A kind without a module cannot be created yet; signin / task / order / game plug in here
 // with a rule module and a form.
 import type { z } from 'zod';
-import type { Kind } from '../model';
+import type { Campaign, CampaignContent, Kind } from '../model';
+import type { Tx } from '../../tx';
 import type { Counters } from '../counters';
+import { gameRule } from './game';
 import { manualRule } from './manual';
 import { orderRule } from './order';
 import { scanRule } from './scan';
@@ -30,6 +32,8 @@ export interface RuleModule<R, E> {
   kind: Kind;
   schema: z.ZodType<R>;
   evaluate(rule: R, input: EvalInput<E>): Award;
+  /** At publish, inside its transaction (doc get/set/add only): validate and freeze what the kind needs (a game's seed and stock). */
+  freeze?(tx: Tx, id: string, content: CampaignContent, head: Campaign, now: Date): Promise<void>;
 }
 
 export const RULES: Partial<Record<Kind, RuleModule<any, any>>> = {
@@ -38,6 +42,7 @@ export const RULES: Partial<Record<Kind, RuleModule<any, any>>> = {
   signin: signinRule,
   task: taskRule,
   order: orderRule,
+  game: gameRule,
 };
 
 export function ruleModule(kind: Kind): RuleModule<any, any> | null {

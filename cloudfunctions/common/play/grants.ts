@@ -1,0 +1,50 @@
+// Plays granted by other campaigns (docs/play.md#granted-plays): a genuine scan or a finished task
+// may grant plays of a pool whose published entry lists that source (never sharing or following:
+// publishing refuses those). One grant per key (the caller's, e.g. `scan:<code>`), recorded in
+// `playGrants` in the same transaction that adds the plays to the member's account field
+// `playGrants.<pool>`; a draw with `pay: 'granted'` uses one (play/draw.ts).
+import { getDb } from '../cloud';
+import { AppError, isDuplicateKeyError } from '../errors';
+import { accountFields, withOwnFields } from '../ledger/access';
+import { GRANTS_FIELD, grantedOf, liveness, loadPool } from './draw';
+import { PLAY } from './model';
+
+export interface GrantRequest {
+  pool: string;
+  member: string;
+  /** How many plays (1..10). */
+  plays: number;
+  /** What earned them: must be one of the pool's published entry sources. */
+  source: 'scan' | 'task';
+  /** The caller's idempotency key. */
+  key: string;
+  now?: Date;
+}
+
+/** Grants plays once per key; answers the member's granted plays left and whether this call granted them. */
+export async function grantPlays(req: GrantRequest): Promise<{ granted: boolean; left: number }> {
+  const now = req.now ?? new Date();
+  if (!Number.isInteger(req.plays) || req.plays < 1 || req.plays > 10) throw new AppError('BAD_REQUEST', 'plays must be 1..10');
+  const { campaign, pool } = await loadPool(req.pool);
+  if (!pool.entry.sources.includes(req.source)) throw new AppError('BAD_REQUEST', `pool ${req.pool} does not grant plays for ${req.source}`);
+  const state = liveness(campaign, now);
+  if (state !== 'live') throw new AppError(state, `pool ${req.pool} is not open`);
+  const id = `${req.pool}:${req.key}`;
+  try {
+    return await withOwnFields(
+      req.member,
+      async (tx, account) => {
+        await tx.collection(PLAY.grants).add({ data: { _id: id, pool: req.pool, member: req.member, plays: req.plays, source: req.source, createdAt: now } });
+        const left = grantedOf(account, req.pool) + req.plays;
+        return { fields: { [`${GRANTS_FIELD}.${req.pool}`]: left }, result: { granted: true, left } };
+      },
+      now,
+    );
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e;
+    const db = getDb();
+    const { data: first } = await db.collection(PLAY.grants).doc(id).get();
+    if ((first as { member?: string } | null)?.member !== req.member) throw new AppError('IDEMPOTENCY_MISMATCH', `grant key ${req.key} was used for another member`);
+    return { granted: false, left: grantedOf(await accountFields(req.member, [GRANTS_FIELD]), req.pool) };
+  }
+}
