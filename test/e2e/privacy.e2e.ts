@@ -1,6 +1,7 @@
 // Consent before the browser's geolocation (docs/privacy.md#consent): refusing scans without a
 // location and never asks the browser; agreeing asks it once and sends the position, whose
 // province the answer shows. Then 我的 → 隐私政策 / 导出我的数据 / 注销账号.
+import { LOCAL_ORDERS_SECRET } from '../../local/runtime/identity';
 import type { Page } from 'playwright-core';
 import { screenshot, stationed, useE2E } from './harness';
 
@@ -126,6 +127,14 @@ test('注销账号: bob confirms the warning, the account closes, 完成 starts 
   const { page, url } = e2e();
   await page.goto(`${url}/#/pages/index/index`);
   await page.evaluate(() => window.localStorage.setItem('localPersona', 'bob'));
+  // The seed leaves bob a brand order whose points are still 冻结中, which blocks a closure
+  // (ORDERS_OPEN): the brand refunds it in full first.
+  const refund = await fetch(`${url}/api/local/brand/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'refunded', orderId: 'SO-20261120-0012', refundId: 'e2e-close', items: [{ sku: 'tea-250', fen: 12_800 }], secret: LOCAL_ORDERS_SECRET }),
+  }).then((r) => r.json());
+  expect(refund).toMatchObject({ ok: true });
   await page.goto(`${url}/#/packages/privacy/close/index`);
   await page.reload();
   await page.waitForSelector(stationed('.privacy-close .privacy-close__check'), { timeout: 30_000 });
