@@ -273,7 +273,7 @@ test('a call that dies after its draw commits leaves the record drawn; the retry
   expect(drawsOf(cloud, 'pk').every((d) => d.status === 'fulfilled')).toBe(true);
 });
 
-test('a red packet prize goes through the payout outbox, a 补签卡 into the member\'s items; both delivered once', async () => {
+test('a red packet prize goes through the payout outbox, a 补签卡 into the member\'s sign-in cards (what 每日签到 spends); both delivered once', async () => {
   const cloud = createTestCloud();
   makeOperator(cloud, OPS);
   const only = (prize: Record<string, unknown>) =>
@@ -289,7 +289,7 @@ test('a red packet prize goes through the payout outbox, a 补签卡 into the me
   expect(payouts[0]).toMatchObject({ amountFen: 100, campaign: 'prp', code: 'draw:prp:oR:key-rp-0001' });
   expect(await drawOf(cloud, 'pmk', 'key-mk-0001', 'oR')).toMatchObject({ ok: true, data: { draw: { state: '已入卡包' } } });
   expect(await drawOf(cloud, 'pmk', 'key-mk-0001', 'oR')).toMatchObject({ ok: true });
-  expect(await cloud.call('play', { action: 'myItems' }, 'oR')).toMatchObject({ ok: true, data: { pools: { pmk: { makeup: 1 } } } });
+  expect(account(cloud, 'oR').signin).toMatchObject({ cards: 1 });
   expect(account(cloud, 'oR').balance).toBe(80);
 });
 

@@ -22,6 +22,7 @@ import { COUNTERS, shardIdOf } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import * as ledger from '../ledger/service';
 import { withOwnFields } from '../ledger/access';
+import { withCards } from '../earn/signin';
 import type { Account } from '../ledger/model';
 import { inTransaction, txGet, type Tx } from '../tx';
 import { byDeck, byOdds, type Outcome } from './engine';
@@ -296,8 +297,19 @@ export async function deliver(record: DrawRecord, campaign: Campaign, now = new 
     });
     return { ...record, ...done, deliveredAs: entry.entry._id };
   }
-  if (p.kind === 'makeupCard' || p.kind === 'charCard') {
-    const slot = p.kind === 'makeupCard' ? 'makeup' : p.char!;
+  if (p.kind === 'makeupCard') {
+    // Into the member's sign-in state, where 每日签到's make-up spends it (one card pool for tasks
+    // and games), with the draw marked delivered in the same transaction on the account.
+    await withOwnFields(record.member, async (tx, account) => {
+      const r = await txGet<DrawRecord>(tx, PLAY.draws, record._id);
+      if (!r || r.status === 'fulfilled') return { fields: {}, result: undefined };
+      await tx.collection(PLAY.draws).doc(record._id).update({ data: { ...done, deliveredAs: `signin:${record.member}` } });
+      return { fields: withCards(account, 1), result: undefined };
+    }, now);
+    return { ...record, ...done, deliveredAs: `signin:${record.member}` };
+  }
+  if (p.kind === 'charCard') {
+    const slot = p.char!;
     await inTransaction(async (tx) => {
       const r = await txGet<DrawRecord>(tx, PLAY.draws, record._id);
       if (!r || r.status === 'fulfilled') return;
