@@ -21,11 +21,12 @@ import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
 import * as ledger from '../ledger/service';
 import { accountJoin } from '../ledger/access';
+import { loadScheme, tierJoin } from '../tiers/service';
 import type { Account } from '../ledger/model';
 import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
 import { txGet, type Tx } from '../tx';
-import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
+import { forTier, isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
 import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
@@ -65,6 +66,8 @@ interface Snapshot {
   codes: TakenCode[];
   /** The order under this key (a retry), if any. */
   order: Order | null;
+  /** The member's tier level (the scheme's first without a tier state), for tier-only items. */
+  tier: string;
 }
 
 interface Ctx {
@@ -186,7 +189,7 @@ export async function redeem(req: RedeemRequest): Promise<Redeemed> {
     if (existing) return answer(existing, req, now);
   }
   // Refused before anything is taken: nothing recorded (the retry after a 下架 found its order above).
-  const order = newOrder(snap.item, req, orderId, now);
+  const order = newOrder(snap.item, req, orderId, now, snap.tier);
   if (snap.available < order.points) {
     // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完. The
     // failure is recorded under the key (the retry answers it again, 1 request).
@@ -251,19 +254,20 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     if (limit) p = p.limit(limit);
     return { from, as, pipeline: (project ? p.project(project) : p).done() };
   };
-  const { list } = await db
+  const [scheme, { list }] = await Promise.all([loadScheme(), db
     .collection(MALL.items)
     .aggregate()
     .match({ _id: itemId })
     .lookup(accountJoin(member, { balance: 1, held: 1 }, 'account'))
+    .lookup(tierJoin(member, 'tier'))
     .lookup(join(COUNTERS.shards, { counter: stockCounterOf(itemId) }, 'shards', { cap: 1, left: 1 }))
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .lookup(join(MALL.orders, { _id: orderId }, 'order'))
-    .end();
+    .end()]);
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null };
-  const { account, shards, limit, codes, order, ...item } = row;
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, tier: '' };
+  const { account, shards, limit, codes, order, tier, ...item } = row;
   const a = (account as Partial<Account>[])[0];
   return {
     item: item as Item,
@@ -272,14 +276,16 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
     order: ((order as Order[])[0] as Order | undefined) ?? null,
+    tier: (tier as { level?: string }[])[0]?.level ?? scheme.tiers[0].level,
   };
 }
 
 /** The order a valid request makes (status `creating`), or the refusal. */
-function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date): Order {
+function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string): Order {
   if (!item) throw new AppError('NOT_FOUND', `no item ${req.item}`);
   const state = listingState(item, now);
   if (state === 'hidden' || state === 'delisted') throw new AppError('ITEM_UNAVAILABLE', `item ${item._id} is ${state}`);
+  if (!forTier(item, tier)) throw new AppError('TIER_ONLY_ITEM', `item ${item._id} is for tiers ${item.tiers!.join(', ')} only; the member is ${tier}`);
   if (state === 'upcoming') throw new AppError('ITEM_NOT_STARTED', `item ${item._id} opens at ${iso(item.listAt)}`);
   if (req.quantity > item.perOrderMax) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perOrderMax} per order`);
   if (item.perMemberLimit > 0 && req.quantity > item.perMemberLimit) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);

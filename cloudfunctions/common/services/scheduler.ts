@@ -9,6 +9,7 @@ import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
 import { postDueOrders } from '../orders/service';
 import { closeDueCycles } from '../tiers/service';
+import { creditBirthdays } from '../earn/birthday';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
@@ -40,6 +41,8 @@ export interface DailyResult {
   retention?: RetentionResult;
   /** Member tier cycles that ended: closed (kept or one level down, docs/tiers.md). */
   tiers?: { closed: number };
+  /** Birthday points of the members whose birthday is the day (docs/tiers.md#birthday). */
+  birthdays?: { credited: number; points: number };
 }
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
@@ -77,6 +80,8 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
   result.retention = await runRetention(now);
   result.tiers = await closeDueCycles(now);
+  // After the cycles close: the tier the member has on the day pays.
+  result.birthdays = await creditBirthdays(day, now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
 }
