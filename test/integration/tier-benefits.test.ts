@@ -93,3 +93,35 @@ describe('tier-only mall items', () => {
     expect(await cloud.call('mall', { action: 'redeem', item: 'gold-tea', quantity: 1, clientKey: 'key-g-0001', address: ADDRESS }, 'oG')).toMatchObject({ ok: true });
   });
 });
+
+describe('the tier keep reminder', () => {
+  test('a subscribe message sent only by the jobs\' daily work: one acceptance = one message, at most one per cycle, only when short within remindDays', async () => {
+    clock('2027-12-20T09:00:00');
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    for (const m of ['oG', 'oK', 'oL']) await cloud.call('user', { action: 'login' }, m);
+    await ok(cloud, 'tiers', { action: 'saveScheme', ...SCHEME });
+    const state = (id: string, growth: number, cycleEnd: string) => ({ _id: id, level: 'gold', levelAtCycleStart: 'gold', cycleStart: '2027-01-01', cycleEnd, growthInCycle: growth, lifetimeGrowth: growth, seq: 1, updatedAt: new Date() });
+    // oG short by 1900, cycle ends in 12 days; oK has kept the tier; oL's cycle ends in 40 days.
+    cloud.engine.insertMany('memberTiers', [state('oG', 100, '2028-01-01'), state('oK', 2100, '2028-01-01'), state('oL', 100, '2028-01-29')]);
+    const mine = await ok(cloud, 'tiers', { action: 'mine' }, 'oG');
+    expect(mine.reminder).toMatchObject({ short: 1900 });
+    const templateId = mine.templateId;
+    expect(await ok(cloud, 'tiers', { action: 'subscribeKeep', key: 'k1', templateId }, 'oG')).toEqual({ credits: 1, accepted: true });
+    expect(await ok(cloud, 'tiers', { action: 'subscribeKeep', key: 'k1', templateId }, 'oG')).toEqual({ credits: 1, accepted: true }); // a retried report
+    expect(await ok(cloud, 'tiers', { action: 'subscribeKeep', key: 'k2', templateId: 'nope' }, 'oG')).toEqual({ credits: 0, accepted: false });
+    await ok(cloud, 'tiers', { action: 'subscribeKeep', key: 'k2', templateId }, 'oG'); // two acceptances
+    for (const m of ['oK', 'oL']) await ok(cloud, 'tiers', { action: 'subscribeKeep', key: 'k1', templateId }, m);
+    // Nothing sends it but the jobs: the member's actions did not.
+    expect(cloud.engine.dump('outbox')).toEqual([]);
+
+    expect((await ok(cloud, 'jobs', { action: 'runDaily', day: '2027-12-20' })).tierReminders).toEqual({ sent: 1 });
+    const out = () => (cloud.engine.dump('outbox') as any[]).filter((o) => o.payload.page === 'packages/tiers/index');
+    expect(out()).toEqual([expect.objectContaining({ api: 'subscribeMessage.send', payload: expect.objectContaining({ touser: 'oG', templateId, data: { thing1: { value: '金卡会员' }, thing2: { value: '还差 1900 成长值保级' }, date3: { value: '2027-12-31' } } }) })]);
+    // Once per cycle, though oG has a second credit: the next days send nothing more.
+    clock('2027-12-21T09:00:00');
+    expect((await ok(cloud, 'jobs', { action: 'runDaily', day: '2027-12-21' })).tierReminders).toEqual({ sent: 0 });
+    expect(out()).toHaveLength(1);
+    expect((cloud.engine.dump('tierSubscriptions') as any[]).find((s) => s._id === 'oG').credits).toBe(1);
+  });
+});

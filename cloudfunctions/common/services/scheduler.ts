@@ -10,6 +10,7 @@ import { sweepOrders } from '../mall/orders';
 import { postDueOrders } from '../orders/service';
 import { closeDueCycles } from '../tiers/service';
 import { creditBirthdays } from '../earn/birthday';
+import { sendKeepReminders } from '../tiers/reminders';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
@@ -43,6 +44,8 @@ export interface DailyResult {
   tiers?: { closed: number };
   /** Birthday points of the members whose birthday is the day (docs/tiers.md#birthday). */
   birthdays?: { credited: number; points: number };
+  /** Tier keep reminders sent as subscribe messages (docs/tiers.md#keep-reminder). */
+  tierReminders?: { sent: number };
 }
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
@@ -82,6 +85,7 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   result.tiers = await closeDueCycles(now);
   // After the cycles close: the tier the member has on the day pays.
   result.birthdays = await creditBirthdays(day, now);
+  result.tierReminders = await sendKeepReminders(now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
 }
