@@ -460,7 +460,7 @@ describe('the member\'s tier multiplies sign-in and tasks', () => {
 
     // The status shows what signing pays with the tier.
     clock('2027-03-11T09:00:00');
-    expect(await ok(cloud, 'earn', { action: 'signinStatus' }, 'oG')).toMatchObject({ todayReward: 7 });
+    expect(await ok(cloud, 'earn', { action: 'signinStatus' }, 'oG')).toMatchObject({ todayReward: 7, next: { inDays: 2, points: 15 } }); // the 3rd day's 10 × 1.5
 
     const t = await ok(cloud, 'earn', { action: 'claimTask', id: 't-reg' }, 'oG');
     expect(t).toMatchObject({ points: 20, why: '任务奖励 10 · 金卡会员 2 倍' });

@@ -124,7 +124,7 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
   let state = joinedBy(stateOf(account), today);
   const key = signinKey(member, today);
   for (let attempt = 0; ; attempt++) {
-    if (isSigned(state, today)) return already(rule, state, today, key, campaign);
+    if (isSigned(state, today)) return already(rule, state, today, key, campaign, tier);
     const plan = planSignin(rule, state, today, false, tier);
     try {
       const r = await earn({
@@ -143,12 +143,12 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
         },
       });
       if (r.kind === 'capped') throw new AppError('LIMIT_EXCEEDED', '已达到签到活动的发放上限');
-      if (r.kind === 'replayed') return already(rule, plan.state, today, key, campaign, r.entry);
-      return result(rule, plan, plan.state, today, campaign, false);
+      if (r.kind === 'replayed') return already(rule, plan.state, today, key, campaign, tier, r.entry);
+      return result(rule, plan, plan.state, today, campaign, false, tier);
     } catch (e) {
-      if (e instanceof AlreadySigned) return already(rule, withSigned(state, today), today, key, campaign);
+      if (e instanceof AlreadySigned) return already(rule, withSigned(state, today), today, key, campaign, tier);
       // Our key with another amount: a concurrent tap that planned on another state committed first.
-      if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') return already(rule, withSigned(state, today), today, key, campaign);
+      if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') return already(rule, withSigned(state, today), today, key, campaign, tier);
       if (e instanceof StateMoved && attempt < MAX_STATE_RETRIES) {
         state = e.state;
         continue;
@@ -160,7 +160,7 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
 
 const withSigned = (s: SigninState, day: string): SigninState => (isSigned(s, day) ? s : withDay(s, day, false));
 
-async function already(rule: SigninRule, state: SigninState, today: string, key: string, campaign: Campaign, known?: Entry): Promise<SigninResult> {
+async function already(rule: SigninRule, state: SigninState, today: string, key: string, campaign: Campaign, tier: TierInput, known?: Entry): Promise<SigninResult> {
   const entry = known ?? (await readEntry(key));
   return {
     day: today,
@@ -169,11 +169,11 @@ async function already(rule: SigninRule, state: SigninState, today: string, key:
     why: entry?.reason ?? '',
     streak: streakAt(state, today, rule.cycle),
     bonuses: [],
-    status: statusOf(campaign, state, today, today.slice(0, 7)),
+    status: statusOf(campaign, state, today, today.slice(0, 7), tier),
   };
 }
 
-function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: string, campaign: Campaign, already: boolean): SigninResult {
+function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: string, campaign: Campaign, already: boolean, tier: TierInput): SigninResult {
   return {
     day: plan.day,
     already,
@@ -181,7 +181,7 @@ function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: s
     why: plan.why,
     streak: streakAt(state, today, rule.cycle),
     bonuses: plan.bonuses.map(({ kind, n, points }) => ({ kind, n, points })),
-    status: statusOf(campaign, state, today, plan.day.slice(0, 7)),
+    status: statusOf(campaign, state, today, plan.day.slice(0, 7), tier),
   };
 }
 
@@ -254,7 +254,7 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
           now,
         );
       }
-      return { ...result(rule, { ...plan, points: net, why }, after, today, campaign, false), status: statusOf(campaign, after, today, o.day.slice(0, 7), tier) };
+      return result(rule, { ...plan, points: net, why }, after, today, campaign, false, tier);
     } catch (e) {
       if (e instanceof AlreadySigned) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
@@ -329,7 +329,7 @@ export function statusOf(campaign: Campaign, state: SigninState, today: string, 
     cumulative: countInPeriod(state, rule.cycle, today),
     monthTotal: days.filter((d) => d.state === 'signed' || d.state === 'madeUp').length,
     todayReward: signedToday ? 0 : planSignin(rule, state, today, false, tier).points,
-    next: nextBonus(rule, state, today),
+    next: nextBonus(rule, state, today, tier),
     cycle: rule.cycle,
     basePoints: rule.basePoints,
     ladder: [...rule.streakBonuses].sort((a, b) => a.day - b.day),

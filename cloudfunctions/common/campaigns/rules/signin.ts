@@ -209,15 +209,15 @@ function explain(makeUp: boolean, day: string, streak: number, base: number, bon
   return `${head} · ${parts.join(' + ') || '无奖励'}${tierWhy(tier)}`;
 }
 
-/** The next bonus a member reaches by signing on without a break from `today`: "再签 2 天得 50 积分". */
-export function nextBonus(rule: SigninRule, s: SigninState, today: string): { inDays: number; points: number; kind: 'streak' | 'cumulative' } | null {
+/** The next bonus a member reaches by signing on without a break from `today`: "再签 2 天得 50 积分" (× the tier's multiplier, as it will be paid). */
+export function nextBonus(rule: SigninRule, s: SigninState, today: string, tier: TierInput = NO_TIER): { inDays: number; points: number; kind: 'streak' | 'cumulative' } | null {
   let state = s;
   const start = isSigned(s, today) ? 1 : 0;
   for (let i = start; i <= 31; i++) {
     const day = addDays(today, i);
     const plan = planSignin(rule, state, day, false);
     const bonus = plan.bonuses.reduce((t, b) => t + b.points, 0);
-    if (bonus > 0) return { inDays: i + 1 - start, points: bonus, kind: plan.bonuses[0].kind };
+    if (bonus > 0) return { inDays: i + 1 - start, points: multiplied(bonus, tier.multiplier), kind: plan.bonuses[0].kind };
     state = plan.state;
   }
   return null;
