@@ -91,6 +91,11 @@ describe('tier-only mall items', () => {
     expect(await cloud.call('mall', { action: 'redeem', item: 'gold-tea', quantity: 1, clientKey: 'key-n-0001', address: ADDRESS }, 'oN')).toMatchObject({ ok: false, code: 'TIER_ONLY_ITEM' });
     expect(JSON.stringify([cloud.engine.dump('mallOrders'), cloud.engine.dump('counterShards'), cloud.engine.dump('accounts')])).toBe(before);
     expect(await cloud.call('mall', { action: 'redeem', item: 'gold-tea', quantity: 1, clientKey: 'key-g-0001', address: ADDRESS }, 'oG')).toMatchObject({ ok: true });
+    // A member with no tier state yet is of the first tier: an item for 普通会员 is theirs.
+    await ok(cloud, 'mall', { action: 'createItem', id: 'starter', ...baseItem({ tiers: ['normal'] }), stock: 5 });
+    expect(await ids('oN')).toEqual(['cup', 'mug', 'starter']);
+    expect(await cloud.call('mall', { action: 'redeem', item: 'starter', quantity: 1, clientKey: 'key-n-0002', address: ADDRESS }, 'oN')).toMatchObject({ ok: true });
+    expect(await cloud.call('mall', { action: 'redeem', item: 'starter', quantity: 1, clientKey: 'key-g-0002', address: ADDRESS }, 'oG')).toMatchObject({ ok: false, code: 'TIER_ONLY_ITEM' });
   });
 });
 

@@ -66,8 +66,8 @@ interface Snapshot {
   codes: TakenCode[];
   /** The order under this key (a retry), if any. */
   order: Order | null;
-  /** The member's tier level (the scheme's first without a tier state), for tier-only items. */
-  tier: string;
+  /** The member's tier level from their tier state (null: none yet, i.e. the scheme's first tier), for tier-only items. */
+  tier: string | null;
 }
 
 interface Ctx {
@@ -189,7 +189,10 @@ export async function redeem(req: RedeemRequest): Promise<Redeemed> {
     if (existing) return answer(existing, req, now);
   }
   // Refused before anything is taken: nothing recorded (the retry after a 下架 found its order above).
-  const order = newOrder(snap.item, req, orderId, now, snap.tier);
+  // A tier-only item needs the member's level; without a tier state it is the scheme's first (cached;
+  // read only for such items, so a redemption of any other item costs nothing more).
+  const tier = snap.item?.tiers?.length ? (snap.tier ?? (await loadScheme()).tiers[0].level) : '';
+  const order = newOrder(snap.item, req, orderId, now, tier);
   if (snap.available < order.points) {
     // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完. The
     // failure is recorded under the key (the retry answers it again, 1 request).
@@ -254,7 +257,7 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     if (limit) p = p.limit(limit);
     return { from, as, pipeline: (project ? p.project(project) : p).done() };
   };
-  const [scheme, { list }] = await Promise.all([loadScheme(), db
+  const { list } = await db
     .collection(MALL.items)
     .aggregate()
     .match({ _id: itemId })
@@ -264,9 +267,9 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .lookup(join(MALL.orders, { _id: orderId }, 'order'))
-    .end()]);
+    .end();
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, tier: '' };
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, tier: null };
   const { account, shards, limit, codes, order, tier, ...item } = row;
   const a = (account as Partial<Account>[])[0];
   return {
@@ -276,7 +279,7 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
     order: ((order as Order[])[0] as Order | undefined) ?? null,
-    tier: (tier as { level?: string }[])[0]?.level ?? scheme.tiers[0].level,
+    tier: (tier as { level?: string }[])[0]?.level ?? null,
   };
 }
 
