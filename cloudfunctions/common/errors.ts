@@ -68,6 +68,9 @@ export const ERROR_CODES = [
   // The brand's orders earning points (docs/orders.md)
   'ORDER_ITEM_UNKNOWN',
   'REFUND_TOO_LARGE',
+  // Tier benefits (docs/tiers.md)
+  'BIRTHDAY_LOCKED',
+  'TIER_ONLY_ITEM',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

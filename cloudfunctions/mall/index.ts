@@ -7,6 +7,7 @@ import { instantInput } from '../common/inputs';
 import { getDb } from '../common/cloud';
 import { AppError } from '../common/errors';
 import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
+import { tierOf } from '../common/tiers/service';
 import { addCodes, addStock, categories, createItem, itemDetail, listItems, migrateStock, updateItem } from '../common/mall/items';
 import { ITEM_KINDS, MALL } from '../common/mall/model';
 import { addressProblem } from '../common/mall/rules';
@@ -49,6 +50,8 @@ const itemFields = {
   flashSale: z.boolean(),
   sortWeight: z.number().int().min(-1000).max(1000),
   visible: z.boolean(),
+  /** Tier-only (会员专享): the tier levels that may see and redeem it; absent or [] = everyone. */
+  tiers: z.array(z.string().regex(/^[\w\-]{1,64}$/)).max(8).optional(),
 };
 const itemInput = z.object(itemFields).strict();
 
@@ -63,7 +66,7 @@ export const main = defineFunction({
     items: action({
       auth: 'member',
       input: z.object({ category: z.string().max(12).optional(), cursor, limit }).strict(),
-      run: (i) => listItems(i),
+      run: async (i, { caller }) => listItems({ ...i, tier: (await tierOf(caller.openid)).tier }),
     }),
     item: action({
       auth: 'member',

@@ -4,11 +4,20 @@ import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { schemeSchema } from '../common/tiers/rules';
 import { loadScheme, myTier, saveScheme, tierOf } from '../common/tiers/service';
+import { addKeepCredit, tierTemplateId } from '../common/tiers/reminders';
+
+const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
 
 export const main = defineFunction({
   name: 'tiers',
   actions: {
-    mine: action({ auth: 'member', input: z.object({}).strict(), run: (_i, { caller }) => myTier(caller.openid) }),
+    mine: action({ auth: 'member', input: z.object({}).strict(), run: async (_i, { caller }) => ({ ...(await myTier(caller.openid)), templateId: tierTemplateId() }) }),
+    // One accepted requestSubscribeMessage = one keep reminder; `key` makes a retried report count once.
+    subscribeKeep: action({
+      auth: 'member',
+      input: z.object({ key, templateId: z.string().min(1).max(64) }).strict(),
+      run: async (i, { caller }) => (i.templateId !== tierTemplateId() ? { credits: 0, accepted: false } : { credits: await addKeepCredit(caller.openid, i.key), accepted: true }),
+    }),
     badge: action({ auth: 'member', input: z.object({}).strict(), run: (_i, { caller }) => tierOf(caller.openid) }),
     scheme: action({ auth: 'operator', input: z.object({}).strict(), run: () => loadScheme() }),
     saveScheme: action({ auth: 'operator', input: schemeSchema, run: (i, { caller }) => saveScheme(i, caller.openid) }),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import * as members from '../common/services/members';
 import { memberPrivacyActions } from '../common/privacy/actions';
+import { birthdayInput } from '../common/earn/birthday';
 
 const nickname = z
   .string()
@@ -29,9 +30,9 @@ export const main = defineFunction({
     updateProfile: action({
       auth: 'member',
       input: z
-        .object({ nickname: nickname.optional(), phone: phone.optional() })
+        .object({ nickname: nickname.optional(), phone: phone.optional(), birthday: birthdayInput().optional() })
         .strict()
-        .refine((v) => v.nickname !== undefined || v.phone !== undefined, 'nothing to update: give nickname or phone'),
+        .refine((v) => v.nickname !== undefined || v.phone !== undefined || v.birthday !== undefined, 'nothing to update: give nickname, phone or birthday'),
       run: (input, { caller }) => members.updateProfile(caller.openid, input),
     }),
     // 导出我的数据, 注销账号 (docs/privacy.md).

@@ -68,6 +68,9 @@ export const ERROR_TEXT = {
   // The brand's orders earning points (docs/orders.md)
   ORDER_ITEM_UNKNOWN: '退款商品不在该订单中',
   REFUND_TOO_LARGE: '退款金额超过该订单实付金额',
+  // Tier benefits (docs/tiers.md)
+  BIRTHDAY_LOCKED: '生日设置后不能修改',
+  TIER_ONLY_ITEM: '该商品为指定会员等级专享',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

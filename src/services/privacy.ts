@@ -14,7 +14,7 @@ export interface ExportedAddress {
 
 export interface MyData {
   generatedAt: string
-  profile: { openid: string; nickname: string; avatarUrl: string; phone: string; createdAt: string | null; updatedAt: string | null }
+  profile: { openid: string; nickname: string; avatarUrl: string; phone: string; birthday?: string; createdAt: string | null; updatedAt: string | null }
   addresses: ExportedAddress[]
   points: { balance: number; held: number; debt: number; earned: number; spent: number; expired: number; lots: { amount: number; remaining: number; expiresAt: string | null }[] }
   history: { truncated: boolean; items: { id: string; type: string; delta: number; balanceAfter: number; kind: string; reason: string; createdAt: string | null }[] }

@@ -33,7 +33,13 @@ export interface MyTier {
   reminder: { short: number; cycleEnd: string; text: string } | null
   tiers: { level: string; name: string; minGrowth: number; benefits: TierBenefits }[]
   history: { seq: number; from: string; to: string; reason: string; reasonText: string; day: string }[]
+  /** The keep reminder's subscribe-message template. */
+  templateId: string
 }
 
 export const badge = (): Promise<TierBadge> => callCloud<TierBadge>(FN, { action: 'badge' })
 export const mine = (): Promise<MyTier> => callCloud<MyTier>(FN, { action: 'mine' })
+
+/** Reports one accepted keep-reminder prompt (`key`: a retried report counts once). */
+export const subscribeKeep = (key: string, templateId: string) =>
+  callCloud<{ credits: number; accepted: boolean }>(FN, { action: 'subscribeKeep', key, templateId })

@@ -7,6 +7,8 @@ export interface Member {
   avatarUrl: string
   /** '' = none. */
   phone: string
+  /** `YYYY-MM-DD`, '' = not given; set once (生日礼遇, docs/tiers.md#birthday). */
+  birthday?: string
   /** ISO 8601. */
   createdAt: string
 }
@@ -33,6 +35,7 @@ export interface ProfileResult {
 export interface UpdateProfileInput {
   nickname?: string
   phone?: string
+  birthday?: string
 }
 
 export interface UpdateProfileResult {

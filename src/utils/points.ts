@@ -26,6 +26,7 @@ export const SOURCE_KIND_LABEL = {
   scan: '扫码积分',
   signin: '签到',
   task: '任务奖励',
+  birthday: '生日礼遇',
   order: '订单积分',
   checkout: '门店抵扣',
   mall: '商城兑换',

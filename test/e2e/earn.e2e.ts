@@ -26,7 +26,8 @@ test('bob signs in from 首页, sees the calendar and streak, and makes up yeste
   if (sameMonth(ago(2))) expect(await page.getAttribute(stationed(`.signin-day[data-day="${ago(2)}"]`), 'data-state')).toBe('signed');
   if (sameMonth(ago(6))) expect(await page.getAttribute(stationed(`.signin-day[data-day="${ago(6)}"]`), 'data-state')).toBe('madeUp');
   expect(await textOf('.signin-streak')).toBe('0');
-  expect(await textOf('.signin-button')).toMatch(/^签到领 5 积分$/);
+  // The base 5 × bob's 银卡 sign-in multiplier 1.2 (docs/earn.md#sign-in: the tier applies).
+  expect(await textOf('.signin-button')).toMatch(/^签到领 6 积分$/);
   expect(await textOf('.signin-remind')).toContain('每同意一次订阅，只能收到一次提醒');
   await screenshot(page, '41-signin-before');
 

@@ -425,3 +425,60 @@ describe('sign-ins and make-ups racing over ten days (seeded)', () => {
     }
   });
 });
+
+describe('the member\'s tier multiplies sign-in and tasks', () => {
+  const SCHEME = {
+    tiers: [
+      { level: 'normal', name: '普通会员', minGrowth: 0, benefits: { earnMultiplier: 1, signinMultiplier: 1 } },
+      { level: 'gold', name: '金卡会员', minGrowth: 2000, benefits: { earnMultiplier: 2, signinMultiplier: 1.5 } },
+    ],
+    growth: { orderPerYuan: 1, scan: 0, signin: 0 },
+    cycleMonths: 12,
+    remindDays: 15,
+  };
+  test('a gold member gets 1.5× on sign-in and 2× on a task; each credit records the tier and multiplier; sign-in ≤ 6 requests', async () => {
+    // After every other test's clock: the instances' caches (5 s) hold nothing of theirs.
+    clock('2027-03-10T09:00:00');
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    for (const m of ['oG', 'oN']) await cloud.call('user', { action: 'login' }, m);
+    await ok(cloud, 'tiers', { action: 'saveScheme', ...SCHEME });
+    cloud.engine.insertMany('memberTiers', [{ _id: 'oG', level: 'gold', levelAtCycleStart: 'gold', cycleStart: '2026-01-01', cycleEnd: '2028-01-01', growthInCycle: 2500, lifetimeGrowth: 2500, seq: 1, updatedAt: new Date() }]);
+    await publishSignin(cloud);
+    await ok(cloud, 'admin', { action: 'createCampaign', id: 't-reg', kind: 'task', name: '注册会员', rule: { event: 'register', period: 'once', target: 1, points: 10, claim: 'button' } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 't-reg' });
+
+    process.env.CODES_CACHE_MS = '60000';
+    const n = await ok(cloud, 'earn', { action: 'signIn' }, 'oN'); // caches warm, as in production
+    const { reply, dbRequests } = await cloud.callCounted('earn', { action: 'signIn' }, 'oG');
+    process.env.CODES_CACHE_MS = '0';
+    expect(reply).toMatchObject({ ok: true, data: { points: 7, why: '签到第 1 天 · 基础 5 · 金卡会员 1.5 倍' } });
+    expect(dbRequests).toBeLessThanOrEqual(6);
+    expect(entriesOf(cloud, 'oG')[0]).toMatchObject({ amount: 7, source: { kind: 'signin', ref: '2027-03-10', tier: 'gold', multiplier: 1.5 } });
+    expect(n).toMatchObject({ points: 5, why: '签到第 1 天 · 基础 5' });
+    expect(entriesOf(cloud, 'oN')[0]).toMatchObject({ source: { tier: 'normal', multiplier: 1 } });
+
+    // The status shows what signing pays with the tier.
+    clock('2027-03-11T09:00:00');
+    expect(await ok(cloud, 'earn', { action: 'signinStatus' }, 'oG')).toMatchObject({ todayReward: 7, next: { inDays: 2, points: 15 } }); // the 3rd day's 10 × 1.5
+
+    const t = await ok(cloud, 'earn', { action: 'claimTask', id: 't-reg' }, 'oG');
+    expect(t).toMatchObject({ points: 20, why: '任务奖励 10 · 金卡会员 2 倍' });
+    expect(entriesOf(cloud, 'oG').find((e) => e.source.kind === 'task')).toMatchObject({ amount: 20, source: { tier: 'gold', multiplier: 2 } });
+  });
+});
+
+describe('growth from sign-ins and scans', () => {
+  test('cannot be configured: it would not fit their request budgets, so the scheme refuses it with the reason', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const tiers = [{ level: 'normal', name: '普通会员', minGrowth: 0, benefits: { earnMultiplier: 1, signinMultiplier: 1 } }];
+    const signin = await cloud.call('tiers', { action: 'saveScheme', tiers, growth: { orderPerYuan: 1, scan: 0, signin: 2 } }, OPS);
+    expect(signin).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(JSON.stringify(signin)).toContain('签到成长值暂不支持');
+    const scan = await cloud.call('tiers', { action: 'saveScheme', tiers, growth: { orderPerYuan: 1, scan: 5, signin: 0 } }, OPS);
+    expect(JSON.stringify(scan)).toContain('扫码成长值暂不支持');
+    expect(cloud.engine.dump('tierSchemes')).toHaveLength(0);
+    expect(await cloud.call('tiers', { action: 'saveScheme', tiers, growth: { orderPerYuan: 1, scan: 0, signin: 0 } }, OPS)).toMatchObject({ ok: true });
+  });
+});

@@ -32,7 +32,7 @@ export const SCHEME = {
     { level: 'gold', name: '金卡会员', minGrowth: 2000, benefits: { earnMultiplier: 1.5, signinMultiplier: 1.5, birthdayPoints: 200, extraPlaysPerDay: 2 } },
     { level: 'black', name: '黑金会员', minGrowth: 8000, benefits: { earnMultiplier: 2, signinMultiplier: 2, birthdayPoints: 500, extraPlaysPerDay: 3, exclusiveItems: ['black-tea'] } },
   ],
-  growth: { orderPerYuan: 1, scan: 5, signin: 2 },
+  growth: { orderPerYuan: 1, scan: 0, signin: 0 },
   cycleMonths: 12,
   remindDays: 15,
 };

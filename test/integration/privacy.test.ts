@@ -238,7 +238,7 @@ describe('导出我的数据', () => {
   test('the export holds the profile, saved address, points and history, orders and scans — and only the caller’s', async () => {
     await member(cloud, 'oA', 1000);
     await member(cloud, 'oB', 500);
-    await cloud.call('user', { action: 'updateProfile', nickname: '林小雨', phone: '13800138000' }, 'oA');
+    await cloud.call('user', { action: 'updateProfile', nickname: '林小雨', phone: '13800138000', birthday: '1990-05-20' }, 'oA');
     await cloud.call('mall', { action: 'saveAddress', address: ADDRESS }, 'oA');
     await makeItem('cup');
     const order = await redeem('oA', 'cup', 'o1');
@@ -250,7 +250,7 @@ describe('导出我的数据', () => {
     const r = await cloud.call('user', { action: 'exportMyData' }, 'oA');
     expect(r.ok).toBe(true);
     const d = r.data;
-    expect(d.profile).toMatchObject({ openid: 'oA', nickname: '林小雨', phone: '13800138000' });
+    expect(d.profile).toMatchObject({ openid: 'oA', nickname: '林小雨', phone: '13800138000', birthday: '1990-05-20' });
     expect(d.addresses).toEqual([ADDRESS]);
     expect(d.points).toMatchObject({ balance: 900, earned: 1000 });
     expect(d.history.items.map((e: any) => e.delta).sort()).toEqual([-100, 1000]);

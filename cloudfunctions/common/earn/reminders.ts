@@ -15,30 +15,59 @@ export const SUBSCRIPTIONS = 'signinSubscriptions';
 /** Each accepted prompt once: `<member>:<client key>`. */
 export const SUBSCRIPTION_EVENTS = 'signinSubscriptionEvents';
 
-/** One credit per accepted prompt (a retried report with the same key adds nothing); the member's credits. */
-export async function addSigninCredit(member: string, key: string, now = new Date()): Promise<number> {
+/** Where one kind of reminder keeps its subscription credits: `<subs>/<member>.credits`, each accepted prompt once in `<events>/<member>:<key>`. */
+export interface CreditStore {
+  subs: string;
+  events: string;
+}
+const SIGNIN_STORE: CreditStore = { subs: SUBSCRIPTIONS, events: SUBSCRIPTION_EVENTS };
+
+/**
+ * One credit per accepted prompt (a retried report with the same key adds nothing); the member's
+ * credits. Shared by every reminder with its own credits (sign-in here, the tier's keep reminder).
+ */
+export async function addCredit(store: CreditStore, member: string, key: string, now = new Date()): Promise<number> {
   const db = getDb();
   try {
-    await db.collection(SUBSCRIPTION_EVENTS).add({ data: { _id: `${member}:${key}`, member, createdAt: now } });
+    await db.collection(store.events).add({ data: { _id: `${member}:${key}`, member, createdAt: now } });
   } catch (e) {
     if (!isDuplicateKeyError(e)) throw e;
-    return signinCredits(member);
+    return creditsOf(store, member);
   }
-  const res = await db.collection(SUBSCRIPTIONS).doc(member).update({ data: { credits: db.command.inc(1) } });
+  const res = await db.collection(store.subs).doc(member).update({ data: { credits: db.command.inc(1) } });
   if (!res.stats.updated) {
     try {
-      await db.collection(SUBSCRIPTIONS).add({ data: { _id: member, credits: 1 } });
+      await db.collection(store.subs).add({ data: { _id: member, credits: 1 } });
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
-      await db.collection(SUBSCRIPTIONS).doc(member).update({ data: { credits: db.command.inc(1) } });
+      await db.collection(store.subs).doc(member).update({ data: { credits: db.command.inc(1) } });
     }
   }
-  return signinCredits(member);
+  return creditsOf(store, member);
 }
 
-export async function signinCredits(member: string): Promise<number> {
-  const { data } = await getDb().collection(SUBSCRIPTIONS).doc(member).get();
+export async function creditsOf(store: CreditStore, member: string): Promise<number> {
+  const { data } = await getDb().collection(store.subs).doc(member).get();
   return (data as { credits?: number } | null)?.credits ?? 0;
+}
+
+export const addSigninCredit = (member: string, key: string, now = new Date()) => addCredit(SIGNIN_STORE, member, key, now);
+export const signinCredits = (member: string) => creditsOf(SIGNIN_STORE, member);
+
+/**
+ * In one transaction: takes one of the member's credits and adds the record `<records>/<id>` (the
+ * once-only mark of this message); false when the record exists or no credit is left.
+ */
+export async function takeCredit(store: CreditStore, records: string, id: string, member: string, record: Record<string, unknown>, now: Date): Promise<boolean> {
+  return inTransaction(async (tx) => {
+    if (await txGet(tx, records, id)) return false;
+    const sub = await txGet<{ credits?: number }>(tx, store.subs, member);
+    const credits = sub?.credits ?? 0;
+    if (credits < 1) return false;
+    await tx.collection(store.subs).doc(member).update({ data: { credits: credits - 1 } });
+    await tx.collection(records).add({ data: { _id: id, member, ...record, status: 'sending', createdAt: now } });
+    return true;
+  });
 }
 
 /** The subscribe-message template of the sign-in reminder. */
@@ -83,16 +112,8 @@ export async function sendSigninReminders(now = new Date()): Promise<{ sent: num
 }
 async function sendOne(member: string, day: string, templateId: string, now: Date): Promise<boolean> {
   const id = `${member}:${day}`;
-  const take = await inTransaction(async (tx) => {
-    if (await txGet(tx, REMINDERS, id)) return false; // today's already went out
-    const sub = await txGet<{ credits?: number }>(tx, SUBSCRIPTIONS, member);
-    const credits = sub?.credits ?? 0;
-    if (credits < 1) return false;
-    await tx.collection(SUBSCRIPTIONS).doc(member).update({ data: { credits: credits - 1 } });
-    await tx.collection(REMINDERS).add({ data: { _id: id, member, day, status: 'sending', createdAt: now } });
-    return true;
-  });
-  if (!take) return false;
+  // Today's already went out, or no credit: nothing.
+  if (!(await takeCredit(SIGNIN_STORE, REMINDERS, id, member, { day }, now))) return false;
   await getCloud().openapi.subscribeMessage.send({
     touser: member,
     templateId,

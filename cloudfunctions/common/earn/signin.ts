@@ -3,8 +3,10 @@
 // One sign-in per member per Shanghai day whatever the taps, retries or instances: the day is in
 // the ledger key (`signin:<member>:<YYYY-MM-DD>`) and the day's bit is set in the member's sign-in
 // state (`accounts.signin`, month bitmasks) in the credit's own transaction, which re-checks the
-// bit on the account it re-read — never a read-then-insert. Cost: the account's state (1 request)
-// + the ledger credit (5) = 6; the campaign is cached per instance.
+// bit on the account it re-read — never a read-then-insert. Cost: the account's state and the
+// member's tier in one aggregate (1 request) + the ledger credit (5) = 6; the campaign and the tier
+// scheme are cached per instance. The tier's sign-in multiplier is plain input to the rule, and the
+// credit records the tier and multiplier it used (`source.tier`, `source.multiplier`).
 //
 // A make-up (补签) of day D uses the same key, so a day is signed at most once, by either. Its cost
 // and its reward are ONE ledger operation (the net: a credit when the reward is larger, a debit when
@@ -32,17 +34,18 @@ import {
   type SigninRule,
   type SigninState,
 } from '../campaigns/rules/signin';
-import { tierOf } from '../campaigns/tier';
+import { tierSource, type TierInput } from '../campaigns/tier';
 import { AppError, type ErrorCode } from '../errors';
 import { debit, readEntry } from '../ledger/service';
-import { accountFields, withOwnFields } from '../ledger/access';
+import { accountJoin, withOwnFields } from '../ledger/access';
 import type { Account, Entry } from '../ledger/model';
 import { shanghaiDay } from '../time';
+import { loadScheme, tierInput, tierJoin } from '../tiers/service';
 import { liveCampaigns } from './live';
 
 export const signinKey = (member: string, day: string) => `signin:${member}:${day}`;
 
-type AccountView = Pick<Account, 'createdAt'> & { signin?: SigninState; counters?: Counters };
+type AccountView = Pick<Account, 'createdAt'> & { signin?: SigninState; counters?: Counters; tier: TierInput };
 
 /** The live sign-in campaign (the most recently published, if an operator left several live), or null. */
 export async function liveSigninCampaign(now: Date): Promise<Campaign | null> {
@@ -50,11 +53,25 @@ export async function liveSigninCampaign(now: Date): Promise<Campaign | null> {
   return live.sort((a, b) => +new Date(b.publishedAt ?? 0) - +new Date(a.publishedAt ?? 0))[0] ?? null;
 }
 
+/**
+ * ONE request: the member, with their account's fields of this module (and of campaigns) and when it
+ * was opened (the join day), and their tier state — an aggregate on `members` joining both.
+ */
 async function readAccount(member: string): Promise<AccountView> {
-  // The account's own fields of this module (and of campaigns), plus when it was opened (the join day).
-  const data = await accountFields<Record<string, unknown>>(member, [STATE_FIELD, 'counters', 'createdAt']);
-  if (!data) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-  return data as unknown as AccountView;
+  const [scheme, { list }] = await Promise.all([
+    loadScheme(),
+    getDb()
+      .collection('members')
+      .aggregate()
+      .match({ _id: member })
+      .project({ _id: 1 })
+      .lookup(accountJoin(member, { [STATE_FIELD]: 1, counters: 1, createdAt: 1 }, 'accounts'))
+      .lookup(tierJoin(member, 'tiers'))
+      .end(),
+  ]);
+  const row = list[0] as { accounts: Record<string, unknown>[]; tiers: { level?: string }[] } | undefined;
+  if (!row?.accounts[0]) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
+  return { ...(row.accounts[0] as unknown as AccountView), tier: tierInput(scheme, row.tiers[0]?.level, 'signin') };
 }
 
 const stateOf = (a: Pick<AccountView, 'createdAt' | 'signin'>): SigninState => a.signin ?? emptyState(shanghaiDay(new Date(a.createdAt)));
@@ -103,11 +120,11 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
   requireCampaign(campaign);
   const rule = campaign.rule as SigninRule;
   const account = await readAccount(member);
-  const tier = tierOf(account);
+  const tier = account.tier;
   let state = joinedBy(stateOf(account), today);
   const key = signinKey(member, today);
   for (let attempt = 0; ; attempt++) {
-    if (isSigned(state, today)) return already(rule, state, today, key, campaign);
+    if (isSigned(state, today)) return already(rule, state, today, key, campaign, tier);
     const plan = planSignin(rule, state, today, false, tier);
     try {
       const r = await earn({
@@ -115,9 +132,9 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
         member,
         event: { plan },
         key,
-        source: { kind: 'signin', ref: today },
+        source: { kind: 'signin', ref: today, ...tierSource(tier) } as never,
         now,
-        tier,
+        tier: tier.tier,
         counters: account.counters ?? {},
         alongside: async (_tx, _seen, points, acc) => {
           recheck(acc, state, today);
@@ -126,12 +143,12 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
         },
       });
       if (r.kind === 'capped') throw new AppError('LIMIT_EXCEEDED', '已达到签到活动的发放上限');
-      if (r.kind === 'replayed') return already(rule, plan.state, today, key, campaign, r.entry);
-      return result(rule, plan, plan.state, today, campaign, false);
+      if (r.kind === 'replayed') return already(rule, plan.state, today, key, campaign, tier, r.entry);
+      return result(rule, plan, plan.state, today, campaign, false, tier);
     } catch (e) {
-      if (e instanceof AlreadySigned) return already(rule, withSigned(state, today), today, key, campaign);
+      if (e instanceof AlreadySigned) return already(rule, withSigned(state, today), today, key, campaign, tier);
       // Our key with another amount: a concurrent tap that planned on another state committed first.
-      if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') return already(rule, withSigned(state, today), today, key, campaign);
+      if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') return already(rule, withSigned(state, today), today, key, campaign, tier);
       if (e instanceof StateMoved && attempt < MAX_STATE_RETRIES) {
         state = e.state;
         continue;
@@ -143,7 +160,7 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
 
 const withSigned = (s: SigninState, day: string): SigninState => (isSigned(s, day) ? s : withDay(s, day, false));
 
-async function already(rule: SigninRule, state: SigninState, today: string, key: string, campaign: Campaign, known?: Entry): Promise<SigninResult> {
+async function already(rule: SigninRule, state: SigninState, today: string, key: string, campaign: Campaign, tier: TierInput, known?: Entry): Promise<SigninResult> {
   const entry = known ?? (await readEntry(key));
   return {
     day: today,
@@ -152,11 +169,11 @@ async function already(rule: SigninRule, state: SigninState, today: string, key:
     why: entry?.reason ?? '',
     streak: streakAt(state, today, rule.cycle),
     bonuses: [],
-    status: statusOf(campaign, state, today, today.slice(0, 7)),
+    status: statusOf(campaign, state, today, today.slice(0, 7), tier),
   };
 }
 
-function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: string, campaign: Campaign, already: boolean): SigninResult {
+function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: string, campaign: Campaign, already: boolean, tier: TierInput): SigninResult {
   return {
     day: plan.day,
     already,
@@ -164,7 +181,7 @@ function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: s
     why: plan.why,
     streak: streakAt(state, today, rule.cycle),
     bonuses: plan.bonuses.map(({ kind, n, points }) => ({ kind, n, points })),
-    status: statusOf(campaign, state, today, plan.day.slice(0, 7)),
+    status: statusOf(campaign, state, today, plan.day.slice(0, 7), tier),
   };
 }
 
@@ -177,7 +194,7 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
   requireCampaign(campaign);
   const rule = campaign.rule as SigninRule;
   const account = await readAccount(member);
-  const tier = tierOf(account);
+  const tier = account.tier;
   let state = stateOf(account);
   const key = signinKey(member, o.day);
   for (let attempt = 0; ; attempt++) {
@@ -200,9 +217,9 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
           member,
           event: { plan: { ...plan, points: net, why } },
           key,
-          source: { kind: 'signin', ref: `makeup:${o.day}` },
+          source: { kind: 'signin', ref: `makeup:${o.day}`, ...tierSource(tier) } as never,
           now,
-          tier,
+          tier: tier.tier,
           counters: account.counters ?? {},
           alongside: async (_tx, _seen, points, acc) => {
             recheck(acc, planned, o.day);
@@ -217,7 +234,7 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
           member,
           amount: -net,
           key,
-          source: { kind: 'signin', ref: `makeup:${o.day}` },
+          source: { kind: 'signin', ref: `makeup:${o.day}`, ...tierSource(tier) } as never,
           reason: why,
           now,
           alsoInTransaction: async (_tx, _now, acc) => {
@@ -237,7 +254,7 @@ export async function makeUp(member: string, o: { day: string; pay?: 'points' | 
           now,
         );
       }
-      return { ...result(rule, { ...plan, points: net, why }, after, today, campaign, false), status: statusOf(campaign, after, today, o.day.slice(0, 7), tier) };
+      return result(rule, { ...plan, points: net, why }, after, today, campaign, false, tier);
     } catch (e) {
       if (e instanceof AlreadySigned) throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
       if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') throw new AppError('MAKEUP_DAY_SIGNED', '这一天已签到');
@@ -294,7 +311,7 @@ export interface SigninStatus {
 }
 
 /** The page's view, computed from the state alone (no reads): what a sign-in or a make-up answers too. */
-export function statusOf(campaign: Campaign, state: SigninState, today: string, month: string, tier = ''): SigninStatus {
+export function statusOf(campaign: Campaign, state: SigninState, today: string, month: string, tier?: TierInput): SigninStatus {
   const rule = campaign.rule as SigninRule;
   const signedToday = isSigned(state, today);
   const streakDay = signedToday ? today : addDays(today, -1);
@@ -312,7 +329,7 @@ export function statusOf(campaign: Campaign, state: SigninState, today: string, 
     cumulative: countInPeriod(state, rule.cycle, today),
     monthTotal: days.filter((d) => d.state === 'signed' || d.state === 'madeUp').length,
     todayReward: signedToday ? 0 : planSignin(rule, state, today, false, tier).points,
-    next: nextBonus(rule, state, today),
+    next: nextBonus(rule, state, today, tier),
     cycle: rule.cycle,
     basePoints: rule.basePoints,
     ladder: [...rule.streakBonuses].sort((a, b) => a.day - b.day),
@@ -337,7 +354,7 @@ export async function status(member: string, o: { month?: string; now?: Date } =
   const today = shanghaiDay(now);
   const [campaign, account] = await Promise.all([liveSigninCampaign(now), readAccount(member)]);
   if (!campaign) return { available: false };
-  return statusOf(campaign, stateOf(account), today, o.month && o.month <= today.slice(0, 7) ? o.month : today.slice(0, 7), tierOf(account));
+  return statusOf(campaign, stateOf(account), today, o.month && o.month <= today.slice(0, 7) ? o.month : today.slice(0, 7), account.tier);
 }
 
 /**

@@ -13,15 +13,16 @@ import { isLive } from '../campaigns/earn';
 import type { Campaign } from '../campaigns/model';
 import { countInPeriod, emptyState, isSigned, STATE_FIELD, addDays, type SigninState } from '../campaigns/rules/signin';
 import { groupOf, TASK_EVENTS, type TaskEvent, type TaskPeriod, type TaskRule } from '../campaigns/rules/task';
-import { tierOf } from '../campaigns/tier';
+import { tierSource, type TierInput } from '../campaigns/tier';
 import { AppError } from '../errors';
-import { accountFields } from '../ledger/access';
+import { accountJoin } from '../ledger/access';
 import type { Entry } from '../ledger/model';
 import { readEntry } from '../ledger/service';
 import { COLLECTIONS as CODES } from '../codes/model';
 import { MALL } from '../mall/model';
 import { defaultNickname, type MemberDoc } from '../services/members';
 import { shanghaiDay, shanghaiDayStart } from '../time';
+import { loadScheme, tierInput, tierJoin } from '../tiers/service';
 import { liveCampaigns } from './live';
 import { withCards } from './signin';
 
@@ -48,17 +49,29 @@ interface Facts {
   signin: SigninState;
   counters: Counters;
   account: Record<string, unknown> | null;
+  /** The member's tier and its earning multiplier (plain input to the task rule). */
+  tier: TierInput;
 }
 
+/** ONE request: the member, their account's sign-in state and counters, and their tier state. */
 async function readFacts(member: string): Promise<Facts> {
-  const db = getDb();
-  const [m, account] = await Promise.all([
-    db.collection('members').doc(member).get(),
-    accountFields<Record<string, any>>(member, [STATE_FIELD, 'counters', 'createdAt']),
+  const [scheme, { list }] = await Promise.all([
+    loadScheme(),
+    getDb()
+      .collection('members')
+      .aggregate()
+      .match({ _id: member })
+      .lookup(accountJoin(member, { [STATE_FIELD]: 1, counters: 1, createdAt: 1 }, 'accounts'))
+      .lookup(tierJoin(member, 'tiers'))
+      .end(),
   ]);
-  if (!account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
+  const row = list[0] as (MemberDoc & { accounts: Record<string, any>[]; tiers: { level?: string }[] }) | undefined;
+  const account = row?.accounts[0];
+  if (!row || !account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
+  const { accounts: _a, tiers, ...m } = row;
   return {
-    member: (m.data as MemberDoc) ?? null,
+    member: m as MemberDoc,
+    tier: tierInput(scheme, tiers[0]?.level, 'earn'),
     signin: (account[STATE_FIELD] as SigninState) ?? emptyState(shanghaiDay(new Date(account.createdAt))),
     counters: (account.counters as Counters) ?? {},
     account,
@@ -166,11 +179,11 @@ async function pay(member: string, task: Campaign, facts: Facts, today: string, 
   return earn({
     campaign: task,
     member,
-    event: { count },
+    event: { count, tier: facts.tier },
     key: taskKey(member, task._id, period),
-    source: { kind: 'task', ref: `${task._id}:${period}` },
+    source: { kind: 'task', ref: `${task._id}:${period}`, ...tierSource(facts.tier) } as never,
     now,
-    tier: tierOf(facts.account as never),
+    tier: facts.tier.tier,
     counters: facts.counters,
     // Make-up cards the task gives commit with its points, on the account the credit re-read.
     ...(r.makeUpCards ? { alongside: async (_tx: unknown, _seen: unknown, _points: number, account: Parameters<typeof withCards>[0]) => withCards(account, r.makeUpCards!) } : {}),

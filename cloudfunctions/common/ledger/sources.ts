@@ -12,6 +12,8 @@ export const SOURCE_KINDS = {
   scan: { owned: true },
   signin: { owned: false },
   task: { owned: false },
+  // A tier's birthday points (earn/birthday.ts), once a year.
+  birthday: { owned: false },
   order: { owned: true },
   checkout: { owned: true },
   mall: { owned: true },

@@ -11,7 +11,7 @@ import { listingState, type ListingState } from './rules';
 /** What an operator sets and a member sees, as stored on the item. */
 type CatalogFields = Pick<
   Item,
-  'title' | 'images' | 'description' | 'category' | 'kind' | 'points' | 'cashFen' | 'redPacketFen' | 'perMemberLimit' | 'perOrderMax' | 'flashSale' | 'sortWeight'
+  'title' | 'images' | 'description' | 'category' | 'kind' | 'points' | 'cashFen' | 'redPacketFen' | 'perMemberLimit' | 'perOrderMax' | 'flashSale' | 'sortWeight' | 'tiers'
 >;
 
 /** An operator's item as the function receives it (times as ISO strings). */
@@ -51,6 +51,7 @@ export function itemView(item: Item, shards: Pick<CounterShard, 'cap' | 'left'>[
     delistAt: iso(item.delistAt),
     flashSale: item.flashSale,
     sortWeight: item.sortWeight,
+    tiers: item.tiers ?? [],
     state: listingState(item, now),
     stockLeft: shards.reduce((s, x) => s + x.left, 0),
     sold: shards.reduce((s, x) => s + x.cap - x.left, 0),
@@ -195,17 +196,21 @@ function decodeCursor(cursor?: string): number {
 
 /**
  * The member's catalog page: visible items not yet delisted (upcoming ones are shown with their
- * countdown), highest sort weight first. Cost: 2 database requests.
+ * countdown), highest sort weight first; tier-only items to their tiers only. Cost: 2 database
+ * requests (+1 the member's tier, read by the action).
  */
-export async function listItems(opts: { category?: string; cursor?: string; limit: number; operator?: boolean }, now = new Date()) {
+export async function listItems(opts: { category?: string; cursor?: string; limit: number; operator?: boolean; tier?: string }, now = new Date()) {
   const db = getDb();
   const _ = db.command;
   const offset = decodeCursor(opts.cursor);
   const where: Record<string, unknown> = opts.operator ? {} : { visible: true, delistAt: _.or(_.eq(null), _.gt(now)) };
   if (opts.category) where.category = opts.category;
+  // Tier-only items (会员专享) only to their tiers: in the query, so pages stay full. A top-level
+  // $and: a second field-level `_.or` beside delistAt's would collide with it (both become `$or`).
+  const forTier = _.or([{ tiers: _.exists(false) }, { tiers: _.size(0) }, { tiers: opts.tier ?? '' }]);
   const { data } = await db
     .collection(MALL.items)
-    .where(where)
+    .where(opts.operator ? where : _.and([where, forTier]))
     .orderBy('sortWeight', 'desc')
     .orderBy('_id', 'asc')
     .skip(offset)

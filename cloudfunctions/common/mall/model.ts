@@ -46,6 +46,8 @@ export interface Item {
   flashSale: boolean;
   sortWeight: number;
   visible: boolean;
+  /** Tier-only (会员专享): the tier levels that see it listed and may redeem it; absent or [] = everyone (docs/tiers.md#tier-only-items). */
+  tiers?: string[];
   createdAt: Date;
   updatedAt: Date;
   updatedBy: string;
@@ -125,3 +127,6 @@ export const stockCounterOf = (item: string) => `mall:${item}`;
 export const limitId = (item: string, member: string) => `${item}:${member}`;
 /** The ledger key of an order's points: its debit (points only) or its hold (points + cash). */
 export const pointsKeyOf = (orderId: string) => `mall:${orderId}`;
+
+/** Whether a member of tier level `tier` may see and redeem the item. */
+export const forTier = (item: Pick<Item, 'tiers'>, tier: string) => !item.tiers?.length || item.tiers.includes(tier);

@@ -21,11 +21,12 @@ import { getDb } from '../cloud';
 import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
 import * as ledger from '../ledger/service';
 import { accountJoin } from '../ledger/access';
+import { loadScheme, tierJoin } from '../tiers/service';
 import type { Account } from '../ledger/model';
 import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
 import { inTransaction, txGet, type Tx } from '../tx';
-import { isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
+import { forTier, isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
 import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
@@ -67,6 +68,8 @@ interface Snapshot {
   codes: TakenCode[];
   /** The order under this key (a retry), if any. */
   order: Order | null;
+  /** The member's tier level from their tier state (null: none yet, i.e. the scheme's first tier), for tier-only items. */
+  tier: string | null;
 }
 
 interface Ctx {
@@ -188,7 +191,10 @@ export async function redeem(req: RedeemRequest): Promise<Redeemed> {
     if (existing) return answer(existing, req, now);
   }
   // Refused before anything is taken: nothing recorded (the retry after a 下架 found its order above).
-  const order = newOrder(snap.item, req, orderId, now);
+  // A tier-only item needs the member's level; without a tier state it is the scheme's first (cached;
+  // read only for such items, so a redemption of any other item costs nothing more).
+  const tier = snap.item?.tiers?.length ? (snap.tier ?? (await loadScheme()).tiers[0].level) : '';
+  const order = newOrder(snap.item, req, orderId, now, tier);
   if (snap.available < order.points) {
     // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完. The
     // failure is recorded under the key (the retry answers it again, 1 request).
@@ -258,14 +264,15 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     .aggregate()
     .match({ _id: itemId })
     .lookup(accountJoin(member, { balance: 1, held: 1 }, 'account'))
+    .lookup(tierJoin(member, 'tier'))
     .lookup(join(COUNTERS.shards, { counter: stockCounterOf(itemId) }, 'shards', { cap: 1, left: 1 }))
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .lookup(join(MALL.orders, { _id: orderId }, 'order'))
     .end();
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null };
-  const { account, shards, limit, codes, order, ...item } = row;
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, tier: null };
+  const { account, shards, limit, codes, order, tier, ...item } = row;
   const a = (account as Partial<Account>[])[0];
   return {
     item: item as Item,
@@ -274,15 +281,17 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
     order: ((order as Order[])[0] as Order | undefined) ?? null,
+    tier: (tier as { level?: string }[])[0]?.level ?? null,
   };
 }
 
 /** The order a valid request makes (status `creating`), or the refusal. */
-function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date): Order {
+function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string): Order {
   if (!item) throw new AppError('NOT_FOUND', `no item ${req.item}`);
   const state = listingState(item, now);
   if (!req.prize) {
     if (state === 'hidden' || state === 'delisted') throw new AppError('ITEM_UNAVAILABLE', `item ${item._id} is ${state}`);
+    if (!forTier(item, tier)) throw new AppError('TIER_ONLY_ITEM', `item ${item._id} is for tiers ${item.tiers!.join(', ')} only; the member is ${tier}`);
     if (state === 'upcoming') throw new AppError('ITEM_NOT_STARTED', `item ${item._id} opens at ${iso(item.listAt)}`);
     if (req.quantity > item.perOrderMax) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perOrderMax} per order`);
     if (item.perMemberLimit > 0 && req.quantity > item.perMemberLimit) throw new AppError('LIMIT_EXCEEDED', `at most ${item.perMemberLimit} per member`);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { eraseSigninNotices } from '../earn/reminders';
+import { eraseKeepNotices } from '../tiers/reminders';
 import { AppError } from '../errors';
 import { forgetPlayer } from '../play/closure';
 import { CLOSED_ACCOUNTS, eraseMemberNotices, livePoints, memberBook, openHolds, pseudonymiseMember, rewriteMemberDocs, tombstoneId } from '../ledger/pseudonymise';
@@ -125,6 +126,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     db.collection(MALL.addresses).doc(openid).remove().catch(() => undefined),
     eraseMemberNotices(openid),
     eraseSigninNotices(openid),
+    eraseKeepNotices(openid),
     // Brand orders and growth stay (refunds, budgets and replay still add up) under the pseudonym; the tier state goes.
     db.collection(ORDERS.orders).where(byMember).update({ data: { member: pseudonym } }),
     db.collection(TIERS.growth).where(byMember).update({ data: { member: pseudonym } }),

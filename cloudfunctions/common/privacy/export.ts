@@ -35,7 +35,7 @@ export async function exportMyData(openid: string, now = new Date()) {
   const db = getDb();
   const { data: member } = await db.collection('members').doc(openid).get().catch(() => ({ data: null }));
   if (!member) await missingMember(openid);
-  const m = member as { _id: string; nickname: string; avatarUrl: string; phone: string; createdAt: Date; updatedAt: Date };
+  const m = member as { _id: string; nickname: string; avatarUrl: string; phone: string; birthday?: string; createdAt: Date; updatedAt: Date };
   const [a, { data: saved }, entries, orders, scans, earnings, growth, tier] = await Promise.all([
     memberBook(openid),
     db.collection(MALL.addresses).doc(openid).get().catch(() => ({ data: null })),
@@ -50,7 +50,7 @@ export async function exportMyData(openid: string, now = new Date()) {
   await db.collection(PRIVACY.audit).add({ data: { actor: openid, role: 'member', action: 'export', what: 'self', count: 1, createdAt: now } });
   return {
     generatedAt: now.toISOString(),
-    profile: { openid: m._id, nickname: m.nickname, avatarUrl: m.avatarUrl, phone: m.phone, createdAt: iso(m.createdAt), updatedAt: iso(m.updatedAt) },
+    profile: { openid: m._id, nickname: m.nickname, avatarUrl: m.avatarUrl, phone: m.phone, birthday: m.birthday ?? '', createdAt: iso(m.createdAt), updatedAt: iso(m.updatedAt) },
     addresses: (saved as { address?: Address } | null)?.address ? [(saved as { address: Address }).address] : [],
     points: {
       balance: a?.balance ?? 0,

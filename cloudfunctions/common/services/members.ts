@@ -6,6 +6,7 @@ import { getDb } from '../cloud';
 import { missingMember } from '../privacy/closure';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
+import { setBirthday } from '../earn/birthday';
 import { accountJoin, accountTotals, openAccount, type AccountTotals } from '../ledger/access';
 
 export interface MemberDoc {
@@ -13,6 +14,9 @@ export interface MemberDoc {
   nickname: string;
   avatarUrl: string;
   phone: string;
+  /** Optional, set once by the member (`YYYY-MM-DD`), with `birthdayMD` (`MM-DD`) for the daily birthday step. */
+  birthday?: string;
+  birthdayMD?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +30,8 @@ export interface MemberView {
   nickname: string;
   avatarUrl: string;
   phone: string;
+  /** '' when not set. */
+  birthday: string;
   createdAt: string;
 }
 
@@ -40,6 +46,7 @@ export const toMemberView = (m: MemberDoc): MemberView => ({
   nickname: m.nickname,
   avatarUrl: m.avatarUrl,
   phone: m.phone,
+  birthday: m.birthday ?? '',
   createdAt: new Date(m.createdAt).toISOString(),
 });
 
@@ -121,7 +128,9 @@ export async function getProfile(openid: string) {
   return present(snapshot);
 }
 
-export async function updateProfile(openid: string, patch: { nickname?: string; phone?: string }, now = new Date()) {
+export async function updateProfile(openid: string, patch: { nickname?: string; phone?: string; birthday?: string }, now = new Date()) {
+  // The birthday first: set once (BIRTHDAY_LOCKED), and a refused one writes nothing else.
+  if (patch.birthday !== undefined) await setBirthday(openid, patch.birthday, now);
   const data: Record<string, unknown> = { updatedAt: now };
   if (patch.nickname !== undefined) data.nickname = patch.nickname;
   if (patch.phone !== undefined) data.phone = patch.phone;

@@ -9,6 +9,8 @@ import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
 import { postDueOrders } from '../orders/service';
 import { closeDueCycles } from '../tiers/service';
+import { creditBirthdays } from '../earn/birthday';
+import { sendKeepReminders } from '../tiers/reminders';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
@@ -40,6 +42,10 @@ export interface DailyResult {
   retention?: RetentionResult;
   /** Member tier cycles that ended: closed (kept or one level down, docs/tiers.md). */
   tiers?: { closed: number };
+  /** Birthday points of the members whose birthday is the day (docs/tiers.md#birthday). */
+  birthdays?: { credited: number; points: number };
+  /** Tier keep reminders sent as subscribe messages (docs/tiers.md#keep-reminder). */
+  tierReminders?: { sent: number };
 }
 
 export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise<TickResult> {
@@ -77,6 +83,9 @@ export async function runDaily(day: string, now = new Date(), budgetMs = TICK_BU
   result.members = await rollupMembers(shanghaiDay(+shanghaiDayStart(day) - DAY_MS), now);
   result.retention = await runRetention(now);
   result.tiers = await closeDueCycles(now);
+  // After the cycles close: the tier the member has on the day pays.
+  result.birthdays = await creditBirthdays(day, now);
+  result.tierReminders = await sendKeepReminders(now);
   await runs.doc(runId).update({ data: { status: 'done', finishedAt: new Date() } });
   return result;
 }

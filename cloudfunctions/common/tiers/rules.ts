@@ -42,8 +42,11 @@ export const schemeSchema = z
     growth: z
       .object({
         orderPerYuan: z.number().int().min(0).max(100).default(1),
-        scan: z.number().int().min(0).max(1000).default(0),
-        signin: z.number().int().min(0).max(1000).default(0),
+        // Scans and sign-ins cannot write growth within their request budgets (a scan ≤ 7, a sign-in ≤ 6;
+        // growth in their transaction is +3: the member's tier state read and set, the entry added), so a
+        // value here would be promised to members and never given: only 0 is accepted (docs/tiers.md).
+        scan: z.number().int().min(0).max(0, { message: '扫码成长值暂不支持（扫码的数据库请求预算不足），请设为 0' }).default(0),
+        signin: z.number().int().min(0).max(0, { message: '签到成长值暂不支持（签到的数据库请求预算不足），请设为 0' }).default(0),
       })
       .strict(),
     /** The tier cycle: months from the member's first growth (anniversary); a downgrade only at its end. */

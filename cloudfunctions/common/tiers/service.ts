@@ -7,6 +7,7 @@ import { cachedDoc, forget } from '../codes/cache';
 import { AppError } from '../errors';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { inTransaction, txGet, type Tx } from '../tx';
+import type { TierInput } from '../campaigns/tier';
 import {
   DEFAULT_SCHEME,
   REASON_TEXT,
@@ -103,6 +104,21 @@ export const benefitsOf = (scheme: Scheme, level: string): TierOf => {
 export async function tierOf(member: string): Promise<TierOf> {
   const [scheme, { data }] = await Promise.all([loadScheme(), getDb().collection(COLLECTIONS.members).doc(member).field({ level: true }).get()]);
   return benefitsOf(scheme, (data as { level?: string } | null)?.level ?? scheme.tiers[0].level);
+}
+
+/**
+ * A `$lookup` stage joining the member's tier state (`memberTiers/<member>`, its level and cycle)
+ * into another module's one-request aggregate (a sign-in's read of the member's account).
+ */
+export function tierJoin(member: string, as: string) {
+  const pipeline = getDb().command.aggregate.pipeline().match({ _id: member }).project({ level: 1 }).done();
+  return { from: COLLECTIONS.members, pipeline, as };
+}
+
+/** The tier an earn of `kind` uses, as plain rule input: sign-ins the sign-in multiplier, the rest the earning one. */
+export function tierInput(scheme: Scheme, level: string | undefined, kind: 'signin' | 'earn'): TierInput {
+  const t = benefitsOf(scheme, level ?? scheme.tiers[0].level);
+  return { tier: t.tier, name: t.name, multiplier: kind === 'signin' ? t.signinMultiplier : t.earnMultiplier };
 }
 
 /** Inside a transaction: the member's state (or null: no growth yet). */

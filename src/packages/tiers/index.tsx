@@ -7,6 +7,7 @@ import { useAsync } from '../../hooks/useAsync'
 import { describeError } from '../../services/errors'
 import * as tiers from '../../services/tiers'
 import { useMember } from '../../store/member'
+import KeepReminder from './KeepReminder'
 import './index.scss'
 
 const perks = (b: tiers.TierBenefits): string[] => {
@@ -54,6 +55,7 @@ export default function TierPage() {
         </Text>
         {t.reminder ? <Text className='tiers-card__reminder tiers-reminder'>{t.reminder.text}</Text> : null}
       </View>
+      {t.tiers.length > 1 ? <KeepReminder templateId={t.templateId} /> : null}
 
       <Text className='section-title'>等级权益</Text>
       <View className='tiers-list'>

@@ -1,10 +1,16 @@
-import { Text, View } from '@tarojs/components'
+import { Picker, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { Button, Input } from '../../components/nutui'
 import { describeError, isCloudError } from '../../services/errors'
 import * as userService from '../../services/user'
 import type { Member, UpdateProfileInput } from '../../services/types'
 import { fieldHint, NICKNAME_MAX, validateNickname, validatePhone } from '../../utils/profile'
+
+/** Today's date as the picker's upper bound (the device's calendar day; the server checks Shanghai's). */
+const todayText = () => {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
 
 interface Props {
   member: Member
@@ -24,6 +30,8 @@ function serverErrorText(err: unknown): string {
 export default function ProfileEditor({ member, onSaved, onCancel }: Props) {
   const [nickname, setNickname] = useState(member.nickname)
   const [phone, setPhone] = useState(member.phone)
+  // Set once (the server refuses another day later: BIRTHDAY_LOCKED), so only offered while unset.
+  const [birthday, setBirthday] = useState(member.birthday ?? '')
   const [saving, setSaving] = useState(false)
   const [formError, setFormError] = useState('')
 
@@ -36,7 +44,8 @@ export default function ProfileEditor({ member, onSaved, onCancel }: Props) {
     const changes: UpdateProfileInput = {}
     if (nickname.trim() !== member.nickname) changes.nickname = nickname.trim()
     if (phone.trim() !== member.phone) changes.phone = phone.trim()
-    if (changes.nickname === undefined && changes.phone === undefined) {
+    if (birthday && birthday !== (member.birthday ?? '')) changes.birthday = birthday
+    if (changes.nickname === undefined && changes.phone === undefined && changes.birthday === undefined) {
       onCancel()
       return
     }
@@ -82,6 +91,16 @@ export default function ProfileEditor({ member, onSaved, onCancel }: Props) {
             setFormError('')
           }}
         />
+      </View>
+      <View className='me-field'>
+        <Text className='me-field__label'>生日</Text>
+        {member.birthday ? (
+          <Text className='me-field__value me-birthday'>{member.birthday}</Text>
+        ) : (
+          <Picker mode='date' value={birthday || '1990-01-01'} start='1900-01-01' end={todayText()} onChange={e => setBirthday(String(e.detail.value))}>
+            <Text className={`me-field__value me-birthday${birthday ? '' : ' me-field__value--empty'}`}>{birthday || '选填，设置后不能修改'}</Text>
+          </Picker>
+        )}
       </View>
       {formError ? <Text className='me-form-error'>{formError}</Text> : null}
       <View className='me-edit-form__actions'>

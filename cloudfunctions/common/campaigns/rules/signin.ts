@@ -15,7 +15,7 @@
 //   make-up (or anything else) can pay one twice.
 import { z } from 'zod';
 import { isoWeek } from '../counters';
-import { tierMultiplier } from '../tier';
+import { multiplied, NO_TIER, tierWhy, type TierInput } from '../tier';
 import type { RuleModule } from './index';
 
 export const CYCLES = ['rolling', 'week', 'month'] as const;
@@ -169,7 +169,8 @@ export interface SigninPlan {
  * A sign-in (or make-up) of `day` on state `s`. The caller has checked the day is not signed and
  * (for a make-up) is allowed; this decides only what it pays and the state after.
  */
-export function planSignin(rule: SigninRule, s: SigninState, day: string, makeUp: boolean, tier = ''): SigninPlan {
+/** `tier`: the member's tier and its sign-in multiplier, as the earn path read it (plain input). */
+export function planSignin(rule: SigninRule, s: SigninState, day: string, makeUp: boolean, tier: TierInput = NO_TIER): SigninPlan {
   let state = withDay(s, day, makeUp);
   const streak = streakAt(state, day, rule.cycle);
   const period = periodOf(rule.cycle, day);
@@ -192,31 +193,31 @@ export function planSignin(rule: SigninRule, s: SigninState, day: string, makeUp
     if (c.days <= cumulative && !state.paid[key]) bonuses.push({ key, kind: 'cumulative', n: c.days, points: c.points });
   }
   const base = makeUp && !rule.makeUp.paysBase ? 0 : rule.basePoints;
-  const multiplier = tierMultiplier(tier, 'signin');
+  const multiplier = tier.multiplier;
   const raw = base + bonuses.reduce((t, b) => t + b.points, 0);
-  const points = Math.floor(raw * multiplier);
+  const points = multiplied(raw, multiplier);
   const paid = { ...state.paid };
   for (const k of Object.keys(paid)) if (daysBetween(paid[k], day) > 62) delete paid[k];
   for (const b of bonuses) paid[b.key] = day;
   state = { ...state, paid };
-  return { day, makeUp, streak, cumulative, base, bonuses, multiplier, points, why: explain(makeUp, day, streak, base, bonuses, multiplier), state };
+  return { day, makeUp, streak, cumulative, base, bonuses, multiplier, points, why: explain(makeUp, day, streak, base, bonuses, tier), state };
 }
 
-function explain(makeUp: boolean, day: string, streak: number, base: number, bonuses: SigninPlan['bonuses'], multiplier: number): string {
+function explain(makeUp: boolean, day: string, streak: number, base: number, bonuses: SigninPlan['bonuses'], tier: TierInput): string {
   const parts = [base ? `基础 ${base}` : '', ...bonuses.map((b) => (b.kind === 'streak' ? `连签奖励 ${b.points}` : `累计 ${b.n} 天奖励 ${b.points}`))].filter(Boolean);
   const head = makeUp ? `补签 ${Number(day.slice(5, 7))}月${dom(day)}日` : `签到第 ${streak} 天`;
-  return `${head} · ${parts.join(' + ') || '无奖励'}${multiplier !== 1 ? ` · ${multiplier} 倍` : ''}`;
+  return `${head} · ${parts.join(' + ') || '无奖励'}${tierWhy(tier)}`;
 }
 
-/** The next bonus a member reaches by signing on without a break from `today`: "再签 2 天得 50 积分". */
-export function nextBonus(rule: SigninRule, s: SigninState, today: string): { inDays: number; points: number; kind: 'streak' | 'cumulative' } | null {
+/** The next bonus a member reaches by signing on without a break from `today`: "再签 2 天得 50 积分" (× the tier's multiplier, as it will be paid). */
+export function nextBonus(rule: SigninRule, s: SigninState, today: string, tier: TierInput = NO_TIER): { inDays: number; points: number; kind: 'streak' | 'cumulative' } | null {
   let state = s;
   const start = isSigned(s, today) ? 1 : 0;
   for (let i = start; i <= 31; i++) {
     const day = addDays(today, i);
     const plan = planSignin(rule, state, day, false);
     const bonus = plan.bonuses.reduce((t, b) => t + b.points, 0);
-    if (bonus > 0) return { inDays: i + 1 - start, points: bonus, kind: plan.bonuses[0].kind };
+    if (bonus > 0) return { inDays: i + 1 - start, points: multiplied(bonus, tier.multiplier), kind: plan.bonuses[0].kind };
     state = plan.state;
   }
   return null;

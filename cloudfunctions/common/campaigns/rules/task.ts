@@ -6,7 +6,7 @@
 // share or follow in it, and the schema refuses such a task — or a rating / content condition —
 // with the reason, so an operator cannot create one.
 import { z } from 'zod';
-import { tierMultiplier } from '../tier';
+import { multiplied, NO_TIER, tierWhy, type TierInput } from '../tier';
 import type { RuleModule } from './index';
 
 /** Facts the server records, and where the member does them (去完成). */
@@ -60,16 +60,18 @@ export const groupOf = (r: TaskRule): '新手' | '每日' | '每周' | '每月' 
 export interface TaskEventInput {
   /** The member's count of the event in the task's current period (from server facts). */
   count: number;
+  /** The member's tier and its task multiplier, as the earn path read it (absent = none). */
+  tier?: TierInput;
 }
 
 export const taskRule: RuleModule<TaskRule, TaskEventInput> = {
   kind: 'task',
   schema: taskRuleSchema as unknown as z.ZodType<TaskRule>,
   /** Done (count ≥ target) → the task's points × the tier's multiplier; not done → 0. */
-  evaluate(rule, { event, tier }) {
+  evaluate(rule, { event }) {
     if (event.count < rule.target) return { points: 0, why: '任务未完成' };
-    const m = tierMultiplier(tier, 'task');
-    const points = Math.floor(rule.points * m);
-    return { points, why: `任务奖励 ${rule.points}${m !== 1 ? ` × ${m} 倍` : ''}` };
+    const tier = event.tier ?? NO_TIER;
+    const points = multiplied(rule.points, tier.multiplier);
+    return { points, why: `任务奖励 ${rule.points}${tierWhy(tier)}` };
   },
 };

@@ -70,7 +70,7 @@ export default function ClosePage() {
     <View className='page privacy-page privacy-close'>
       <View className='privacy-card'>
         <Text className='privacy-card__title'>注销前请确认</Text>
-        <Text className='privacy-text'>· 你的昵称、手机号、收货地址、扫码记录中的身份将被删除，无法恢复。</Text>
+        <Text className='privacy-text'>· 你的昵称、手机号、生日、收货地址、扫码记录中的身份将被删除，无法恢复。</Text>
         <Text className='privacy-text'>· 积分流水以匿名编号保留，仅用于品牌对账，无法再关联到你。</Text>
         <Text className='privacy-text'>· 注销后用同一微信再次进入，将作为新会员重新开始，原积分不会恢复。</Text>
       </View>

@@ -51,6 +51,7 @@ export default function ExportPage() {
         <Text className='privacy-card__title'>个人资料</Text>
         <Text className='privacy-text'>昵称：{data.profile.nickname}</Text>
         <Text className='privacy-text'>手机号：{data.profile.phone ? maskPhone(data.profile.phone) : '未填写'}</Text>
+        <Text className='privacy-text'>生日：{data.profile.birthday || '未填写'}</Text>
         <Text className='privacy-text'>注册时间：{when(data.profile.createdAt)}</Text>
         <Text className='privacy-muted'>导出时间：{when(data.generatedAt)}</Text>
       </View>
