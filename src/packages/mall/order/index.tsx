@@ -8,6 +8,7 @@ import { describeError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
 import { useMember } from '../../../store/member'
 import { formatShanghaiDateTime } from '../../../utils/time'
+import { cancelReasonText } from '../../../utils/words'
 import './index.scss'
 
 const orderUrl = (id: string) => `/packages/mall/order/index?id=${encodeURIComponent(id)}`
@@ -65,7 +66,7 @@ export default function OrderPage() {
           <View className='mall-order__card'>
             <Text className='mall-order__status mall-order-status'>{mall.statusLabel(o.status)}</Text>
             {o.status === 'unpaid' && o.payment ? <Text className='mall-order__line'>请在 {formatShanghaiDateTime(o.payment.expiresAt)} 前完成支付</Text> : null}
-            {o.cancel ? <Text className='mall-order__line'>取消原因：{o.cancel.reason}</Text> : null}
+            {o.cancel ? <Text className='mall-order__line'>取消原因：{cancelReasonText(o.cancel.reason)}</Text> : null}
           </View>
           <View className='mall-order__card'>
             <Text className='mall-order__title'>{o.title} × {o.quantity}</Text>

@@ -70,7 +70,7 @@ function EntryDetail({ entry, lots }: { entry: LedgerEntryDetail; lots: EntryLot
 
       <View className='entry-card'>
         <Field className='entry-source' label='来源' value={source} />
-        {entry.campaign ? <Field className='entry-campaign' label='活动' value={entry.campaign} /> : null}
+        {entry.campaignName ? <Field className='entry-campaign' label='活动' value={entry.campaignName} /> : null}
         {entry.reason ? <Field className='entry-reason' label='说明' value={entry.reason} /> : null}
         <Field className='entry-balance-after' label='变动后余额' value={`${entry.balanceAfter} 积分`} />
         {entry.heldAfter > 0 ? <Field className='entry-held-after' label='变动后冻结中' value={`${entry.heldAfter} 积分`} /> : null}
@@ -97,7 +97,7 @@ function EntryDetail({ entry, lots }: { entry: LedgerEntryDetail; lots: EntryLot
                 <View className='entry-lot__main'>
                   <Text className='entry-lot__source'>
                     {sourceLabel(lot.source?.kind)}
-                    {lot.campaign ? ` · ${lot.campaign}` : ''}
+                    {lot.campaignName ? ` · ${lot.campaignName}` : ''}
                   </Text>
                   <Text className='entry-lot__meta'>
                     {lot.issuedAt ? `发放于 ${formatShanghaiDateTime(lot.issuedAt)}` : '发放时间未知'}
