@@ -77,3 +77,26 @@ describe('scan rows name the product; entries name the campaign', () => {
     expect(detail.lots[0].campaignName).toBe('春茶扫码');
   });
 });
+
+describe('issue 14 §2: the in-app expiry reminder shows what is still due, or disappears', () => {
+  test('spent points leave the reminder; none left, no reminder', async () => {
+    const ledger = await import('../../cloudfunctions/common/ledger/service');
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await cloud.call('user', { action: 'login' }, 'm1');
+    await ledger.credit({ member: 'm1', amount: 120, key: 'soon', source: { kind: 'task', ref: 't' }, expiry: { kind: 'rolling', days: 5 } });
+    await ledger.credit({ member: 'm1', amount: 80, key: 'later', source: { kind: 'task', ref: 't' }, expiry: { kind: 'rolling', days: 300 } });
+    await ok(cloud, 'jobs', { action: 'runDaily' });
+    const first = (await ok(cloud, 'points', { action: 'summary' }, 'm1')) as any;
+    expect(first.reminders.map((r: any) => r.points)).toEqual(expect.arrayContaining([120]));
+    const day = first.reminders[0].day;
+    expect(first.expiring[0]).toEqual({ day, points: 120 });
+    // Spending takes the soonest-expiring points first: 100 of the 120.
+    await ledger.debit({ member: 'm1', amount: 100, key: 'spend-1', source: { kind: 'mall', ref: 'x' } });
+    const after = (await ok(cloud, 'points', { action: 'summary' }, 'm1')) as any;
+    for (const r of after.reminders) expect(r).toMatchObject({ day, points: 20 });
+    expect(after.reminders.length).toBeGreaterThan(0);
+    await ledger.debit({ member: 'm1', amount: 20, key: 'spend-2', source: { kind: 'mall', ref: 'y' } });
+    expect(((await ok(cloud, 'points', { action: 'summary' }, 'm1')) as any).reminders).toEqual([]);
+  });
+});
