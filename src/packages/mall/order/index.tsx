@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { Button } from '../../../components/nutui'
-import { ErrorView, LoadingView } from '../../../components/StatusViews'
+import { ErrorView, LoadFailedView, LoadingView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
 import { describeError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
@@ -60,7 +60,15 @@ export default function OrderPage() {
   return (
     <View className='page mall-order'>
       {!o && (detail.loading || member.status === 'loading') ? <LoadingView className='mall-order-loading' rows={3} /> : null}
-      {!o && detail.error ? <ErrorView prefix='mall-order' message={describeError(detail.error)} onRetry={() => void detail.run(id)} /> : null}
+      {member.status === 'error' ? <ErrorView prefix='mall-order' message={describeError(member.error)} onRetry={() => void member.reload()} /> : null}
+      {!o && detail.error ? (
+        <LoadFailedView
+          prefix='mall-order'
+          error={detail.error}
+          onRetry={() => void detail.run(id)}
+          notFound={{ message: '没有找到这个订单', backText: '返回我的订单', onBack: () => void Taro.redirectTo({ url: '/packages/mall/orders/index' }) }}
+        />
+      ) : null}
       {o ? (
         <View className='mall-order-ready' data-order={o.id}>
           <View className='mall-order__card'>
