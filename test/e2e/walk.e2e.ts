@@ -106,6 +106,8 @@ async function walk(browser: Browser, url: string, persona: string, pages: strin
       await page.screenshot({ path: path.join(WALK_DIR, `${name}.png`), fullPage: true });
       if (!title.trim() || !/[\u4e00-\u9fff]/.test(title)) problems.push(`${persona} ${p}: title "${title}"`);
       for (const f of textFindings(text)) problems.push(`${persona} ${p}: ${f}`);
+      // Opened with an id that does not exist: not-found with a way back, never 重试 (§4).
+      if (/[?&]id=missing-/.test(query(p, params)) && /重试/.test(text)) problems.push(`${persona} ${p}: 重试 on something that does not exist`);
     }
   } finally {
     await context.close();
@@ -133,3 +135,71 @@ test('every page as every persona: a title, Chinese text, no raw ids or placehol
   console.log(`walked ${pages.length} pages × ${PERSONAS.length} personas in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   expect(problems).toEqual([]);
 }, 240_000);
+
+describe('issue 14 §4: not-found with a way back, offline with 重试, a title bar off the tabs', () => {
+  test('a missing item or order says so with a way back, not 重试', async () => {
+    const { browser, url } = e2e();
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${url}/#/packages/mall/item/index?id=no-such-item`);
+      await page.waitForSelector('.taro_page_stationed .mall-item-not-found', { timeout: 20_000 });
+      expect(await page.textContent('.taro_page_stationed .mall-item-not-found')).toContain('返回商城');
+      expect(await page.$('.taro_page_stationed .mall-item-retry')).toBeNull();
+      await page.click('.taro_page_stationed .mall-item-back');
+      await page.waitForSelector('.taro_page_stationed .mall-balance-bar', { timeout: 20_000 });
+
+      await page.goto('about:blank');
+      await page.goto(`${url}/#/packages/mall/order/index?id=no-such-order`);
+      await page.waitForSelector('.taro_page_stationed .mall-order-not-found', { timeout: 20_000 });
+      expect(await page.textContent('.taro_page_stationed .mall-order-not-found')).toContain('返回我的订单');
+      expect(await page.$('.taro_page_stationed .mall-order-retry')).toBeNull();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'walk-order-not-found.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test.each([
+    ['商品详情', 'packages/mall/item/index?id=tea-cup', 'mall-item'],
+    ['我的订单', 'packages/mall/orders/index', 'mall-orders'],
+  ])('offline on %s: the network message and 重试, which works once back online', async (_name, route, prefix) => {
+    const { browser, url } = e2e();
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.route('**/api/cloud/**', (r) => r.abort('internetdisconnected'));
+      await page.goto(`${url}/#/${route}`);
+      await page.waitForSelector(`.taro_page_stationed .${prefix}-retry`, { timeout: 30_000 });
+      expect(await page.textContent(`.taro_page_stationed .${prefix}-error-text`)).toContain('网络');
+      await page.screenshot({ path: path.join(ARTIFACTS, `walk-offline-${prefix}.png`) });
+      await page.unroute('**/api/cloud/**');
+      await page.click(`.taro_page_stationed .${prefix}-retry`);
+      await page.waitForFunction((sel) => !document.querySelector(sel), `.taro_page_stationed .${prefix}-error`, { timeout: 30_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('H5 title bar: the title on every page, a back arrow on a page opened from a tab, none on the tabs', async () => {
+    const { browser, url } = e2e();
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${url}/#/pages/mall/index`);
+      await page.waitForSelector('.taro_page_stationed .mall-card', { timeout: 30_000 });
+      await page.waitForSelector('.taro-navigation-bar-show', { timeout: 10_000 });
+      expect(await page.textContent('.taro-navigation-bar-title')).toBe('积分商城');
+      expect(await page.isVisible('.taro-navigation-bar-back')).toBe(false);
+      await page.click('.taro_page_stationed .mall-orders-link');
+      await page.waitForSelector('.taro_page_stationed .mall-orders__tab', { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('.taro-navigation-bar-title')?.textContent === '我的订单');
+      expect(await page.isVisible('.taro-navigation-bar-back')).toBe(true);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'walk-title-bar.png') });
+      await page.click('.taro-navigation-bar-back');
+      await page.waitForFunction(() => document.querySelector('.taro-navigation-bar-title')?.textContent === '积分商城');
+    } finally {
+      await context.close();
+    }
+  });
+});

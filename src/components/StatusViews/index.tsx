@@ -74,8 +74,11 @@ interface LoadFailedProps {
   notFound: Omit<NotFoundProps, 'prefix'>
 }
 
-/** A failed read: NOT_FOUND as not-found with a way back; anything else (offline) with its text and 重试. */
+/**
+ * A failed read by id: NOT_FOUND (or BAD_REQUEST, an id from a link that is not even well-formed)
+ * as not-found with a way back; anything else (offline) with its text and 重试.
+ */
 export function LoadFailedView({ error, prefix, onRetry, notFound }: LoadFailedProps) {
-  if (isCloudError(error) && error.code === 'NOT_FOUND') return <NotFoundView prefix={prefix} {...notFound} />
+  if (isCloudError(error) && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) return <NotFoundView prefix={prefix} {...notFound} />
   return <ErrorView prefix={prefix} message={describeError(error)} onRetry={onRetry} />
 }

@@ -1,8 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
-import EmptyState from '../../../components/EmptyState'
-import { ErrorView, LoadingView } from '../../../components/StatusViews'
+import { ErrorView, LoadingView, NotFoundView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
 import { describeError, isCloudError } from '../../../services/errors'
 import * as points from '../../../services/points'
@@ -35,7 +34,7 @@ export default function EntryPage() {
       {loginError ? <ErrorView prefix='entry' message={describeError(loginError)} onRetry={() => void member.reload()} /> : null}
       {notFound ? (
         <View className='entry-not-found'>
-          <EmptyState description='没有找到这条积分记录' />
+          <NotFoundView prefix='entry' message='没有找到这条积分记录' backText='返回我的积分' onBack={() => void Taro.redirectTo({ url: '/packages/points/ledger/index' })} />
         </View>
       ) : null}
       {!loginError && !notFound && !data && !detail.error ? <LoadingView className='entry-loading' rows={4} /> : null}
