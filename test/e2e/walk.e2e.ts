@@ -203,3 +203,22 @@ describe('issue 14 §4: not-found with a way back, offline with 重试, a title 
     }
   });
 });
+
+test('issue 14 §5: 卡码 on 订单详情 with a copy button that copies it', async () => {
+  const { browser, url } = e2e();
+  const { order } = await call(url, 'carol', 'mall', { action: 'redeem', item: 'drink-card', quantity: 1, clientKey: 'walk-card-1' });
+  expect(order.codes).toHaveLength(1);
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', permissions: ['clipboard-read', 'clipboard-write'] });
+  await context.addInitScript(() => window.localStorage.setItem('localPersona', 'carol'));
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}/#/packages/mall/order/index?id=${order.id}`);
+    await page.waitForSelector('.taro_page_stationed .mall-order-copy', { timeout: 30_000 });
+    expect(await page.textContent('.taro_page_stationed .mall-order-code')).toBe(`卡码：${order.codes[0]}`);
+    await page.click('.taro_page_stationed .mall-order-copy');
+    await page.waitForFunction(async (code) => (await navigator.clipboard.readText()) === code, order.codes[0], { timeout: 10_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'walk-card-code.png') });
+  } finally {
+    await context.close();
+  }
+});

@@ -79,7 +79,15 @@ export default function OrderPage() {
           <View className='mall-order__card'>
             <Text className='mall-order__title'>{o.title} × {o.quantity}</Text>
             <Text className='mall-order__line mall-order-points'>{mall.priceText(o.points, o.cashFen * o.quantity)}</Text>
-            {o.code ? <Text className='mall-order__code mall-order-code'>卡码：{o.code}</Text> : null}
+            {(o.codes?.length ? o.codes : o.code ? [o.code] : []).map(code => (
+              <View key={code} className='mall-order__code-row'>
+                <Text className='mall-order__code mall-order-code'>卡码：{code}</Text>
+                {/* The code is what the member shows at the counter or types elsewhere: one tap copies it. */}
+                <Button className='mall-order-copy' size='small' onClick={() => void Taro.setClipboardData({ data: code })}>
+                  复制
+                </Button>
+              </View>
+            ))}
             {o.redPacket ? (
               <Text className='mall-order__code mall-order-redpacket'>现金红包 ¥{(o.redPacket.amountFen / 100).toFixed(2)}，将发放至微信零钱</Text>
             ) : null}
