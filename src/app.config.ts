@@ -27,8 +27,11 @@ export default defineAppConfig({
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f7',
     navigationBarBackgroundColor: '#ffffff',
-    navigationBarTitleText: '积分运营',
-    navigationBarTextStyle: 'black'
+    navigationBarTitleText: '山野茶事',
+    navigationBarTextStyle: 'black',
+    // WeChat's own bar; in H5 it makes Taro draw its title bar, with a back arrow on every page but
+    // the tabs (a page opened directly gets a home button instead).
+    navigationStyle: 'default'
   },
   tabBar: {
     color: '#7d7e80',

@@ -7,6 +7,12 @@ export function shanghaiDay(at: Date | number = Date.now()): string {
   return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** "2026-11-29 18:05:03", the Shanghai wall-clock time of `at` (what operators read in exports). */
+export function shanghaiDateTime(at: Date | string | number): string {
+  const t = at instanceof Date ? at.getTime() : new Date(at).getTime();
+  return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The instant a Shanghai calendar day starts (00:00 UTC+8). */
 export function shanghaiDayStart(day: string): Date {
   // A non-day here is a bug (inputs are validated by the schemas in common/inputs.ts): fail loudly

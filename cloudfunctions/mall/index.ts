@@ -14,6 +14,7 @@ import { addressProblem } from '../common/mall/rules';
 import { accessFor, ordersForOperator } from '../common/privacy/access';
 import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
 import { redeem } from '../common/mall/redeem';
+import { CANCEL_REASON } from '../common/mall/words';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
 const orderId = z.string().regex(/^o[A-Za-z0-9]{1,40}$/, 'not an order id');
@@ -97,8 +98,8 @@ export const main = defineFunction({
     }),
     cancel: action({
       auth: 'member',
-      input: z.object({ id: orderId, reason: z.string().trim().max(100).default('member cancelled') }).strict(),
-      run: async (i, { caller }) => ({ order: await cancelOrder(i.id, { by: 'member', reason: i.reason || 'member cancelled', member: caller.openid }) }),
+      input: z.object({ id: orderId, reason: z.string().trim().max(100).default(CANCEL_REASON.member) }).strict(),
+      run: async (i, { caller }) => ({ order: await cancelOrder(i.id, { by: 'member', reason: i.reason || CANCEL_REASON.member, member: caller.openid }) }),
     }),
     pay: action({
       auth: 'member',

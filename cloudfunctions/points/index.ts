@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { instantInput, shanghaiDayInput } from '../common/inputs';
 import { createBudget } from '../common/ledger/budgets';
+import { campaignNames } from '../common/campaigns/service';
 import { entryDetail, history, summary } from '../common/ledger/queries';
 import { dailyMetrics, metrics } from '../common/metrics/queries';
 import { addSubscriptionCredit, reminderTemplateId } from '../common/ledger/reminders';
@@ -38,12 +39,20 @@ export const main = defineFunction({
           limit: z.number().int().min(1).max(50).default(20),
         })
         .strict(),
-      run: (i, { caller }) => history(caller.openid, i),
+      run: async (i, { caller }) => {
+        const page = await history(caller.openid, i);
+        const names = await campaignNames(page.items.map((e) => e.campaign));
+        return { ...page, items: page.items.map((e) => ({ ...e, campaignName: names[e.campaign] ?? '' })) };
+      },
     }),
     entry: action({
       auth: 'member',
       input: z.object({ id: z.string().min(1).max(300) }).strict(),
-      run: (i, { caller }) => entryDetail(caller.openid, i.id),
+      run: async (i, { caller }) => {
+        const d = await entryDetail(caller.openid, i.id);
+        const names = await campaignNames([d.entry.campaign, ...d.lots.map((l) => l.campaign)]);
+        return { entry: { ...d.entry, campaignName: names[d.entry.campaign] ?? '' }, lots: d.lots.map((l) => ({ ...l, campaignName: names[l.campaign] ?? '' })) };
+      },
     }),
     subscribeReminders: action({
       auth: 'member',

@@ -7,6 +7,7 @@ import { buildCloudFunctions } from '../../scripts/build-cloud';
 import { H5_DIR, startLocalCloud } from '../cloud';
 import { functionsStale, newestMtime, ROOT } from '../runtime/functions';
 import { nextRuns } from '../runtime/timers';
+import { scanLink, unclaimedDemoCodes } from '../seed/codes';
 import { PERSONAS } from '../seed/personas';
 
 function h5Stale(): boolean {
@@ -63,6 +64,15 @@ export async function taroBuild(type: 'h5' | 'weapp', log: (line: string) => voi
   }
 }
 
+/** The banner's try-it lines: demo codes to type on 扫码赚积分 and a link that scans one (docs/client.md). */
+export function demoCodesBanner(appUrl: string, codes: string[]): string {
+  if (!codes.length) return '  scan:     every demo code has been claimed (docs/codes.md: export another batch)';
+  return [
+    `  scan:     demo codes to type on 扫码赚积分 (one scan each earns points): ${codes.join('  ')}`,
+    `            or open ${scanLink(appUrl, codes[0])} to scan the first one`,
+  ].join('\n');
+}
+
 async function main() {
   await ensureBuilt();
   const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? '.data');
@@ -75,6 +85,7 @@ async function main() {
   data:     ${dataDir}${cloud.seeded ? ' (demo brand seeded)' : ''}
   personas: ${PERSONAS.map((p) => `${p.id} (${p.nickname}, ${p.role === 'operator' ? '运营' : '顾客'})`).join(', ')}
             switch persona in the app (本地身份, on 首页 and 我的) or send header X-Persona: <id>
+${demoCodesBanner(cloud.url, unclaimedDemoCodes(cloud.runner))}
   timers:   ${nextRuns().map((r) => `${r.trigger.functionName}/${r.trigger.name} next ${r.next}`).join('; ') || 'none'}
   stop:     Ctrl+C`);
   const shutdown = async () => {

@@ -4,6 +4,7 @@
 // operator. The codes depend on this data directory's secret (.data/code-secrets); `codes.export`
 // (CSV) lists them — the e2e test and a human use that.
 import type { Runner } from '../runtime/runner';
+import { pretty } from '../../cloudfunctions/common/codes/format';
 import { PERSONAS } from './personas';
 
 export const DEMO_BATCH = 'demo-tea-2611';
@@ -31,3 +32,18 @@ export async function seedCodes(runner: Runner): Promise<void> {
   await call('codes', { action: 'assignRegion', batch: DEMO_BATCH, provinces: ['33'], from: 0, to: 9 });
   await call('codes', { action: 'activate', batch: DEMO_BATCH });
 }
+
+/**
+ * A few demo codes nobody has claimed yet, printed form (XXXX-XXXX-…), for the start-up banner: from
+ * the batch's second half, sold anywhere, so a scan earns without the browser's location.
+ */
+export function unclaimedDemoCodes(runner: Runner, n = 3): string[] {
+  return (runner.engine.dump('codes') as { _id: string; batch: string; seq: number; claimedBy?: string }[])
+    .filter((c) => c.batch === DEMO_BATCH && c.seq >= 10 && !c.claimedBy)
+    .sort((a, b) => a.seq - b.seq)
+    .slice(0, n)
+    .map((c) => pretty(c._id));
+}
+
+/** The H5 link that opens 扫码赚积分 with a code, as a printed QR code's link does in WeChat. */
+export const scanLink = (appUrl: string, code: string) => `${appUrl}/?code=${code}`;

@@ -53,6 +53,8 @@ export interface MallOrder {
   status: OrderStatus
   address: Address | null
   code: string | null
+  /** Virtual items: one card code per unit (\`code\` joins them with 、). */
+  codes?: string[]
   /** Red packets: the cash (fen) and its payout id. */
   redPacket?: { amountFen: number; payout: string | null } | null
   payment: { expiresAt: string; paidAt: string | null } | null

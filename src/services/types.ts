@@ -107,6 +107,8 @@ export interface LedgerEntry {
   source: PointsSource
   /** '' = outside any campaign. */
   campaign: string
+  /** The campaign's name, what a member reads ('' when none or unknown). */
+  campaignName?: string
   reason: string
   /** ISO 8601. */
   createdAt: string
@@ -144,6 +146,7 @@ export interface EntryLot {
   /** null when the lot can no longer be read. */
   source: PointsSource | null
   campaign: string
+  campaignName?: string
   rate: number
   /** ISO 8601, null when unknown. */
   issuedAt: string | null

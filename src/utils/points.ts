@@ -1,6 +1,6 @@
 // Pure helpers behind 我的积分 and 积分详情: the Chinese labels of entry types and sources, signed
 // amounts, money, the history filters and the reminder notice. No Taro, no I/O (unit-tested).
-import type { EntryType, ExpiryReminder } from '../services/types'
+import type { EntryType, ExpiringPoints, ExpiryReminder, PointsSummary } from '../services/types'
 
 export const ENTRY_TYPE_LABEL: Record<EntryType, string> = {
   earn: '获得',
@@ -123,4 +123,40 @@ export function entryIdFromRoute(raw: string | undefined): string {
 
 export function entryUrl(id: string): string {
   return `/packages/points/entry/index?id=${encodeURIComponent(id)}`
+}
+
+/**
+ * One definition of the member's figures on every page (首页, 商城, 我的积分, 我的): 可用积分 is what
+ * can be spent now (balance − held, never below 0), the number shown large; 共 … · 冻结中 … only
+ * when points are held (an unpaid or paying redemption), so the two never disagree.
+ */
+export function availablePoints(p: PointsSummary): number {
+  return Math.max(0, p.balance - p.held)
+}
+
+export function heldNote(p: PointsSummary): string {
+  return p.held > 0 ? `共 ${p.balance} 积分 · 冻结中 ${p.held}` : ''
+}
+
+/** Days from one Shanghai day to another (YYYY-MM-DD), e.g. 2026-11-30 → 2026-12-05 is 5. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+}
+
+export const EXPIRING_SOON_DAYS = 90
+
+export type ExpiringRow = ExpiringPoints & { daysLeft: number; text: string }
+
+/**
+ * 即将过期: what expires within 90 days (soonest first, with "N 天后过期"); the later dates go behind
+ * 全部有效期. `today` is the Shanghai day (utils/time shanghaiToday).
+ */
+export function splitExpiring(expiring: ExpiringPoints[], today: string, withinDays = EXPIRING_SOON_DAYS): { soon: ExpiringRow[]; later: ExpiringRow[] } {
+  const rows = expiring
+    .map(e => {
+      const daysLeft = Math.max(0, daysBetween(today, e.day))
+      return { ...e, daysLeft, text: daysLeft === 0 ? '今天过期' : `${daysLeft} 天后过期` }
+    })
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
+  return { soon: rows.filter(r => r.daysLeft <= withinDays), later: rows.filter(r => r.daysLeft > withinDays) }
 }

@@ -24,3 +24,8 @@ export function formatShanghaiDateTime(iso: string): string {
   if (!d) return ''
   return `${formatShanghaiDate(iso)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
 }
+
+/** Today's date in Asia/Shanghai, YYYY-MM-DD. */
+export function shanghaiToday(now = Date.now()): string {
+  return formatShanghaiDate(new Date(now).toISOString())
+}

@@ -12,8 +12,15 @@ test('alice sees balance, every expiry date and her history, and opens an entry'
   expect((await page.textContent(stationed('.points-balance')))?.trim()).toBe('280');
   expect(await page.textContent(stationed('.points-value'))).toContain('2.80');
   // Five seeded lots with five different last days (a campaign lot in 5 days, a year-end lot, three
-  // rolling ones): every date is listed, soonest first.
-  const days = await page.$$eval(stationed('.points-expiring-item'), (els) => els.map((e) => e.getAttribute('data-day')));
+  // rolling ones): those within 90 days are listed with "N 天后过期", every date on 全部有效期,
+  // soonest first.
+  const listed = () => page.$$eval(stationed('.points-expiring-item'), (els) => els.map((e) => e.getAttribute('data-day')));
+  const soon = await listed();
+  expect(soon.length).toBeGreaterThan(0);
+  expect(soon.length).toBeLessThan(5);
+  expect(await page.textContent(stationed('.points-expiring-item__left'))).toMatch(/^\d+ 天后过期$|^今天过期$/);
+  await page.click(stationed('.points-expiring-all'));
+  const days = await listed();
   expect(days).toHaveLength(5);
   expect([...days].sort()).toEqual(days);
   // Six seeded entries, newest first: the sign-in credit of yesterday.

@@ -46,7 +46,7 @@ describe('operator lifecycle: drafts, immutable published versions, audit', () =
     expect(await ok(cloud, 'admin', { action: 'publishCampaign', id: 'spring' })).toMatchObject({ status: 'published', version: 1, draft: null });
     expect((await scan(cloud, codes[1], 'oA')).data).toMatchObject({ outcome: 'earned', points: 30 });
     const entry = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[1]}`) as any;
-    expect(entry).toMatchObject({ campaign: 'spring', source: { kind: 'scan', ref: codes[1], version: 1 }, reason: '扫码 30' });
+    expect(entry).toMatchObject({ campaign: 'spring', source: { kind: 'scan', ref: codes[1], version: 1 }, reason: '扫码 茶 · 30' });
   });
 
   test('editing a published campaign makes a draft version 2; version 1 stays live and unchanged until 2 is published', async () => {

@@ -172,7 +172,7 @@ describe('redemption', () => {
     cloud.engine.insertMany('admins', [{ _id: 'oOwner', name: 'owner', role: 'owner', createdAt: new Date() }]);
     const csv = await cloud.call('mall', { action: 'exportOrders' }, 'oOwner');
     const lines = csv.data.csv.trim().split('\n');
-    expect(lines[0]).toMatch(/^order,createdAt,status,member/);
+    expect(lines[0]).toMatch(/^订单号,下单时间,状态,会员/);
     expect(lines).toHaveLength(1 + csv.data.rows);
     expect(csv.data.csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(await cloud.call('mall', { action: 'exportOrders' }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });

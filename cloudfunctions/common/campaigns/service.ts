@@ -171,6 +171,18 @@ export async function list(filter: { kind?: string; status?: string }): Promise<
   return data as Campaign[];
 }
 
+/**
+ * Campaign id → its name, for what members read (积分明细 and 积分详情 name the campaign, never
+ * its id). Ids with no campaign are left out; the caller shows nothing for them.
+ */
+export async function campaignNames(ids: string[]): Promise<Record<string, string>> {
+  const wanted = [...new Set(ids.filter(Boolean))];
+  if (!wanted.length) return {};
+  const _ = getDb().command;
+  const { data } = await getDb().collection(C.campaigns).where({ _id: _.in(wanted) }).limit(wanted.length).get();
+  return Object.fromEntries((data as Campaign[]).map((c) => [c._id, c.name]));
+}
+
 export async function get(campaignId: string): Promise<{ campaign: Campaign; versions: Version[]; audit: AuditRecord[] }> {
   const db = getDb();
   const [{ data }, versions, trail] = await Promise.all([

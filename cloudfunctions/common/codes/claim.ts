@@ -11,7 +11,7 @@
 import { countedInWindow, inWindow, type Counters } from '../campaigns/counters';
 import { earn } from '../campaigns/credit';
 import type { Campaign } from '../campaigns/model';
-import type { ScanEvent } from '../campaigns/rules/scan';
+import { scanWhat, type ScanEvent } from '../campaigns/rules/scan';
 import { AppError } from '../errors';
 import type { Entry } from '../ledger/model';
 import { scanUpdate } from './history';
@@ -56,7 +56,7 @@ export async function claim(req: ClaimRequest): Promise<ClaimResult> {
     try {
       const r = await earn({
         campaign: req.campaign,
-        fallback: { points: req.event.basePoints, why: `扫码 ${req.event.basePoints}` },
+        fallback: { points: req.event.basePoints, why: `${scanWhat(req.event)}${req.event.basePoints}` },
         member,
         event: req.event,
         key: claimKey(code._id),

@@ -159,7 +159,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
       code,
       member: scanner.openid,
       campaign: campaign && live ? campaign : null,
-      event: { product: product._id, basePoints: product.basePoints, diverted },
+      event: { product: product._id, productName: product.name, basePoints: product.basePoints, diverted },
       counters: memberCounters,
       countedScans: m?.scans ?? 0,
       redPacket: campaign ? await drawRedPacket({ campaign: campaign._id, rule: rule.redPacket, code: codeId, member: scanner.openid, now }) : null,

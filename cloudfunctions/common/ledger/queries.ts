@@ -56,7 +56,11 @@ export async function summary(member: string, now = new Date()): Promise<Summary
     pointsPerYuan: rate,
     valueFen: pointsToFen(availablePoints, rate),
     expiring: [...byDay].filter(([, p]) => p > 0).map(([day, points]) => ({ day, points })),
-    reminders: (reminders as Reminder[]).map((r) => ({ day: r.expiryDay, points: r.points, leadDays: r.leadDays })),
+    // A reminder says what is still due that day (points spent or expired since it was written are
+    // gone from the lots), and disappears when nothing is: it never contradicts \`expiring\`.
+    reminders: (reminders as Reminder[])
+      .map((r) => ({ day: r.expiryDay, points: byDay.get(r.expiryDay) ?? 0, leadDays: r.leadDays }))
+      .filter((r) => r.points > 0),
     reminderCredits: credits,
     reminderTemplateId: reminderTemplateId(),
   };

@@ -417,7 +417,7 @@ export async function releaseExpiredHolds(now = new Date(), limit = 200): Promis
   let released = 0;
   for (const h of data as Hold[]) {
     try {
-      await releaseOutcome(h._id, { now, reason: 'timeout' });
+      await releaseOutcome(h._id, { now, reason: '冻结超时，积分解冻' });
       released++;
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e; // committed meanwhile

@@ -150,7 +150,7 @@ export async function cancel(brandOrderId: string, now = new Date()) {
   if (c.status === 'cancelled') return view(c);
   if (c.status !== 'held') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be cancelled; refund it`);
   try {
-    await ledger.releaseHold(c.hold, { now, reason: 'checkout cancelled' });
+    await ledger.releaseHold(c.hold, { now, reason: '门店订单取消，积分解冻' });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e; // timed out and released by the jobs tick
     if ((await holdStatus(c.hold)) === 'committed') throw new AppError('ORDER_STATE', 'already committed; refund it');
@@ -167,7 +167,7 @@ export async function refund(brandOrderId: string, reason: string, now = new Dat
     return view(c);
   }
   if (c.status !== 'committed') throw new AppError('ORDER_STATE', `a ${c.status} checkout cannot be refunded`);
-  await ledger.reverse(`commit:${c.hold}`, { reason: `checkout refund: ${reason}`, now, owner: 'checkout' });
+  await ledger.reverse(`commit:${c.hold}`, { reason: `门店订单退款：${reason}`, now, owner: 'checkout' });
   await getDb().collection(MALL.checkouts).doc(brandOrderId).update({ data: { status: 'refunded', refundReason: reason, updatedAt: now } });
   return view({ ...c, status: 'refunded' });
 }

@@ -7,10 +7,12 @@ import { holdStatus } from '../ledger/access';
 import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
 import { isVirtual, MALL, type Order, type OrderStatus } from './model';
-import { codesOfOrder, deliveredFields, iso, moveOn, orderView, payoutFor, readOrder, type OrderView } from './order-doc';
+import { codesOfOrder, deliveredFields, moveOn, orderView, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, orderFee, type PayCallback, type PaymentRequest } from './payment';
 import { abortOrder, giveBackOrder } from './redeem';
 import { codesOf, freeCodes, takeCodes, type TakenCode } from './units';
+import { CANCEL_REASON, ORDER_STATUS_TEXT, returnReason } from './words';
+import { shanghaiDateTime } from '../time';
 
 /** A redemption still `creating` after this was interrupted; the sweep fails it. */
 const CREATING_STALE_MS = 10 * 60_000;
@@ -99,16 +101,16 @@ export async function paymentCallback(cb: PayCallback, now = new Date(), retried
   if (order.status !== 'unpaid') {
     if (order.status === 'cancelled' && !order.payment?.paidAt) {
       // The member cancelled or the window closed before the money arrived: give it back, once.
-      await refundOnce(order, 'payment arrived after the order closed', now);
+      await refundOnce(order, '订单已关闭，款项原路退回', now);
       return { ok: false, code: order.cancel?.by === 'timeout' ? 'ORDER_EXPIRED' : 'ORDER_STATE' };
     }
     return { ok: false, code: 'ORDER_STATE' }; // already paid
   }
   if (+new Date(order.payment!.expiresAt) <= +now) {
-    await cancelOrder(order._id, { by: 'timeout', reason: 'payment window closed' }, now).catch((e) => {
+    await cancelOrder(order._id, { by: 'timeout', reason: CANCEL_REASON.timeout }, now).catch((e) => {
       if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e; // cancelled by a concurrent callback or the tick
     });
-    await refundOnce(order, 'payment arrived after the order closed', now);
+    await refundOnce(order, '订单已关闭，款项原路退回', now);
     return { ok: false, code: 'ORDER_EXPIRED' };
   }
   // The gate: only one of payment, cancel and timeout moves the order out of unpaid. It records the
@@ -132,7 +134,7 @@ async function finishPaid(order: Order, now: Date, resumed: boolean): Promise<Pa
     if (!(e instanceof AppError) || e.code === 'CONFLICT') throw e;
     // Could not deliver (no code left, the hold timed out): cancelled straight from `paying`; the
     // cancel refunds the money, which the order records as paid.
-    await cancelOrder(order._id, { by: 'system', reason: e.code }, now, ['paying']);
+    await cancelOrder(order._id, { by: 'system', reason: CANCEL_REASON.undeliverable }, now, ['paying']);
     return { ok: false, code: e.code };
   }
 }
@@ -167,7 +169,7 @@ const CANCELLABLE: OrderStatus[] = ['unpaid', 'toShip'];
  * the hold's way.)
  */
 async function returnPoints(order: Order, reason: string, now: Date): Promise<void> {
-  const why = `order ${order._id} cancelled: ${reason}`;
+  const why = returnReason(order, reason);
   if (order.cashFen === 0) {
     try {
       await ledger.reverse(order.hold, { reason: why, now, owner: 'mall' });
@@ -177,7 +179,7 @@ async function returnPoints(order: Order, reason: string, now: Date): Promise<vo
     }
   }
   try {
-    await ledger.releaseHold(order.hold, { now, reason });
+    await ledger.releaseHold(order.hold, { now, reason: why });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'HOLD_NOT_OPEN')) throw e;
     if ((await holdStatus(order.hold)) === 'committed') await ledger.reverse(`commit:${order.hold}`, { reason: why, now, owner: 'mall' });
@@ -216,7 +218,7 @@ export async function cancelOrder(
 }
 
 async function settleCancelled(order: Order, now: Date): Promise<void> {
-  await returnPoints(order, order.cancel?.reason ?? 'cancelled', now);
+  await returnPoints(order, order.cancel?.reason ?? '', now);
   await giveBackOrder(order, now);
 }
 
@@ -315,18 +317,19 @@ export async function exportOrders(
     rows.push(...(data as Order[]));
     if (data.length < 1000) break;
   }
-  const header = ['order', 'createdAt', 'status', 'member', 'item', 'title', 'quantity', 'points', 'cashFen', 'name', 'phone', 'address', 'company', 'trackingNo', 'code'];
+  // Chinese headers and states, Shanghai times, money in yuan: the CSV is read by people (fulfilment).
+  const header = ['订单号', '下单时间', '状态', '会员', '商品编号', '商品', '数量', '积分', '现金(元)', '收货人', '电话', '地址', '快递公司', '运单号', '卡码'];
   const lines = (await present(rows)).map((o) =>
     [
       o._id,
-      iso(o.createdAt),
-      o.status,
+      shanghaiDateTime(o.createdAt),
+      ORDER_STATUS_TEXT[o.status] ?? o.status,
       o.member,
       o.item,
       o.title,
       o.quantity,
       o.points,
-      orderFee(o),
+      (orderFee(o) / 100).toFixed(2),
       o.address?.name,
       o.address?.phone,
       o.address ? `${o.address.province}${o.address.city}${o.address.district}${o.address.detail}` : '',
@@ -366,7 +369,7 @@ export async function sweepOrders(now = new Date(), limit = 200): Promise<{ orde
   const find = async (where: Record<string, unknown>) => (await db.collection(MALL.orders).where(where).limit(limit).get()).data as Order[];
   await each(await find({ status: 'unpaid', 'payment.expiresAt': _.lte(now) }), 'timing out', async (o) => {
     try {
-      await cancelOrder(o._id, { by: 'timeout', reason: 'not paid in time' }, now);
+      await cancelOrder(o._id, { by: 'timeout', reason: CANCEL_REASON.timeout }, now);
       out.ordersTimedOut++;
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e; // paid meanwhile

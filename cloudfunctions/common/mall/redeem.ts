@@ -31,6 +31,7 @@ import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYME
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
 import { codesOf, freeCodes, lowerLimit, returnStock, takeCodes, takeLimit, takeStock, type ShardTake, type TakenCode } from './units';
+import { redeemReason } from './words';
 
 export interface RedeemRequest {
   member: string;
@@ -370,7 +371,7 @@ function mover(orderId: string, resumed: boolean) {
 }
 
 async function takePoints(how: 'debit' | 'hold', order: Order, now: Date, alsoInTransaction: (tx: Tx) => Promise<void>): Promise<void> {
-  const req = { member: order.member, amount: order.points, key: order.hold, source: { kind: 'mall', ref: order._id }, now, alsoInTransaction };
+  const req = { member: order.member, amount: order.points, key: order.hold, source: { kind: 'mall', ref: order._id }, reason: redeemReason(order), now, alsoInTransaction };
   try {
     if (how === 'debit') await ledger.debit(req);
     else await ledger.hold({ ...req, ttlSeconds: HOLD_SECONDS });

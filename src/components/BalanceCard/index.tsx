@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import type { ReactNode } from 'react'
 import type { PointsSummary } from '../../services/types'
+import { availablePoints, heldNote } from '../../utils/points'
 import './index.scss'
 
 interface Props {
@@ -20,16 +21,16 @@ export default function BalanceCard({ points, valueClassName = '', linkText, onT
   return (
     <View className='balance-card' onClick={onTap}>
       <View className='balance-card__head'>
-        <Text className='balance-card__label'>我的积分</Text>
+        <Text className='balance-card__label'>可用积分</Text>
         {linkText ? <Text className='balance-card__link'>{linkText}</Text> : null}
       </View>
       <View className='balance-card__row'>
-        <Text className={`balance-card__value ${valueClassName}`}>{points.balance}</Text>
+        <Text className={`balance-card__value ${valueClassName}`}>{availablePoints(points)}</Text>
         {valueSuffix}
       </View>
       {points.held > 0 || points.debt > 0 ? (
         <View className='balance-card__extra'>
-          {points.held > 0 ? <Text className='balance-card__held'>冻结中 {points.held}</Text> : null}
+          {points.held > 0 ? <Text className='balance-card__held'>{heldNote(points)}</Text> : null}
           {points.debt > 0 ? <Text className='balance-card__debt'>欠分 {points.debt}</Text> : null}
         </View>
       ) : null}

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { Button, Skeleton } from '../nutui'
+import { describeError, isCloudError } from '../../services/errors'
 import './index.scss'
 
 interface LoadingProps {
@@ -42,4 +43,42 @@ export function ErrorView({ message, onRetry, hint, prefix }: ErrorProps) {
       ) : null}
     </View>
   )
+}
+
+interface NotFoundProps {
+  /** What is missing, e.g. 这件商品不存在或已下架. */
+  message: string
+  /** The way back, e.g. 返回商城. */
+  backText: string
+  onBack: () => void
+  /** Stable hooks: `${prefix}-not-found`, `${prefix}-back`. */
+  prefix: string
+}
+
+/** Something that will never exist: says so with a way back, never 重试 (issue 14 §4). */
+export function NotFoundView({ message, backText, onBack, prefix }: NotFoundProps) {
+  return (
+    <View className={`status-error status-not-found ${prefix}-not-found`}>
+      <Text className={`status-error__text ${prefix}-not-found-text`}>{message}</Text>
+      <Button className={`status-error__retry ${prefix}-back`} size='small' onClick={onBack}>
+        {backText}
+      </Button>
+    </View>
+  )
+}
+
+interface LoadFailedProps {
+  error: unknown
+  prefix: string
+  onRetry: () => void
+  notFound: Omit<NotFoundProps, 'prefix'>
+}
+
+/**
+ * A failed read by id: NOT_FOUND (or BAD_REQUEST, an id from a link that is not even well-formed)
+ * as not-found with a way back; anything else (offline) with its text and 重试.
+ */
+export function LoadFailedView({ error, prefix, onRetry, notFound }: LoadFailedProps) {
+  if (isCloudError(error) && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) return <NotFoundView prefix={prefix} {...notFound} />
+  return <ErrorView prefix={prefix} message={describeError(error)} onRetry={onRetry} />
 }

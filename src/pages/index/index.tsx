@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
 import BalanceCard from '../../components/BalanceCard'
+import BrandBar from '../../components/BrandBar'
 import EarnCard from '../../components/EarnCard'
 import TierBadge from '../../components/TierBadge'
 import PersonaSwitch from '../../components/PersonaSwitch'
@@ -57,6 +58,7 @@ export default function HomePage() {
 
       {status === 'ready' && session ? (
         <View className='home-ready'>
+          <BrandBar className='home-brand' />
           <View className='home-greeting'>
             <Text className='home-greeting__hello'>你好，</Text>
             <Text className='home-greeting__name home-nickname'>{session.member.nickname}</Text>

@@ -10,6 +10,7 @@ import * as mall from '../../services/mall'
 import * as points from '../../services/points'
 import { useAsync } from '../../hooks/useAsync'
 import { useMember } from '../../store/member'
+import { formatFen, heldNote } from '../../utils/points'
 import './index.scss'
 
 // 积分商城: the spendable balance, category tabs and the item grid (paged as the member scrolls).
@@ -88,6 +89,8 @@ export default function MallPage() {
             <Text className='mall-balance-bar__label'>可用积分</Text>
             {/* Only the fresh summary: the session's figure may predate a redemption made since. */}
             <Text className='mall-balance-bar__value mall-balance' data-ready={balance.data ? 'true' : 'false'}>{balance.data ? balance.data.available : '…'}</Text>
+            {balance.data ? <Text className='mall-balance-bar__worth mall-balance-worth'>≈ ¥{formatFen(balance.data.valueFen)}</Text> : null}
+            {balance.data && balance.data.held > 0 ? <Text className='mall-balance-bar__held'>{heldNote(balance.data)}</Text> : null}
             <Text className='mall-orders-link' onClick={() => Taro.navigateTo({ url: '/packages/mall/orders/index' })}>
               我的订单 ›
             </Text>

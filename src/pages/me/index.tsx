@@ -11,6 +11,7 @@ import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
 import { maskPhone } from '../../utils/profile'
 import { toast } from '../../utils/toast'
+import { availablePoints } from '../../utils/points'
 import ProfileEditor from './ProfileEditor'
 import './index.scss'
 
@@ -74,7 +75,7 @@ export default function MePage() {
             <Cell
               className='me-points-entry'
               title='我的积分'
-              extra={`${session.points.balance} ›`}
+              extra={`可用 ${availablePoints(session.points)} ›`}
               onClick={go('/packages/points/ledger/index')}
             />
             {session.isOperator ? (

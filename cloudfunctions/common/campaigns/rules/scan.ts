@@ -34,9 +34,14 @@ export type RedPacketRule = z.infer<typeof redPacketSchema>;
 export interface ScanEvent {
   product: string;
   basePoints: number;
+  /** The product's name, so the member's 积分明细 says what was scanned ('' on events from before it). */
+  productName?: string;
   /** Scanned outside the batch's sales region. */
   diverted: boolean;
 }
+
+/** "扫码 安吉白茶·明前特级 · " — the row in 积分明细 names the product scanned. */
+export const scanWhat = (event: ScanEvent) => (event.productName ? `扫码 ${event.productName} · ` : '扫码 ');
 
 export const scanRule: RuleModule<ScanRule, ScanEvent> = {
   kind: 'scan',
@@ -50,6 +55,6 @@ export const scanRule: RuleModule<ScanRule, ScanEvent> = {
       if (+new Date(m.from) <= +now && +now < +new Date(m.to)) factor = Math.max(factor, m.factor);
     }
     const points = Math.max(0, Math.floor(base * factor));
-    return { points, why: factor > 1 ? `扫码 ${base} × ${factor} 倍` : `扫码 ${base}` };
+    return { points, why: `${scanWhat(event)}${factor > 1 ? `${base} × ${factor} 倍` : base}` };
   },
 };

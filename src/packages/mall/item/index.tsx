@@ -2,7 +2,7 @@ import { Image, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { Button } from '../../../components/nutui'
-import { ErrorView, LoadingView } from '../../../components/StatusViews'
+import { ErrorView, LoadFailedView, LoadingView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
 import { describeError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
@@ -48,7 +48,15 @@ export default function ItemPage() {
   return (
     <View className='page mall-item'>
       {!data && (detail.loading || member.status === 'loading') ? <LoadingView className='mall-item-loading' rows={3} /> : null}
-      {!data && detail.error ? <ErrorView prefix='mall-item' message={describeError(detail.error)} onRetry={() => void detail.run(id)} /> : null}
+      {member.status === 'error' ? <ErrorView prefix='mall-item' message={describeError(member.error)} onRetry={() => void member.reload()} /> : null}
+      {!data && detail.error ? (
+        <LoadFailedView
+          prefix='mall-item'
+          error={detail.error}
+          onRetry={() => void detail.run(id)}
+          notFound={{ message: '这件商品不存在或已下架', backText: '返回商城', onBack: () => void Taro.switchTab({ url: '/pages/mall/index' }) }}
+        />
+      ) : null}
       {item ? (
         <View className='mall-item-ready'>
           {item.images[0] ? (

@@ -2,12 +2,13 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { Button } from '../../../components/nutui'
-import { ErrorView, LoadingView } from '../../../components/StatusViews'
+import { ErrorView, LoadFailedView, LoadingView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
 import { describeError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
 import { useMember } from '../../../store/member'
 import { formatShanghaiDateTime } from '../../../utils/time'
+import { cancelReasonText } from '../../../utils/words'
 import './index.scss'
 
 const orderUrl = (id: string) => `/packages/mall/order/index?id=${encodeURIComponent(id)}`
@@ -59,18 +60,34 @@ export default function OrderPage() {
   return (
     <View className='page mall-order'>
       {!o && (detail.loading || member.status === 'loading') ? <LoadingView className='mall-order-loading' rows={3} /> : null}
-      {!o && detail.error ? <ErrorView prefix='mall-order' message={describeError(detail.error)} onRetry={() => void detail.run(id)} /> : null}
+      {member.status === 'error' ? <ErrorView prefix='mall-order' message={describeError(member.error)} onRetry={() => void member.reload()} /> : null}
+      {!o && detail.error ? (
+        <LoadFailedView
+          prefix='mall-order'
+          error={detail.error}
+          onRetry={() => void detail.run(id)}
+          notFound={{ message: '没有找到这个订单', backText: '返回我的订单', onBack: () => void Taro.redirectTo({ url: '/packages/mall/orders/index' }) }}
+        />
+      ) : null}
       {o ? (
         <View className='mall-order-ready' data-order={o.id}>
           <View className='mall-order__card'>
             <Text className='mall-order__status mall-order-status'>{mall.statusLabel(o.status)}</Text>
             {o.status === 'unpaid' && o.payment ? <Text className='mall-order__line'>请在 {formatShanghaiDateTime(o.payment.expiresAt)} 前完成支付</Text> : null}
-            {o.cancel ? <Text className='mall-order__line'>取消原因：{o.cancel.reason}</Text> : null}
+            {o.cancel ? <Text className='mall-order__line'>取消原因：{cancelReasonText(o.cancel.reason)}</Text> : null}
           </View>
           <View className='mall-order__card'>
             <Text className='mall-order__title'>{o.title} × {o.quantity}</Text>
             <Text className='mall-order__line mall-order-points'>{mall.priceText(o.points, o.cashFen * o.quantity)}</Text>
-            {o.code ? <Text className='mall-order__code mall-order-code'>卡码：{o.code}</Text> : null}
+            {(o.codes?.length ? o.codes : o.code ? [o.code] : []).map(code => (
+              <View key={code} className='mall-order__code-row'>
+                <Text className='mall-order__code mall-order-code'>卡码：{code}</Text>
+                {/* The code is what the member shows at the counter or types elsewhere: one tap copies it. */}
+                <Button className='mall-order-copy' size='small' onClick={() => void Taro.setClipboardData({ data: code })}>
+                  复制
+                </Button>
+              </View>
+            ))}
             {o.redPacket ? (
               <Text className='mall-order__code mall-order-redpacket'>现金红包 ¥{(o.redPacket.amountFen / 100).toFixed(2)}，将发放至微信零钱</Text>
             ) : null}

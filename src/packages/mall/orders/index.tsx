@@ -51,6 +51,7 @@ export default function OrdersPage() {
         ))}
       </View>
       {!list.loaded && (list.loading || member.status === 'loading') ? <LoadingView className='mall-orders-loading' rows={3} /> : null}
+      {member.status === 'error' ? <ErrorView prefix='mall-orders' message={describeError(member.error)} onRetry={() => void member.reload()} /> : null}
       {list.error && !list.items.length ? <ErrorView prefix='mall-orders' message={describeError(list.error)} onRetry={() => void list.reload()} /> : null}
       {list.loaded && !list.items.length && !list.error ? <EmptyState className='mall-orders-empty' title='还没有订单' description='去商城看看吧' /> : null}
       {list.items.map(o => (

@@ -1,8 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
-import EmptyState from '../../../components/EmptyState'
-import { ErrorView, LoadingView } from '../../../components/StatusViews'
+import { ErrorView, LoadingView, NotFoundView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
 import { describeError, isCloudError } from '../../../services/errors'
 import * as points from '../../../services/points'
@@ -35,7 +34,7 @@ export default function EntryPage() {
       {loginError ? <ErrorView prefix='entry' message={describeError(loginError)} onRetry={() => void member.reload()} /> : null}
       {notFound ? (
         <View className='entry-not-found'>
-          <EmptyState description='没有找到这条积分记录' />
+          <NotFoundView prefix='entry' message='没有找到这条积分记录' backText='返回我的积分' onBack={() => void Taro.redirectTo({ url: '/packages/points/ledger/index' })} />
         </View>
       ) : null}
       {!loginError && !notFound && !data && !detail.error ? <LoadingView className='entry-loading' rows={4} /> : null}
@@ -70,7 +69,7 @@ function EntryDetail({ entry, lots }: { entry: LedgerEntryDetail; lots: EntryLot
 
       <View className='entry-card'>
         <Field className='entry-source' label='来源' value={source} />
-        {entry.campaign ? <Field className='entry-campaign' label='活动' value={entry.campaign} /> : null}
+        {entry.campaignName ? <Field className='entry-campaign' label='活动' value={entry.campaignName} /> : null}
         {entry.reason ? <Field className='entry-reason' label='说明' value={entry.reason} /> : null}
         <Field className='entry-balance-after' label='变动后余额' value={`${entry.balanceAfter} 积分`} />
         {entry.heldAfter > 0 ? <Field className='entry-held-after' label='变动后冻结中' value={`${entry.heldAfter} 积分`} /> : null}
@@ -97,7 +96,7 @@ function EntryDetail({ entry, lots }: { entry: LedgerEntryDetail; lots: EntryLot
                 <View className='entry-lot__main'>
                   <Text className='entry-lot__source'>
                     {sourceLabel(lot.source?.kind)}
-                    {lot.campaign ? ` · ${lot.campaign}` : ''}
+                    {lot.campaignName ? ` · ${lot.campaignName}` : ''}
                   </Text>
                   <Text className='entry-lot__meta'>
                     {lot.issuedAt ? `发放于 ${formatShanghaiDateTime(lot.issuedAt)}` : '发放时间未知'}

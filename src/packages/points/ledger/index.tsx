@@ -10,11 +10,12 @@ import { useAsync } from '../../../hooks/useAsync'
 import { usePagedList } from '../../../hooks/usePagedList'
 import { describeError } from '../../../services/errors'
 import * as points from '../../../services/points'
-import type { LedgerEntry } from '../../../services/types'
+import type { LedgerEntry, PointsSummaryResult } from '../../../services/types'
 import { useMember } from '../../../store/member'
 import {
   deltaTone,
   entryTypeLabel,
+  EXPIRING_SOON_DAYS,
   entryUrl,
   filterTypes,
   formatDelta,
@@ -22,9 +23,10 @@ import {
   HISTORY_FILTERS,
   reminderNotices,
   sourceLabel,
+  splitExpiring,
   type HistoryFilter
 } from '../../../utils/points'
-import { formatShanghaiDateTime } from '../../../utils/time'
+import { formatShanghaiDateTime, shanghaiToday } from '../../../utils/time'
 import ReminderOptIn from './ReminderOptIn'
 import './index.scss'
 
@@ -108,16 +110,7 @@ export default function PointsPage() {
           <PendingPoints />
           <Text className='section-title'>即将过期</Text>
           <View className='points-card'>
-            {summary.expiring.length === 0 ? (
-              <Text className='points-expiring-empty'>近期没有将要过期的积分</Text>
-            ) : (
-              summary.expiring.map(e => (
-                <View key={e.day} className='points-expiring-item' data-day={e.day}>
-                  <Text className='points-expiring-item__day'>有效期至 {e.day}</Text>
-                  <Text className='points-expiring-item__points'>{e.points} 积分</Text>
-                </View>
-              ))
-            )}
+            <ExpiringList expiring={summary.expiring} />
             <ReminderOptIn templateId={summary.reminderTemplateId} credits={credits ?? summary.reminderCredits} onCredits={setCredits} />
           </View>
         </View>
@@ -173,6 +166,32 @@ export default function PointsPage() {
               )}
             </View>
           ) : null}
+        </View>
+      ) : null}
+    </View>
+  )
+}
+
+/** 即将过期: within 90 days with "N 天后过期"; every later date behind 全部有效期. */
+function ExpiringList({ expiring }: { expiring: PointsSummaryResult['expiring'] }) {
+  const [all, setAll] = useState(false)
+  const { soon, later } = splitExpiring(expiring, shanghaiToday())
+  const rows = all ? [...soon, ...later] : soon
+  return (
+    <View className='points-expiring'>
+      {soon.length === 0 ? <Text className='points-expiring-empty'>{EXPIRING_SOON_DAYS} 天内没有将要过期的积分</Text> : null}
+      {rows.map(e => (
+        <View key={e.day} className={`points-expiring-item${e.daysLeft > EXPIRING_SOON_DAYS ? ' points-expiring-item--later' : ''}`} data-day={e.day}>
+          <View className='points-expiring-item__when'>
+            <Text className='points-expiring-item__day'>有效期至 {e.day}</Text>
+            <Text className='points-expiring-item__left'>{e.text}</Text>
+          </View>
+          <Text className='points-expiring-item__points'>{e.points} 积分</Text>
+        </View>
+      ))}
+      {later.length > 0 ? (
+        <View className='points-expiring-all' onClick={() => setAll(!all)}>
+          <Text>{all ? '收起' : `全部有效期（还有 ${later.length} 个日期）`}</Text>
         </View>
       ) : null}
     </View>
