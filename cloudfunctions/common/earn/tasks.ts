@@ -25,7 +25,6 @@ import { shanghaiDay, shanghaiDayStart } from '../time';
 import { liveCampaigns } from './live';
 import { withCards } from './signin';
 import { grantAfterPayment } from '../play/grants';
-import { PLAY } from '../play/model';
 
 /** The period key a task's progress and claim belong to at `today`. */
 export function periodKey(period: TaskPeriod, today: string): string {
@@ -186,25 +185,12 @@ async function pay(member: string, task: Campaign, facts: Facts, today: string, 
  * The plays a paid task gives, under its claim key: called after every payment and on every
  * "already claimed", so a crash between the points and the plays is completed by the next look.
  */
-async function grantTaskPlays(member: string, task: Campaign, today: string, now: Date): Promise<number> {
+async function grantTaskPlays(member: string, task: Campaign, today: string, now: Date, retry = false): Promise<number> {
   const r = task.rule as TaskRule;
   if (!r.plays) return 0;
   const key = taskKey(member, task._id, periodKey(r.period, today));
-  const g = await grantAfterPayment({ pool: r.plays.pool, member, plays: r.plays.n, source: 'task', key, now });
+  const g = await grantAfterPayment({ pool: r.plays.pool, member, plays: r.plays.n, source: 'task', key, now }, { ifMissing: retry });
   return g ? r.plays.n : 0;
-}
-
-/** Claimed tasks that give plays whose grant is not recorded (one doc read each, only for such tasks). */
-async function ungranted(member: string, tasks: Campaign[], items: TaskView[], today: string): Promise<Campaign[]> {
-  const db = getDb();
-  const want = items.filter((v) => v.state === 'claimed' && v.plays).map((v) => tasks.find((t) => t._id === v.id)!);
-  const found = await Promise.all(
-    want.map((t) => {
-      const r = t.rule as TaskRule;
-      return db.collection(PLAY.grants).doc(`${r.plays!.pool}:${taskKey(member, t._id, periodKey(r.period, today))}`).get().then((d) => !!d.data);
-    }),
-  );
-  return want.filter((_, i) => !found[i]);
 }
 
 /**
@@ -228,8 +214,8 @@ export async function listTasks(member: string, now = new Date(), o: { pay?: boo
       if (!(e instanceof AppError)) throw e;
     }
   }
-  // A crash between a task's points and its plays: the plays are granted now.
-  if (o.pay !== false) for (const t of await ungranted(member, tasks, items, today)) await grantTaskPlays(member, t, today, now);
+  // A crash between a task's points and its plays: the plays are granted now (one read per claimed task that gives plays).
+  if (o.pay !== false) await Promise.all(items.filter((v) => v.state === 'claimed' && v.plays).map((v) => grantTaskPlays(member, tasks.find((t) => t._id === v.id)!, today, now, true)));
   if (paid.length) {
     facts = await readFacts(member);
     items = await views(member, tasks, facts, today);

@@ -74,7 +74,9 @@ export async function assertGrantable(tx: Tx, grant: PlaysGrant | undefined, sou
  * A pool that stopped accepting the grant (ended, source dropped) refuses it: the payment stands
  * and no plays are given (null). Other failures propagate so the caller's retry grants them.
  */
-export async function grantAfterPayment(req: GrantRequest): Promise<{ granted: boolean; left: number } | null> {
+export async function grantAfterPayment(req: GrantRequest, o: { ifMissing?: boolean } = {}): Promise<{ granted: boolean } | null> {
+  // A retry's check (one read) before the grant's transaction: usually the grant is there.
+  if (o.ifMissing && (await getDb().collection(PLAY.grants).doc(`${req.pool}:${req.key}`).get()).data) return { granted: false };
   try {
     return await grantPlays(req);
   } catch (e) {
