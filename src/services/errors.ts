@@ -59,6 +59,7 @@ export const ERROR_TEXT = {
   POOL_ENDED: '活动已结束',
   NO_FREE_PLAYS: '今日免费次数已用完',
   NO_GRANTED_PLAYS: '没有可用的抽奖机会',
+  POOL_AUDIENCE: '本活动仅限部分会员等级参与',
   SET_INCOMPLETE: '还没有集齐，继续加油',
   CARD_NOT_HELD: '您没有这张卡',
   CARD_TO_SELF: '不能领取自己送出的卡',

@@ -41,6 +41,8 @@ export interface PoolView {
   cost: number
   freePerDay: number
   plays: { today: number; freeLeft: number; granted: number; capsLeft: number | null }
+  /** Tiers that may draw (names; empty = everyone) and whether this member is one. */
+  audience: { tiers: string[]; eligible: boolean }
   available: number
   prizes: PoolPrize[]
   collect: { chars: string[]; prize: string } | null
@@ -104,6 +106,7 @@ export function playBlocked(p: PoolView): string {
   if (p.state === 'ended') return '活动已结束'
   if (p.state === 'soldOut') return '奖品已抽完'
   if (p.state === 'unpublished') return '活动未发布'
+  if (p.audience && !p.audience.eligible) return `仅限${p.audience.tiers.join('、')}参与`
   if (p.plays.capsLeft === 0) return '参与次数已用完'
   if (nextPay(p) === 'points' && p.available < p.cost) return '积分不足'
   return ''

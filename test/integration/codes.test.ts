@@ -478,3 +478,52 @@ describe('issue 9 §4: a campaign whose fixed expiry is already past is refused'
     expect(await cloud.call('codes', { action: 'upsertCampaign', id: 'ok', name: '有效活动', expiry: { kind: 'fixed', at: future } }, OPS)).toMatchObject({ ok: true });
   });
 });
+
+describe('a scan campaign that grants game plays (docs/codes.md#game-plays-for-a-first-scan)', () => {
+  const cacheMsBefore = process.env.CODES_CACHE_MS;
+  beforeAll(() => void (process.env.CODES_CACHE_MS = '0')); // the operator changes the campaign mid-test
+  afterAll(() => {
+    if (cacheMsBefore === undefined) delete process.env.CODES_CACHE_MS;
+    else process.env.CODES_CACHE_MS = cacheMsBefore;
+  });
+  test('a genuine first scan grants the plays once (key scan:<code>); a rescan by the claimant completes a missing grant; publish checks the pool', async () => {
+    const { pool, publishPool } = await import('./play-fixtures');
+    const cloud = createTestCloud();
+    const codes = await setUp(cloud, { batch: 'GP', size: 6 });
+    for (const m of ['oA', 'oB']) await login(cloud, m);
+    const plays = (m: string) => (cloud.engine.dump('accounts').find((a: any) => a._id === m) as any)?.playGrants?.pscan ?? 0;
+    const grantPlays = async (p: string) => {
+      const rule = { ...(cloud.engine.dump('campaigns').find((c: any) => c._id === 'c-GP') as any).rule, grantPlays: { pool: p, n: 2 } };
+      await ok(cloud, 'admin', { action: 'updateCampaign', id: 'c-GP', changes: { rule } });
+      return cloud.call('admin', { action: 'publishCampaign', id: 'c-GP' }, OPS);
+    };
+    // Claimed before the campaign granted anything (as if the process died between the claim and the grant).
+    expect(await scan(cloud, codes[0], 'oA')).toMatchObject({ ok: true, data: { outcome: 'earned' } });
+    expect(await grantPlays('no-such-pool')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await publishPool(cloud, 'ptask', pool({ entry: { points: 10, freePerDay: 0, sources: ['task'] } }))).toMatchObject({ ok: true });
+    expect(await grantPlays('ptask')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await publishPool(cloud, 'pscan', pool({ entry: { points: 10, freePerDay: 0, sources: ['scan'] } }))).toMatchObject({ ok: true });
+    expect(await grantPlays('pscan')).toMatchObject({ ok: true });
+    expect(await scan(cloud, codes[2], 'oA')).toMatchObject({ ok: true, data: { plays: { pool: 'pscan', n: 2 } } });
+    // Measured in steady state: the campaign, pool and seed (just read) cached as on the cloud.
+    process.env.CODES_CACHE_MS = '60000';
+
+    const first = await cloud.callCounted('codes', { action: 'scan', code: codes[1] }, 'oB');
+    expect(first.reply).toMatchObject({ ok: true, data: { outcome: 'earned', repeat: false, plays: { pool: 'pscan', n: 2 } } });
+    console.log(`db requests of a first scan whose campaign grants plays: ${first.dbRequests}`);
+    expect(first.dbRequests).toBeLessThanOrEqual(12); // ≤ 7 of any first scan + the grant's transaction (5)
+    expect(plays('oB')).toBe(2);
+    const again = await cloud.callCounted('codes', { action: 'scan', code: codes[1] }, 'oB');
+    expect(again.reply.data.plays).toBeUndefined(); // already granted: nothing more
+    console.log(`db requests of the claimant's repeat scan whose campaign grants plays: ${again.dbRequests}`);
+    expect(await scan(cloud, codes[1], 'oA')).toMatchObject({ ok: true, data: { outcome: 'queried' } });
+    expect(plays('oB')).toBe(2);
+    expect(plays('oA')).toBe(2); // codes[2]'s
+    // The claimant's rescan completes the grant its claim never made.
+    expect(await scan(cloud, codes[0], 'oA')).toMatchObject({ ok: true, data: { repeat: true, plays: { pool: 'pscan', n: 2 } } });
+    expect(await scan(cloud, codes[0], 'oA')).toMatchObject({ ok: true, data: { repeat: true } });
+    expect(plays('oA')).toBe(4);
+    expect((cloud.engine.dump('playGrants') as any[]).map((g) => g._id).sort()).toEqual([codes[0], codes[1], codes[2]].map((c) => `pscan:scan:${c}`).sort());
+    expect(await cloud.call('play', { action: 'draw', pool: 'pscan', clientKey: 'key-scan-0001', pay: 'granted' }, 'oB')).toMatchObject({ ok: true, data: { draw: { paid: 'granted' } } });
+  });
+});

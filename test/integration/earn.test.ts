@@ -328,6 +328,50 @@ describe('tasks', () => {
     expect(home.tasksToDo).toBeGreaterThan(0);
     expect(shanghaiDay()).toBe('2026-12-06');
   });
+
+  test('a task can give plays of a game pool: granted once per claim key, completed on "already claimed"; publishing checks the pool', async () => {
+    clock('2026-12-07T09:00:00');
+    const { pool, publishPool } = await import('./play-fixtures');
+    const plays = (m: string) => (cloud.engine.dump('accounts').find((a: any) => a._id === m) as any)?.playGrants?.pt ?? 0;
+    const refused = async (id: string, p: string) => {
+      await ok(cloud, 'admin', { action: 'createCampaign', id, kind: 'task', name: '送抽奖', rule: { event: 'signin', period: 'day', target: 1, points: 1, claim: 'button', plays: { pool: p, n: 1 } } });
+      return cloud.call('admin', { action: 'publishCampaign', id }, OPS);
+    };
+    expect(await refused('t-noplay', 'no-such-pool')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await publishPool(cloud, 'pscan', pool({ entry: { points: 10, freePerDay: 0, sources: ['scan'] } }))).toMatchObject({ ok: true });
+    const wrong = await refused('t-wrongsrc', 'pscan');
+    expect(wrong).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(wrong.message).toContain('完成任务');
+    expect(await publishPool(cloud, 'pt', pool({ entry: { points: 10, freePerDay: 0, sources: ['task'] } }))).toMatchObject({ ok: true });
+    await task('t-plays', '签到送抽奖', { event: 'signin', period: 'day', target: 1, points: 1, claim: 'button', plays: { pool: 'pt', n: 2 } });
+    await ok(cloud, 'earn', { action: 'signIn' }, 'oA');
+    expect(await ok(cloud, 'earn', { action: 'claimTask', id: 't-plays' }, 'oA')).toMatchObject({ points: 1, plays: 2 });
+    expect(await cloud.call('earn', { action: 'claimTask', id: 't-plays' }, 'oA')).toMatchObject({ ok: false, code: 'TASK_CLAIMED' });
+    expect(plays('oA')).toBe(2);
+    expect((await ok(cloud, 'earn', { action: 'tasks' }, 'oA')).items.find((t: any) => t.id === 't-plays')).toMatchObject({ state: 'claimed', plays: { pool: 'pt', n: 2 } });
+    // The automatic payment grants too.
+    await task('t-plays-auto', '注册送抽奖', { event: 'register', period: 'once', target: 1, points: 1, claim: 'auto', plays: { pool: 'pt', n: 1 } });
+    expect((await ok(cloud, 'earn', { action: 'tasks' }, 'oA')).paid).toEqual([{ id: 't-plays-auto', points: 1, plays: 1 }]);
+    expect(plays('oA')).toBe(3);
+    // Paid but never granted (a crash between the two — here a version that added the plays later): the next claim or look completes it once.
+    await task('t-late', '签到', { event: 'signin', period: 'day', target: 1, points: 1, claim: 'button' });
+    await task('t-late-auto', '注册', { event: 'register', period: 'once', target: 1, points: 1, claim: 'auto' });
+    await ok(cloud, 'earn', { action: 'signIn' }, 'oB');
+    await ok(cloud, 'earn', { action: 'claimTask', id: 't-late' }, 'oB');
+    await ok(cloud, 'earn', { action: 'tasks' }, 'oB');
+    for (const id of ['t-late', 't-late-auto']) {
+      const rule = { ...(cloud.engine.dump('campaigns').find((c: any) => c._id === id) as any).rule, plays: { pool: 'pt', n: 1 } };
+      await ok(cloud, 'admin', { action: 'updateCampaign', id, changes: { rule } });
+      await ok(cloud, 'admin', { action: 'publishCampaign', id });
+    }
+    expect(plays('oB')).toBe(1); // t-plays-auto's, paid by the first look
+    expect(await cloud.call('earn', { action: 'claimTask', id: 't-late' }, 'oB')).toMatchObject({ ok: false, code: 'TASK_CLAIMED' });
+    expect(plays('oB')).toBe(2);
+    await ok(cloud, 'earn', { action: 'tasks' }, 'oB');
+    await ok(cloud, 'earn', { action: 'tasks' }, 'oB');
+    expect(plays('oB')).toBe(3);
+    expect((cloud.engine.dump('playGrants') as any[]).filter((g) => g.member === 'oB').map((g) => g._id).sort()).toEqual(['pt:task:oB:t-late-auto:once', 'pt:task:oB:t-late:2026-12-07', 'pt:task:oB:t-plays-auto:once']);
+  });
 });
 
 describe('sign-in reminder', () => {

@@ -26,8 +26,8 @@ export function pool(over: Record<string, any> = {}) {
 
 export const window = (fromH = -1, toH = 24) => ({ from: new Date(Date.now() + fromH * hour).toISOString(), to: new Date(Date.now() + toH * hour).toISOString() });
 
-export async function publishPool(cloud: TestCloud, id: string, rule: Record<string, unknown>, opts: { caps?: unknown[]; window?: unknown; name?: string } = {}) {
-  const created = await cloud.call('admin', { action: 'createCampaign', id, kind: 'game', name: opts.name ?? '山野刮刮乐', rule, window: opts.window ?? window(), caps: opts.caps ?? [] }, OPS);
+export async function publishPool(cloud: TestCloud, id: string, rule: Record<string, unknown>, opts: { caps?: unknown[]; window?: unknown; name?: string; audience?: unknown } = {}) {
+  const created = await cloud.call('admin', { action: 'createCampaign', id, kind: 'game', name: opts.name ?? '山野刮刮乐', rule, window: opts.window ?? window(), caps: opts.caps ?? [], ...(opts.audience ? { audience: opts.audience } : {}) }, OPS);
   if (!created.ok) return created;
   return cloud.call('admin', { action: 'publishCampaign', id }, OPS);
 }

@@ -314,6 +314,41 @@ test('plays granted by a scan or task: once per key, only for a published source
   expect(drawsOf(cloud, 'pg')).toHaveLength(2);
 });
 
+test('a pool for some tiers: another tier is refused POOL_AUDIENCE (nothing written), a listed tier draws within the request budget; the page shows it', async () => {
+  delete process.env.CODES_CACHE_MS; // as deployed: the pool, its seed and the tier scheme cached
+  const SCHEME = {
+    tiers: [
+      { level: 'normal', name: '普通会员', minGrowth: 0, benefits: { earnMultiplier: 1, signinMultiplier: 1 } },
+      { level: 'gold', name: '金卡会员', minGrowth: 2000, benefits: { earnMultiplier: 1.5, signinMultiplier: 1.5 } },
+      { level: 'black', name: '黑金会员', minGrowth: 8000, benefits: { earnMultiplier: 2, signinMultiplier: 2 } },
+    ],
+    growth: { orderPerYuan: 1, scan: 5, signin: 2 },
+    cycleMonths: 12,
+    remindDays: 15,
+  };
+  const cloud = createTestCloud();
+  makeOperator(cloud, OPS);
+  expect(await cloud.call('tiers', { action: 'saveScheme', ...SCHEME }, OPS)).toMatchObject({ ok: true });
+  const rule = pool({ entry: { points: 10, freePerDay: 1, sources: [] }, prizes: [{ id: 'p5', name: '5 积分', kind: 'points', points: 5, costFen: 5, count: 100, weight: 1 }, { id: 'none', name: '谢谢参与', kind: 'none', costFen: 0, count: null, weight: 0 }] });
+  expect(await publishPool(cloud, 'pa', rule, { audience: { tiers: ['gold', 'black'] } })).toMatchObject({ ok: true });
+  await member(cloud, 'oN', 100);
+  await member(cloud, 'oGd', 100);
+  cloud.engine.insertMany('memberTiers', [{ _id: 'oGd', level: 'gold', levelAtCycleStart: 'gold', growthInCycle: 2500, cycleStart: '2026-01-01', updatedAt: new Date() }]);
+  const refused = await drawOf(cloud, 'pa', 'key-aud-0001', 'oN');
+  expect(refused).toMatchObject({ ok: false, code: 'POOL_AUDIENCE' });
+  expect(refused.message).toContain('金卡会员、黑金会员');
+  expect(await drawOf(cloud, 'pa', 'key-aud-0002', 'oN', 'free')).toMatchObject({ ok: false, code: 'POOL_AUDIENCE' });
+  expect(drawsOf(cloud, 'pa')).toHaveLength(0);
+  expect(account(cloud, 'oN').balance).toBe(100);
+  expect(await cloud.call('play', { action: 'pool', pool: 'pa' }, 'oN')).toMatchObject({ ok: true, data: { audience: { tiers: ['金卡会员', '黑金会员'], eligible: false } } });
+  expect(await cloud.call('play', { action: 'pool', pool: 'pa' }, 'oGd')).toMatchObject({ ok: true, data: { audience: { eligible: true } } });
+  await drawOf(cloud, 'pa', 'key-aud-warm', 'oGd'); // the instance caches the pool, its seed and the scheme
+  const { reply, dbRequests } = await cloud.callCounted('play', { action: 'draw', pool: 'pa', clientKey: 'key-aud-0003', pay: 'points' }, 'oGd');
+  expect(reply).toMatchObject({ ok: true, data: { draw: { prize: { id: 'p5' } } } });
+  console.log(`db requests per paid draw of a pool with a tier audience: ${dbRequests}`);
+  expect(dbRequests).toBeLessThanOrEqual(10); // the open pool's 9 + the member's tier
+});
+
 test('a mall card prize is a 0-point mall order with its code; out of codes it waits (待发放) and the sweep delivers it', async () => {
   const { baseItem } = await import('./mall-fixtures');
   const cloud = createTestCloud();

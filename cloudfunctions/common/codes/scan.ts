@@ -24,6 +24,7 @@ import { attemptPayout, drawRedPacket } from './redpackets';
 import { provinceAt, provinceName } from './regions';
 import { counterfeitSuspected, DEFAULT_COUNTERFEIT_THRESHOLD, isCoordinate, provincesFor, queriedMessage } from './rules';
 import { countQuery } from './stats';
+import { grantAfterPayment } from '../play/grants';
 
 export interface ScanRequest {
   code: string;
@@ -54,6 +55,19 @@ export interface ScanAnswer {
   region: { province: string; provinceName: string; allowed: string[]; diverted: boolean };
   /** A cash red packet won with this first scan (status pending / retry / paid / failed), else null. */
   redPacket: { amountFen: number; status: string } | null;
+  /** Game plays this first scan granted (campaigns whose rule names `grantPlays`). */
+  plays?: { pool: string; n: number };
+}
+
+/**
+ * The plays a scan campaign grants the code's claimant, keyed `scan:<code>` (once whatever the
+ * retries); nothing — and no request — for a campaign that grants none.
+ */
+async function grantScanPlays(rule: ScanRule, codeId: string, member: string, now: Date, retry = false): Promise<Pick<ScanAnswer, 'plays'>> {
+  const g = rule.grantPlays;
+  if (!g) return {};
+  const r = await grantAfterPayment({ pool: g.pool, member, plays: g.n, source: 'scan', key: `scan:${codeId}`, now }, { ifMissing: retry });
+  return r?.granted ? { plays: { pool: g.pool, n: g.n } } : {};
 }
 
 const FAILED_VERIFICATION = new Set<string>(['CODE_FORGED', 'CODE_UNKNOWN_KEY', 'CODE_UNKNOWN']);
@@ -167,10 +181,11 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
     });
     if (r.kind === 'claimed') {
       const reply = answer(r.code, 'earned', false, { points: r.points, entry: r.entry._id, balance: r.entry.balanceAfter, repeat: false });
-      if (!r.payout) return reply;
       // The payout committed with the claim; one send now (the timer retries, or sends it if we die here).
-      const sent = (await attemptPayout(r.payout._id, now)) ?? r.payout;
-      return { ...reply, redPacket: { amountFen: sent.amountFen, status: sent.status } };
+      const [plays, sent] = await Promise.all([grantScanPlays(rule, codeId, scanner.openid, now), r.payout ? attemptPayout(r.payout._id, now) : null]);
+      if (!r.payout) return { ...reply, ...plays };
+      const paid = sent ?? r.payout;
+      return { ...reply, ...plays, redPacket: { amountFen: paid.amountFen, status: paid.status } };
     }
     if (r.kind === 'capped') capped = true;
     else {
@@ -189,10 +204,12 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
     const claimedByOther = !!code.claimedBy && code.claimedBy !== scanner.openid;
     work.push(recordRisk(`counterfeit:${codeId}:${scanner.openid}`, 'counterfeit', { ...risk, detail: `${code.scans + 1} scans, claimed by another member: ${claimedByOther}` }));
   }
-  const [fresh] = await Promise.all([recordScan(code, scanner.openid, now, warning), ...work]);
+  // The claimant scanning again completes plays a crash after the claim left ungranted (idempotent).
+  const regrant = code.claimedBy === scanner.openid && live && rule.grantPlays ? grantScanPlays(rule, codeId, scanner.openid, now, true) : Promise.resolve({});
+  const [fresh, plays] = await Promise.all([recordScan(code, scanner.openid, now, warning), regrant, ...work]);
   const mine = code.claimedBy === scanner.openid && code.points
     ? { points: code.points, entry: claimKey(codeId), balance: claimEntry?.balanceAfter ?? null }
     : { points: 0, entry: '', balance: null };
   const outcome: Outcome = capped ? 'dailyCap' : mine.points ? 'earned' : diverted && !mayEarn ? 'diverted' : 'queried';
-  return answer(fresh, outcome, warning, { ...mine, repeat });
+  return { ...answer(fresh, outcome, warning, { ...mine, repeat }), ...(plays as Pick<ScanAnswer, 'plays'>) };
 }

@@ -25,6 +25,7 @@ import { shanghaiDay, shanghaiDayStart } from '../time';
 import { loadScheme, tierInput, tierJoin } from '../tiers/service';
 import { liveCampaigns } from './live';
 import { withCards } from './signin';
+import { grantAfterPayment } from '../play/grants';
 
 /** The period key a task's progress and claim belong to at `today`. */
 export function periodKey(period: TaskPeriod, today: string): string {
@@ -133,6 +134,8 @@ export interface TaskView {
   claim: 'auto' | 'button';
   /** Make-up cards given with the points. */
   makeUpCards: number;
+  /** Plays of a game pool given with the points. */
+  plays: { pool: string; n: number } | null;
   state: 'todo' | 'done' | 'claimed';
   /** Points the member got (when claimed). */
   claimedPoints?: number;
@@ -167,6 +170,7 @@ async function views(member: string, tasks: Campaign[], facts: Facts, today: str
       points: r.points,
       claim: r.claim,
       makeUpCards: r.makeUpCards ?? 0,
+      plays: r.plays ?? null,
       state: entry ? 'claimed' : progress >= r.target ? 'done' : 'todo',
       ...(entry ? { claimedPoints: entry.amount } : {}),
     };
@@ -191,26 +195,40 @@ async function pay(member: string, task: Campaign, facts: Facts, today: string, 
 }
 
 /**
+ * The plays a paid task gives, under its claim key: called after every payment and on every
+ * "already claimed", so a crash between the points and the plays is completed by the next look.
+ */
+async function grantTaskPlays(member: string, task: Campaign, today: string, now: Date, retry = false): Promise<number> {
+  const r = task.rule as TaskRule;
+  if (!r.plays) return 0;
+  const key = taskKey(member, task._id, periodKey(r.period, today));
+  const g = await grantAfterPayment({ pool: r.plays.pool, member, plays: r.plays.n, source: 'task', key, now }, { ifMissing: retry });
+  return g ? r.plays.n : 0;
+}
+
+/**
  * The task centre: every live task with its progress; `auto` tasks found done are paid now (unless
  * `pay: false` — 首页's summary only looks).
  */
-export async function listTasks(member: string, now = new Date(), o: { pay?: boolean } = {}): Promise<{ items: TaskView[]; paid: { id: string; points: number }[] }> {
+export async function listTasks(member: string, now = new Date(), o: { pay?: boolean } = {}): Promise<{ items: TaskView[]; paid: { id: string; points: number; plays?: number }[] }> {
   const today = shanghaiDay(now);
   const tasks = await liveTasks(now);
   if (!tasks.length) return { items: [], paid: [] };
   let facts = await readFacts(member);
   let items = await views(member, tasks, facts, today);
-  const paid: { id: string; points: number }[] = [];
+  const paid: { id: string; points: number; plays?: number }[] = [];
   for (const v of o.pay === false ? [] : items.filter((x) => x.state === 'done' && x.claim === 'auto')) {
     const task = tasks.find((t) => t._id === v.id)!;
     try {
       const r = await pay(member, task, facts, today, now, v.progress);
-      if (r.kind === 'earned') paid.push({ id: v.id, points: r.points });
+      if (r.kind === 'earned') paid.push({ id: v.id, points: r.points, ...(task.rule as TaskRule).plays ? { plays: await grantTaskPlays(member, task, today, now) } : {} });
     } catch (e) {
       // A task whose budget or caps ran out stays 已完成 without points; the others still pay.
       if (!(e instanceof AppError)) throw e;
     }
   }
+  // A crash between a task's points and its plays: the plays are granted now (one read per claimed task that gives plays).
+  if (o.pay !== false) await Promise.all(items.filter((v) => v.state === 'claimed' && v.plays).map((v) => grantTaskPlays(member, tasks.find((t) => t._id === v.id)!, today, now, true)));
   if (paid.length) {
     facts = await readFacts(member);
     items = await views(member, tasks, facts, today);
@@ -218,8 +236,8 @@ export async function listTasks(member: string, now = new Date(), o: { pay?: boo
   return { items, paid };
 }
 
-/** 领取: pays a done task once per period. */
-export async function claimTask(member: string, id: string, now = new Date()): Promise<{ id: string; points: number; why: string }> {
+/** 领取: pays a done task once per period (and its plays, also completing them on "already claimed"). */
+export async function claimTask(member: string, id: string, now = new Date()): Promise<{ id: string; points: number; why: string; plays: number }> {
   const today = shanghaiDay(now);
   const task = (await liveTasks(now)).find((t) => t._id === id);
   if (!task) throw new AppError('NOT_FOUND', `no live task ${id}`);
@@ -227,17 +245,21 @@ export async function claimTask(member: string, id: string, now = new Date()): P
   const rule = task.rule as TaskRule;
   const count = await countOf(member, rule, facts, today);
   const key = taskKey(member, id, periodKey(rule.period, today));
+  const alreadyClaimed = async (): Promise<never> => {
+    await grantTaskPlays(member, task, today, now);
+    throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+  };
   if (count < rule.target) {
     // Not done now; but a claim this period already paid answers "claimed", not "not done".
-    if ((await claimed([key])).size) throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+    if ((await claimed([key])).size) await alreadyClaimed();
     throw new AppError('TASK_NOT_COMPLETED', `任务未完成（${count}/${rule.target}）`);
   }
   const r = await pay(member, task, facts, today, now, count).catch((e) => {
     // The key already paid under another version's points.
-    if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+    if (e instanceof AppError && e.code === 'IDEMPOTENCY_MISMATCH') return alreadyClaimed();
     throw e;
   });
-  if (r.kind === 'replayed') throw new AppError('TASK_CLAIMED', '该任务本期奖励已领取');
+  if (r.kind === 'replayed') return alreadyClaimed();
   if (r.kind === 'capped') throw new AppError('LIMIT_EXCEEDED', '该任务的奖励已达上限');
-  return { id, points: r.points, why: r.why };
+  return { id, points: r.points, why: r.why, plays: await grantTaskPlays(member, task, today, now) };
 }

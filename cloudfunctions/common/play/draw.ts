@@ -25,6 +25,7 @@ import { withOwnFields } from '../ledger/access';
 import { withCards } from '../earn/signin';
 import type { Account } from '../ledger/model';
 import { inTransaction, txGet, type Tx } from '../tx';
+import { audienceFor, audienceMessage } from './audience';
 import { byDeck, byOdds, type Outcome } from './engine';
 import { recordHash, rollOf } from './fair';
 import { drawKeyOf, freeCounterKey, GAME_NAMES, PLAY, prizeKeyOf, stockCounterOf, type DrawRecord, type MemberItems, type Pool, type PoolShard, type SeedDoc } from './model';
@@ -84,6 +85,12 @@ export async function draw(req: DrawRequest): Promise<DrawRecord> {
     const first = await readDraw(key); // a retry after the end still answers its first result
     if (first) return answer(first, req);
     throw new AppError(state === 'live' ? 'POOL_NOT_PUBLISHED' : state, `pool ${req.pool} is not open`);
+  }
+  const audience = await audienceFor(campaign, req.member);
+  if (!audience.eligible) {
+    const first = await readDraw(key); // a retry after the member's tier changed still answers its first result
+    if (first) return answer(first, req);
+    throw new AppError('POOL_AUDIENCE', audienceMessage(audience));
   }
   const ctx: Ctx = { campaign, pool, seed: seed.seed, member: req.member, clientKey: req.clientKey, key, pay: req.pay, now };
   let record: DrawRecord | null = null;

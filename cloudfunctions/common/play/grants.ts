@@ -8,6 +8,8 @@ import { AppError, isDuplicateKeyError } from '../errors';
 import { accountFields, withOwnFields } from '../ledger/access';
 import { GRANTS_FIELD, grantedOf, liveness, loadPool } from './draw';
 import { PLAY } from './model';
+import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
+import { txGet, type Tx } from '../tx';
 
 export interface GrantRequest {
   pool: string;
@@ -46,5 +48,39 @@ export async function grantPlays(req: GrantRequest): Promise<{ granted: boolean;
     const { data: first } = await db.collection(PLAY.grants).doc(id).get();
     if ((first as { member?: string } | null)?.member !== req.member) throw new AppError('IDEMPOTENCY_MISMATCH', `grant key ${req.key} was used for another member`);
     return { granted: false, left: grantedOf(await accountFields(req.member, [GRANTS_FIELD]), req.pool) };
+  }
+}
+
+/** A campaign's grant of plays (a task's `plays`, a scan campaign's `grantPlays`). */
+export interface PlaysGrant {
+  pool: string;
+  n: number;
+}
+
+/**
+ * At publish of a campaign that grants plays, inside its transaction: the pool must be a game
+ * campaign, not ended, whose entry lists the source — else every grant would be refused later.
+ */
+export async function assertGrantable(tx: Tx, grant: PlaysGrant | undefined, source: GrantRequest['source']): Promise<void> {
+  if (!grant) return;
+  const c = await txGet<Campaign>(tx, CAMPAIGNS.campaigns, grant.pool);
+  if (!c || c.kind !== 'game' || c.status === 'ended') throw new AppError('BAD_REQUEST', `no open pool ${grant.pool}: 赠送抽奖次数的奖池不存在或已结束`);
+  const sources = (c.rule as { entry?: { sources?: string[] } }).entry?.sources ?? [];
+  if (!sources.includes(source)) throw new AppError('BAD_REQUEST', `pool ${grant.pool} does not list ${source} in entry.sources: 奖池未开放“${source === 'task' ? '完成任务' : '扫码'}”获得参与机会`);
+}
+
+/**
+ * The grant a paying campaign makes after its payment (idempotent by key, so a retry completes it).
+ * A pool that stopped accepting the grant (ended, source dropped) refuses it: the payment stands
+ * and no plays are given (null). Other failures propagate so the caller's retry grants them.
+ */
+export async function grantAfterPayment(req: GrantRequest, o: { ifMissing?: boolean } = {}): Promise<{ granted: boolean } | null> {
+  // A retry's check (one read) before the grant's transaction: usually the grant is there.
+  if (o.ifMissing && (await getDb().collection(PLAY.grants).doc(`${req.pool}:${req.key}`).get()).data) return { granted: false };
+  try {
+    return await grantPlays(req);
+  } catch (e) {
+    if (e instanceof AppError && e.code !== 'CONFLICT' && e.code !== 'INTERNAL') return null;
+    throw e;
   }
 }

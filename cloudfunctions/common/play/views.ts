@@ -8,6 +8,7 @@ import { COUNTERS } from '../counter/capped';
 import { AppError } from '../errors';
 import { accountFields, availablePoints } from '../ledger/access';
 import { defaultNickname } from '../services/members';
+import { audienceFor } from './audience';
 import { rulesPage } from './engine';
 import { commitOf, recordHash, rollOf } from './fair';
 import { byDeck, byOdds } from './engine';
@@ -54,10 +55,11 @@ export const maskedName = (member: string) => {
 export async function poolView(poolId: string, member: string, now = new Date()) {
   const { campaign, pool, seed } = await loadPool(poolId);
   const db = getDb();
-  const [shards, own, points] = await Promise.all([
+  const [shards, own, points, audience] = await Promise.all([
     db.collection(COUNTERS.shards).where({ counter: stockCounterOf(poolId) }).limit(64).get(),
     accountFields<{ counters: Counters; [GRANTS_FIELD]: Record<string, number> }>(member, ['counters', GRANTS_FIELD]).catch(() => null),
     availablePoints(member).catch(() => null),
+    audienceFor(campaign, member),
   ]);
   const parts = shards.data as PoolShard[];
   const left: Record<string, number> = {};
@@ -79,6 +81,8 @@ export async function poolView(poolId: string, member: string, now = new Date())
     cost: pool.entry.points,
     freePerDay: pool.entry.freePerDay,
     plays,
+    /** Who may draw: `tiers` empty = everyone; `eligible` false → the page shows 仅限…参与. */
+    audience,
     available: Math.max(0, points?.available ?? 0),
     prizes: pool.prizes.map((p) => ({
       id: p.id,

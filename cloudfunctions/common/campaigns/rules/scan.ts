@@ -1,6 +1,7 @@
 // Scan campaigns (one-item-one-code, docs/codes.md): points per product, multiplier windows,
 // whether a scan outside the batch's sales region earns, the counterfeit threshold, cash red packets.
 import { z } from 'zod';
+import { assertGrantable } from '../../play/grants';
 import type { RuleModule } from './index';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
@@ -25,6 +26,8 @@ export const scanRuleSchema = z
     /** Scans of one code past which every answer warns of counterfeits. */
     counterfeitThreshold: z.number().int().min(1).max(1000).optional(),
     redPacket: redPacketSchema.optional(),
+    /** Plays of a game pool a genuine first scan gives (play/grants.ts): publishing checks the pool lists 'scan'. */
+    grantPlays: z.object({ pool: z.string().regex(/^[\w\-]{1,32}$/), n: z.number().int().min(1).max(10) }).strict().optional(),
   })
   .strict();
 
@@ -57,4 +60,5 @@ export const scanRule: RuleModule<ScanRule, ScanEvent> = {
     const points = Math.max(0, Math.floor(base * factor));
     return { points, why: `${scanWhat(event)}${factor > 1 ? `${base} × ${factor} 倍` : base}` };
   },
+  freeze: (tx, _id, content) => assertGrantable(tx, (content.rule as ScanRule).grantPlays, 'scan'),
 };

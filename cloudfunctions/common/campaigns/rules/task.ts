@@ -6,6 +6,7 @@
 // share or follow in it, and the schema refuses such a task — or a rating / content condition —
 // with the reason, so an operator cannot create one.
 import { z } from 'zod';
+import { assertGrantable } from '../../play/grants';
 import { multiplied, NO_TIER, tierWhy, type TierInput } from '../tier';
 import type { RuleModule } from './index';
 
@@ -41,6 +42,8 @@ const fields = {
   claim: z.enum(['auto', 'button']),
   /** Make-up cards (补签卡) given with the points, 0..3: spent on 签到 instead of points. */
   makeUpCards: z.number().int().min(0).max(3).optional(),
+  /** Plays of a game pool given with the points (play/grants.ts): publishing checks the pool lists 'task'. */
+  plays: z.object({ pool: z.string().regex(/^[\w\-]{1,32}$/), n: z.number().int().min(1).max(10) }).strict().optional(),
 };
 const strict = z.object(fields).strict();
 
@@ -74,4 +77,5 @@ export const taskRule: RuleModule<TaskRule, TaskEventInput> = {
     const points = multiplied(rule.points, tier.multiplier);
     return { points, why: `任务奖励 ${rule.points}${tierWhy(tier)}` };
   },
+  freeze: (tx, _id, content) => assertGrantable(tx, (content.rule as TaskRule).plays, 'task'),
 };

@@ -96,6 +96,7 @@ export default function GamePage() {
               {pool.plays.capsLeft !== null ? ` · 还可参与 ${pool.plays.capsLeft} 次` : ''}
             </Text>
             <Text className='play-head__meta'>可用积分 {pool.available}</Text>
+            {pool.audience?.tiers.length ? <Text className='play-head__meta'>参与等级：{pool.audience.tiers.join('、')}</Text> : null}
             {pool.state !== 'live' ? <Text className={`play-state play-state-${pool.state}`}>{blocked}</Text> : null}
           </View>
 
