@@ -322,7 +322,7 @@ test('a pool for some tiers: another tier is refused POOL_AUDIENCE (nothing writ
       { level: 'gold', name: '金卡会员', minGrowth: 2000, benefits: { earnMultiplier: 1.5, signinMultiplier: 1.5 } },
       { level: 'black', name: '黑金会员', minGrowth: 8000, benefits: { earnMultiplier: 2, signinMultiplier: 2 } },
     ],
-    growth: { orderPerYuan: 1, scan: 5, signin: 2 },
+    growth: { orderPerYuan: 1, scan: 0, signin: 0 }, // growth from scans and sign-ins cannot be configured (docs/tiers.md)
     cycleMonths: 12,
     remindDays: 15,
   };
