@@ -68,3 +68,14 @@ test('data-model.md does not present settings/brand.pointsPerYuan as read', () =
   expect(dm).toMatch(/`pointsPerYuan` there that nothing reads/);
   expect(dm).not.toMatch(/`brand`: `\{ name, slogan, domain,\s+pointsPerYuan/);
 });
+
+test('deploy.md tells to upload every function, and names every timer trigger', () => {
+  const root = path.join(__dirname, '../../cloudfunctions');
+  const fns = fs.readdirSync(root).filter((d) => d !== 'common' && fs.existsSync(path.join(root, d, 'config.json')));
+  const deploy = doc('deploy.md');
+  const upload = deploy.split('\n').find((l) => l.includes('**Upload each function**')) ?? '';
+  for (const fn of fns) expect({ fn, listed: upload.includes(`\`${fn}\``) }).toEqual({ fn, listed: true });
+  const timers = fns.filter((fn) => (JSON.parse(fs.readFileSync(path.join(root, fn, 'config.json'), 'utf8')).triggers ?? []).length);
+  const triggers = deploy.slice(deploy.indexOf('**Upload each function**'), deploy.indexOf('5. **Create the collections'));
+  for (const fn of timers) expect({ fn, named: triggers.includes(`\`${fn}\`:`) }).toEqual({ fn, named: true });
+});
