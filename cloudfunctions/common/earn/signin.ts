@@ -37,11 +37,11 @@ import {
 import { tierSource, type TierInput } from '../campaigns/tier';
 import { AppError, type ErrorCode } from '../errors';
 import { debit, readEntry } from '../ledger/service';
-import { accountJoin, withOwnFields } from '../ledger/access';
+import { withOwnFields } from '../ledger/access';
 import type { Account, Entry } from '../ledger/model';
 import { shanghaiDay } from '../time';
-import { loadScheme, tierInput, tierJoin } from '../tiers/service';
 import { liveCampaigns } from './live';
+import { readMember } from './member';
 
 export const signinKey = (member: string, day: string) => `signin:${member}:${day}`;
 
@@ -53,25 +53,10 @@ export async function liveSigninCampaign(now: Date): Promise<Campaign | null> {
   return live.sort((a, b) => +new Date(b.publishedAt ?? 0) - +new Date(a.publishedAt ?? 0))[0] ?? null;
 }
 
-/**
- * ONE request: the member, with their account's fields of this module (and of campaigns) and when it
- * was opened (the join day), and their tier state — an aggregate on `members` joining both.
- */
+/** The member's account fields of sign-in and campaigns, and their tier: one request (member.ts). */
 async function readAccount(member: string): Promise<AccountView> {
-  const [scheme, { list }] = await Promise.all([
-    loadScheme(),
-    getDb()
-      .collection('members')
-      .aggregate()
-      .match({ _id: member })
-      .project({ _id: 1 })
-      .lookup(accountJoin(member, { [STATE_FIELD]: 1, counters: 1, createdAt: 1 }, 'accounts'))
-      .lookup(tierJoin(member, 'tiers'))
-      .end(),
-  ]);
-  const row = list[0] as { accounts: Record<string, unknown>[]; tiers: { level?: string }[] } | undefined;
-  if (!row?.accounts[0]) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-  return { ...(row.accounts[0] as unknown as AccountView), tier: tierInput(scheme, row.tiers[0]?.level, 'signin') };
+  const { account, tier } = await readMember(member, 'signin');
+  return { ...(account as unknown as AccountView), tier };
 }
 
 const stateOf = (a: Pick<AccountView, 'createdAt' | 'signin'>): SigninState => a.signin ?? emptyState(shanghaiDay(new Date(a.createdAt)));

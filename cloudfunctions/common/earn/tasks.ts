@@ -15,15 +15,14 @@ import { countInPeriod, emptyState, isSigned, STATE_FIELD, addDays, type SigninS
 import { groupOf, TASK_EVENTS, type TaskEvent, type TaskPeriod, type TaskRule } from '../campaigns/rules/task';
 import { tierSource, type TierInput } from '../campaigns/tier';
 import { AppError } from '../errors';
-import { accountJoin } from '../ledger/access';
 import type { Entry } from '../ledger/model';
 import { readEntry } from '../ledger/service';
 import { COLLECTIONS as CODES } from '../codes/model';
 import { MALL } from '../mall/model';
 import { defaultNickname, type MemberDoc } from '../services/members';
 import { shanghaiDay, shanghaiDayStart } from '../time';
-import { loadScheme, tierInput, tierJoin } from '../tiers/service';
 import { liveCampaigns } from './live';
+import { readMember } from './member';
 import { withCards } from './signin';
 import { grantAfterPayment } from '../play/grants';
 
@@ -54,26 +53,13 @@ interface Facts {
   tier: TierInput;
 }
 
-/** ONE request: the member, their account's sign-in state and counters, and their tier state. */
+/** The member, their account's sign-in state and counters, and their tier: one request (member.ts). */
 async function readFacts(member: string): Promise<Facts> {
-  const [scheme, { list }] = await Promise.all([
-    loadScheme(),
-    getDb()
-      .collection('members')
-      .aggregate()
-      .match({ _id: member })
-      .lookup(accountJoin(member, { [STATE_FIELD]: 1, counters: 1, createdAt: 1 }, 'accounts'))
-      .lookup(tierJoin(member, 'tiers'))
-      .end(),
-  ]);
-  const row = list[0] as (MemberDoc & { accounts: Record<string, any>[]; tiers: { level?: string }[] }) | undefined;
-  const account = row?.accounts[0];
-  if (!row || !account) throw new AppError('NOT_FOUND', `no points account for member ${member}`);
-  const { accounts: _a, tiers, ...m } = row;
+  const { member: m, account, tier } = await readMember(member, 'earn');
   return {
-    member: m as MemberDoc,
-    tier: tierInput(scheme, tiers[0]?.level, 'earn'),
-    signin: (account[STATE_FIELD] as SigninState) ?? emptyState(shanghaiDay(new Date(account.createdAt))),
+    member: m,
+    tier,
+    signin: (account[STATE_FIELD] as SigninState) ?? emptyState(shanghaiDay(new Date(account.createdAt as Date))),
     counters: (account.counters as Counters) ?? {},
     account,
   };
