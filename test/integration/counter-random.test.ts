@@ -99,6 +99,9 @@ describe.each(SEEDS)('capped counter, seed %i', (seed) => {
                 return;
               }
               if (e instanceof AppError && ['SOLD_OUT', 'CONFLICT'].includes(e.code)) return;
+              // A live transaction slower than the short timeout this suite sets (a loaded machine):
+              // the server aborted it, so it took nothing, as on the cloud after its 30 s.
+              if (inTx && String((e as Error)?.message).includes('TransactionNotExist')) return;
               throw e;
             }
           }),
