@@ -9,8 +9,8 @@ import { toMemberView, type MemberDoc } from '../services/members';
 export type SearchBy = 'nickname' | 'phone' | 'openid';
 
 const PHONE = /^1\d{10}$/;
-/** OPENIDs and the local personas' ids: letters, digits, _ and -. */
-const OPENID = /^[\w-]{6,64}$/;
+/** OPENIDs (28 characters in WeChat) and the local personas' ids: letters, digits, _ and -. */
+const OPENID = /^[\w-]{1,64}$/;
 
 /** How a query is read when the operator does not say: 11 digits starting with 1 is a phone, else a nickname (and an OPENID when it could be one). */
 export function searchPlan(q: string, by?: SearchBy): SearchBy[] {

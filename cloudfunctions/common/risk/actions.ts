@@ -75,6 +75,8 @@ export async function unfreeze(caseId: string, holdId: string, by: ActBy) {
   const c = await mustCase(caseId);
   const made = c.actions.find((a) => a.action === 'freeze' && a.ref === holdId);
   if (!made) throw new AppError('RISK_CASE_STATE', '该冻结不是本风控事件发起的');
+  // Released already: by this case (say so), or by a call that died before recording it (record it now).
+  if (c.actions.some((a) => a.action === 'unfreeze' && a.ref === holdId)) throw new AppError('HOLD_NOT_OPEN', '该笔冻结已解冻');
   await releaseHold(holdId, { reason: by.note, now });
   return { case: await record(caseId, { action: 'unfreeze', by: by.operator, note: by.note, member: made.member, ref: holdId, amount: made.amount }, (x) => x.status, now) };
 }
