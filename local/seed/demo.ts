@@ -8,6 +8,7 @@ import { seedCodes } from './codes';
 import { seedEarn } from './earn';
 import { seedOrders } from './orders';
 import { seedPlay } from './play';
+import { seedRisk } from './risk';
 import { findPersona, PERSONAS } from './personas';
 
 export const DEMO_BRAND = {
@@ -40,6 +41,7 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
   await seedEarn(runner); // sign-in and tasks: campaigns, and bob's last ten days (local/seed/earn.ts)
   await seedOrders(runner, now); // tiers, an order campaign, brand orders posted and pending (local/seed/orders.ts)
   await seedPlay(runner); // 积分玩法: a published pool of each face (local/seed/play.ts)
+  await seedRisk(runner); // 风控审核: counterfeit, diversion, brute-force and velocity facts, and the queue (local/seed/risk.ts)
   // Written last: a seed interrupted halfway runs again on the next start.
   engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: now }]);
   return true;

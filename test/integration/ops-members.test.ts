@@ -268,3 +268,18 @@ describe('risk: actions, each audited on the case and undone', () => {
     await refused({ action: 'riskReopen', case: v, note: '再开' }, 'RISK_CASE_STATE');
   });
 });
+
+test('the demo seed gives 风控审核 real cases (through the real scan) and leaves the personas\' balances alone', async () => {
+  const { seedDemo } = await import('../../local/seed/demo');
+  const { RISK_MEMBERS } = await import('../../local/seed/risk');
+  const seeded = createTestCloud();
+  expect(await seedDemo(seeded.runner)).toBe(true);
+  const q = await seeded.call('admin', { action: 'riskQueue' }, 'oLOCAL-operator-ops');
+  expect(q.ok).toBe(true);
+  expect(q.data.items.map((c: any) => c.kind).sort()).toEqual(['bruteforce', 'counterfeit', 'diversion', 'velocity']);
+  expect(q.data.items.find((c: any) => c.kind === 'counterfeit').members).toBe(3);
+  const alice = (seeded.engine.dump('accounts') as any[]).find((a) => a._id === 'oLOCAL-shopper-alice');
+  expect(alice.balance).toBe(280);
+  const found = await seeded.call('admin', { action: 'searchMembers', q: RISK_MEMBERS[0].nickname }, 'oLOCAL-operator-ops');
+  expect(found.data.items.map((m: any) => m.openid)).toEqual([RISK_MEMBERS[0].openid]);
+});
