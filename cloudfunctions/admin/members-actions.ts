@@ -26,6 +26,7 @@ const entryView = (e: { _id: string; type: string; amount: number; delta: number
 export const memberActions = {
   searchMembers: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({ q: z.string().trim().min(1).max(64), by: z.enum(['nickname', 'phone', 'openid']).optional(), cursor: z.string().min(1).max(300).optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     run: async (i, { caller }) => {
       const page = await searchMembers(i);
@@ -34,11 +35,13 @@ export const memberActions = {
   }),
   memberDetail: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({ openid }).strict(),
     run: (i, { caller }) => memberDetail(caller.openid, i.openid),
   }),
   memberSection: action({
     auth: 'operator',
+    role: 'viewer',
     input: z
       .object({ openid, section: z.enum(SECTIONS), cursor: z.string().min(1).max(300).optional(), limit: z.number().int().min(1).max(50).default(20), kinds: kinds.optional(), from: shanghaiDayInput().optional(), to: shanghaiDayInput().optional() })
       .strict(),
@@ -47,6 +50,7 @@ export const memberActions = {
   /** What adjust / penalty / reverse would do now: nothing written. */
   previewCorrection: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({ op: z.enum(['adjust', 'penalty', 'reverse']), member: openid.optional(), delta: z.unknown().optional(), amount: z.unknown().optional(), entry: entryId.optional() }).strict(),
     run: (i, { caller }) => {
       if (i.op === 'reverse') {
@@ -59,16 +63,20 @@ export const memberActions = {
   }),
   adjustMember: action({
     auth: 'operator',
+    audit: { target: (i) => ({ collection: 'accounts', id: i.member }) },
     input: z.object({ member: openid, delta: z.unknown(), reason: z.unknown(), key: opKey }).strict(),
     run: async (i, { caller }) => entryView((await adjust({ member: i.member, delta: adjustDelta(i.delta), reason: reasonField(i.reason), key: i.key, operator: caller.openid })).entry),
   }),
   penalizeMember: action({
     auth: 'operator',
+    audit: { target: (i) => ({ collection: 'accounts', id: i.member }) },
     input: z.object({ member: openid, amount: z.unknown(), reason: z.unknown(), key: opKey }).strict(),
     run: async (i, { caller }) => entryView((await penalty({ member: i.member, amount: penaltyAmount(i.amount), reason: reasonField(i.reason), key: i.key, operator: caller.openid })).entry),
   }),
   reverseEntry: action({
     auth: 'operator',
+    // The reversal's own entry (the account it changes is named by the entry, not the request).
+    audit: { target: (i) => ({ collection: 'ledger', id: `reverse:${i.entry}` }) },
     input: z.object({ entry: entryId, reason: z.unknown() }).strict(),
     run: async (i, { caller }) => entryView((await reverse(i.entry, { reason: reasonField(i.reason), operator: caller.openid })).entry),
   }),

@@ -2,7 +2,7 @@
 // (exact, index `phone`) or by nickname prefix (a range on index `nickname, _id`), every query
 // bounded by `limit`; one page of account totals by _id. Never a scan of the members.
 import { getDb } from '../cloud';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { accountTotals } from '../ledger/access';
 import { toMemberView, type MemberDoc } from '../services/members';
 
@@ -43,7 +43,7 @@ export async function searchMembers(input: { q: string; by?: SearchBy; cursor?: 
     if (data) found.push(data as MemberDoc);
   }
   if (plan.includes('phone') && !input.cursor) {
-    if (!PHONE.test(q)) throw new AppError('INVALID_FIELD', '手机号：请输入 11 位手机号');
+    if (!PHONE.test(q)) throw fieldError('q', '手机号', '请输入 11 位手机号');
     const { data } = await members.where({ phone: q }).limit(input.limit).get();
     found.push(...(data as MemberDoc[]));
   }

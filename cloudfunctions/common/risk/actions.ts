@@ -7,7 +7,7 @@
 // call is the handler's (ops_audit, wave 3); the case keeps its own list for the page.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { setStatus } from '../codes/batches';
 import { availablePoints } from '../ledger/access';
 import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
@@ -20,7 +20,6 @@ import { readCase } from './queue';
 /** A freeze lasts the longest hold the ledger allows; the jobs tick releases it after that. */
 export const FREEZE_SECONDS = 7 * 86_400;
 
-const invalid = (field: string, reason: string) => new AppError('INVALID_FIELD', `${field}：${reason}`);
 const short = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 16).replace(/[^\w-]/g, '_');
 
 async function mustCase(id: string): Promise<RiskCase> {
@@ -29,8 +28,8 @@ async function mustCase(id: string): Promise<RiskCase> {
   return c;
 }
 
-function mustName(c: RiskCase, member: string): void {
-  if (member !== c.member && !c.members.includes(member)) throw invalid('会员', '不在本风控事件中');
+function mustName(c: RiskCase, member: string, field = 'member', label = '会员'): void {
+  if (member !== c.member && !c.members.includes(member)) throw fieldError(field, label, '不在本风控事件中');
 }
 
 /** Appends the action (and the status it leaves) to the case, conditional on its rev; re-read and retried when another write came between. */
@@ -93,7 +92,7 @@ export async function clawBack(caseId: string, entryId: string, by: ActBy) {
   const { data } = await getDb().collection(LEDGER.entries).doc(entryId).get().catch(() => ({ data: null }));
   const e = data as Entry | null;
   if (!e) throw new AppError('NOT_FOUND', '积分流水不存在');
-  mustName(c, e.member);
+  mustName(c, e.member, 'entry', '积分流水');
   if (!(e.delta > 0 && (e.type === 'earn' || e.type === 'adjust'))) throw new AppError('NOT_REVERSIBLE', '只能追回获得的积分');
   const owner = e.source.kind === 'scan' ? ('scan' as SourceKind) : undefined;
   if (isOwned(e.source.kind) && !owner) throw new AppError('NOT_REVERSIBLE', `a ${e.source.kind} entry is reversed through its own refund`);
@@ -138,7 +137,7 @@ export async function unblock(caseId: string, member: string, by: ActBy) {
 export async function voidBatch(caseId: string, batch: string, by: ActBy) {
   const now = by.now ?? new Date();
   const c = await mustCase(caseId);
-  if (batch !== c.batch && !c.evidence.some((e) => e.batch === batch)) throw invalid('批次', '不在本风控事件中');
+  if (batch !== c.batch && !c.evidence.some((e) => e.batch === batch)) throw fieldError('batch', '批次', '不在本风控事件中');
   await setStatus(batch, 'void', now);
   return { case: await record(caseId, { action: 'voidBatch', by: by.operator, note: by.note, ref: batch }, acted, now) };
 }
