@@ -138,8 +138,11 @@ export async function listCases(q: QueueQuery) {
   const { data } = await db.collection(C.cases).where(query as Record<string, unknown>).orderBy('lastAt', 'desc').orderBy('_id', 'asc').limit(q.limit + 1).get();
   const page = (data as RiskCase[]).slice(0, q.limit);
   const last = page[page.length - 1];
+  const who = [...new Set(page.map((c) => c.member).filter(Boolean))];
+  const { data: named } = who.length ? await db.collection('members').where({ _id: _.in(who) }).field({ nickname: true }).limit(who.length).get() : { data: [] };
+  const names = new Map((named as { _id: string; nickname?: string }[]).map((m) => [m._id, m.nickname ?? '']));
   return {
-    items: page.map(summaryOf),
+    items: page.map((c) => ({ ...summaryOf(c), memberName: names.get(c.member) ?? '' })),
     nextCursor: data.length > q.limit && last ? encodeCursor({ at: new Date(last.lastAt), id: last._id }) : null,
   };
 }
