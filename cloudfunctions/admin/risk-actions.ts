@@ -7,7 +7,7 @@ import { reasonField } from '../common/members/fields';
 import { preview } from '../common/members/preview';
 import * as risk from '../common/risk/actions';
 import { CASE_KINDS, CASE_STATUSES } from '../common/risk/model';
-import { listCases, openCounts, readCase, refreshCases } from '../common/risk/queue';
+import { caseView, listCases, openCounts, readCase, refreshCases } from '../common/risk/queue';
 import { AppError } from '../common/errors';
 
 const caseId = z.string().min(1).max(200);
@@ -36,7 +36,7 @@ export const riskActions = {
     run: async (i) => {
       const c = await readCase(i.case);
       if (!c) throw new AppError('NOT_FOUND', '风控事件不存在');
-      return c;
+      return caseView(c);
     },
   }),
   /** What a freeze or claw back would do (the ledger's planners, nothing written). */

@@ -107,6 +107,7 @@ export interface CaseSummary {
   provinceName: string
   member: string
   memberName: string
+  batchNo: string
   day: string
   members: number
   facts: number
@@ -153,6 +154,8 @@ export interface RiskCase {
   /** Nicknames (members) and names (operators) by OPENID. */
   names: Record<string, string>
   provinces: Record<string, string>
+  /** Batch id → its printed batch number. */
+  batches: Record<string, string>
 }
 
 export function riskQueue(filter: { kind?: CaseKind; status?: CaseStatus; cursor?: string }) {

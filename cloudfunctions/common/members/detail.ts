@@ -11,6 +11,7 @@ import { lastValidDay } from '../ledger/reminders';
 import type { StoredAccount } from '../ledger/plans';
 import { COLLECTIONS as CODES } from '../codes/model';
 import { MALL } from '../mall/model';
+import { provinceName } from '../codes/regions';
 import { tierOf } from '../tiers/service';
 import { accessFor, membersForOperator } from '../privacy/access';
 import { toMemberView, type MemberDoc } from '../services/members';
@@ -84,7 +85,7 @@ const ROW: Record<Section, (d: any) => Record<string, unknown>> = {
   draws: (d) => ({ id: d._id, pool: d.pool, game: d.game, paid: d.paid, cost: d.cost, prize: d.prize?.name ?? '', prizeKind: d.prize?.kind ?? '', status: d.status, createdAt: iso(d.createdAt) }),
   orders: (o) => ({ id: o._id, title: o.title, quantity: o.quantity, points: o.points, cashFen: o.cashFen, status: o.status, createdAt: iso(o.createdAt) }),
   scans: (c) => ({ id: c._id, batch: c.batch, points: c.points ?? 0, scans: c.scans ?? 0, scanners: c.scanners?.length ?? 0, createdAt: iso(c.claimedAt) }),
-  risk: (r) => ({ id: r._id, kind: r.kind, code: r.code, batch: r.batch, province: r.province, createdAt: iso(r.createdAt) }),
+  risk: (r) => ({ id: r._id, kind: r.kind, code: r.code, batch: r.batch, province: r.province, provinceName: r.province ? provinceName(r.province) : '', createdAt: iso(r.createdAt) }),
 };
 
 /** One page of a section, newest first. */

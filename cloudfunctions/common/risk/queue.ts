@@ -6,6 +6,8 @@
 import { getDb } from '../cloud';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
+import { COLLECTIONS as CODES } from '../codes/model';
+import { provinceName } from '../codes/regions';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { buildCases, mergeCase, type Draft, type EventFact, type Facts } from './cases';
 import { addDays, codesOf, drawBursts, eventsSince, topEarners, velocityThreshold } from './facts';
@@ -141,8 +143,9 @@ export async function listCases(q: QueueQuery) {
   const who = [...new Set(page.map((c) => c.member).filter(Boolean))];
   const { data: named } = who.length ? await db.collection('members').where({ _id: _.in(who) }).field({ nickname: true }).limit(who.length).get() : { data: [] };
   const names = new Map((named as { _id: string; nickname?: string }[]).map((m) => [m._id, m.nickname ?? '']));
+  const batches = await batchNos(page.map((c) => c.batch));
   return {
-    items: page.map((c) => ({ ...summaryOf(c), memberName: names.get(c.member) ?? '' })),
+    items: page.map((c) => ({ ...summaryOf(c), memberName: names.get(c.member) ?? '', batchNo: batches[c.batch] ?? '' })),
     nextCursor: data.length > q.limit && last ? encodeCursor({ at: new Date(last.lastAt), id: last._id }) : null,
   };
 }
@@ -155,6 +158,7 @@ export const summaryOf = (c: RiskCase) => ({
   code: c.code,
   batch: c.batch,
   province: c.province,
+  provinceName: c.province ? provinceName(c.province) : '',
   member: c.member,
   day: c.day,
   members: c.members.length,
@@ -168,4 +172,31 @@ export async function openCounts(): Promise<Record<string, number>> {
   const db = getDb();
   const { list } = await db.collection(C.cases).aggregate().match({ status: 'open' }).group({ _id: '$kind', n: db.command.aggregate.sum(1) }).end();
   return Object.fromEntries((list as { _id: string; n: number }[]).map((r) => [r._id, r.n]));
+}
+
+/** The printed batch numbers (批号) of batch ids, which is what operators know a batch by. */
+async function batchNos(ids: string[]): Promise<Record<string, string>> {
+  const want = [...new Set(ids.filter(Boolean))].slice(0, 100);
+  if (!want.length) return {};
+  const db = getDb();
+  const { data } = await db.collection(CODES.batches).where({ _id: db.command.in(want) }).field({ batchNo: true }).limit(want.length).get();
+  return Object.fromEntries((data as { _id: string; batchNo: string }[]).map((b) => [b._id, b.batchNo]));
+}
+
+/** A case as its page shows it: members' nicknames (operators' names), province names and batch numbers beside the ids. */
+export async function caseView(c: RiskCase) {
+  const db = getDb();
+  const ids = [...new Set([c.member, ...c.members, ...c.actions.map((a) => a.by), ...c.actions.map((a) => a.member ?? '')].filter(Boolean))].slice(0, 100);
+  const [{ data }, { data: admins }] = ids.length
+    ? await Promise.all([
+        db.collection('members').where({ _id: db.command.in(ids) }).field({ nickname: true }).limit(ids.length).get(),
+        db.collection('admins').where({ _id: db.command.in(ids) }).field({ name: true }).limit(ids.length).get(),
+      ])
+    : [{ data: [] }, { data: [] }];
+  const names: Record<string, string> = {};
+  for (const m of data as { _id: string; nickname?: string }[]) names[m._id] = m.nickname ?? '';
+  for (const a of admins as { _id: string; name?: string }[]) if (a.name) names[a._id] = a.name;
+  const provinces: Record<string, string> = {};
+  for (const p of [c.province, ...c.evidence.map((e) => e.province)]) if (p) provinces[p] = provinceName(p);
+  return { ...c, names, provinces, batches: await batchNos([c.batch, ...c.evidence.map((e) => e.batch)]) };
 }
