@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import type { Preview } from '../../../services/ops-members'
+import './effect.scss'
 
 /** A fresh idempotency key for one confirmation (a retried 确认 applies once). */
 export const newOpKey = () => `ops-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
