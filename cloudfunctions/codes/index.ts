@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { instantInput, shanghaiDayInput } from '../common/inputs';
-import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
+import { assignRegion, batchDetail, createBatch, generate, getBatch, listBatches, listProducts, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
+import { lookupCode } from '../common/codes/lookup';
 import { migrateLegacyCampaigns, upsertScanCampaign } from '../common/codes/legacy';
 import { exportBatch } from '../common/codes/export';
 import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
@@ -21,6 +22,8 @@ const expiry = z.union([
   z.object({ kind: z.literal('fixed'), at: instantInput() }).strict(),
 ]);
 const seq = z.number().int().min(0).max(999_999);
+const cursor = z.string().min(1).max(200).optional();
+const limit = z.number().int().min(1).max(100).default(20);
 
 export const main = defineFunction({
   name: 'codes',
@@ -94,8 +97,23 @@ export const main = defineFunction({
     }),
     batches: action({
       auth: 'operator',
-      input: z.object({}).strict(),
-      run: async () => ({ items: await listBatches() }),
+      input: z.object({ cursor, limit }).strict(),
+      run: (i) => listBatches(i.cursor, i.limit),
+    }),
+    batch: action({
+      auth: 'operator',
+      input: z.object({ batch: id }).strict(),
+      run: (i) => batchDetail(i.batch),
+    }),
+    products: action({
+      auth: 'operator',
+      input: z.object({ cursor, limit }).strict(),
+      run: (i) => listProducts(i.cursor, i.limit),
+    }),
+    lookup: action({
+      auth: 'operator',
+      input: z.object({ code: z.string().max(4096) }).strict(),
+      run: (i) => lookupCode(i.code),
     }),
     assignRegion: action({
       auth: 'operator',

@@ -2,6 +2,7 @@
 // generate in chunks with watchable progress, assign regions, activate, void — and the views of
 // risk events and scan statistics. Exports live in export.ts.
 import { getDb } from '../cloud';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { forget } from './cache';
 import { envKeys, makeCodes } from './format';
@@ -130,9 +131,58 @@ export async function setStatus(batchId: string, to: 'active' | 'void', now = ne
   return { ...batch, ...data };
 }
 
-export async function listBatches(): Promise<ReturnType<typeof progressOf>[]> {
-  const { data } = await getDb().collection(C.batches).orderBy('createdAt', 'desc').limit(100).get();
-  return (data as Batch[]).map((b) => ({ ...progressOf(b), product: b.product, batchNo: b.batchNo, campaign: b.campaign, regions: b.regions }) as any);
+/** What lists and the batch page show of a batch: its progress, product (with its name) and regions. */
+function batchView(b: Batch, productName: string) {
+  return {
+    ...progressOf(b), product: b.product, productName, batchNo: b.batchNo, campaign: b.campaign, productionDate: b.productionDate,
+    regions: b.regions ?? [], createdAt: new Date(b.createdAt).toISOString(),
+    activatedAt: b.activatedAt ? new Date(b.activatedAt).toISOString() : '', voidedAt: b.voidedAt ? new Date(b.voidedAt).toISOString() : '',
+  };
+}
+export type BatchView = ReturnType<typeof batchView>;
+
+/** Product id → name for the given ids (one read by _id). */
+async function productNames(ids: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter(Boolean))];
+  if (!wanted.length) return new Map();
+  const db = getDb();
+  const { data } = await db.collection(C.products).where({ _id: db.command.in(wanted) }).field({ name: true }).limit(wanted.length).get();
+  return new Map((data as Product[]).map((p) => [p._id, p.name]));
+}
+
+/** (createdAt desc, _id asc) after the cursor's position. */
+function after(cursor: string | undefined): Record<string, unknown> {
+  if (!cursor) return {};
+  const _ = getDb().command;
+  const { at, id } = decodeCursor(cursor);
+  return _.or([{ createdAt: _.lt(at) }, { createdAt: at, _id: _.gt(id) }]) as unknown as Record<string, unknown>;
+}
+
+async function page<T extends { _id: string; createdAt: Date }>(collection: string, cursor: string | undefined, limit: number) {
+  const { data } = await getDb().collection(collection).where(after(cursor)).orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(limit + 1).get();
+  const items = (data as T[]).slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: data.length > limit && last ? encodeCursor({ at: new Date(last.createdAt), id: last._id }) : null };
+}
+
+/** Batches, newest first, a page at a time (index createdAt). */
+export async function listBatches(cursor?: string, limit = 20): Promise<{ items: BatchView[]; nextCursor: string | null }> {
+  const { items, nextCursor } = await page<Batch>(C.batches, cursor, limit);
+  const names = await productNames(items.map((b) => b.product));
+  return { items: items.map((b) => batchView(b, names.get(b.product) ?? '')), nextCursor };
+}
+
+/** One batch for its page, with its product's name. */
+export async function batchDetail(id: string): Promise<BatchView> {
+  const b = await getBatch(id);
+  const names = await productNames([b.product]);
+  return batchView(b, names.get(b.product) ?? '');
+}
+
+/** Products, newest first, a page at a time (index createdAt). */
+export async function listProducts(cursor?: string, limit = 20) {
+  const { items, nextCursor } = await page<Product>(C.products, cursor, limit);
+  return { items: items.map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() })), nextCursor };
 }
 
 /** Risk events counted by kind and by batch, product and province; plus the latest few. */
