@@ -2,9 +2,10 @@
 // and batches (create, generate in chunks, region, activate, void, export) and watch risk and stats.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
-import { instantInput, shanghaiDayInput } from '../common/inputs';
-import { assignRegion, batchDetail, createBatch, generate, getBatch, listBatches, listProducts, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
+import { instantInput } from '../common/inputs';
+import { assignRegion, batchDetail, createBatch, createProduct, generate, getBatch, listBatches, listProducts, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
 import { lookupCode } from '../common/codes/lookup';
+import { assertValid, codeProblems } from '../common/codes/forms';
 import { migrateLegacyCampaigns, upsertScanCampaign } from '../common/codes/legacy';
 import { exportBatch } from '../common/codes/export';
 import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
@@ -21,7 +22,12 @@ const expiry = z.union([
   z.object({ kind: z.literal('yearEnd'), yearsAfter: z.number().int().min(0).max(5).optional() }).strict(),
   z.object({ kind: z.literal('fixed'), at: instantInput() }).strict(),
 ]);
-const seq = z.number().int().min(0).max(999_999);
+// Form fields: the type here, the content in forms.ts (Chinese reasons next to the field).
+const field = z.string().max(1000);
+const number = z.number();
+const productInput = z
+  .object({ id: field, name: field, image: field.optional(), spec: field.optional(), origin: field.optional(), basePoints: number })
+  .strict();
 const cursor = z.string().min(1).max(200).optional();
 const limit = z.number().int().min(1).max(100).default(20);
 
@@ -48,10 +54,13 @@ export const main = defineFunction({
 
     upsertProduct: action({
       auth: 'operator',
-      input: z
-        .object({ id, name: text(40).min(1), image: text(500).default(''), spec: text(60).default(''), origin: text(60).default(''), basePoints: z.number().int().min(0).max(100_000) })
-        .strict(),
-      run: ({ id: _id, ...p }) => upsertProduct({ _id, ...p }),
+      input: productInput,
+      run: (i) => upsertProduct(i),
+    }),
+    createProduct: action({
+      auth: 'operator',
+      input: productInput,
+      run: (i) => createProduct(i),
     }),
     // Kept for existing callers: saves the fields as the scan campaign's next version and publishes
     // it (docs/campaigns.md; new callers use the admin function's campaign actions).
@@ -80,9 +89,7 @@ export const main = defineFunction({
     }),
     createBatch: action({
       auth: 'operator',
-      input: z
-        .object({ id, product: id, campaign: id.optional(), batchNo: text(40).min(1), productionDate: shanghaiDayInput(), size: z.unknown() })
-        .strict(),
+      input: z.object({ id: field, product: field, campaign: field.optional(), batchNo: field, productionDate: field, size: z.unknown() }).strict(),
       run: (i, { caller }) => createBatch({ ...i, operator: caller.openid }),
     }),
     generate: action({
@@ -112,14 +119,16 @@ export const main = defineFunction({
     }),
     lookup: action({
       auth: 'operator',
-      input: z.object({ code: z.string().max(4096) }).strict(),
-      run: (i) => lookupCode(i.code),
+      input: z.object({ code: field }).strict(),
+      run: (i) => {
+        assertValid(codeProblems(i.code));
+        return lookupCode(i.code);
+      },
     }),
     assignRegion: action({
       auth: 'operator',
-      input: z.object({ batch: id, provinces: z.array(z.string().regex(/^\d{2}$/)).min(1).max(40), from: seq.optional(), to: seq.optional() }).strict()
-        .refine((i) => (i.from === undefined) === (i.to === undefined), 'from and to go together'),
-      run: (i) => assignRegion(i.batch, i.provinces, i.from === undefined ? undefined : { from: i.from, to: i.to! }),
+      input: z.object({ batch: id, provinces: z.array(field).max(40), from: number.optional(), to: number.optional() }).strict(),
+      run: (i) => assignRegion(i.batch, i.provinces, { from: i.from, to: i.to }),
     }),
     activate: action({
       auth: 'operator',
@@ -133,7 +142,7 @@ export const main = defineFunction({
     }),
     export: action({
       auth: 'operator',
-      input: z.object({ batch: id, format: z.enum(['csv', 'pdf']), from: seq.optional(), to: seq.optional() }).strict(),
+      input: z.object({ batch: id, format: z.enum(['csv', 'pdf']), from: number.optional(), to: number.optional() }).strict(),
       run: (i) => exportBatch(i.batch, i.format, { from: i.from, to: i.to }),
     }),
     risk: action({

@@ -115,3 +115,67 @@ describe('code lookup', () => {
     expect(cloud.engine.stats.collectionScans).toBe(before);
   });
 });
+
+/** Every collection the codes forms could write. */
+const written = (cloud: TestCloud) => Object.fromEntries(['products', 'codeBatches', 'codes'].map((c) => [c, cloud.engine.dump(c)]));
+
+describe('forms: each bad field answers its own Chinese reason, nothing written', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    await brand(cloud);
+    await ok(cloud, { action: 'createBatch', id: 'F', product: 'tea', batchNo: 'F-1', productionDate: '2026-11-01', size: 30 });
+    while ((await ok(cloud, { action: 'generate', batch: 'F' })).status === 'generating');
+  });
+  const refused = async (data: Record<string, unknown>) => {
+    const before = written(cloud);
+    const r = await cloud.call('codes', data, OPS);
+    expect(written(cloud)).toEqual(before);
+    expect(r.ok).toBe(false);
+    return `${r.code} ${r.message}`;
+  };
+  const product = { action: 'createProduct', id: 'new-tea', name: '新茶', basePoints: 10 };
+  const batch = { action: 'createBatch', id: 'new-b', product: 'tea', batchNo: 'N-1', productionDate: '2026-11-01', size: 10 };
+
+  test.each([
+    [{ ...product, id: '' }, '编号：不能为空'],
+    [{ ...product, id: 'a b' }, '编号：只能包含英文字母、数字、_ 和 -'],
+    [{ ...product, id: 'tea' }, '编号：已被使用'],
+    [{ ...product, name: '  ' }, '名称：不能为空'],
+    [{ ...product, name: '茶'.repeat(41) }, '名称：最多 40 个字'],
+    [{ ...product, image: 'ftp://x/y.png' }, '图片地址：须以 https:// 或 cloud:// 开头'],
+    [{ ...product, basePoints: -1 }, '扫码积分：须为 0 到 100000 的整数'],
+    [{ ...product, basePoints: 1.5 }, '扫码积分：须为 0 到 100000 的整数'],
+    [{ ...batch, id: 'F' }, '编号：已被使用'],
+    [{ ...batch, product: '' }, '产品：请选择产品'],
+    [{ ...batch, product: 'nope' }, '产品：不存在'],
+    [{ ...batch, campaign: 'nope' }, '活动：不存在'],
+    [{ ...batch, batchNo: '' }, '批号：不能为空'],
+    [{ ...batch, productionDate: '2026-02-30' }, '生产日期：须为有效日期（年-月-日）'],
+    [{ ...batch, productionDate: '2098-01-01' }, '生产日期：不能晚于一年之后'],
+    [{ action: 'assignRegion', batch: 'F', provinces: [] }, '销售区域：请至少选择一个省份'],
+    [{ action: 'assignRegion', batch: 'F', provinces: ['33', '33'] }, '销售区域：省份重复'],
+    [{ action: 'assignRegion', batch: 'F', provinces: ['33'], from: 3 }, '结束序号：请同时填写起始和结束序号'],
+    [{ action: 'assignRegion', batch: 'F', provinces: ['33'], from: 3, to: 30 }, '结束序号：须为 0 到 29 的整数'],
+    [{ action: 'assignRegion', batch: 'F', provinces: ['33'], from: 9, to: 3 }, '结束序号：不能小于起始序号'],
+    [{ action: 'export', batch: 'F', format: 'csv', from: -1, to: 3 }, '起始序号：须为 0 到 29 的整数'],
+    [{ action: 'lookup', code: ' ' }, '码：请输入码'],
+    [{ action: 'lookup', code: 'UUUU-UUUU' }, '码：须为 20 位码：数字和英文字母（不含 U）'],
+  ])('%j → %s', async (data, message) => {
+    expect(await refused(data)).toBe(`BAD_REQUEST ${message}`);
+  });
+
+  test('a size out of range keeps its own code; a void batch cannot take a region', async () => {
+    expect(await refused({ ...batch, size: 1_000_001 })).toMatch(/^BATCH_SIZE_INVALID /);
+    await ok(cloud, { action: 'createBatch', id: 'V', product: 'tea', batchNo: 'V-1', productionDate: '2026-11-01', size: 1 });
+    while ((await ok(cloud, { action: 'generate', batch: 'V' })).status === 'generating');
+    await ok(cloud, { action: 'void', batch: 'V' });
+    expect(await refused({ action: 'assignRegion', batch: 'V', provinces: ['33'] })).toMatch(/^BATCH_STATE /);
+  });
+
+  test('a good product, batch and region are written', async () => {
+    await ok(cloud, { ...product, name: ' 新茶 ', spec: '50g', origin: '福建' });
+    expect(cloud.engine.dump('products').find((p: any) => p._id === 'new-tea')).toMatchObject({ name: '新茶', spec: '50g', origin: '福建', basePoints: 10 });
+    expect(await ok(cloud, { action: 'assignRegion', batch: 'F', provinces: ['33', '44'], from: 0, to: 9 })).toMatchObject({ regions: [{ from: 0, to: 9, provinces: ['33', '44'] }] });
+  });
+});
