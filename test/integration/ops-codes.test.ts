@@ -161,6 +161,7 @@ describe('forms: each bad field answers its own Chinese reason, nothing written'
     [{ action: 'export', batch: 'F', format: 'csv', from: -1, to: 3 }, '起始序号：须为 0 到 29 的整数'],
     [{ action: 'lookup', code: ' ' }, '码：请输入码'],
     [{ action: 'lookup', code: 'UUUU-UUUU' }, '码：须为 20 位码：数字和英文字母（不含 U）'],
+    [{ action: 'lookup', code: 'https://q.example.com/q/%E0%A4%A' }, '码：须为 20 位码：数字和英文字母（不含 U）'],
   ])('%j → %s', async (data, message) => {
     expect(await refused(data)).toBe(`BAD_REQUEST ${message}`);
   });

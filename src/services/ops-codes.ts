@@ -1,0 +1,137 @@
+import { callCloud } from './cloud'
+
+// The operator console's one-item-one-code calls (docs/api.md#codes--one-item-one-code); pages of
+// packages/ops/{codes,batch,lookup} import it as `* as opsCodes`.
+const FN = 'codes'
+
+export type BatchStatus = 'generating' | 'ready' | 'active' | 'void'
+
+export interface Product {
+  _id: string
+  name: string
+  image: string
+  spec: string
+  origin: string
+  basePoints: number
+  createdAt: string
+}
+
+export interface RegionRange {
+  from: number
+  to: number
+  provinces: string[]
+}
+
+export interface Progress {
+  batch: string
+  status: BatchStatus
+  size: number
+  generated: number
+  percent: number
+  /** Another call is writing the batch right now (its progress still shows). */
+  busy?: boolean
+}
+
+export interface Batch extends Progress {
+  product: string
+  productName: string
+  batchNo: string
+  campaign: string
+  productionDate: string
+  regions: RegionRange[]
+  createdAt: string
+  activatedAt: string
+  voidedAt: string
+}
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+export interface DayStats {
+  day: string
+  scans: number
+  claims: number
+  points: number
+}
+
+export type Verdict = 'unlocated' | 'inside' | 'outside'
+export type RiskKind = 'counterfeit' | 'diversion' | 'bruteforce'
+
+export interface LookupFound {
+  found: true
+  code: string
+  seq: number
+  batch: { id: string; batchNo: string; status: BatchStatus; productionDate: string; product: { id: string; name: string } }
+  region: { code: string; name: string }[]
+  claim: { member: string; nickname: string; at: string; points: number } | null
+  scans: { count: number; distinct: number; first: string; last: string }
+  recent: { at: string; member: string; nickname: string; province: string; provinceName: string; verdict: Verdict; claim: boolean }[]
+  risk: { kind: RiskKind; at: string; member: string; nickname: string; province: string; provinceName: string }[]
+}
+export type LookupResult = LookupFound | { found: false; reason: 'forged' | 'unknown'; code: string }
+
+export interface ScanCampaign {
+  _id: string
+  name: string
+  kind: string
+  status: string
+}
+
+export interface Province {
+  code: string
+  name: string
+}
+
+export const PAGE_SIZE = 20
+
+export const products = (cursor?: string) => callCloud<Page<Product>>(FN, { action: 'products', limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) })
+export const batches = (cursor?: string) => callCloud<Page<Batch>>(FN, { action: 'batches', limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) })
+export const batch = (id: string) => callCloud<Batch>(FN, { action: 'batch', batch: id })
+export const progress = (id: string) => callCloud<Progress>(FN, { action: 'progress', batch: id })
+/** Writes the next chunks for up to ~8 s; call again until status is `ready`. */
+export const generate = (id: string) => callCloud<Progress>(FN, { action: 'generate', batch: id })
+export const activate = (id: string) => callCloud<Progress>(FN, { action: 'activate', batch: id })
+export const voidBatch = (id: string) => callCloud<Progress>(FN, { action: 'void', batch: id })
+export const stats = (id: string) => callCloud<{ batch: string; days: DayStats[] }>(FN, { action: 'stats', batch: id })
+export const provinces = () => callCloud<{ provinces: Province[] }>(FN, { action: 'provinces' })
+export const lookup = (code: string) => callCloud<LookupResult>(FN, { action: 'lookup', code })
+/** The scan campaigns a batch may earn under (the admin function's list). */
+export const scanCampaigns = () => callCloud<{ items: ScanCampaign[] }>('admin', { action: 'listCampaigns', kind: 'scan' })
+
+export interface ProductInput {
+  id: string
+  name: string
+  image?: string
+  spec?: string
+  origin?: string
+  basePoints: number
+}
+export const createProduct = (p: ProductInput) => callCloud<Product>(FN, { action: 'createProduct', ...p })
+
+export interface BatchInput {
+  id: string
+  product: string
+  campaign?: string
+  batchNo: string
+  productionDate: string
+  size: number
+}
+export const createBatch = (b: BatchInput) => callCloud<Batch>(FN, { action: 'createBatch', ...b })
+
+export interface Range {
+  from?: number
+  to?: number
+}
+export const assignRegion = (id: string, provinceCodes: string[], range: Range = {}) =>
+  callCloud<Batch>(FN, { action: 'assignRegion', batch: id, provinces: provinceCodes, ...range })
+
+export interface ExportResult {
+  fileID: string
+  name: string
+  count: number
+  bytes: number
+}
+export const exportBatch = (id: string, format: 'csv' | 'pdf', range: Range = {}) =>
+  callCloud<ExportResult>(FN, { action: 'export', batch: id, format, ...range })
