@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import { callCloud } from './cloud'
 
 // The operator console's one-item-one-code calls (docs/api.md#codes--one-item-one-code); pages of
@@ -135,3 +136,34 @@ export interface ExportResult {
 }
 export const exportBatch = (id: string, format: 'csv' | 'pdf', range: Range = {}) =>
   callCloud<ExportResult>(FN, { action: 'export', batch: id, format, ...range })
+
+const LOCAL_FILE_PREFIX = 'cloud://local/'
+
+/** H5 (local cloud): where the local server serves a stored file. */
+export const localFileUrl = (fileID: string) =>
+  `/api/local/files/${fileID.slice(LOCAL_FILE_PREFIX.length).split('/').map(encodeURIComponent).join('/')}`
+
+/**
+ * Hands an exported file to the operator. H5: the browser downloads it from the local server (the
+ * link is also returned for the page to show). WeChat: a PDF is downloaded through the cloud and
+ * opened (可转发、打印); a CSV, which WeChat cannot open, gives a temporary link the page copies.
+ */
+export async function deliverExport(r: ExportResult): Promise<{ how: 'downloaded' | 'opened' | 'link'; url: string }> {
+  if (process.env.TARO_ENV === 'h5') {
+    const url = localFileUrl(r.fileID)
+    const a = document.createElement('a')
+    a.href = url
+    a.download = r.name
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    return { how: 'downloaded', url }
+  }
+  if (r.name.endsWith('.pdf')) {
+    const { tempFilePath } = await Taro.cloud.downloadFile({ fileID: r.fileID })
+    await Taro.openDocument({ filePath: tempFilePath, fileType: 'pdf', showMenu: true })
+    return { how: 'opened', url: '' }
+  }
+  const { fileList } = await Taro.cloud.getTempFileURL({ fileList: [r.fileID] })
+  return { how: 'link', url: fileList[0]?.tempFileURL ?? '' }
+}
