@@ -2,6 +2,7 @@
 // and batches (create, generate in chunks, region, activate, void, export) and watch risk and stats.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { COLLECTIONS as C } from '../common/codes/model';
 import { instantInput } from '../common/inputs';
 import { assignRegion, batchDetail, createBatch, createProduct, generate, getBatch, listBatches, listProducts, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
 import { lookupCode } from '../common/codes/lookup';
@@ -54,11 +55,13 @@ export const main = defineFunction({
 
     upsertProduct: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.products, id: i.id.trim() }) },
       input: productInput,
       run: (i) => upsertProduct(i),
     }),
     createProduct: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.products, id: i.id.trim() }) },
       input: productInput,
       run: (i) => createProduct(i),
     }),
@@ -89,36 +92,38 @@ export const main = defineFunction({
     }),
     createBatch: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.id.trim() }) },
       input: z.object({ id: field, product: field, campaign: field.optional(), batchNo: field, productionDate: field, size: z.unknown() }).strict(),
       run: (i, { caller }) => createBatch({ ...i, operator: caller.openid }),
     }),
+    // Audited without a target: its before/after (the progress) is in the reply; two reads per call saved.
     generate: action({
       auth: 'operator',
       input: z.object({ batch: id, maxChunks: z.number().int().min(1).max(1000).optional() }).strict(),
       run: (i) => generate(i.batch, { maxChunks: i.maxChunks }),
     }),
     progress: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ batch: id }).strict(),
       run: async (i) => progressOf(await getBatch(i.batch)),
     }),
     batches: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ cursor, limit }).strict(),
       run: (i) => listBatches(i.cursor, i.limit),
     }),
     batch: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ batch: id }).strict(),
       run: (i) => batchDetail(i.batch),
     }),
     products: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ cursor, limit }).strict(),
       run: (i) => listProducts(i.cursor, i.limit),
     }),
     lookup: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ code: field }).strict(),
       run: (i) => {
         assertValid(codeProblems(i.code));
@@ -127,16 +132,19 @@ export const main = defineFunction({
     }),
     assignRegion: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
       input: z.object({ batch: id, provinces: z.array(field).max(40), from: number.optional(), to: number.optional() }).strict(),
       run: (i) => assignRegion(i.batch, i.provinces, { from: i.from, to: i.to }),
     }),
     activate: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
       input: z.object({ batch: id }).strict(),
       run: async (i) => progressOf(await setStatus(i.batch, 'active')),
     }),
     void: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
       input: z.object({ batch: id }).strict(),
       run: async (i) => progressOf(await setStatus(i.batch, 'void')),
     }),
@@ -146,12 +154,12 @@ export const main = defineFunction({
       run: (i) => exportBatch(i.batch, i.format, { from: i.from, to: i.to }),
     }),
     risk: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ kind: z.enum(['counterfeit', 'diversion', 'bruteforce']).optional() }).strict(),
       run: (i) => riskSummary(i.kind),
     }),
     payouts: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ status: z.enum(['pending', 'retry', 'paid', 'failed']).optional() }).strict(),
       run: (i) => listPayouts(i.status),
     }),
@@ -161,7 +169,7 @@ export const main = defineFunction({
       run: (i) => simulateFailures(i.count),
     }),
     stats: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ batch: id }).strict(),
       run: (i) => scanStats(i.batch),
     }),

@@ -5,6 +5,7 @@ import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud'
 import { envKeys, makeCodes, pretty } from '../../cloudfunctions/common/codes/format';
 import { maskNickname } from '../../cloudfunctions/common/codes/lookup';
 import { RECENT_SCANS } from '../../cloudfunctions/common/codes/model';
+import { LABELS } from '../../cloudfunctions/common/codes/forms';
 
 const OPS = 'oOps';
 const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
@@ -132,7 +133,7 @@ describe('forms: each bad field answers its own Chinese reason, nothing written'
     const r = await cloud.call('codes', data, OPS);
     expect(written(cloud)).toEqual(before);
     expect(r.ok).toBe(false);
-    return `${r.code} ${r.message}`;
+    return `${r.code} ${r.field ?? '-'} ${r.message}`;
   };
   const product = { action: 'createProduct', id: 'new-tea', name: '新茶', basePoints: 10 };
   const batch = { action: 'createBatch', id: 'new-b', product: 'tea', batchNo: 'N-1', productionDate: '2026-11-01', size: 10 };
@@ -163,7 +164,8 @@ describe('forms: each bad field answers its own Chinese reason, nothing written'
     [{ action: 'lookup', code: 'UUUU-UUUU' }, '码：须为 20 位码：数字和英文字母（不含 U）'],
     [{ action: 'lookup', code: 'https://q.example.com/q/%E0%A4%A' }, '码：须为 20 位码：数字和英文字母（不含 U）'],
   ])('%j → %s', async (data, message) => {
-    expect(await refused(data)).toBe(`BAD_REQUEST ${message}`);
+    const field = Object.entries(LABELS).find(([, label]) => message.startsWith(`${label}：`))![0];
+    expect(await refused(data)).toBe(`INVALID_FIELD ${field} ${message}`);
   });
 
   test('a size out of range keeps its own code; a void batch cannot take a region', async () => {
@@ -178,5 +180,48 @@ describe('forms: each bad field answers its own Chinese reason, nothing written'
     await ok(cloud, { ...product, name: ' 新茶 ', spec: '50g', origin: '福建' });
     expect(cloud.engine.dump('products').find((p: any) => p._id === 'new-tea')).toMatchObject({ name: '新茶', spec: '50g', origin: '福建', basePoints: 10 });
     expect(await ok(cloud, { action: 'assignRegion', batch: 'F', provinces: ['33', '44'], from: 0, to: 9 })).toMatchObject({ regions: [{ from: 0, to: 9, provinces: ['33', '44'] }] });
+  });
+});
+
+describe('roles: a viewer reads the codes pages and changes nothing; changes are audited', () => {
+  const VIEWER = 'oViewer';
+  let cloud: TestCloud;
+  let codes: string[];
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    await brand(cloud);
+    cloud.engine.insertMany('admins', [{ _id: VIEWER, name: '只读', role: 'viewer', createdAt: new Date() }]);
+    codes = await activeBatch(cloud, 'R', 3);
+  });
+
+  test.each([
+    ['products', {}], ['batches', {}], ['batch', { batch: 'R' }], ['progress', { batch: 'R' }], ['stats', { batch: 'R' }], ['risk', {}], ['provinces', {}],
+  ])('a viewer may read: %s', async (action, extra) => {
+    expect(await cloud.call('codes', { action, ...extra }, VIEWER)).toMatchObject({ ok: true });
+  });
+
+  test('a viewer may look a code up', async () => {
+    expect(await cloud.call('codes', { action: 'lookup', code: codes[0] }, VIEWER)).toMatchObject({ ok: true, data: { found: true } });
+  });
+
+  test.each([
+    ['createProduct', { id: 'v-tea', name: '茶', basePoints: 1 }],
+    ['upsertProduct', { id: 'tea', name: '改名', basePoints: 1 }],
+    ['createBatch', { id: 'VB', product: 'tea', batchNo: 'x', productionDate: '2026-11-01', size: 5 }],
+    ['generate', { batch: 'R' }],
+    ['assignRegion', { batch: 'R', provinces: ['33'] }],
+    ['activate', { batch: 'R' }],
+    ['void', { batch: 'R' }],
+    ['export', { batch: 'R', format: 'csv' }],
+  ])('a viewer is refused: %s, nothing written', async (action, extra) => {
+    const before = written(cloud);
+    expect(await cloud.call('codes', { action, ...extra }, VIEWER)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(written(cloud)).toEqual(before);
+  });
+
+  test('an operator\'s region change is audited with the batch before and after', async () => {
+    await ok(cloud, { action: 'assignRegion', batch: 'R', provinces: ['44'] });
+    const rec = (cloud.engine.dump('opsAudit') as any[]).filter((a) => a.action === 'assignRegion' && a.outcome === 'ok').pop();
+    expect(rec).toMatchObject({ actor: OPS, fn: 'codes', target: { collection: 'codeBatches', id: 'R' }, before: { regions: [] }, after: { regions: [{ provinces: ['44'] }] } });
   });
 });

@@ -1,8 +1,8 @@
 // The console's codes forms, checked field by field with the reason in Chinese (pure, no database):
 // a product, a batch, a sales region, an export range, a code to look up. The client checks the
 // same rules with the same words (src/packages/ops/codes/forms.ts; test/client/ops-codes-forms
-// compares them), and the server answers the first problem as INVALID_FIELD `标签：原因`.
-import { AppError } from '../errors';
+// compares them), and the server answers the first problem as INVALID_FIELD `标签：原因` naming the field.
+import { fieldError as invalidField } from '../errors';
 import { isCalendarDay, shanghaiDay } from '../time';
 import { codeFromText, normalise } from './format';
 import { MAX_BATCH_SIZE } from './model';
@@ -108,16 +108,12 @@ export function codeProblems(code: unknown): Problems {
   return {};
 }
 
-/** `标签：原因` for the first problem, the INVALID_FIELD message. */
-export function firstProblem(p: Problems): string | null {
-  const [field] = Object.keys(p);
-  return field ? `${LABELS[field] ?? field}：${p[field]}` : null;
-}
 
-/** Refuses the request with its first problem (nothing has been written yet). */
+/** Refuses the request with its first problem as INVALID_FIELD (nothing has been written yet). */
 export function assertValid(p: Problems): void {
-  const message = firstProblem(p);
-  if (message) throw fieldError(message);
+  const [field] = Object.keys(p);
+  if (field) throw fieldError(field, p[field]);
 }
 
-export const fieldError = (message: string) => new AppError('BAD_REQUEST', message); // INVALID_FIELD once the frame lands
+/** INVALID_FIELD for `field`: `标签：原因`, the field named in the reply. */
+export const fieldError = (field: string, reason: string) => invalidField(field, LABELS[field] ?? field, reason);
