@@ -74,7 +74,7 @@ export async function lookupCode(code: string): Promise<LookupAnswer | NotFound>
   ]);
   const product = productDoc as Product | null;
   const names = new Map((members as { _id: string; nickname?: string }[]).map((m) => [m._id, maskNickname(m.nickname ?? '')]));
-  // A member whose account was closed has no document: shown as 已注销 by the page ('').
+  // A member with no document (closed, or never logged in): '' (the page says 未知会员).
   const who = (member: string) => ({ member, nickname: names.get(member) ?? '' });
   const place = (province: string) => ({ province, provinceName: provinceName(province) });
   return {
