@@ -112,8 +112,11 @@ describe('code lookup', () => {
     const [never] = makeCodes(envKeys(), 1);
     expect(await ok(cloud, { action: 'lookup', code: never })).toEqual({ found: false, reason: 'unknown', code: pretty(never) });
     const before = cloud.engine.stats.collectionScans;
-    await ok(cloud, { action: 'lookup', code: codes[0] });
+    const { reply, dbRequests } = await cloud.callCounted('codes', { action: 'lookup', code: codes[0] }, OPS);
+    expect(reply.ok).toBe(true);
     expect(cloud.engine.stats.collectionScans).toBe(before);
+    // The caller's role 1; the code 1; its batch and risk events 2; the product and the members named 2.
+    expect(dbRequests).toBe(6);
   });
 });
 
