@@ -119,14 +119,16 @@ export interface BatchInput {
   productionDate: string
   size: number
 }
-export const createBatch = (b: BatchInput) => callCloud<Batch>(FN, { action: 'createBatch', ...b })
+/** The stored batch (`_id`, `status: generating`, …). */
+export const createBatch = (b: BatchInput) => callCloud<{ _id: string; status: BatchStatus; size: number }>(FN, { action: 'createBatch', ...b })
 
 export interface Range {
   from?: number
   to?: number
 }
+/** The stored batch with its new `regions`. */
 export const assignRegion = (id: string, provinceCodes: string[], range: Range = {}) =>
-  callCloud<Batch>(FN, { action: 'assignRegion', batch: id, provinces: provinceCodes, ...range })
+  callCloud<{ _id: string; regions: RegionRange[] }>(FN, { action: 'assignRegion', batch: id, provinces: provinceCodes, ...range })
 
 export interface ExportResult {
   fileID: string

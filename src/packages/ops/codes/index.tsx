@@ -265,7 +265,7 @@ function BatchForm({ onCancel }: { onCancel: () => void }) {
         id: f.id.trim(), product: f.product, ...(f.campaign ? { campaign: f.campaign } : {}), batchNo: f.batchNo.trim(), productionDate: f.productionDate.trim(), size: input.size,
       })
       // The batch's page generates its codes straight away.
-      void Taro.navigateTo({ url: `/packages/ops/batch/index?id=${encodeURIComponent(b.batch)}&generate=1` })
+      void Taro.navigateTo({ url: `/packages/ops/batch/index?id=${encodeURIComponent(b._id)}&generate=1` })
       onCancel()
     } catch (e) {
       setErrors(formErrors(e))
