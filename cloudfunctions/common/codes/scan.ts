@@ -176,6 +176,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
       event: { product: product._id, productName: product.name, basePoints: product.basePoints, diverted },
       counters: memberCounters,
       countedScans: m?.scans ?? 0,
+      place: { province, diverted },
       redPacket: campaign ? await drawRedPacket({ campaign: campaign._id, rule: rule.redPacket, code: codeId, member: scanner.openid, now }) : null,
       now,
     });
@@ -206,7 +207,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   }
   // The claimant scanning again completes plays a crash after the claim left ungranted (idempotent).
   const regrant = code.claimedBy === scanner.openid && live && rule.grantPlays ? grantScanPlays(rule, codeId, scanner.openid, now, true) : Promise.resolve({});
-  const [fresh, plays] = await Promise.all([recordScan(code, scanner.openid, now, warning), regrant, ...work]);
+  const [fresh, plays] = await Promise.all([recordScan(code, scanner.openid, now, warning, { province, diverted }), regrant, ...work]);
   const mine = code.claimedBy === scanner.openid && code.points
     ? { points: code.points, entry: claimKey(codeId), balance: claimEntry?.balanceAfter ?? null }
     : { points: 0, entry: '', balance: null };
