@@ -88,11 +88,15 @@ export function parseFields<S extends z.ZodType>(schema: S, input: unknown, labe
   const key = String(issue.path[0] ?? '');
   // Unknown keys and the like carry zod's English: the form never sends them; say which field.
   const reason = /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : '格式不对';
-  throw new AppError('INVALID_FIELD', `${labels[key] ?? key}：${reason}`);
+  throw invalid(key, reason, labels);
 }
 
+/** INVALID_FIELD `标签：原因` naming the field for the form (the reply's `field`). */
+export const invalid = (field: string, reason: string, labels: Record<string, string> = ITEM_LABELS) =>
+  new AppError('INVALID_FIELD', `${labels[field] ?? field}：${reason}`, { field });
+
 const fail = (field: string, reason: string): never => {
-  throw new AppError('INVALID_FIELD', `${ITEM_LABELS[field]}：${reason}`);
+  throw invalid(field, reason);
 };
 
 /**

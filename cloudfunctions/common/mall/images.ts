@@ -4,8 +4,8 @@
 // fileID; pages turn it into an address (src/services/files.ts).
 import { createHash } from 'node:crypto';
 import { getCloud } from '../cloud';
-import { AppError } from '../errors';
 import { MAX_STRING_LENGTH } from '../inputs';
+import { invalid } from './fields';
 
 /** Largest picture: an event carries ≤ 1 MB, and base64 adds a third. */
 export const MAX_IMAGE_BYTES = 512 * 1024;
@@ -26,7 +26,7 @@ export function imageTypeOf(b: Uint8Array): ImageType | null {
 
 const kb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 const refuse = (reason: string): never => {
-  throw new AppError('INVALID_FIELD', `图片：${reason}`);
+  throw invalid('images', reason);
 };
 
 /** The bytes of the chunks, checked: base64, not empty, not too large, a picture. Pure. */

@@ -6,7 +6,7 @@ import { COUNTERS, createCounter, MAX_SHARDS, raise, type CounterShard } from '.
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet } from '../tx';
 import { isVirtual, MALL, stockCounterOf, type Item, type LegacyStockShard } from './model';
-import { checkItemRules } from './fields';
+import { checkItemRules, invalid } from './fields';
 import { listingState, type ListingState } from './rules';
 
 /** What an operator sets and a member sees, as stored on the item. */
@@ -76,12 +76,12 @@ export async function createItem(id: string, input: ItemInput, stock: number, sh
   const item: Item = { _id: id, ...(toDates(input) as Omit<Item, '_id'>), stock, shards, createdAt: now, updatedAt: now, updatedBy: operator };
   try {
     await inTransaction(async (tx) => {
-      if (await txGet(tx, MALL.items, id)) throw new AppError('INVALID_FIELD', `商品编号：${id} 已被使用`);
+      if (await txGet(tx, MALL.items, id)) throw invalid('id', `${id} 已被使用`);
       await tx.collection(MALL.items).add({ data: item });
       await createCounter({ id: stockCounterOf(id), cap: stock, shards, now }, tx);
     });
   } catch (e) {
-    if (isDuplicateKeyError(e)) throw new AppError('INVALID_FIELD', `商品编号：${id} 已被使用`);
+    if (isDuplicateKeyError(e)) throw invalid('id', `${id} 已被使用`);
     throw e;
   }
   await audit(operator, 'createItem', id, { ...input, stock, shards }, now);
@@ -94,7 +94,7 @@ export async function updateItem(id: string, changes: Partial<ItemInput>, operat
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const before = data as Item;
   const merged = { ...before, ...toDates(changes) } as Item;
-  if (changes.kind && changes.kind !== before.kind) throw new AppError('INVALID_FIELD', '类型：创建后不能修改');
+  if (changes.kind && changes.kind !== before.kind) throw invalid('kind', '创建后不能修改');
   checkItemRules(merged, { creating: false, now });
   await db.collection(MALL.items).doc(id).update({ data: { ...toDates(changes), updatedAt: now, updatedBy: operator } });
   await audit(operator, 'updateItem', id, { changes, before: Object.fromEntries(Object.keys(changes).map((k) => [k, (before as any)[k] ?? null])) }, now);
@@ -107,7 +107,7 @@ export async function addStock(id: string, units: number, operator: string, now 
   const { data } = await db.collection(MALL.items).doc(id).get();
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const item = data as Item;
-  if (isVirtual(item.kind)) throw new AppError('INVALID_FIELD', '库存：虚拟商品的库存来自上传的卡码');
+  if (isVirtual(item.kind)) throw invalid('units', '虚拟商品的库存来自上传的卡码', { units: '追加库存' });
   await grow(item, units);
   await audit(operator, 'addStock', id, { units }, now);
   const { data: after } = await db.collection(MALL.items).doc(id).get();
@@ -125,7 +125,7 @@ export async function addCodes(id: string, codes: string[], operator: string, no
   const { data } = await db.collection(MALL.items).doc(id).get();
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const item = data as Item;
-  if (!isVirtual(item.kind)) throw new AppError('INVALID_FIELD', '卡码：只有优惠券和卡密商品可以上传卡码');
+  if (!isVirtual(item.kind)) throw invalid('codes', '只有优惠券和卡密商品可以上传卡码');
   let added = 0;
   for (const code of new Set(codes)) {
     try {
