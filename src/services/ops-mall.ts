@@ -135,3 +135,36 @@ export const csvLines = (text: string): string[] => text.replace(/^\uFEFF/, '').
 
 export const previewShipBatch = (lines: string[]): Promise<ShipBatch> => callCloud(FN, { action: 'previewShipBatch', lines })
 export const shipBatch = (lines: string[]): Promise<ShipBatch> => callCloud(FN, { action: 'shipBatch', lines })
+
+/**
+ * A text file the operator picks (a CSV of shipments, a list of card codes): H5 → the browser's file
+ * dialog; weapp → a file from a chat (chooseMessageFile). Null when nothing was picked.
+ */
+export async function pickTextFile(extensions: string[]): Promise<{ name: string; text: string } | null> {
+  if (process.env.TARO_ENV === 'h5') {
+    return new Promise(resolve => {
+      const input = document.createElement('input')
+      input.type = 'file'
+      input.accept = extensions.map(e => '.' + e).join(',')
+      input.style.display = 'none'
+      input.className = 'ops-file-input'
+      document.body.appendChild(input)
+      input.onchange = () => {
+        const file = input.files?.[0]
+        input.remove()
+        if (!file) return resolve(null)
+        void file.text().then(text => resolve({ name: file.name, text }), () => resolve(null))
+      }
+      input.click()
+    })
+  }
+  try {
+    const r = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: extensions })
+    const f = r.tempFiles[0]
+    if (!f) return null
+    const text = Taro.getFileSystemManager().readFileSync(f.path, 'utf8') as string
+    return { name: f.name, text }
+  } catch {
+    return null
+  }
+}
