@@ -11,6 +11,8 @@ export const ADMIN_ITEMS_PAGE_SIZE = 20
 export const ADMIN_ORDERS_PAGE_SIZE = 10
 
 export interface AdminItem extends MallItem {
+  /** Not in the view: state 'hidden' is visible = false. */
+  visible?: boolean
   redPacketFen: number
   sortWeight: number
   tiers: string[]
