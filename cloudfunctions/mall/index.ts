@@ -119,13 +119,14 @@ export const main = defineFunction({
     // Operators
     adminItems: action({
       auth: 'operator',
+      role: 'viewer',
       input: z
         .object({ category: z.string().max(12).optional(), q: z.string().trim().max(40).optional(), state: z.enum(['hidden', 'upcoming', 'onSale', 'delisted']).optional(), cursor, limit })
         .strict(),
       run: (i) => listItems({ ...i, q: i.q || undefined, operator: true }),
     }),
     adminItem: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ id }).strict(),
       run: (i) => itemDetail(i.id, null),
     }),
@@ -137,6 +138,8 @@ export const main = defineFunction({
     }),
     createItem: action({
       auth: 'operator',
+      // A new id made by the server is not known before the run: the audit then keeps the input only.
+      audit: { target: (i) => (typeof i.id === 'string' ? { collection: MALL.items, id: i.id } : null) },
       input: itemInput,
       run: (raw, { caller }) => {
         const { id: itemId, stock, shards, ...fields } = parseFields(createSchema, raw);
@@ -145,11 +148,13 @@ export const main = defineFunction({
     }),
     updateItem: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
       input: z.object({ id, changes: changesInput.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field') }).strict(),
       run: (i, { caller }) => updateItem(i.id, parseFields(changesSchema, i.changes) as any, caller.openid),
     }),
     addStock: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
       input: z.object({ id, units: z.unknown() }).strict(),
       run: (i, { caller }) => {
         const { units } = parseFields(z.object({ units: z.number({ error: '必须是数字' }).int('必须是整数').min(1, '至少 1 件').max(1_000_000, '一次最多 1,000,000 件') }), i, { units: '追加库存' });
@@ -163,11 +168,12 @@ export const main = defineFunction({
     }),
     addCodes: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
       input: z.object({ id, codes: z.array(z.unknown()).max(500) }).strict(),
       run: (i, { caller }) => addCodes(i.id, checkCodes(i.codes), caller.openid),
     }),
     adminOrders: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ status: status.optional(), item: id.optional(), member: z.string().min(1).max(128).optional(), cursor, limit }).strict(),
       // Addresses masked unless the operator's role may see them; unmasked views audited (docs/privacy.md).
       run: async (i, { caller }) => {
@@ -176,18 +182,20 @@ export const main = defineFunction({
       },
     }),
     adminOrder: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ id: orderId }).strict(),
       run: async (i, { caller }) => ({ order: (await ordersForOperator(await accessFor(caller.openid), [await orderDetail(i.id)]))[0] }),
     }),
     ship: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId, company: text(20), trackingNo: z.string().regex(/^[A-Za-z0-9\-]{6,40}$/, 'trackingNo: 6-40 letters, digits or -') }).strict(),
       run: async (i, { caller }) => ({ order: await shipOrder(i.id, { company: i.company, trackingNo: i.trackingNo }, caller.openid) }),
     }),
     /** Batch shipping from a CSV's lines (订单号, 快递公司, 运单号): what each row would do, changing nothing. */
     previewShipBatch: action({
       auth: 'operator',
+      role: 'viewer',
       input: z.object({ lines }).strict(),
       run: (i) => previewShipBatch(i.lines),
     }),
@@ -199,11 +207,13 @@ export const main = defineFunction({
     }),
     complete: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId }).strict(),
       run: async (i, { caller }) => ({ order: await completeOrder(i.id, caller.openid) }),
     }),
     adminCancel: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId, reason: text(100) }).strict(),
       run: async (i, { caller }) => ({ order: await operatorCancel(i.id, i.reason, caller.openid) }),
     }),
@@ -216,7 +226,7 @@ export const main = defineFunction({
       },
     }),
     checkoutRules: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({}).strict(),
       run: () => checkoutRules(),
     }),

@@ -3,7 +3,7 @@
 // check them here, because the handler's own schema failure is a generic English BAD_REQUEST that no
 // form can place. Pure: nothing here reads or writes the database.
 import { z } from 'zod';
-import { AppError } from '../errors';
+import { fieldError } from '../errors';
 import { FIRST_YEAR, isInstantInRange, LAST_YEAR } from '../time';
 import { ITEM_KINDS, isVirtual } from './model';
 
@@ -92,8 +92,7 @@ export function parseFields<S extends z.ZodType>(schema: S, input: unknown, labe
 }
 
 /** INVALID_FIELD `标签：原因` naming the field for the form (the reply's `field`). */
-export const invalid = (field: string, reason: string, labels: Record<string, string> = ITEM_LABELS) =>
-  new AppError('INVALID_FIELD', `${labels[field] ?? field}：${reason}`, { field });
+export const invalid = (field: string, reason: string, labels: Record<string, string> = ITEM_LABELS) => fieldError(field, labels[field] ?? field, reason);
 
 const fail = (field: string, reason: string): never => {
   throw invalid(field, reason);
