@@ -44,7 +44,7 @@ describe('item pictures', () => {
     ['600 KB', chunks(Buffer.concat([PNG, Buffer.alloc(600 * 1024)])), '图片：不能超过 512 KB（这个文件 601 KB），请压缩后再上传'],
   ])('%s is refused with a Chinese message; nothing stored', async (_what, data, message) => {
     const before = fs.existsSync(cloud.runner.filesDir) ? fs.readdirSync(path.join(cloud.runner.filesDir, 'mall-images')).length : 0;
-    expect(await cloud.call('mall', { action: 'uploadImage', data, name: 'photo.png' }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message });
+    expect(await cloud.call('mall', { action: 'uploadImage', data, name: 'photo.png' }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field: 'images' });
     expect(fs.readdirSync(path.join(cloud.runner.filesDir, 'mall-images'))).toHaveLength(before);
   });
 
@@ -84,7 +84,9 @@ describe('the item form', () => {
     [{ id: 'has space' }, '商品编号：只能是 1–64 位字母、数字、_ 或 -'],
   ])('%j → INVALID_FIELD %s, nothing written', async (over, message) => {
     const before = written(cloud);
-    expect(await cloud.call('mall', { action: 'createItem', stock: 1, ...baseItem(over) }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message });
+    // The reply names the field the message is about (the form puts it there).
+    const field = message.startsWith('下架时间') ? 'delistAt' : message.startsWith('库存') ? 'stock' : message.startsWith('红包金额') ? 'redPacketFen' : Object.keys(over)[0];
+    expect(await cloud.call('mall', { action: 'createItem', stock: 1, ...baseItem(over) }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field });
     expect(written(cloud)).toEqual(before);
   });
 
@@ -93,7 +95,7 @@ describe('the item form', () => {
     expect(r).toMatchObject({ ok: true, data: { title: '青瓷茶杯', stockLeft: 3, images: ['cloud://local/mall-images/x.png'] } });
     const id = r.data.id;
     expect(id).toMatch(/^i[a-z0-9]+$/);
-    expect(await cloud.call('mall', { action: 'createItem', id, stock: 1, ...baseItem() }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: `商品编号：${id} 已被使用` });
+    expect(await cloud.call('mall', { action: 'createItem', id, stock: 1, ...baseItem() }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', field: 'id', message: `商品编号：${id} 已被使用` });
     const listAt = new Date(Date.now() + 2 * hour).toISOString();
     expect(await cloud.call('mall', { action: 'updateItem', id, changes: { listAt } }, OPS)).toMatchObject({ ok: true, data: { state: 'upcoming' } });
     const before = written(cloud);
@@ -103,11 +105,11 @@ describe('the item form', () => {
       [{ cashFen: 0.5 }, '现金：必须是整数（单位：分）'],
       [{ title: '' }, '标题：不能为空'],
     ] as const) {
-      expect(await cloud.call('mall', { action: 'updateItem', id, changes }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message });
+      expect(await cloud.call('mall', { action: 'updateItem', id, changes }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field: Object.keys(changes)[0] });
     }
     expect(written(cloud)).toEqual(before);
     expect(JSON.stringify(cloud.engine.dump('mallItems'))).toBe(stored);
-    expect(await cloud.call('mall', { action: 'addStock', id, units: -3 }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '追加库存：至少 1 件' });
+    expect(await cloud.call('mall', { action: 'addStock', id, units: -3 }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '追加库存：至少 1 件' });
   });
 
   test('card codes: pasted lines checked in Chinese; a physical item has no pool', async () => {
@@ -116,12 +118,13 @@ describe('the item form', () => {
       ok: false,
       code: 'INVALID_FIELD',
       message: '卡码：第 2 个（no）格式不对：应为 4–64 位字母、数字、_ 或 -',
+      field: 'codes',
     });
-    expect(await cloud.call('mall', { action: 'addCodes', id: card.data.id, codes: [' ', ''] }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '卡码：不能为空' });
+    expect(await cloud.call('mall', { action: 'addCodes', id: card.data.id, codes: [' ', ''] }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '卡码：不能为空' });
     const ok = await cloud.call('mall', { action: 'addCodes', id: card.data.id, codes: ['GOOD-0001', ' GOOD-0002 ', 'GOOD-0001'] }, OPS);
     expect(ok).toMatchObject({ ok: true, data: { added: 2, item: { stockLeft: 2 } } });
     const phys = (cloud.engine.dump('mallItems') as any[]).find((i) => i.kind === 'physical')._id;
-    expect(await cloud.call('mall', { action: 'addCodes', id: phys, codes: ['GOOD-0003'] }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '卡码：只有优惠券和卡密商品可以上传卡码' });
+    expect(await cloud.call('mall', { action: 'addCodes', id: phys, codes: ['GOOD-0003'] }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '卡码：只有优惠券和卡密商品可以上传卡码' });
   });
 
   test('operators search by title and filter by listing state', async () => {
@@ -220,10 +223,49 @@ describe('batch shipping from a CSV', () => {
   });
 
   test('an empty or oversized file is refused in Chinese; members are refused', async () => {
-    expect(await cloud.call('mall', { action: 'previewShipBatch', lines: ['', ' '] }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '发货文件：是空的' });
+    expect(await cloud.call('mall', { action: 'previewShipBatch', lines: ['', ' '] }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '发货文件：是空的' });
     const big = Array.from({ length: 502 }, (_, i) => `o${i}x,顺丰速运,SF${100000 + i}`);
-    expect(await cloud.call('mall', { action: 'shipBatch', lines: big }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '发货文件：一次最多 500 行，请分批导入' });
+    expect(await cloud.call('mall', { action: 'shipBatch', lines: big }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '发货文件：一次最多 500 行，请分批导入' });
     expect(await cloud.call('mall', { action: 'shipBatch', lines: [`${orders[2]},圆通,YT1234567`] }, 'oBuyer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await cloud.call('mall', { action: 'previewShipBatch', lines: [`${orders[2]},圆通,YT1234567`] }, 'oBuyer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+});
+
+describe('roles (docs/console.md)', () => {
+  let cloud: TestCloud;
+  const VIEWER = 'oViewerMall';
+  beforeAll(async () => {
+    cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    cloud.engine.insertMany('admins', [{ _id: VIEWER, name: '只读', role: 'viewer', createdAt: new Date() }]);
+    await cloud.call('mall', { action: 'createItem', id: 'cup', stock: 2, ...baseItem() }, OPS);
+  });
+
+  test('a viewer lists items and previews a shipment, but every change is refused and nothing is written', async () => {
+    expect(await cloud.call('mall', { action: 'adminItems', q: '茶', limit: 10 }, VIEWER)).toMatchObject({ ok: true });
+    expect(await cloud.call('mall', { action: 'previewShipBatch', lines: ['oNoSuch1,顺丰速运,SF1234567'] }, VIEWER)).toMatchObject({ ok: true, data: { counts: { refused: 1 } } });
+    const before = written(cloud);
+    const files = fs.existsSync(path.join(cloud.runner.filesDir, 'mall-images')) ? fs.readdirSync(path.join(cloud.runner.filesDir, 'mall-images')).length : 0;
+    for (const event of [
+      { action: 'createItem', stock: 1, ...baseItem() },
+      { action: 'updateItem', id: 'cup', changes: { title: '改名' } },
+      { action: 'addStock', id: 'cup', units: 5 },
+      { action: 'uploadImage', data: chunks(PNG) },
+      { action: 'shipBatch', lines: ['oNoSuch1,顺丰速运,SF1234567'] },
+    ]) {
+      expect(await cloud.call('mall', event, VIEWER)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    }
+    expect(written(cloud).slice(0, 3)).toEqual(before.slice(0, 3));
+    expect(fs.existsSync(path.join(cloud.runner.filesDir, 'mall-images')) ? fs.readdirSync(path.join(cloud.runner.filesDir, 'mall-images')).length : 0).toBe(files);
+    // Each refusal is in the console's audit.
+    expect((cloud.engine.dump('opsAudit') as any[]).filter((a) => a.actor === VIEWER && a.outcome === 'FORBIDDEN').map((a) => a.action)).toEqual(['createItem', 'updateItem', 'addStock', 'uploadImage', 'shipBatch']);
+  });
+
+  test('an operator change is audited with the item before and after; a refused field too, with the item unchanged', async () => {
+    expect(await cloud.call('mall', { action: 'updateItem', id: 'cup', changes: { title: '青瓷杯' } }, OPS)).toMatchObject({ ok: true });
+    expect(await cloud.call('mall', { action: 'updateItem', id: 'cup', changes: { title: '' } }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', field: 'title', message: '标题：不能为空' });
+    const recs = (cloud.engine.dump('opsAudit') as any[]).filter((a) => a.actor === OPS && a.action === 'updateItem');
+    expect(recs[0]).toMatchObject({ outcome: 'ok', target: { collection: 'mallItems', id: 'cup' }, before: { title: '山野茶杯' }, after: { title: '青瓷杯' } });
+    expect(recs[1]).toMatchObject({ outcome: 'INVALID_FIELD', before: { title: '青瓷杯' }, after: { title: '青瓷杯' } });
   });
 });
