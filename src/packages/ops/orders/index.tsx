@@ -98,10 +98,10 @@ function OrdersBody() {
           ))}
         </View>
         <View className='mall-ops__bar'>
-          <Button size='small' className='mall-ops-export' onClick={() => void exportCsv()}>
+          <Button size='small' className='mall-ops-export' disabled={readOnly} onClick={() => void exportCsv()}>
             导出 CSV
           </Button>
-          {readOnly ? <Text className='mall-ops__notice'>只读：可查看和导出，不能发货或取消</Text> : null}
+          {readOnly ? <Text className='mall-ops__notice'>只读：可以查看订单，不能导出、发货或取消</Text> : null}
           {notice ? <Text className='mall-ops__notice mall-ops-notice'>{notice}</Text> : null}
         </View>
         {!list.loaded && list.loading ? <LoadingView className='mall-ops-loading' rows={4} /> : null}
