@@ -83,11 +83,43 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(bin)
 }
 
-/** The bytes of a picked file (a blob: URL in H5, a temporary path in weapp). */
-export async function readPicked(path: string): Promise<Uint8Array> {
-  if (process.env.TARO_ENV === 'h5') return new Uint8Array(await (await fetch(path)).arrayBuffer())
-  const data = Taro.getFileSystemManager().readFileSync(path) as ArrayBuffer
-  return new Uint8Array(data)
+/** H5: the browser's file dialog (the bytes as they are: the server decides what they are). */
+function pickInBrowser(accept: string): Promise<File | null> {
+  return new Promise(resolve => {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = accept
+    input.style.display = 'none'
+    document.body.appendChild(input)
+    input.onchange = () => {
+      input.remove()
+      resolve(input.files?.[0] ?? null)
+    }
+    input.addEventListener('cancel', () => {
+      input.remove()
+      resolve(null)
+    })
+    input.click()
+  })
+}
+
+/**
+ * A picture the operator picks: weapp → Taro.chooseImage (compressed) and the file's bytes; H5 → the
+ * browser's dialog. Null when cancelled. `size` comes first so a huge file is refused unread.
+ */
+export async function pickImage(): Promise<{ size: number; read: () => Promise<Uint8Array> } | null> {
+  if (process.env.TARO_ENV === 'h5') {
+    const file = await pickInBrowser('image/*')
+    return file ? { size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) } : null
+  }
+  try {
+    const r = await Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
+    const f = r.tempFiles?.[0]
+    if (!f) return null
+    return { size: f.size, read: async () => new Uint8Array(Taro.getFileSystemManager().readFileSync(f.path) as ArrayBuffer) }
+  } catch {
+    return null // cancelled
+  }
 }
 
 export async function uploadImage(bytes: Uint8Array): Promise<{ fileID: string; bytes: number; type: string }> {
@@ -144,21 +176,8 @@ export const shipBatch = (lines: string[]): Promise<ShipBatch> => callCloud(FN, 
  */
 export async function pickTextFile(extensions: string[]): Promise<{ name: string; text: string } | null> {
   if (process.env.TARO_ENV === 'h5') {
-    return new Promise(resolve => {
-      const input = document.createElement('input')
-      input.type = 'file'
-      input.accept = extensions.map(e => '.' + e).join(',')
-      input.style.display = 'none'
-      input.className = 'ops-file-input'
-      document.body.appendChild(input)
-      input.onchange = () => {
-        const file = input.files?.[0]
-        input.remove()
-        if (!file) return resolve(null)
-        void file.text().then(text => resolve({ name: file.name, text }), () => resolve(null))
-      }
-      input.click()
-    })
+    const file = await pickInBrowser(extensions.map(e => '.' + e).join(','))
+    return file ? { name: file.name, text: await file.text() } : null
   }
   try {
     const r = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: extensions })

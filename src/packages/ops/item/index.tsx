@@ -128,21 +128,13 @@ function Editor({ id, created }: { id: string; created: boolean }) {
   // Pictures: picked on the device, sent to the server, kept as fileIDs.
   const upload = async () => {
     setErrors(({ images: _gone, ...rest }) => rest)
-    let picked: { path: string; size: number } | undefined
-    try {
-      const r = await Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
-      picked = r.tempFiles?.[0] ? { path: r.tempFiles[0].path, size: r.tempFiles[0].size } : r.tempFilePaths[0] ? { path: r.tempFilePaths[0], size: 0 } : undefined
-    } catch {
-      return // cancelled
-    }
+    const picked = await ops.pickImage()
     if (!picked) return
-    const early = picked.size ? ops.imageSizeProblem(picked.size) : null
+    const early = ops.imageSizeProblem(picked.size)
     if (early) return setErrors(e => ({ ...e, images: early }))
     setUploading(true)
     try {
-      const bytes = await ops.readPicked(picked.path)
-      const problem = ops.imageSizeProblem(bytes.length)
-      if (problem) return setErrors(e => ({ ...e, images: problem }))
+      const bytes = await picked.read()
       const { fileID } = await ops.uploadImage(bytes)
       setDraft(d => ({ ...d, images: d.images.includes(fileID) ? d.images : [...d.images, fileID] }))
     } catch (e) {

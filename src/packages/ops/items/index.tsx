@@ -24,9 +24,9 @@ const FILTERS: { key: StateFilter; label: string }[] = [
 
 const windowText = (i: ops.AdminItem) => {
   if (!i.listAt && !i.delistAt) return '长期'
-  const from = i.listAt ? formatShanghaiDateTime(i.listAt) : '即时'
-  const to = i.delistAt ? formatShanghaiDateTime(i.delistAt) : '不限'
-  return `${from} 至 ${to}`
+  if (!i.delistAt) return `${formatShanghaiDateTime(i.listAt!)} 起`
+  if (!i.listAt) return `至 ${formatShanghaiDateTime(i.delistAt)}`
+  return `${formatShanghaiDateTime(i.listAt)} 至 ${formatShanghaiDateTime(i.delistAt)}`
 }
 
 const openItem = (id?: string) => void Taro.navigateTo({ url: id ? `/packages/ops/item/index?id=${encodeURIComponent(id)}` : '/packages/ops/item/index' })
@@ -77,7 +77,7 @@ function ItemsBody() {
     {
       key: 'title',
       title: '商品',
-      grow: 3,
+      grow: 4,
       render: i => (
         <View className='ops-items__goods'>
           {i.images[0] ? <CloudImage className='ops-items__thumb' src={i.images[0]} /> : <View className='ops-items__thumb ops-items__thumb--blank'><Text>{i.title.slice(0, 1)}</Text></View>}
@@ -96,7 +96,7 @@ function ItemsBody() {
     {
       key: 'stock',
       title: '库存',
-      grow: 1,
+      grow: 2,
       align: 'right',
       render: i => (
         <Text className={i.stockLeft === 0 ? 'ops-items__soldout' : ''}>
