@@ -109,7 +109,7 @@ test('the editor refuses bad input next to the field, uploads a picture and crea
   // A text file named .png: the server reads its bytes and refuses it, next to 图片.
   await upload(page, FAKE);
   await page.waitForSelector(stationed('.ops-field-images-error'), { timeout: 30_000 });
-  expect(await text(page, '.ops-field-images-error')).toBe('图片：这个文件不是图片，只支持 JPG、PNG、GIF、WebP');
+  expect(await text(page, '.ops-field-images-error')).toBe('图片：这个文件不是图片，只支持 JPG、PNG、GIF、WEBP');
   await screenshot(page, 'ops-mall-item-errors-1280');
 
   await page.fill(stationed('.ops-item-title input'), '山野白茶 100g');

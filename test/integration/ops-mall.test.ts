@@ -37,8 +37,8 @@ describe('item pictures', () => {
   });
 
   test.each([
-    ['a text file named .png', chunks(Buffer.from('hello, this is not a picture')), '图片：这个文件不是图片，只支持 JPG、PNG、GIF、WebP'],
-    ['an SVG (script-capable, refused)', chunks(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>')), '图片：这个文件不是图片，只支持 JPG、PNG、GIF、WebP'],
+    ['a text file named .png', chunks(Buffer.from('hello, this is not a picture')), '图片：这个文件不是图片，只支持 JPG、PNG、GIF、WEBP'],
+    ['an SVG (script-capable, refused)', chunks(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>')), '图片：这个文件不是图片，只支持 JPG、PNG、GIF、WEBP'],
     ['an empty file', [''], '图片：文件是空的'],
     ['not base64', ['%%%%'], '图片：文件已损坏，请重新选择'],
     ['600 KB', chunks(Buffer.concat([PNG, Buffer.alloc(600 * 1024)])), '图片：不能超过 512 KB（这个文件 601 KB），请压缩后再上传'],

@@ -40,7 +40,7 @@ export function decodeImage(chunks: unknown): { bytes: Buffer; type: ImageType }
   const bytes = Buffer.from(text, 'base64');
   if (!bytes.length) return refuse('文件是空的');
   const type = imageTypeOf(bytes);
-  if (!type) return refuse('这个文件不是图片，只支持 JPG、PNG、GIF、WebP');
+  if (!type) return refuse('这个文件不是图片，只支持 JPG、PNG、GIF、WEBP');
   return { bytes, type };
 }
 

@@ -260,7 +260,7 @@ function Editor({ id, created }: { id: string; created: boolean }) {
             <OpsField name='title' label='标题' required error={err('title')} hint='买家看到的商品名，最多 40 个字'>
               {text('title', 'title', '如：山野白茶 100g', { maxlength: 60 })}
             </OpsField>
-            <OpsField name='images' label='图片' error={err('images')} hint='JPG、PNG、GIF 或 WebP，每张不超过 512 KB，最多 9 张；第一张是封面'>
+            <OpsField name='images' label='图片' error={err('images')} hint='JPG、PNG、GIF 或 WEBP，每张不超过 512 KB，最多 9 张；第一张是封面'>
               <View className='ops-item__images'>
                 {draft.images.map((src, i) => (
                   <View key={src} className='ops-item__image ops-item-image' data-index={i}>

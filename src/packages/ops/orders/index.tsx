@@ -119,9 +119,12 @@ function OrdersBody() {
               <Text className='mall-ops__line'>
                 订单号 {o.id} · {formatShanghaiDateTime(o.createdAt)}
               </Text>
-              <Text className='mall-ops__line'>
-                {mall.priceText(o.points, o.cashFen * o.quantity)} · 会员 {o.member}
-              </Text>
+              <View className='mall-ops__line'>
+                <Text>{mall.priceText(o.points, o.cashFen * o.quantity)} · </Text>
+                <Text className='mall-ops__link' onClick={() => void Taro.navigateTo({ url: `/packages/ops/member/index?openid=${encodeURIComponent(o.member)}` })}>
+                  查看会员 ›
+                </Text>
+              </View>
               {o.address ? (
                 <Text className='mall-ops__line'>
                   {o.address.name} {o.address.phone} {o.address.province}
