@@ -148,6 +148,7 @@ test('the editor refuses bad input next to the field, uploads a picture and crea
   const src = await page.getAttribute(stationed(`${card} .mall-card__image img`), 'src');
   expect(src).toMatch(/^\/api\/local\/files\/mall-images\/[0-9a-f]{32}\.png$/);
   await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLImageElement | null)?.naturalWidth === 240, stationed(`${card} .mall-card__image img`), { timeout: 30_000 });
+  await page.$eval(stationed(card), (el) => el.scrollIntoView({ block: 'center' }));
   await screenshot(page, 'ops-mall-shopper-mall-375');
   await page.click(stationed(card));
   await page.waitForSelector(stationed('.mall-item-ready'), { timeout: 30_000 });

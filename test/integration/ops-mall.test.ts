@@ -202,7 +202,7 @@ describe('batch shipping from a CSV', () => {
     const audits = cloud.engine.dump('mallAudit').length;
     const again = await cloud.call('mall', { action: 'shipBatch', lines: file() }, OPS);
     expect(again.data.counts).toEqual({ ship: 0, shipped: 0, already: 2, refused: 5 });
-    expect(again.data.rows[0]).toMatchObject({ outcome: 'already', reason: '已按此运单号发货' });
+    expect(again.data.rows[0]).toMatchObject({ outcome: 'already', reason: '运单号相同，不会重复发货' });
     expect(JSON.stringify(cloud.engine.dump('mallOrders'))).toBe(snapshot);
     expect(cloud.engine.dump('mallAudit')).toHaveLength(audits);
     const changed = await cloud.call('mall', { action: 'shipBatch', lines: [`${orders[0]},顺丰速运,SF1999999999`, `${orders[2]},圆通速递,YT3000000003`] }, OPS);

@@ -91,7 +91,7 @@ export function decideShip(row: ShipRow, order: Pick<Order, 'status' | 'title' |
   if (order.status === 'shipped' && order.logistics) {
     const same = order.logistics.company === row.company && order.logistics.trackingNo === row.trackingNo;
     return same
-      ? { ...row, outcome: 'already', title, reason: '已按此运单号发货' }
+      ? { ...row, outcome: 'already', title, reason: '运单号相同，不会重复发货' }
       : { ...row, outcome: 'refused', title, reason: `已发货（${order.logistics.company} ${order.logistics.trackingNo}），不能改运单号` };
   }
   return { ...row, outcome: 'refused', title, reason: `订单${ORDER_STATUS_TEXT[order.status] ?? '状态不对'}，不能发货` };

@@ -262,14 +262,14 @@ function BatchShip({ readOnly, onShipped }: { readOnly: boolean; onShipped: () =
           </Text>
           <View className='ops-ship-table'>
             <View className='ops-ship-table__head'>
-              <Text className='ops-ship-table__line'>行</Text>
+              <Text className='ops-ship-table__line'>行号</Text>
               <Text className='ops-ship-table__order'>订单</Text>
               <Text className='ops-ship-table__logi'>快递</Text>
               <Text className='ops-ship-table__outcome'>结果</Text>
             </View>
             {shown.rows.map(r => (
               <View key={r.line} className={`ops-ship-table__row ops-ship-row ops-ship-row--${r.outcome}`} data-line={r.line} data-outcome={r.outcome}>
-                <Text className='ops-ship-table__line'>{r.line}</Text>
+                <Text className='ops-ship-table__line'>第 {r.line} 行</Text>
                 <View className='ops-ship-table__order'>
                   <Text className='ops-ship-table__id'>{r.order || '（空）'}</Text>
                   {r.title ? <Text className='ops-ship-table__title'>{r.title}</Text> : null}
