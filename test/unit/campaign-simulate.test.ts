@@ -1,7 +1,10 @@
-// The simulator's pure half and the draft-vs-published diff on fixed facts: exact figures.
+// The simulator's pure half and the draft-vs-published diff on fixed facts (exact figures), and the
+// scheduled exchange rate.
 import { diffContent } from '../../cloudfunctions/common/campaigns/diff';
 import type { CampaignContent } from '../../cloudfunctions/common/campaigns/model';
 import { simulate, type Fact, type SimContext } from '../../cloudfunctions/common/campaigns/simulate';
+import { rateView, scheduleProblem } from '../../cloudfunctions/common/ledger/rate-schedule';
+import { rateAt } from '../../cloudfunctions/common/ledger/rates';
 
 const at = (iso: string) => new Date(iso);
 const NO_TIER = { tier: '', name: '', multiplier: 1 };
@@ -124,5 +127,36 @@ describe('diff: draft vs published, field by field in Chinese', () => {
     const rows = diffContent(null, c);
     expect(rows.map((r) => r.label)).toEqual(['活动名称', '连签周期', '每日签到积分']);
     expect(rows[1]).toEqual({ field: 'rule.cycle', label: '连签周期', before: '未设置', after: '按周' });
+  });
+});
+
+describe('the scheduled exchange rate (ledger/rate-schedule.ts)', () => {
+  const history = [
+    { pointsPerYuan: 100, effectiveFrom: at('2026-01-01T00:00:00Z') },
+    { pointsPerYuan: 80, effectiveFrom: at('2026-06-01T00:00:00Z') },
+    { pointsPerYuan: 50, effectiveFrom: at('2026-12-01T00:00:00Z') },
+  ];
+  test('before its instant the current rate is in force (lots issued then keep it); from it, the new one', () => {
+    const now = at('2026-11-30T00:00:00Z');
+    expect(rateView(history, now)).toEqual({
+      current: { pointsPerYuan: 80, effectiveFrom: at('2026-06-01T00:00:00Z') },
+      rows: [
+        { pointsPerYuan: 50, effectiveFrom: at('2026-12-01T00:00:00Z'), state: 'scheduled' },
+        { pointsPerYuan: 80, effectiveFrom: at('2026-06-01T00:00:00Z'), state: 'current' },
+        { pointsPerYuan: 100, effectiveFrom: at('2026-01-01T00:00:00Z'), state: 'past' },
+      ],
+    });
+    expect(rateAt(history, at('2026-11-30T23:59:59.999Z'))).toBe(80);
+    expect(rateAt(history, at('2026-12-01T00:00:00Z'))).toBe(50);
+    expect(rateView(history, at('2026-12-01T00:00:00Z')).current.pointsPerYuan).toBe(50);
+    expect(rateView([], now)).toEqual({ current: { pointsPerYuan: 100, effectiveFrom: null }, rows: [] });
+  });
+  test('scheduling: the rate 1..100000 whole, at least 5 minutes ahead, one change per instant', () => {
+    const now = at('2026-11-30T00:00:00Z');
+    expect(scheduleProblem(history, 0, '2026-12-02T00:00:00Z', now)?.[0]).toBe('兑换比例');
+    expect(scheduleProblem(history, 100_001, '2026-12-02T00:00:00Z', now)?.[0]).toBe('兑换比例');
+    expect(scheduleProblem(history, 60, '2026-11-30T00:04:59Z', now)?.[0]).toBe('生效时间');
+    expect(scheduleProblem(history, 60, '2026-12-01T00:00:00Z', now)).toEqual(['生效时间', '这个时间已有一次调整']);
+    expect(scheduleProblem(history, 60, '2026-11-30T00:05:00Z', now)).toBeNull();
   });
 });
