@@ -42,7 +42,7 @@ const contentOnly = (c: CampaignContent): Record<string, unknown> => ({
 async function assertBudgetKnown(budget: string | undefined): Promise<void> {
   if (!budget) return;
   const { data } = await getDb().collection(LEDGER.budgets).doc(budget).get();
-  if (!data) throw invalidField('预算（A）', `没有编号为 ${budget} 的预算`);
+  if (!data) throw invalidField('budget', '预算（A）', `没有编号为 ${budget} 的预算`);
 }
 
 export const rulesActions = {
@@ -56,12 +56,12 @@ export const rulesActions = {
       await assertBudgetKnown(content.budget);
       if (create) {
         const { data: exists } = await getDb().collection(CAMPAIGNS.campaigns).doc(id).get();
-        if (exists) throw invalidField('活动编号', '已被使用，请换一个');
+        if (exists) throw invalidField('id', '活动编号', '已被使用，请换一个');
         return campaigns.createDraft({ id, ...content } as never, caller.openid, now);
       }
       const { head } = await draftAndPublished(id);
-      if (head.kind !== content.kind) throw invalidField('活动类型', '创建后不能更改');
-      if (head.status === 'ended') throw invalidField('活动名称', '活动已结束，不能再修改');
+      if (head.kind !== content.kind) throw invalidField('kind', '活动类型', '创建后不能更改');
+      if (head.status === 'ended') throw invalidField('name', '活动名称', '活动已结束，不能再修改');
       const { kind: _kind, ...changes } = contentOnly(content);
       return campaigns.updateDraft({ id, changes: { budget: undefined, expiry: undefined, audience: undefined, ...changes } as never }, caller.openid, now);
     },
@@ -118,7 +118,7 @@ export const rulesActions = {
     run: async (i) => {
       const now = new Date();
       const problem = scheduleProblem(await rateHistory(), i.pointsPerYuan, i.effectiveFrom, now);
-      if (problem) throw invalidField(problem[0], problem[1]);
+      if (problem) throw invalidField(problem[0], problem[1], problem[2]);
       return rateView(await setRate(i.pointsPerYuan as number, new Date(i.effectiveFrom as string), now), now);
     },
   }),
@@ -145,8 +145,8 @@ export const rulesActions = {
     input: z.object({ stepPoints: z.unknown(), maxSharePercent: z.unknown() }).strict(),
     run: async (i, { caller }) => {
       const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= lo && v <= hi;
-      if (!int(i.stepPoints, 1, 100_000)) throw invalidField('抵扣步长', '须为 1 到 100000 之间的整数');
-      if (!int(i.maxSharePercent, 1, 100)) throw invalidField('最高抵扣比例', '须为 1 到 100 之间的整数（百分比）');
+      if (!int(i.stepPoints, 1, 100_000)) throw invalidField('stepPoints', '抵扣步长', '须为 1 到 100000 之间的整数');
+      if (!int(i.maxSharePercent, 1, 100)) throw invalidField('maxSharePercent', '最高抵扣比例', '须为 1 到 100 之间的整数（百分比）');
       return setCheckoutRules({ stepPoints: i.stepPoints as number, maxSharePercent: i.maxSharePercent as number }, caller.openid);
     },
   }),

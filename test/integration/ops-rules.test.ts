@@ -30,21 +30,21 @@ describe('saveCampaign: the form, validated with a Chinese message per field', (
     makeOperator(cloud, OPS);
   });
 
-  const bad: [string, Record<string, unknown>, string][] = [
-    ['empty name', form({ name: '' }), '活动名称：不能为空'],
-    ['name too long', form({ name: '茶'.repeat(41) }), '活动名称：不能超过 40 个字'],
-    ['bad id', form({ id: 'a b' }), '活动编号：只能包含字母、数字、_ 和 -'],
-    ['end before start', form({ window: { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' } }), '结束时间：活动结束时间必须晚于开始时间'],
-    ['points over bounds', form({ rule: { pointsByProduct: { tea: 100_001 } } }), '各产品积分：不能大于 100000'],
-    ['red packet too large', form({ rule: { redPacket: { probability: 0.1, amountFen: 20_001, dailyBudgetFen: 100, totalBudgetFen: 100 } } }), '红包金额：不能大于 20000'],
-    ['sign-in without base points', form({ kind: 'signin', rule: { cycle: 'week' } }), '每日签到积分：必填'],
-    ['expiry already past', form({ expiry: { kind: 'fixed', at: '2020-01-01T00:00:00Z' } }), '积分有效期：积分有效期 2020-01-01T00:00:00.000Z 已过：此活动发放的积分会立即过期'],
-    ['unknown budget', form({ budget: 'nope' }), '预算（A）：没有编号为 nope 的预算'],
-    ['a cap of 0', form({ caps: [{ period: 'day', unit: 'points', limit: 0 }] }), '每人上限：不能小于 1'],
+  const bad: [string, Record<string, unknown>, string, string][] = [
+    ['empty name', form({ name: '' }), '活动名称：不能为空', 'name'],
+    ['name too long', form({ name: '茶'.repeat(41) }), '活动名称：不能超过 40 个字', 'name'],
+    ['bad id', form({ id: 'a b' }), '活动编号：只能包含字母、数字、_ 和 -', 'id'],
+    ['end before start', form({ window: { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' } }), '结束时间：活动结束时间必须晚于开始时间', 'window.to'],
+    ['points over bounds', form({ rule: { pointsByProduct: { tea: 100_001 } } }), '各产品积分：不能大于 100000', 'rule.pointsByProduct'],
+    ['red packet too large', form({ rule: { redPacket: { probability: 0.1, amountFen: 20_001, dailyBudgetFen: 100, totalBudgetFen: 100 } } }), '红包金额：不能大于 20000', 'rule.redPacket.amountFen'],
+    ['sign-in without base points', form({ kind: 'signin', rule: { cycle: 'week' } }), '每日签到积分：必填', 'rule.basePoints'],
+    ['expiry already past', form({ expiry: { kind: 'fixed', at: '2020-01-01T00:00:00Z' } }), '积分有效期：积分有效期 2020-01-01T00:00:00.000Z 已过：此活动发放的积分会立即过期', 'expiry'],
+    ['unknown budget', form({ budget: 'nope' }), '预算（A）：没有编号为 nope 的预算', 'budget'],
+    ['a cap of 0', form({ caps: [{ period: 'day', unit: 'points', limit: 0 }] }), '每人上限：不能小于 1', 'caps'],
   ];
-  test.each(bad)('%s → INVALID_FIELD, nothing written', async (_name, campaign, message) => {
+  test.each(bad)('%s → INVALID_FIELD on its field, nothing written', async (_name, campaign, message, field) => {
     const before = snapshot(cloud, 'campaigns', 'campaignVersions', 'campaignAudit');
-    expect(await cloud.call('admin', { action: 'saveCampaign', create: true, campaign }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message });
+    expect(await cloud.call('admin', { action: 'saveCampaign', create: true, campaign }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field });
     expect(snapshot(cloud, 'campaigns', 'campaignVersions', 'campaignAudit')).toBe(before);
   });
 
@@ -159,13 +159,13 @@ describe('the exchange rate: history, a scheduled change, cancel', () => {
 
   test('bad input → INVALID_FIELD with the field, nothing written', async () => {
     const before = snapshot(cloud, 'settings');
-    for (const [input, message] of [
-      [{ pointsPerYuan: 0, effectiveFrom: inHours(24) }, '兑换比例：须为 1 到 100000 之间的整数（每 1 元对应的积分）'],
-      [{ pointsPerYuan: 1.5, effectiveFrom: inHours(24) }, '兑换比例：须为 1 到 100000 之间的整数（每 1 元对应的积分）'],
-      [{ pointsPerYuan: 50, effectiveFrom: 'tomorrow' }, '生效时间：须为有效的日期时间'],
-      [{ pointsPerYuan: 50, effectiveFrom: inHours(-1) }, '生效时间：须至少在 5 分钟之后（已发放的积分按发放时的比例计算，不能改动过去）'],
+    for (const [input, message, field] of [
+      [{ pointsPerYuan: 0, effectiveFrom: inHours(24) }, '兑换比例：须为 1 到 100000 之间的整数（每 1 元对应的积分）', 'pointsPerYuan'],
+      [{ pointsPerYuan: 1.5, effectiveFrom: inHours(24) }, '兑换比例：须为 1 到 100000 之间的整数（每 1 元对应的积分）', 'pointsPerYuan'],
+      [{ pointsPerYuan: 50, effectiveFrom: 'tomorrow' }, '生效时间：须为有效的日期时间', 'effectiveFrom'],
+      [{ pointsPerYuan: 50, effectiveFrom: inHours(-1) }, '生效时间：须至少在 5 分钟之后（已发放的积分按发放时的比例计算，不能改动过去）', 'effectiveFrom'],
     ] as const) {
-      expect(await cloud.call('admin', { action: 'scheduleRate', ...input }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message });
+      expect(await cloud.call('admin', { action: 'scheduleRate', ...input }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field });
     }
     expect(snapshot(cloud, 'settings')).toBe(before);
   });
@@ -197,8 +197,8 @@ describe('checkout rules and expiry policies', () => {
     const cloud = createTestCloud();
     makeOperator(cloud, OPS);
     const before = snapshot(cloud, 'settings', 'mallAudit');
-    expect(await cloud.call('admin', { action: 'saveCheckoutRules', stepPoints: 0, maxSharePercent: 50 }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '抵扣步长：须为 1 到 100000 之间的整数' });
-    expect(await cloud.call('admin', { action: 'saveCheckoutRules', stepPoints: 100, maxSharePercent: 101 }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '最高抵扣比例：须为 1 到 100 之间的整数（百分比）' });
+    expect(await cloud.call('admin', { action: 'saveCheckoutRules', stepPoints: 0, maxSharePercent: 50 }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '抵扣步长：须为 1 到 100000 之间的整数', field: 'stepPoints' });
+    expect(await cloud.call('admin', { action: 'saveCheckoutRules', stepPoints: 100, maxSharePercent: 101 }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message: '最高抵扣比例：须为 1 到 100 之间的整数（百分比）', field: 'maxSharePercent' });
     expect(snapshot(cloud, 'settings', 'mallAudit')).toBe(before);
     expect(await ok(cloud, 'admin', { action: 'checkoutSettings' })).toEqual({ pointsPerYuan: 100, stepPoints: 100, maxSharePercent: 50 });
     expect(await ok(cloud, 'admin', { action: 'saveCheckoutRules', stepPoints: 10, maxSharePercent: 30 })).toEqual({ pointsPerYuan: 100, stepPoints: 10, maxSharePercent: 30 });

@@ -153,10 +153,10 @@ describe('the scheduled exchange rate (ledger/rate-schedule.ts)', () => {
   });
   test('scheduling: the rate 1..100000 whole, at least 5 minutes ahead, one change per instant', () => {
     const now = at('2026-11-30T00:00:00Z');
-    expect(scheduleProblem(history, 0, '2026-12-02T00:00:00Z', now)?.[0]).toBe('兑换比例');
-    expect(scheduleProblem(history, 100_001, '2026-12-02T00:00:00Z', now)?.[0]).toBe('兑换比例');
-    expect(scheduleProblem(history, 60, '2026-11-30T00:04:59Z', now)?.[0]).toBe('生效时间');
-    expect(scheduleProblem(history, 60, '2026-12-01T00:00:00Z', now)).toEqual(['生效时间', '这个时间已有一次调整']);
+    expect(scheduleProblem(history, 0, '2026-12-02T00:00:00Z', now)?.[0]).toBe('pointsPerYuan');
+    expect(scheduleProblem(history, 100_001, '2026-12-02T00:00:00Z', now)?.[0]).toBe('pointsPerYuan');
+    expect(scheduleProblem(history, 60, '2026-11-30T00:04:59Z', now)?.[0]).toBe('effectiveFrom');
+    expect(scheduleProblem(history, 60, '2026-12-01T00:00:00Z', now)).toEqual(['effectiveFrom', '生效时间', '这个时间已有一次调整']);
     expect(scheduleProblem(history, 60, '2026-11-30T00:05:00Z', now)).toBeNull();
   });
 });

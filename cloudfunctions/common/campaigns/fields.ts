@@ -29,7 +29,8 @@ export const CONTENT_LABELS: Record<string, string> = {
   audience: '适用会员等级',
 };
 
-export const invalidField = (label: string, reason: string) => new AppError('INVALID_FIELD', `${label}：${reason}`);
+/** INVALID_FIELD for the form's field `field` (its input path): message `label：reason`, the field in details. */
+export const invalidField = (field: string, label: string, reason: string) => new AppError('INVALID_FIELD', `${label}：${reason}`, { field });
 
 const hasChinese = (s: string) => /[\u4e00-\u9fff]/.test(s);
 
@@ -60,22 +61,28 @@ export function issueReason(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** The label of a path: the most specific labelled prefix (list indexes skipped). */
-export function labelOf(kind: Kind | undefined, path: PropertyKey[]): string {
-  const parts = path.filter((p) => typeof p === 'string') as string[];
+/** The field and label of a path: its most specific labelled prefix (list indexes and map keys end it). */
+export function labelOf(kind: Kind | undefined, path: PropertyKey[]): { field: string; label: string } {
+  const parts: string[] = [];
+  for (const p of path) {
+    if (typeof p !== 'string') break;
+    parts.push(p);
+  }
   const rules = kind ? RULE_LABELS[kind] ?? {} : {};
   for (let n = parts.length; n > 0; n--) {
     const p = parts.slice(0, n).join('.');
-    if (parts[0] === 'rule' && n > 1 && rules[parts.slice(1, n).join('.')]) return rules[parts.slice(1, n).join('.')];
-    if (CONTENT_LABELS[p]) return CONTENT_LABELS[p];
+    const inRule = parts[0] === 'rule' && n > 1 ? rules[parts.slice(1, n).join('.')] : undefined;
+    if (inRule) return { field: p, label: inRule };
+    if (CONTENT_LABELS[p]) return { field: p, label: CONTENT_LABELS[p] };
   }
-  return '规则';
+  return { field: 'rule', label: '规则' };
 }
 
 /** The first issue as INVALID_FIELD (`prefix` = where the schema's root sits in the form). */
 export function firstIssue(error: z.ZodError, kind: Kind | undefined, prefix: string[] = []): AppError {
   const i = error.issues[0];
-  return invalidField(labelOf(kind, [...prefix, ...i.path]), issueReason(i));
+  const { field, label } = labelOf(kind, [...prefix, ...i.path]);
+  return invalidField(field, label, issueReason(i));
 }
 
 /**
@@ -88,13 +95,13 @@ export function checkCampaignForm(raw: Record<string, unknown>, now: Date): Camp
   if (!parsed.success) throw firstIssue(parsed.error, typeof raw.kind === 'string' ? (raw.kind as Kind) : undefined);
   const { id, ...content } = parsed.data;
   const mod = ruleModule(content.kind);
-  if (!mod) throw invalidField('活动类型', '该类型活动尚未开放');
+  if (!mod) throw invalidField('kind', '活动类型', '该类型活动尚未开放');
   const rule = mod.schema.safeParse(content.rule);
   if (!rule.success) throw firstIssue(rule.error, content.kind, ['rule']);
   const problem = contentProblem(content as CampaignContent, now);
   if (problem) {
-    const field = problem.startsWith('活动结束时间') || problem.includes('需要活动结束时间') ? '结束时间' : '积分有效期';
-    throw invalidField(field, problem);
+    if (problem.startsWith('活动结束时间') || problem.includes('需要活动结束时间')) throw invalidField('window.to', '结束时间', problem);
+    throw invalidField('expiry', '积分有效期', problem);
   }
   return { id, ...(content as CampaignContent), rule: rule.data as Record<string, unknown> };
 }

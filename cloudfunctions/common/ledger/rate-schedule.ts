@@ -33,15 +33,15 @@ export function rateView(history: RateChange[], now: Date): RateView {
   return { current: cur ? { pointsPerYuan: cur.pointsPerYuan, effectiveFrom: cur.effectiveFrom } : { pointsPerYuan: DEFAULT_POINTS_PER_YUAN, effectiveFrom: null }, rows };
 }
 
-/** Why a change cannot be scheduled, as [field label, reason], or null. */
-export function scheduleProblem(history: RateChange[], pointsPerYuan: unknown, effectiveFrom: unknown, now: Date): [string, string] | null {
+/** Why a change cannot be scheduled, as [field, label, reason], or null. */
+export function scheduleProblem(history: RateChange[], pointsPerYuan: unknown, effectiveFrom: unknown, now: Date): [string, string, string] | null {
   if (typeof pointsPerYuan !== 'number' || !Number.isSafeInteger(pointsPerYuan) || pointsPerYuan < 1 || pointsPerYuan > 100_000) {
-    return ['兑换比例', '须为 1 到 100000 之间的整数（每 1 元对应的积分）'];
+    return ['pointsPerYuan', '兑换比例', '须为 1 到 100000 之间的整数（每 1 元对应的积分）'];
   }
   const at = typeof effectiveFrom === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(effectiveFrom) ? new Date(effectiveFrom) : null;
-  if (!at || Number.isNaN(+at) || at.getUTCFullYear() > 2099) return ['生效时间', '须为有效的日期时间'];
-  if (+at < +now + RATE_NOTICE_MS) return ['生效时间', '须至少在 5 分钟之后（已发放的积分按发放时的比例计算，不能改动过去）'];
-  if (history.some((h) => +h.effectiveFrom === +at)) return ['生效时间', '这个时间已有一次调整'];
+  if (!at || Number.isNaN(+at) || at.getUTCFullYear() > 2099) return ['effectiveFrom', '生效时间', '须为有效的日期时间'];
+  if (+at < +now + RATE_NOTICE_MS) return ['effectiveFrom', '生效时间', '须至少在 5 分钟之后（已发放的积分按发放时的比例计算，不能改动过去）'];
+  if (history.some((h) => +h.effectiveFrom === +at)) return ['effectiveFrom', '生效时间', '这个时间已有一次调整'];
   return null;
 }
 
@@ -52,7 +52,7 @@ export async function cancelScheduled(effectiveFrom: Date, now = new Date()): Pr
     const history = (doc?.history ?? []).map((h) => ({ pointsPerYuan: h.pointsPerYuan, effectiveFrom: new Date(h.effectiveFrom) }));
     const found = history.find((h) => +h.effectiveFrom === +effectiveFrom);
     if (!found) throw new AppError('NOT_FOUND', '没有这次兑换比例调整');
-    if (+found.effectiveFrom < +now + RATE_NOTICE_MS) throw new AppError('INVALID_FIELD', '生效时间：已生效或 5 分钟内生效的调整不能取消');
+    if (+found.effectiveFrom < +now + RATE_NOTICE_MS) throw new AppError('INVALID_FIELD', '生效时间：已生效或 5 分钟内生效的调整不能取消', { field: 'effectiveFrom' });
     const left = history.filter((h) => h !== found);
     await tx.collection(C.settings).doc(RATE_DOC).update({ data: { history: getDb().command.set(left) } });
     return left;
