@@ -49,6 +49,7 @@ export const rulesActions = {
   /** Create (`create: true`) or save the draft of a campaign from the console's form. */
   saveCampaign: action({
     auth: 'operator',
+    audit: { target: (i) => ({ collection: CAMPAIGNS.campaigns, id: String(i.campaign.id ?? '') }) },
     input: z.object({ create: z.boolean().default(false), campaign: form }).strict(),
     run: async ({ create, campaign: raw }, { caller }) => {
       const now = new Date();
@@ -70,6 +71,7 @@ export const rulesActions = {
   /** Validate: the draft as it would be published now (time passes: a fixed expiry can go stale). */
   validateCampaign: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({ id: campaignId }).strict(),
     run: async ({ id }) => {
       const { head, draft } = await draftAndPublished(id);
@@ -90,6 +92,7 @@ export const rulesActions = {
   /** Replays the last 30 days' facts through the draft and the published version (docs/campaigns.md#simulator). */
   simulateCampaign: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({ id: campaignId }).strict(),
     run: ({ id }) => simulateCampaign(id),
   }),
@@ -97,6 +100,7 @@ export const rulesActions = {
   /** Draft vs published, field by field in Chinese. */
   campaignDiff: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({ id: campaignId }).strict(),
     run: async ({ id }) => {
       const { head, draft, published } = await draftAndPublished(id);
@@ -107,6 +111,7 @@ export const rulesActions = {
   /** The exchange rate: in force now, the dated history, scheduled changes. */
   rateSchedule: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({}).strict(),
     run: async () => rateView(await rateHistory(), new Date()),
   }),
@@ -114,6 +119,7 @@ export const rulesActions = {
   /** Schedules a rate change at a future instant (≥ 5 minutes ahead); lots already issued keep their rate. */
   scheduleRate: action({
     auth: 'operator',
+    audit: { target: () => ({ collection: 'settings', id: RATE_DOC }) },
     input: z.object({ pointsPerYuan: z.unknown(), effectiveFrom: z.unknown() }).strict(),
     run: async (i) => {
       const now = new Date();
@@ -126,6 +132,7 @@ export const rulesActions = {
   /** Cancels a scheduled change still at least 5 minutes away. */
   cancelRateChange: action({
     auth: 'operator',
+    audit: { target: () => ({ collection: 'settings', id: RATE_DOC }) },
     input: z.object({ effectiveFrom: z.iso.datetime() }).strict(),
     run: async (i) => {
       const now = new Date();
@@ -136,12 +143,14 @@ export const rulesActions = {
   /** Checkout deduction rules with the rate in force. */
   checkoutSettings: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({}).strict(),
     run: () => checkoutRules(),
   }),
 
   saveCheckoutRules: action({
     auth: 'operator',
+    audit: { target: () => ({ collection: 'settings', id: CHECKOUT_SETTINGS }) },
     input: z.object({ stepPoints: z.unknown(), maxSharePercent: z.unknown() }).strict(),
     run: async (i, { caller }) => {
       const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= lo && v <= hi;
@@ -154,6 +163,7 @@ export const rulesActions = {
   /** Expiry policies: the default for credits naming none, and each campaign's (edited in the campaign's form). */
   expiryPolicies: action({
     auth: 'operator',
+    role: 'viewer',
     input: z.object({}).strict(),
     run: async () => {
       const { data } = await getDb().collection(CAMPAIGNS.campaigns).orderBy('updatedAt', 'desc').field({ name: true, kind: true, status: true, expiry: true, window: true }).limit(100).get();
@@ -163,12 +173,4 @@ export const rulesActions = {
       };
     },
   }),
-};
-
-/** Audit targets (the frame's `audit.target`): the one document each change writes. */
-export const RULES_TARGETS = {
-  saveCampaign: (i: { campaign: Record<string, unknown> }) => ({ collection: CAMPAIGNS.campaigns, id: String(i.campaign.id ?? '') }),
-  scheduleRate: () => ({ collection: 'settings', id: RATE_DOC }),
-  cancelRateChange: () => ({ collection: 'settings', id: RATE_DOC }),
-  saveCheckoutRules: () => ({ collection: 'settings', id: CHECKOUT_SETTINGS }),
 };

@@ -75,6 +75,38 @@ describe('saveCampaign: the form, validated with a Chinese message per field', (
   });
 });
 
+describe('roles: a viewer reads everything and changes nothing; changes are audited with their target', () => {
+  test('viewer: reads answered, every change FORBIDDEN, nothing written', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    cloud.engine.insertMany('admins', [{ _id: 'oViewer', name: '只读', role: 'viewer', createdAt: new Date() }]);
+    await ok(cloud, 'admin', { action: 'saveCampaign', create: true, campaign: form() });
+    for (const a of [{ action: 'validateCampaign', id: 'spring' }, { action: 'simulateCampaign', id: 'spring' }, { action: 'campaignDiff', id: 'spring' }, { action: 'rateSchedule' }, { action: 'checkoutSettings' }, { action: 'expiryPolicies' }]) {
+      expect(await cloud.call('admin', a, 'oViewer')).toMatchObject({ ok: true });
+    }
+    const before = snapshot(cloud, 'campaigns', 'campaignVersions', 'settings');
+    for (const a of [
+      { action: 'saveCampaign', campaign: form({ name: '改' }) },
+      { action: 'scheduleRate', pointsPerYuan: 50, effectiveFrom: new Date(Date.now() + 86_400_000).toISOString() },
+      { action: 'cancelRateChange', effectiveFrom: new Date(Date.now() + 86_400_000).toISOString() },
+      { action: 'saveCheckoutRules', stepPoints: 10, maxSharePercent: 20 },
+    ]) {
+      expect(await cloud.call('admin', a, 'oViewer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    }
+    expect(snapshot(cloud, 'campaigns', 'campaignVersions', 'settings')).toBe(before);
+  });
+
+  test('an operator\'s scheduleRate and saveCampaign are in opsAudit with before / after of their document', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await ok(cloud, 'admin', { action: 'saveCampaign', create: true, campaign: form() });
+    await ok(cloud, 'admin', { action: 'scheduleRate', pointsPerYuan: 50, effectiveFrom: new Date(Date.now() + 86_400_000).toISOString() });
+    const audit = cloud.engine.dump('opsAudit') as any[];
+    expect(audit.find((r) => r.action === 'saveCampaign')).toMatchObject({ outcome: 'ok', target: { collection: 'campaigns', id: 'spring' }, before: null, after: expect.objectContaining({ name: '春茶扫码' }) });
+    expect(audit.find((r) => r.action === 'scheduleRate')).toMatchObject({ outcome: 'ok', target: { collection: 'settings', id: 'exchangeRate' }, before: null, after: expect.objectContaining({ history: [expect.objectContaining({ pointsPerYuan: 50 })] }) });
+  });
+});
+
 describe('validate → simulate → diff → publish on real scans', () => {
   let cloud: TestCloud;
   beforeAll(async () => {

@@ -3,7 +3,7 @@
 // the page puts the message where it belongs. The schemas stay the ones the services use (the
 // campaign's content fields, the kind's rule module): only their issues are worded here.
 import type { z } from 'zod';
-import { AppError } from '../errors';
+import { fieldError, type AppError } from '../errors';
 import { RULE_LABELS } from './diff';
 import { contentProblem } from './earn';
 import type { CampaignContent, Kind } from './model';
@@ -29,8 +29,8 @@ export const CONTENT_LABELS: Record<string, string> = {
   audience: '适用会员等级',
 };
 
-/** INVALID_FIELD for the form's field `field` (its input path): message `label：reason`, the field in details. */
-export const invalidField = (field: string, label: string, reason: string) => new AppError('INVALID_FIELD', `${label}：${reason}`, { field });
+/** INVALID_FIELD for the form's field `field` (its input path): message `label：reason` (errors.ts). */
+export const invalidField = fieldError;
 
 const hasChinese = (s: string) => /[\u4e00-\u9fff]/.test(s);
 

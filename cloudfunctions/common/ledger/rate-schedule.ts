@@ -4,7 +4,7 @@
 // the earn path: each credit reads the rate in force at its own time and its lot keeps it — a
 // scheduled change never touches a lot issued before it.
 import { getDb } from '../cloud';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import { inTransaction, txGet } from '../tx';
 import { COLLECTIONS as C } from './model';
 import type { RateChange } from './rates';
@@ -52,7 +52,7 @@ export async function cancelScheduled(effectiveFrom: Date, now = new Date()): Pr
     const history = (doc?.history ?? []).map((h) => ({ pointsPerYuan: h.pointsPerYuan, effectiveFrom: new Date(h.effectiveFrom) }));
     const found = history.find((h) => +h.effectiveFrom === +effectiveFrom);
     if (!found) throw new AppError('NOT_FOUND', '没有这次兑换比例调整');
-    if (+found.effectiveFrom < +now + RATE_NOTICE_MS) throw new AppError('INVALID_FIELD', '生效时间：已生效或 5 分钟内生效的调整不能取消', { field: 'effectiveFrom' });
+    if (+found.effectiveFrom < +now + RATE_NOTICE_MS) throw fieldError('effectiveFrom', '生效时间', '已生效或 5 分钟内生效的调整不能取消');
     const left = history.filter((h) => h !== found);
     await tx.collection(C.settings).doc(RATE_DOC).update({ data: { history: getDb().command.set(left) } });
     return left;
