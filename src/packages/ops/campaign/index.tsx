@@ -145,7 +145,9 @@ function Editor({ id }: { id: string }) {
         <View className='ops-card ops-campaign-head'>
           <Text className='ops-campaign__name'>{campaign.name}</Text>
           <Text className='ops-campaign__meta ops-campaign-status'>
-            {form.label} · {STATUS[campaign.status]} · 线上第 {campaign.version} 版{campaign.draft && campaign.status !== 'draft' ? ` · 待发布草稿第 ${campaign.draft} 版` : ''}
+            {form.label} · {STATUS[campaign.status]}
+            {campaign.status === 'draft' ? ` · 草稿第 ${campaign.version} 版` : ` · 线上第 ${campaign.version} 版`}
+            {campaign.draft && campaign.status !== 'draft' ? ` · 待发布草稿第 ${campaign.draft} 版` : ''}
           </Text>
         </View>
       ) : null}

@@ -17,15 +17,7 @@ import './index.scss'
 // a row opens its editor, 新建活动 a blank one.
 export default function OpsCampaignsPage() {
   return (
-    <OpsShell
-      active='campaigns'
-      title='活动与规则'
-      actions={
-        <Text className='ops-link ops-campaigns-rules' onClick={() => void Taro.redirectTo({ url: '/packages/ops/rules/index' })}>
-          积分规则
-        </Text>
-      }
-    >
+    <OpsShell active='campaigns' title='活动与规则'>
       <Campaigns />
     </OpsShell>
   )
