@@ -7,6 +7,7 @@ import { KINDS } from '../common/campaigns/model';
 import * as members from '../common/services/members';
 import { operatorPrivacyActions } from '../common/privacy/actions';
 import { accessFor, membersForOperator } from '../common/privacy/access';
+import { dashboardActions } from './dashboard-actions';
 
 const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 
@@ -68,5 +69,6 @@ export const main = defineFunction({
     }),
     // Members' personal data by role; closed accounts (docs/privacy.md).
     ...operatorPrivacyActions,
+    ...dashboardActions,
   },
 });
