@@ -1,8 +1,28 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/mall/index', 'pages/me/index'],
   subPackages: [
-    // 运营后台: operators only; the admin function refuses everyone else (FORBIDDEN).
-    { root: 'packages/ops', pages: ['members/index'] },
+    // 运营后台 (docs/console.md): every console page, operators only — the server refuses everyone
+    // else (FORBIDDEN) and checks the role on every action. Charts load only here.
+    {
+      root: 'packages/ops',
+      pages: [
+        'dashboard/index',
+        'campaigns/index',
+        'campaign/index',
+        'rules/index',
+        'codes/index',
+        'batch/index',
+        'lookup/index',
+        'items/index',
+        'item/index',
+        'orders/index',
+        'members/index',
+        'member/index',
+        'risk/index',
+        'audit/index',
+        'operators/index'
+      ]
+    },
     // 我的积分 (balance, expiry, 积分明细) and 积分详情 (one entry with its lots).
     { root: 'packages/points', pages: ['ledger/index', 'entry/index'] },
     // 扫码赚积分: manual entry / Taro.scanCode / ?code= / the printed link's `q`, and the result per outcome.

@@ -1,11 +1,13 @@
 // admin: operator-only views and actions (the ops pages and the console call these).
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { COLLECTIONS } from '../common/campaigns/model';
 import * as campaigns from '../common/campaigns/service';
 import { grant } from '../common/campaigns/grant';
 import { KINDS } from '../common/campaigns/model';
 import * as members from '../common/services/members';
 import { operatorPrivacyActions } from '../common/privacy/actions';
+import { opsConsoleActions } from './ops-actions';
 import { accessFor, membersForOperator } from '../common/privacy/access';
 import { dashboardActions } from './dashboard-actions';
 
@@ -15,7 +17,7 @@ export const main = defineFunction({
   name: 'admin',
   actions: {
     listMembers: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z
         .object({
           cursor: z.string().min(1).max(200).optional(),
@@ -31,12 +33,12 @@ export const main = defineFunction({
 
     // Campaigns (docs/campaigns.md#operations): drafts, immutable published versions, an audit trail.
     listCampaigns: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ kind: z.enum(KINDS).optional(), status: z.enum(['draft', 'published', 'ended']).optional() }).strict(),
       run: async (i) => ({ items: await campaigns.list(i) }),
     }),
     getCampaign: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ id: campaignId }).strict(),
       run: (i) => campaigns.get(i.id),
     }),
@@ -47,16 +49,19 @@ export const main = defineFunction({
     }),
     updateCampaign: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: COLLECTIONS.campaigns, id: i.id }) },
       input: campaigns.updateInput,
       run: (i, { caller }) => campaigns.updateDraft(i, caller.openid),
     }),
     publishCampaign: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: COLLECTIONS.campaigns, id: i.id }) },
       input: z.object({ id: campaignId }).strict(),
       run: (i, { caller }) => campaigns.publish(i.id, caller.openid),
     }),
     endCampaign: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: COLLECTIONS.campaigns, id: i.id }) },
       input: z.object({ id: campaignId }).strict(),
       run: (i, { caller }) => campaigns.end(i.id, caller.openid),
     }),
@@ -69,6 +74,8 @@ export const main = defineFunction({
     }),
     // Members' personal data by role; closed accounts (docs/privacy.md).
     ...operatorPrivacyActions,
+    // The console's own: whoami, operators and roles, the audit log (docs/console.md).
+    ...opsConsoleActions,
     ...dashboardActions,
   },
 });

@@ -2,6 +2,7 @@
 // and batches (create, generate in chunks, region, activate, void, export) and watch risk and stats.
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
+import { COLLECTIONS as C } from '../common/codes/model';
 import { instantInput, shanghaiDayInput } from '../common/inputs';
 import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
 import { migrateLegacyCampaigns, upsertScanCampaign } from '../common/codes/legacy';
@@ -88,28 +89,31 @@ export const main = defineFunction({
       run: (i) => generate(i.batch, { maxChunks: i.maxChunks }),
     }),
     progress: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ batch: id }).strict(),
       run: async (i) => progressOf(await getBatch(i.batch)),
     }),
     batches: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({}).strict(),
       run: async () => ({ items: await listBatches() }),
     }),
     assignRegion: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
       input: z.object({ batch: id, provinces: z.array(z.string().regex(/^\d{2}$/)).min(1).max(40), from: seq.optional(), to: seq.optional() }).strict()
         .refine((i) => (i.from === undefined) === (i.to === undefined), 'from and to go together'),
       run: (i) => assignRegion(i.batch, i.provinces, i.from === undefined ? undefined : { from: i.from, to: i.to! }),
     }),
     activate: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
       input: z.object({ batch: id }).strict(),
       run: async (i) => progressOf(await setStatus(i.batch, 'active')),
     }),
     void: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
       input: z.object({ batch: id }).strict(),
       run: async (i) => progressOf(await setStatus(i.batch, 'void')),
     }),
@@ -119,12 +123,12 @@ export const main = defineFunction({
       run: (i) => exportBatch(i.batch, i.format, { from: i.from, to: i.to }),
     }),
     risk: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ kind: z.enum(['counterfeit', 'diversion', 'bruteforce']).optional() }).strict(),
       run: (i) => riskSummary(i.kind),
     }),
     payouts: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ status: z.enum(['pending', 'retry', 'paid', 'failed']).optional() }).strict(),
       run: (i) => listPayouts(i.status),
     }),
@@ -134,7 +138,7 @@ export const main = defineFunction({
       run: (i) => simulateFailures(i.count),
     }),
     stats: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ batch: id }).strict(),
       run: (i) => scanStats(i.batch),
     }),

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'INTERNAL',
+  // A console form's field is wrong: the message is Chinese, `字段：原因`; the reply names the field.
+  'INVALID_FIELD',
   // The ledger's (docs/ledger.md)
   'INSUFFICIENT_POINTS',
   'IDEMPOTENCY_MISMATCH',
@@ -90,6 +92,10 @@ export class AppError extends Error {
 export const fail = (code: ErrorCode, message: string, details?: unknown): never => {
   throw new AppError(code, message, details);
 };
+
+/** A console form's field refused: `label：reason` in Chinese, and the field for the page to mark. */
+export const fieldError = (field: string, label: string, reason: string): AppError =>
+  new AppError('INVALID_FIELD', `${label}：${reason}`, { field });
 
 // What the SDK throws is an object (or a string) with errCode/errMsg; the message carries the
 // database's own wording. These two predicates are the only places that interpret it.

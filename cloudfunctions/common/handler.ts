@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { getCloud } from './cloud';
 import { AppError, type ErrorCode } from './errors';
 import { eventProblem } from './inputs';
-import { isOperator } from './services/operators';
+import { operatorRoleOf } from './services/operators';
+import { mayAct, type Role } from './ops/roles';
+import { readTarget, recordAudit, reduceForAudit, type AuditTarget } from './ops/audit';
 
 /**
  * member: any signed-in member; operator: OPENIDs in `admins`; server: a brand's server calling
@@ -34,6 +36,18 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> {
   auth: Auth;
   /** For auth 'server': the environment variable holding the shared secret. */
   secretEnv?: string;
+  /**
+   * For auth 'operator': the least role that may call it (docs/console.md#roles). 'viewer' marks a
+   * read; omitted means 'operator' (a change); 'owner' for managing operators.
+   */
+  role?: Role;
+  /** A read that needs more than the viewer role (e.g. the audit log): checked, not audited. */
+  read?: boolean;
+  /**
+   * Operator changes are recorded in `opsAudit` by the handler; `target` names the one document
+   * the action changes, so the record keeps it before and after.
+   */
+  audit?: { target: (input: z.infer<S>) => AuditTarget | null };
   /** The event's fields besides `action`; unknown fields are rejected. */
   input: S;
   run: (input: z.infer<S>, ctx: ActionContext) => Promise<unknown>;
@@ -56,7 +70,8 @@ export interface FunctionDef {
   onTimer?: (event: TimerEvent, ctx: { requestId: string; functionName: string }) => Promise<unknown>;
 }
 
-export type Reply = { ok: true; data: unknown } | { ok: false; code: ErrorCode; message: string };
+/** `field`: for INVALID_FIELD, the input field the message is about (the console shows it there). */
+export type Reply = { ok: true; data: unknown } | { ok: false; code: ErrorCode; message: string; field?: string };
 
 /** One action as listed by a function's `actions` (tests enumerate every action through it). */
 export interface ActionListing {
@@ -64,6 +79,8 @@ export interface ActionListing {
   auth: Auth;
   /** For auth 'server': the environment variable holding the secret (its name, never its value). */
   secretEnv?: string;
+  /** For auth 'operator': the least role that may call it. */
+  role?: Role;
   /** The action's input as JSON Schema (zod's own rendering; unrepresentable parts are `{}`). */
   inputSchema(): unknown;
 }
@@ -75,7 +92,53 @@ export type CloudFunctionMain = ((event: unknown, context?: { request_id?: strin
 
 
 const ok = (data: unknown): Reply => ({ ok: true, data: data ?? null });
-const err = (code: ErrorCode, message: string): Reply => ({ ok: false, code, message });
+const err = (code: ErrorCode, message: string, field?: string): Reply => (field ? { ok: false, code, message, field } : { ok: false, code, message });
+
+function replyFor(e: unknown, fn: string): Reply {
+  if (e instanceof AppError) {
+    const field = (e.details as { field?: unknown } | undefined)?.field;
+    return err(e.code, e.message, typeof field === 'string' ? field : undefined);
+  }
+  console.error(`[${fn}] unexpected error`, e);
+  return err('INTERNAL', 'internal error');
+}
+
+/** Runs an operator's change and records it in the audit, whatever its outcome. */
+async function runAudited(def: ActionDef, name: string, input: unknown, ctx: ActionContext, role: Role): Promise<Reply> {
+  let target: AuditTarget | null = null;
+  try {
+    target = def.audit?.target(input) ?? null;
+  } catch {
+    target = null;
+  }
+  const before = await readTarget(target);
+  let reply: Reply;
+  try {
+    reply = ok(await def.run(input, ctx));
+  } catch (e) {
+    reply = replyFor(e, ctx.functionName);
+  }
+  const after = reply.ok ? await readTarget(target) : before;
+  try {
+    await recordAudit({
+      actor: ctx.caller.openid,
+      role,
+      fn: ctx.functionName,
+      action: name,
+      input: reduceForAudit(input),
+      outcome: reply.ok ? 'ok' : reply.code,
+      target,
+      before,
+      after,
+      requestId: ctx.requestId,
+      at: new Date(),
+    });
+  } catch (e) {
+    // The change is done; a lost audit record is logged loudly rather than reported as a failure.
+    console.error(`[${ctx.functionName}] audit record lost for ${name}`, e);
+  }
+  return reply;
+}
 
 function readCaller(): Caller {
   const ctx = getCloud().getWXContext() as Record<string, string | undefined>;
@@ -141,20 +204,29 @@ export function defineFunction(def: FunctionDef): CloudFunctionMain {
 
       const caller = readCaller();
       if (!caller.openid) return err('UNAUTHENTICATED', 'no caller identity');
-      if (actionDef.auth === 'operator' && !(await isOperator(caller.openid))) {
-        return err('FORBIDDEN', `${name} is for operators only`);
+      const ctx = { caller, requestId, functionName: def.name };
+      if (actionDef.auth === 'operator') {
+        const role = await operatorRoleOf(caller.openid);
+        if (!role) return err('FORBIDDEN', `${name} is for operators only`);
+        const needed = actionDef.role ?? 'operator';
+        if (!mayAct(role, needed)) {
+          const reply = err('FORBIDDEN', `${name} needs the ${needed} role`);
+          // A refused change is recorded too: who tried what.
+          await recordAudit({ actor: caller.openid, role, fn: def.name, action: name, input: reduceForAudit(parsed.data), outcome: 'FORBIDDEN', target: null, before: null, after: null, requestId, at: new Date() }).catch(() => undefined);
+          return reply;
+        }
+        if (needed !== 'viewer' && !actionDef.read) return await runAudited(actionDef, name, parsed.data, ctx, role);
       }
-      return ok(await actionDef.run(parsed.data, { caller, requestId, functionName: def.name }));
+      return ok(await actionDef.run(parsed.data, ctx));
     } catch (e) {
-      if (e instanceof AppError) return err(e.code, e.message);
-      console.error(`[${def.name}] unexpected error`, e);
-      return err('INTERNAL', 'internal error');
+      return replyFor(e, def.name);
     }
   };
   const actions: ActionListing[] = Object.entries(def.actions).map(([name, a]) => ({
     name,
     auth: a.auth,
     secretEnv: a.secretEnv,
+    role: a.auth === 'operator' ? (a.role ?? 'operator') : undefined,
     inputSchema: () => z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }),
   }));
   return Object.assign(main, { actions });

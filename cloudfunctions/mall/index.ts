@@ -127,12 +127,12 @@ export const main = defineFunction({
 
     // Operators
     adminItems: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ category: z.string().max(12).optional(), cursor, limit }).strict(),
       run: (i) => listItems({ ...i, operator: true }),
     }),
     adminItem: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ id }).strict(),
       run: (i) => itemDetail(i.id, null),
     }),
@@ -143,6 +143,7 @@ export const main = defineFunction({
     }),
     updateItem: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
       input: z
         .object({ id, changes: itemInput.omit({ kind: true }).partial().strict().refine((c) => Object.keys(c).length > 0, 'changes must name at least one field') })
         .strict(),
@@ -150,6 +151,7 @@ export const main = defineFunction({
     }),
     addStock: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
       input: z.object({ id, units: z.number().int().min(1).max(1_000_000) }).strict(),
       run: (i, { caller }) => addStock(i.id, i.units, caller.openid),
     }),
@@ -164,7 +166,7 @@ export const main = defineFunction({
       run: (i, { caller }) => addCodes(i.id, i.codes, caller.openid),
     }),
     adminOrders: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ status: status.optional(), item: id.optional(), member: z.string().min(1).max(128).optional(), cursor, limit }).strict(),
       // Addresses masked unless the operator's role may see them; unmasked views audited (docs/privacy.md).
       run: async (i, { caller }) => {
@@ -173,22 +175,25 @@ export const main = defineFunction({
       },
     }),
     adminOrder: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ id: orderId }).strict(),
       run: async (i, { caller }) => ({ order: (await ordersForOperator(await accessFor(caller.openid), [await orderDetail(i.id)]))[0] }),
     }),
     ship: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId, company: text(20), trackingNo: z.string().regex(/^[A-Za-z0-9\-]{6,40}$/, 'trackingNo: 6-40 letters, digits or -') }).strict(),
       run: async (i, { caller }) => ({ order: await shipOrder(i.id, { company: i.company, trackingNo: i.trackingNo }, caller.openid) }),
     }),
     complete: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId }).strict(),
       run: async (i, { caller }) => ({ order: await completeOrder(i.id, caller.openid) }),
     }),
     adminCancel: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId, reason: text(100) }).strict(),
       run: async (i, { caller }) => ({ order: await operatorCancel(i.id, i.reason, caller.openid) }),
     }),
@@ -201,7 +206,7 @@ export const main = defineFunction({
       },
     }),
     checkoutRules: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({}).strict(),
       run: () => checkoutRules(),
     }),

@@ -82,7 +82,7 @@ export const main = defineFunction({
       run: async (i, { caller }) => (await reverse(i.entry, { reason: i.reason, operator: caller.openid })).entry,
     }),
     rates: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({}).strict(),
       run: async () => ({ history: await rateHistory() }),
     }),
@@ -104,12 +104,12 @@ export const main = defineFunction({
       run: (i, { caller }) => createBudget({ ...i, operator: caller.openid }),
     }),
     dailyMetrics: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ from: day, to: day, campaign: z.string().max(64).optional() }).strict(),
       run: (i) => dailyMetrics(i.from, i.to, i.campaign),
     }),
     metrics: action({
-      auth: 'operator',
+      auth: 'operator', role: 'viewer',
       input: z.object({ campaign: z.string().max(64).default(''), budget: z.string().max(64).optional() }).strict(),
       run: (i) => metrics(i.campaign, i.budget),
     }),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { schemeSchema } from '../common/tiers/rules';
-import { loadScheme, myTier, saveScheme, tierOf } from '../common/tiers/service';
+import { COLLECTIONS, loadScheme, myTier, saveScheme, tierOf } from '../common/tiers/service';
 import { addKeepCredit, tierTemplateId } from '../common/tiers/reminders';
 
 const key = z.string().regex(/^[\w:.\-|@]{1,128}$/, 'key must be 1-128 characters of letters, digits and _ : . - | @');
@@ -19,7 +19,7 @@ export const main = defineFunction({
       run: async (i, { caller }) => (i.templateId !== tierTemplateId() ? { credits: 0, accepted: false } : { credits: await addKeepCredit(caller.openid, i.key), accepted: true }),
     }),
     badge: action({ auth: 'member', input: z.object({}).strict(), run: (_i, { caller }) => tierOf(caller.openid) }),
-    scheme: action({ auth: 'operator', input: z.object({}).strict(), run: () => loadScheme() }),
-    saveScheme: action({ auth: 'operator', input: schemeSchema, run: (i, { caller }) => saveScheme(i, caller.openid) }),
+    scheme: action({ auth: 'operator', role: 'viewer', input: z.object({}).strict(), run: () => loadScheme() }),
+    saveScheme: action({ auth: 'operator', audit: { target: () => ({ collection: COLLECTIONS.schemes, id: 'current' }) }, input: schemeSchema, run: (i, { caller }) => saveScheme(i, caller.openid) }),
   },
 });

@@ -28,7 +28,7 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
   const now = new Date();
   engine.insertMany(
     'admins',
-    PERSONAS.filter((p) => p.role === 'operator').map((p) => ({ _id: p.openid, name: p.nickname, createdAt: now })),
+    PERSONAS.filter((p) => p.role === 'operator').map((p) => ({ _id: p.openid, name: p.nickname, role: 'owner', createdAt: now })),
   );
   for (const persona of PERSONAS) {
     const { result } = await runner.callAsMember('user', { action: 'login' }, persona.openid);

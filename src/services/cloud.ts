@@ -35,10 +35,10 @@ function transportError(err: unknown): CloudError {
 /** Turns a function's reply into its data, or throws the matching CloudError. */
 export function unwrapReply<T>(reply: unknown): T {
   if (reply && typeof reply === 'object') {
-    const r = reply as { ok?: unknown; data?: unknown; code?: unknown; message?: unknown }
+    const r = reply as { ok?: unknown; data?: unknown; code?: unknown; message?: unknown; field?: unknown }
     if (r.ok === true && 'data' in r) return r.data as T
     if (r.ok === false && typeof r.code === 'string' && r.code) {
-      throw new CloudError(r.code, typeof r.message === 'string' ? r.message : '')
+      throw new CloudError(r.code, typeof r.message === 'string' ? r.message : '', typeof r.field === 'string' ? r.field : undefined)
     }
   }
   let preview: string

@@ -11,6 +11,7 @@ export const ERROR_TEXT = {
   CONFLICT: '操作冲突，请重试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   INTERNAL: '服务器开小差了，请稍后再试',
+  INVALID_FIELD: '填写的内容有误，请检查后再提交',
   // The ledger's (docs/ledger.md)
   INSUFFICIENT_POINTS: '积分不足',
   IDEMPOTENCY_MISMATCH: '重复的请求内容不一致，请刷新后重试',
@@ -99,14 +100,17 @@ export function errorText(code: string): string {
 export class CloudError extends Error {
   readonly code: string
   readonly serverMessage: string
+  /** INVALID_FIELD: the input field the message is about (a console form shows it there). */
+  readonly field?: string
 
-  constructor(code: string, serverMessage = '') {
+  constructor(code: string, serverMessage = '', field?: string) {
     super(errorText(code))
     // Transpiled subclasses of Error lose their prototype; restore it so instanceof works.
     Object.setPrototypeOf(this, CloudError.prototype)
     this.name = 'CloudError'
     this.code = code
     this.serverMessage = serverMessage
+    if (field) this.field = field
   }
 }
 

@@ -45,9 +45,11 @@ test('switching persona on 我的 shows that persona’s profile', async () => {
   await screenshot(page, '03-me-operator');
 });
 
-test('the operator opens 运营后台 and sees every member', async () => {
+test('the operator opens 运营后台 and, from its navigation, sees every member', async () => {
   const { page } = e2e();
   await page.click(stationed('.me .me-ops-entry'));
+  await page.waitForSelector(stationed('.ops-shell .ops-nav-members'), { timeout: 30_000 });
+  await page.click(stationed('.ops-shell .ops-nav-members'));
   await page.waitForSelector(stationed('.ops .ops-member'), { timeout: 30_000 });
   expect((await page.$$(stationed('.ops .ops-member'))).length).toBe(PERSONAS.length);
   await screenshot(page, '04-ops-members');

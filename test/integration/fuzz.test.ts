@@ -22,11 +22,14 @@ const CASES_PER_ACTION = Number(process.env.FUZZ_CASES ?? 100);
  * What a refused request may still write, each for a documented reason (docs/api.md, "What a refused
  * call keeps"): the scan's counters per member and IP (`rateLimits`) count a refused scan *because*
  * it was refused — that count is the rate limit and the brute-force lockout — and at the lockout a
- * `bruteforce` event is recorded in `riskEvents`.
+ * `bruteforce` event is recorded in `riskEvents`; an operator's refused change is recorded in
+ * `opsAudit` (docs/console.md#audit).
  */
 const MAY_CHANGE: Record<string, (doc: any) => boolean> = {
   rateLimits: () => true,
   riskEvents: (d) => d.kind === 'bruteforce',
+  // The operator audit records every change an operator attempted, refused ones included (who tried what).
+  opsAudit: (d) => d.outcome !== 'ok',
 };
 
 type Schema = Record<string, any>;

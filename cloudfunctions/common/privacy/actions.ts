@@ -38,7 +38,7 @@ export const memberPrivacyActions = {
 export const operatorPrivacyActions = {
   /** One member by OPENID: masked by role; a closed account answers only that it is closed. */
   lookupMember: action({
-    auth: 'operator',
+    auth: 'operator', role: 'viewer',
     input: z.object({ openid: z.string().min(1).max(128) }).strict(),
     run: async (i, { caller }) => {
       const { data } = await getDb().collection('members').doc(i.openid).get().catch(() => ({ data: null }));

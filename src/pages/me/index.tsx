@@ -79,7 +79,7 @@ export default function MePage() {
               onClick={go('/packages/points/ledger/index')}
             />
             {session.isOperator ? (
-              <Cell className='me-ops-entry' title='运营后台' extra='会员管理 ›' onClick={go('/packages/ops/members/index')} />
+              <Cell className='me-ops-entry' title='运营后台' extra='数据看板 ›' onClick={go('/packages/ops/dashboard/index')} />
             ) : null}
             <PrivacyCells />
           </View>

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '运营后台 · 商品管理'
+})
