@@ -9,7 +9,7 @@ import { COLLECTIONS as CODES, type Batch } from '../codes/model';
 /** Ids per `_id in` query; documents per page. */
 const CHUNK = 1000;
 /** Batches kept per day (the rest are summed under batch ''): keeps a day document small. */
-export const MAX_DAY_BATCHES = 200;
+export const MAX_DAY_BATCHES = 100;
 /** Province key of scans without a known place. */
 export const NO_PROVINCE = 'none';
 
