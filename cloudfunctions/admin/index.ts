@@ -44,6 +44,7 @@ export const main = defineFunction({
     }),
     createCampaign: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: COLLECTIONS.campaigns, id: i.id }) },
       input: campaigns.createInput,
       run: (i, { caller }) => campaigns.createDraft(i, caller.openid),
     }),
