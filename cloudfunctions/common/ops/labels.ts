@@ -45,6 +45,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'admin.checkoutSettings': '查看抵扣规则',
   'admin.saveCheckoutRules': '保存抵扣规则',
   'admin.expiryPolicies': '查看积分有效期',
+  'admin.dashboard': '查看数据看板',
+  'admin.exportDashboard': '导出看板数据',
   'codes.upsertProduct': '保存产品',
   'codes.upsertCampaign': '保存扫码活动',
   'codes.migrateCampaigns': '迁移扫码活动',
