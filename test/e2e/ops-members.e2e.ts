@@ -65,7 +65,7 @@ for (const [w, h] of [
       { timeout: 20_000 },
     );
     // The history shows it with its reason.
-    await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((r) => r.textContent!.includes('客服补偿') && r.textContent!.includes('+88')), stationed('.ops-section-history-row'), { timeout: 20_000 });
+    await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).some((r) => r.textContent!.includes('客服补偿') && r.textContent!.includes('+88')), stationed('.ops-section-history-row'), { timeout: 20_000 });
     await screenshot(page, `ops-members-adjusted-${w}`);
   });
 

@@ -64,6 +64,12 @@ describe('members: search, page, sections', () => {
     expect((await ok('admin', { action: 'searchMembers', q: '1380013', by: 'phone' }).catch((e) => e)).message ?? '').toContain('INVALID_FIELD');
     expect((await ok('admin', { action: 'searchMembers', q: 'oB' })).items.map((m: any) => m.openid)).toEqual(['oB']);
     expect((await ok('admin', { action: 'searchMembers', q: '无此人' })).items).toEqual([]);
+    // No query: the newest members first, paged, with their totals.
+    const newest = await ok('admin', { action: 'searchMembers', limit: 4 });
+    expect(newest.items).toHaveLength(4);
+    const rest = await ok('admin', { action: 'searchMembers', limit: 4, cursor: newest.nextCursor });
+    expect([...newest.items, ...rest.items].map((m: any) => m.openid).sort()).toEqual(['oA', 'oB', 'oC', 'oD', 'oE', 'oF']);
+    expect(newest.items[0]).toMatchObject({ balance: expect.any(Number), held: 0, debt: 0 });
   });
 
   test('nickname search pages with a cursor, never repeating a member', async () => {
@@ -143,6 +149,7 @@ describe('members: corrections with a preview that equals the effect', () => {
 
   test('a shopper is refused every member action; a viewer may read and preview but not correct', async () => {
     await refused({ action: 'searchMembers', q: '林' }, 'FORBIDDEN', 'oB');
+    await refused({ action: 'searchMembers' }, 'FORBIDDEN', 'oB');
     await refused({ action: 'memberDetail', openid: 'oA' }, 'FORBIDDEN', 'oB');
     expect((await admin({ action: 'memberDetail', openid: 'oA' }, VIEWER)).ok).toBe(true);
     expect((await admin({ action: 'previewCorrection', op: 'adjust', member: 'oF', delta: 5 }, VIEWER)).ok).toBe(true);
