@@ -276,6 +276,28 @@ describe('risk: actions, each audited on the case and undone', () => {
   });
 });
 
+describe('risk: audit and closed accounts', () => {
+  test('every risk change is in the operator audit with the case before and after', () => {
+    const audit = (cloud.engine.dump('opsAudit') as any[]).filter((r) => r.fn === 'admin' && r.action === 'riskFreeze' && r.outcome === 'ok');
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit[0]).toMatchObject({ actor: OPS, target: { collection: 'riskCases', id: `counterfeit:${codes[0]}` } });
+    expect(audit[0].before.status).toBe('open');
+    expect(audit[0].after.status).toBe('actioned');
+  });
+
+  test('closing a member\'s account leaves no case naming their OPENID (a case keyed by it moves to the pseudonym)', async () => {
+    const pre = await ok('user', { action: 'closurePreview' }, 'oD');
+    await ok('user', { action: 'closeAccount', confirmForfeit: pre.forfeit }, 'oD');
+    const cases = cloud.engine.dump('riskCases') as any[];
+    expect(cases.filter((c) => JSON.stringify(c).includes('"oD"') || c._id.includes(':oD:'))).toEqual([]);
+    const v = cases.find((c) => c.kind === 'velocity');
+    expect(v._id).toMatch(/^velocity:x[0-9a-f]{24}:/);
+    expect(v.members).toEqual([v.member]);
+    expect(v.member).toMatch(/^x[0-9a-f]{24}$/);
+    expect(cases).toHaveLength(5);
+  });
+});
+
 test('the demo seed gives 风控审核 real cases (through the real scan) and leaves the personas\' balances alone', async () => {
   const { seedDemo } = await import('../../local/seed/demo');
   const { RISK_MEMBERS } = await import('../../local/seed/risk');
