@@ -27,7 +27,7 @@ export const memberActions = {
   searchMembers: action({
     auth: 'operator',
     role: 'viewer',
-    input: z.object({ q: z.string().trim().min(1).max(64), by: z.enum(['nickname', 'phone', 'openid']).optional(), cursor: z.string().min(1).max(300).optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    input: z.object({ q: z.string().trim().max(64).default(''), by: z.enum(['nickname', 'phone', 'openid']).optional(), cursor: z.string().min(1).max(300).optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     run: async (i, { caller }) => {
       const page = await searchMembers(i);
       return { ...page, items: await membersForOperator(await accessFor(caller.openid), page.items) };

@@ -64,6 +64,12 @@ describe('members: search, page, sections', () => {
     expect((await ok('admin', { action: 'searchMembers', q: '1380013', by: 'phone' }).catch((e) => e)).message ?? '').toContain('INVALID_FIELD');
     expect((await ok('admin', { action: 'searchMembers', q: 'oB' })).items.map((m: any) => m.openid)).toEqual(['oB']);
     expect((await ok('admin', { action: 'searchMembers', q: '无此人' })).items).toEqual([]);
+    // No query: the newest members first, paged, with their totals.
+    const newest = await ok('admin', { action: 'searchMembers', limit: 4 });
+    expect(newest.items).toHaveLength(4);
+    const rest = await ok('admin', { action: 'searchMembers', limit: 4, cursor: newest.nextCursor });
+    expect([...newest.items, ...rest.items].map((m: any) => m.openid).sort()).toEqual(['oA', 'oB', 'oC', 'oD', 'oE', 'oF']);
+    expect(newest.items[0]).toMatchObject({ balance: expect.any(Number), held: 0, debt: 0 });
   });
 
   test('nickname search pages with a cursor, never repeating a member', async () => {
@@ -143,6 +149,7 @@ describe('members: corrections with a preview that equals the effect', () => {
 
   test('a shopper is refused every member action; a viewer may read and preview but not correct', async () => {
     await refused({ action: 'searchMembers', q: '林' }, 'FORBIDDEN', 'oB');
+    await refused({ action: 'searchMembers' }, 'FORBIDDEN', 'oB');
     await refused({ action: 'memberDetail', openid: 'oA' }, 'FORBIDDEN', 'oB');
     expect((await admin({ action: 'memberDetail', openid: 'oA' }, VIEWER)).ok).toBe(true);
     expect((await admin({ action: 'previewCorrection', op: 'adjust', member: 'oF', delta: 5 }, VIEWER)).ok).toBe(true);
@@ -266,6 +273,28 @@ describe('risk: actions, each audited on the case and undone', () => {
     expect((await ok('admin', { action: 'riskQueue', status: 'dismissed' })).items.map((c: any) => c.id)).toEqual([v]);
     expect((await ok('admin', { action: 'riskReopen', case: v, note: '复查' })).case.status).toBe('open');
     await refused({ action: 'riskReopen', case: v, note: '再开' }, 'RISK_CASE_STATE');
+  });
+});
+
+describe('risk: audit and closed accounts', () => {
+  test('every risk change is in the operator audit with the case before and after', () => {
+    const audit = (cloud.engine.dump('opsAudit') as any[]).filter((r) => r.fn === 'admin' && r.action === 'riskFreeze' && r.outcome === 'ok');
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit[0]).toMatchObject({ actor: OPS, target: { collection: 'riskCases', id: `counterfeit:${codes[0]}` } });
+    expect(audit[0].before.status).toBe('open');
+    expect(audit[0].after.status).toBe('actioned');
+  });
+
+  test('closing a member\'s account leaves no case naming their OPENID (a case keyed by it moves to the pseudonym)', async () => {
+    const pre = await ok('user', { action: 'closurePreview' }, 'oD');
+    await ok('user', { action: 'closeAccount', confirmForfeit: pre.forfeit }, 'oD');
+    const cases = cloud.engine.dump('riskCases') as any[];
+    expect(cases.filter((c) => JSON.stringify(c).includes('"oD"') || c._id.includes(':oD:'))).toEqual([]);
+    const v = cases.find((c) => c.kind === 'velocity');
+    expect(v._id).toMatch(/^velocity:x[0-9a-f]{24}:/);
+    expect(v.members).toEqual([v.member]);
+    expect(v.member).toMatch(/^x[0-9a-f]{24}$/);
+    expect(cases).toHaveLength(5);
   });
 });
 

@@ -2,6 +2,7 @@
 // (exact, index `phone`) or by nickname prefix (a range on index `nickname, _id`), every query
 // bounded by `limit`; one page of account totals by _id. Never a scan of the members.
 import { getDb } from '../cloud';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, fieldError } from '../errors';
 import { accountTotals } from '../ledger/access';
 import { toMemberView, type MemberDoc } from '../services/members';
@@ -30,11 +31,38 @@ function decode(cursor: string): [string, string] {
   throw new AppError('BAD_REQUEST', 'cursor: malformed');
 }
 
+/** No query: the newest members (index `createdAt`), paged by (createdAt, _id). */
+async function newest(cursor: string | undefined, limit: number): Promise<{ found: MemberDoc[]; nextCursor: string | null }> {
+  const db = getDb();
+  const _ = db.command;
+  let where: unknown = {};
+  if (cursor) {
+    const { at, id } = decodeCursor(cursor);
+    where = _.or([{ createdAt: _.lt(at) }, { createdAt: at, _id: _.gt(id) }]);
+  }
+  const { data } = await db.collection('members').where(where as Record<string, unknown>).orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(limit + 1).get();
+  const found = (data as MemberDoc[]).slice(0, limit);
+  const last = found[found.length - 1];
+  return { found, nextCursor: data.length > limit && last ? encodeCursor({ at: new Date(last.createdAt), id: last._id }) : null };
+}
+
+async function withTotals(found: MemberDoc[]) {
+  const totals = await accountTotals(found.map((m) => m._id));
+  return found.map((m) => {
+    const t = totals.get(m._id);
+    return { ...toMemberView(m), balance: t?.balance ?? 0, held: t?.held ?? 0, debt: t?.debt ?? 0 };
+  });
+}
+
 export async function searchMembers(input: { q: string; by?: SearchBy; cursor?: string; limit: number }) {
   const db = getDb();
   const _ = db.command;
   const members = db.collection('members');
   const q = input.q.trim();
+  if (!q) {
+    const page = await newest(input.cursor, input.limit);
+    return { by: [] as SearchBy[], items: await withTotals(page.found), nextCursor: page.nextCursor };
+  }
   const plan = searchPlan(q, input.by);
   const found: MemberDoc[] = [];
   let nextCursor: string | null = null;
@@ -61,13 +89,5 @@ export async function searchMembers(input: { q: string; by?: SearchBy; cursor?: 
     const last = page[page.length - 1];
     if (data.length > input.limit && last) nextCursor = encode(last.nickname, last._id);
   }
-  const totals = await accountTotals(found.map((m) => m._id));
-  return {
-    by: plan,
-    items: found.map((m) => {
-      const t = totals.get(m._id);
-      return { ...toMemberView(m), balance: t?.balance ?? 0, held: t?.held ?? 0, debt: t?.debt ?? 0 };
-    }),
-    nextCursor,
-  };
+  return { by: plan, items: await withTotals(found), nextCursor };
 }

@@ -254,7 +254,7 @@ function CorrectionForm({ openid, onDone }: { openid: string; onDone: () => void
       {confirm ? (
         <View className='ops-confirm ops-correction-confirm'>
           <Text className='ops-confirm__title'>
-            确认{KINDS.find(k => k.value === kind)?.label.replace(/（.*）/, '')} {points.trim()} 积分？执行后：
+            确认{kind === 'add' ? '增加' : kind === 'deduct' ? '扣减' : '扣罚'} {points.trim()} 积分？执行后：
           </Text>
           <EffectView preview={confirm.preview} />
           <Text className='ops-member__hint'>原因：{reason.trim()}</Text>

@@ -4,7 +4,6 @@ import { useEffect, useRef, useState } from 'react'
 import { Button } from '../../../components/nutui'
 import { ErrorView, LoadingView } from '../../../components/StatusViews'
 import { usePagedList } from '../../../hooks/usePagedList'
-import { listMembers } from '../../../services/admin'
 import { describeError } from '../../../services/errors'
 import { searchMembers, type MemberRow, type SearchBy } from '../../../services/ops-members'
 import { formatShanghaiDate } from '../../../utils/time'
@@ -47,11 +46,7 @@ function Members() {
   queryRef.current = query
   const list = usePagedList<MemberRow>(async cursor => {
     const q = queryRef.current
-    if (!q) {
-      const page = await listMembers({ cursor, limit: 20 })
-      return { items: page.items.map(m => ({ ...m, held: 0, debt: 0, balance: m.balance })), nextCursor: page.nextCursor }
-    }
-    return searchMembers(q.q, q.by || undefined, cursor)
+    return searchMembers(q?.q ?? '', q?.by || undefined, cursor)
   })
   useEffect(() => {
     void list.reload()

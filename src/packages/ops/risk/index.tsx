@@ -140,7 +140,12 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
     let live = true
     setError(null)
     riskCase(id).then(
-      x => live && setC(x),
+      x => {
+        if (!live) return
+        // On a phone the case opens below the queue: bring it into view the first time.
+        if (!c || c._id !== x._id) setTimeout(() => void Taro.pageScrollTo({ selector: '.ops-risk-case', duration: 200 }).catch(() => {}), 50)
+        setC(x)
+      },
       e => live && setError(e)
     )
     return () => {
