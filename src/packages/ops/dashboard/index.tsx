@@ -220,7 +220,7 @@ function Provinces({ p }: { p: DashboardPeriod }) {
 
 function TopPanel({ p }: { p: DashboardPeriod }) {
   return (
-    <View className='ops-card ops-dash__panel ops-dash__panel--wide ops-dash-top'>
+    <View className='ops-card ops-dash__panel ops-dash-top'>
       <Text className='ops-card__title'>扫码最多的商品与批次 · {p.label}</Text>
       {p.top.products.length ? (
         <View className='ops-dash__top'>
