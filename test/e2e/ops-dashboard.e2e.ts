@@ -16,6 +16,13 @@ async function open(page: Page, url: string, persona = 'ops') {
   await page.reload();
 }
 
+/** Scrolls a part of the page into view and keeps a screenshot of it (H5 pages scroll inside Taro's container). */
+async function shoot(page: Page, sel: string, name: string) {
+  await page.$eval(stationed(sel), (el) => el.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(300);
+  await screenshot(page, name);
+}
+
 const box = (page: Page, sel: string) => page.$eval(stationed(sel), (el) => el.getBoundingClientRect().toJSON()) as Promise<{ x: number; y: number; width: number; height: number }>;
 const textOf = async (page: Page, sel: string) => ((await page.textContent(stationed(sel))) ?? '').replace(/\s+/g, ' ');
 
@@ -57,6 +64,9 @@ test('at 1280 px: KPI cards in a row, charts two a row, tiles, campaigns with th
   expect(bars.painted).toBeGreaterThan(20);
   await drawn(page, 'ops-dash-chart-balance');
   await screenshot(page, 'ops-dashboard-today-1280');
+  await shoot(page, '.ops-dash-sources', 'ops-dashboard-today-1280-charts');
+  await shoot(page, '.ops-dash-provinces', 'ops-dashboard-today-1280-tiles');
+  await shoot(page, '.ops-dash-campaigns', 'ops-dashboard-today-1280-campaigns');
 
   // 30 days: four weeks of sign-ins, tasks, orders, games; spends in the mall.
   await page.click(stationed('.ops-dash-period-d30'));
@@ -66,6 +76,7 @@ test('at 1280 px: KPI cards in a row, charts two a row, tiles, campaigns with th
   expect(await textOf(page, '.ops-dash-kpi-active')).toMatch(/活跃会员\s?[1-3]\s?获得或使用积分/);
   await drawn(page, 'ops-dash-chart-sources');
   await screenshot(page, 'ops-dashboard-30days-1280');
+  await shoot(page, '.ops-dash-sources', 'ops-dashboard-30days-1280-charts');
 
   // CSV: Chinese headers, the export time in Shanghai.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(stationed('.ops-dash-export'))]);
@@ -93,6 +104,10 @@ test('at 375 px: two cards a row, one chart a row, tiles and campaigns readable'
   const tiles = await box(page, '.ops-dash-provinces');
   expect(tiles.x + tiles.width).toBeLessThanOrEqual(375);
   await screenshot(page, 'ops-dashboard-today-375');
+  await shoot(page, '.ops-dash-sources', 'ops-dashboard-today-375-sources');
+  await shoot(page, '.ops-dash-provinces', 'ops-dashboard-today-375-tiles');
+  await shoot(page, '.ops-dash-top', 'ops-dashboard-today-375-top');
+  await shoot(page, '.ops-dash-campaigns', 'ops-dashboard-today-375-campaigns');
   await page.click(stationed('.ops-dash-period-d7'));
   await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('近7天'), stationed('.ops-dash-sources'));
   await screenshot(page, 'ops-dashboard-7days-375');

@@ -205,6 +205,9 @@ export async function dashboard(now = new Date()): Promise<Dashboard> {
     rows.push(row);
   }
 
+  // Campaigns with a budget first, then by points issued: the ones to watch on top.
+  rows.sort((a, b) => Number(b.A !== null) - Number(a.A !== null) || b.issued - a.issued);
+
   // All campaigns now, and the daily series.
   const allRates = addRates(totals.get(ALL)?.rates ?? [], ratesList(liveAll.rates));
   const daily: Dashboard['daily'] = [];

@@ -155,7 +155,7 @@ function Cards({ p, data }: { p: DashboardPeriod; data: Dashboard }) {
     { key: 'reversed', label: '撤销积分', value: formatCount(p.reversed), sub: p.penalized ? `扣罚 ${formatCount(p.penalized)}` : undefined },
     { key: 'active', label: '活跃会员', value: formatCount(p.active), sub: p.active === null ? '待汇总' : '获得或使用积分' },
     { key: 'scans', label: '扫码次数', value: formatCount(p.scans), sub: `其中领取积分 ${formatCount(p.claims)}` },
-    { key: 'redemptions', label: '商城兑换', value: formatCount(p.redemptions), sub: '笔' },
+    { key: 'redemptions', label: '商城兑换次数', value: formatCount(p.redemptions), sub: '会员在积分商城下单' },
     { key: 'outstanding', label: '未兑换积分（当前）', value: formatCount(data.outstanding), sub: `负债 ${formatYuan(data.liabilityFen)}` }
   ]
   return (
@@ -220,7 +220,7 @@ function Provinces({ p }: { p: DashboardPeriod }) {
 
 function TopPanel({ p }: { p: DashboardPeriod }) {
   return (
-    <View className='ops-card ops-dash__panel ops-dash__panel--wide ops-dash-top'>
+    <View className='ops-card ops-dash__panel ops-dash-top'>
       <Text className='ops-card__title'>扫码最多的商品与批次 · {p.label}</Text>
       {p.top.products.length ? (
         <View className='ops-dash__top'>
