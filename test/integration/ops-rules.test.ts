@@ -133,7 +133,11 @@ describe('validate → simulate → diff → publish on real scans', () => {
   test('the draft (50 a scan, once a day) against the published (30) over the same four claims', async () => {
     await ok(cloud, 'admin', { action: 'saveCampaign', campaign: form({ rule: { pointsByProduct: { tea: 50 } }, caps: [{ period: 'day', unit: 'times', limit: 1 }] }) });
     expect(await ok(cloud, 'admin', { action: 'validateCampaign', id: 'spring' })).toEqual({ valid: true, problems: [], version: 2 });
-    const sim = await ok(cloud, 'admin', { action: 'simulateCampaign', id: 'spring' });
+    const { reply, dbRequests } = await cloud.callCounted('admin', { action: 'simulateCampaign', id: 'spring' }, OPS);
+    const sim = reply.data;
+    // The role check, head, draft, batches, products, the batch's diversions and claims (one page), the rate history, the spend, the markers.
+    console.log(`simulateCampaign: ${dbRequests} database requests for ${sim.facts} facts`);
+    expect(dbRequests).toBeLessThanOrEqual(12);
     expect(sim).toMatchObject({ kind: 'scan', facts: 4, truncated: false, spent: 0 });
     expect(sim.published).toMatchObject({ version: 1, issued: 120, credits: 4, receivers: 2, liabilityFen: 120, redemptionRate: 0, usageRate: 0, daysToA: null });
     expect(sim.draft).toMatchObject({ version: 2, issued: 100, credits: 2, nothing: 2, receivers: 2, liabilityFen: 100 });
@@ -177,6 +181,47 @@ describe('simulate order earning on brand order reports', () => {
     expect(sim).toMatchObject({ kind: 'order', facts: 2, spent: 60 });
     expect(sim.published).toMatchObject({ issued: 123 + 50, receivers: 2, redemptionRate: 0.3468, usageRate: 0.5 });
     expect(sim.draft).toMatchObject({ issued: 246 + 100, receivers: 2, liabilityFen: 346, redemptionRate: 0.1734, usageRate: 0.5 });
+  });
+});
+
+describe('simulate: bounded, paginated reads', () => {
+  /** `n` brand orders of ¥1 each in the window, seven to an instant (ties across page boundaries). */
+  function orders(cloud: TestCloud, n: number) {
+    const base = Date.now() - 5 * 86_400_000;
+    const docs = Array.from({ length: n }, (_, i) => ({
+      _id: `SO-${String(i).padStart(6, '0')}`,
+      member: `oM${i % 50}`,
+      status: 'posted',
+      paidAt: new Date(base + Math.floor(i / 7) * 1000),
+      campaign: 'shop',
+      items: [{ sku: 'a', category: 'tea', paidFen: 100 }],
+      tier: '',
+      tierName: '',
+      tierMultiplier: 1,
+    }));
+    cloud.engine.insertMany('orderEarnings', docs);
+  }
+  async function setUp(n: number) {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await ok(cloud, 'admin', { action: 'saveCampaign', create: true, campaign: { id: 'shop', kind: 'order', name: '消费积分', rule: { pointsPerYuan: 1 } } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'shop' });
+    await ok(cloud, 'admin', { action: 'saveCampaign', campaign: { id: 'shop', kind: 'order', name: '消费积分', rule: { pointsPerYuan: 3 } } });
+    orders(cloud, n);
+    return cloud;
+  }
+
+  test('2,503 orders over three pages of 1,000: each replayed exactly once', async () => {
+    const cloud = await setUp(2_503);
+    const { reply, dbRequests } = await cloud.callCounted('admin', { action: 'simulateCampaign', id: 'shop' }, OPS);
+    expect(reply.data).toMatchObject({ facts: 2_503, truncated: false, published: { issued: 2_503, credits: 2_503, receivers: 50 }, draft: { issued: 3 * 2_503 } });
+    console.log(`simulateCampaign: ${dbRequests} database requests for 2,503 orders`);
+  });
+
+  test('past 10,000 facts: the earliest 10,000, and the answer says so', async () => {
+    const cloud = await setUp(10_003);
+    const r = await ok(cloud, 'admin', { action: 'simulateCampaign', id: 'shop' });
+    expect(r).toMatchObject({ facts: 10_000, truncated: true, published: { issued: 10_000 } });
   });
 });
 

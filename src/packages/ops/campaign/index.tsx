@@ -108,7 +108,9 @@ function Editor({ id }: { id: string }) {
         void Taro.redirectTo({ url: `/packages/ops/campaign/index?id=${encodeURIComponent(id)}` }).catch(() => undefined)
       } else await load(id)
     } catch (err) {
-      setErrors(fieldErrors(err))
+      // Next to its field, and by the button too: a rule field a form does not show (a game's pool) still reads.
+      const e = fieldErrors(err)
+      setErrors({ ...e, [FORM]: Object.values(e)[0] })
     } finally {
       setBusy('')
     }
