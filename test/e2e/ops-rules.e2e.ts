@@ -121,3 +121,32 @@ test('375: a new sign-in campaign; an empty name refused next to the field; the 
   await screenshot(page, 'ops-rules-rules-1280');
   await readable(page);
 });
+
+test('a viewer sees the editor and the rules read-only, and may still simulate', async () => {
+  const { page, url } = e2e();
+  // The owner (persona ops) makes bob a viewer.
+  const res = await fetch(`${url}/api/cloud/admin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-persona': 'ops' },
+    body: JSON.stringify({ action: 'saveOperator', openid: 'oLOCAL-shopper-bob', name: '只读同事', role: 'viewer' }),
+  });
+  expect((await res.json()).ok).toBe(true);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${url}/#/pages/index/index`);
+  await page.evaluate(() => window.localStorage.setItem('localPersona', 'bob'));
+  await page.goto(`${url}/#/packages/ops/campaign/index?id=shop-orders`);
+  await page.reload();
+  await page.waitForSelector(stationed('.ops-readonly-hint'), { timeout: 30_000 });
+  expect(await page.$eval(stationed('.ops-input-pointsPerYuan input'), (el) => (el as HTMLInputElement).disabled)).toBe(true);
+  expect(await page.$eval(stationed('.ops-campaign-save'), (el) => el.className)).toContain('disabled');
+  await page.click(stationed('.ops-campaign-simulate'));
+  await page.waitForSelector(stationed('.ops-sim-table-row'), { timeout: 30_000 });
+  expect(await text(page, '.ops-sim-reading')).toContain('没有待发布的草稿：按当前规则');
+  await screenshot(page, 'ops-rules-viewer-campaign-1280');
+  await readable(page);
+  await page.goto(`${url}/#/packages/ops/rules/index`);
+  await page.reload();
+  await page.waitForSelector(stationed('.ops-rate-current'), { timeout: 30_000 });
+  expect(await page.$eval(stationed('.ops-input-rate input'), (el) => (el as HTMLInputElement).disabled)).toBe(true);
+  await screenshot(page, 'ops-rules-viewer-rules-1280');
+});
