@@ -184,6 +184,26 @@ describe('simulate order earning on brand order reports', () => {
   });
 });
 
+describe('simulate sign-ins on the sign-in credits', () => {
+  test('today\'s sign-ins replayed through a draft with a higher base', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const rule = { cycle: 'rolling', basePoints: 5, makeUp: { enabled: true, windowDays: 3, perMonth: 2, costPoints: 0, paysBase: true } };
+    await ok(cloud, 'admin', { action: 'saveCampaign', create: true, campaign: { id: 'daily', kind: 'signin', name: '每日签到', rule } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'daily' });
+    for (const m of ['oA', 'oB', 'oC']) {
+      await cloud.call('user', { action: 'login' }, m);
+      expect(await ok(cloud, 'earn', { action: 'signIn' }, m)).toMatchObject({ points: 5 });
+    }
+    const facts = 3;
+    await ok(cloud, 'admin', { action: 'saveCampaign', campaign: { id: 'daily', kind: 'signin', name: '每日签到', rule: { ...rule, basePoints: 8 }, caps: [{ period: 'day', unit: 'times', limit: 1 }] } });
+    const sim = await ok(cloud, 'admin', { action: 'simulateCampaign', id: 'daily' });
+    expect(sim).toMatchObject({ kind: 'signin', facts, truncated: false });
+    expect(sim.published).toMatchObject({ issued: 5 * facts, receivers: 3 });
+    expect(sim.draft).toMatchObject({ issued: 8 * 3, credits: 3, receivers: 3 });
+  });
+});
+
 describe('simulate: bounded, paginated reads', () => {
   /** `n` brand orders of ¥1 each in the window, seven to an instant (ties across page boundaries). */
   function orders(cloud: TestCloud, n: number) {
