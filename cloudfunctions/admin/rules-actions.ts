@@ -7,7 +7,9 @@ import { action } from '../common/handler';
 import { AppError } from '../common/errors';
 import { getDb } from '../common/cloud';
 import { COLLECTIONS as LEDGER } from '../common/ledger/model';
-import { checkCampaignForm, invalidField } from '../common/campaigns/fields';
+import { checkCampaignForm, invalidField, tierSchemeIssue } from '../common/campaigns/fields';
+import { schemeSchema } from '../common/tiers/rules';
+import { COLLECTIONS as TIERS, saveScheme } from '../common/tiers/service';
 import { describeExpiry, diffContent } from '../common/campaigns/diff';
 import { COLLECTIONS as CAMPAIGNS, versionId, type Campaign, type CampaignContent, type Version } from '../common/campaigns/model';
 import * as campaigns from '../common/campaigns/service';
@@ -171,6 +173,18 @@ export const rulesActions = {
         default: { policy: DEFAULT_EXPIRY, text: describeExpiry(undefined) },
         campaigns: (data as Campaign[]).map((c) => ({ id: c._id, name: c.name, kind: c.kind, status: c.status, expiry: c.expiry ?? null, text: describeExpiry(c.expiry) })),
       };
+    },
+  }),
+
+  /** The tier scheme (会员等级) from the console's form: its problems per field in Chinese; read with `tiers.scheme`. */
+  saveTierScheme: action({
+    auth: 'operator',
+    audit: { target: () => ({ collection: TIERS.schemes, id: 'current' }) },
+    input: z.object({ scheme: form }).strict(),
+    run: async ({ scheme }, { caller }) => {
+      const parsed = schemeSchema.safeParse(scheme);
+      if (!parsed.success) throw tierSchemeIssue(parsed.error);
+      return saveScheme(parsed.data, caller.openid);
     },
   }),
 };

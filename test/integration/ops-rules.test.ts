@@ -310,3 +310,33 @@ describe('checkout rules and expiry policies', () => {
     expect(r.campaigns).toEqual([{ id: 'spring', name: '春茶扫码', kind: 'scan', status: 'draft', expiry: { kind: 'yearEnd' }, text: '当年年底清零' }]);
   });
 });
+
+describe('the tier scheme from the console (saveTierScheme)', () => {
+  const tier = (level: string, name: string, minGrowth: number, earn = 1) => ({ level, name, minGrowth, benefits: { earnMultiplier: earn, signinMultiplier: 1 } });
+  const scheme = (tiers: unknown[], more: Record<string, unknown> = {}) => ({ tiers, growth: { orderPerYuan: 1, scan: 0, signin: 0 }, cycleMonths: 12, remindDays: 15, ...more });
+
+  test('bad input → INVALID_FIELD on the row\'s field, nothing written; a good one is saved and audited', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const before = snapshot(cloud, 'tierSchemes');
+    for (const [s, message, field] of [
+      [scheme([tier('normal', '普通', 100)]), '等级：第一个等级的成长值门槛须为 0', 'tiers'],
+      [scheme([tier('normal', '普通', 0), tier('silver', '银卡', 0)]), '等级：成长值门槛须逐级升高', 'tiers'],
+      [scheme([tier('normal', '', 0)]), '第 1 级等级名称：不能为空', 'tiers.0.name'],
+      [scheme([tier('normal', '普通', 0), tier('gold', '金卡', 500, 11)]), '第 2 级积分倍数：不能大于 10', 'tiers.1.benefits.earnMultiplier'],
+      [scheme([tier('normal', '普通', 0)], { cycleMonths: 0 }), '等级周期（月）：不能小于 1', 'cycleMonths'],
+      [scheme([tier('normal', '普通', 0)], { growth: { orderPerYuan: 1, scan: 5, signin: 0 } }), '扫码成长值：扫码成长值暂不支持（扫码的数据库请求预算不足），请设为 0', 'growth.scan'],
+    ] as const) {
+      expect(await cloud.call('admin', { action: 'saveTierScheme', scheme: s }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field });
+    }
+    expect(snapshot(cloud, 'tierSchemes')).toBe(before);
+    const saved = await ok(cloud, 'admin', { action: 'saveTierScheme', scheme: scheme([tier('normal', '普通', 0), tier('gold', '金卡', 500, 1.5)]) });
+    expect(saved).toMatchObject({ version: 1, tiers: [{ level: 'normal' }, { level: 'gold', benefits: { earnMultiplier: 1.5 } }] });
+    expect(await ok(cloud, 'tiers', { action: 'scheme' })).toMatchObject({ version: 1 });
+    // Every attempt is audited (the refused ones with their code); the save with before / after.
+    const trail = (cloud.engine.dump('opsAudit') as any[]).filter((r) => r.action === 'saveTierScheme');
+    expect(trail.map((r) => r.outcome)).toEqual([...Array(6).fill('INVALID_FIELD'), 'ok']);
+    expect(trail[6]).toMatchObject({ target: { collection: 'tierSchemes', id: 'current' }, before: null, after: expect.objectContaining({ version: 1 }) });
+  });
+});
+

@@ -26,6 +26,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'admin.checkoutSettings': '查看抵扣规则',
   'admin.saveCheckoutRules': '保存抵扣规则',
   'admin.expiryPolicies': '查看积分有效期',
+  'admin.saveTierScheme': '保存会员等级方案',
   'codes.upsertProduct': '保存产品',
   'codes.upsertCampaign': '保存扫码活动',
   'codes.migrateCampaigns': '迁移扫码活动',
