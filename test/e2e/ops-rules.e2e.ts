@@ -120,6 +120,17 @@ test('375: a new sign-in campaign; an empty name refused next to the field; the 
   await page.waitForSelector(stationed('.ops-expiry-table-row'), { timeout: 30_000 });
   await screenshot(page, 'ops-rules-rules-1280');
   await readable(page);
+  // The tier scheme: a multiplier over 10 refused on its row, then saved.
+  await page.waitForSelector(stationed('.ops-tiers-save'));
+  await page.fill(stationed('.ops-input-tier-earn input >> nth=0'), '11');
+  await page.click(stationed('.ops-tiers-save'));
+  await page.waitForSelector(stationed('.ops-tier-0-error'));
+  expect(await text(page, '.ops-tier-0-error')).toContain('积分倍数不能大于 10');
+  await page.fill(stationed('.ops-input-tier-earn input >> nth=0'), '1');
+  await page.click(stationed('.ops-tiers-save'));
+  await page.waitForSelector(stationed('.ops-tiers-notice'));
+  await shotAt(page, '.ops-rules-tiers', 'ops-rules-tiers-1280');
+  await readable(page);
 });
 
 test('a viewer sees the editor and the rules read-only, and may still simulate', async () => {
