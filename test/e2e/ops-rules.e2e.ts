@@ -69,7 +69,7 @@ test('1280: the list; the order campaign: draft → validate → simulate → di
   await page.click(stationed('.ops-campaign-publish'));
   await page.click(stationed('.ops-campaign-publish-confirm'));
   await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('已发布'), stationed('.ops-campaign-notice'));
-  expect(await text(page, '.ops-campaign-status')).toContain('线上第 2 版');
+  await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('线上第 2 版'), stationed('.ops-campaign-status'));
   await screenshot(page, 'ops-rules-campaign-published-1280');
   await readable(page);
 });
