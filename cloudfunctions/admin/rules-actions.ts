@@ -1,4 +1,4 @@
-// The console's campaigns-and-rules actions (issue 13 §2; docs/api.md#admin-rules): save a campaign
+// The console's campaigns-and-rules actions (issue 13 §2; docs/api.md, "Campaigns and rules: the console's actions"): save a campaign
 // form, validate / simulate / diff a draft before publishing, the exchange rate's schedule, the
 // checkout rules, the expiry policies. Form actions take their fields loosely and answer the first
 // problem as INVALID_FIELD `字段名：原因` (Chinese, the label the form shows) with nothing written.
@@ -11,9 +11,9 @@ import { checkCampaignForm, invalidField, tierSchemeIssue } from '../common/camp
 import { schemeSchema } from '../common/tiers/rules';
 import { COLLECTIONS as TIERS, saveScheme } from '../common/tiers/service';
 import { describeExpiry, diffContent } from '../common/campaigns/diff';
-import { COLLECTIONS as CAMPAIGNS, versionId, type Campaign, type CampaignContent, type Version } from '../common/campaigns/model';
+import { COLLECTIONS as CAMPAIGNS, type Campaign, type CampaignContent } from '../common/campaigns/model';
 import * as campaigns from '../common/campaigns/service';
-import { simulateCampaign } from '../common/campaigns/simulate';
+import { draftAndPublished, simulateCampaign } from '../common/campaigns/simulate';
 import { DEFAULT_EXPIRY } from '../common/ledger/policy';
 import { cancelScheduled, rateView, scheduleProblem } from '../common/ledger/rate-schedule';
 import { RATE_DOC, rateHistory, setRate } from '../common/ledger/settings';
@@ -22,19 +22,6 @@ import { CHECKOUT_SETTINGS, checkoutRules, setCheckoutRules } from '../common/ma
 const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 /** A form's fields, checked by the action itself (Chinese messages), bounded by the handler's event checks. */
 const form = z.record(z.string(), z.unknown());
-
-/** The campaign's pending draft (or live content) and its published content (null before the first publish). */
-async function draftAndPublished(id: string): Promise<{ head: Campaign; draft: { content: CampaignContent; version: number }; published: CampaignContent | null }> {
-  const { data } = await getDb().collection(CAMPAIGNS.campaigns).doc(id).get();
-  if (!data) throw new AppError('NOT_FOUND', '没有这个活动');
-  const head = data as Campaign;
-  let draft = { content: head as CampaignContent, version: head.version };
-  if (head.draft) {
-    const { data: v } = await getDb().collection(CAMPAIGNS.versions).doc(versionId(id, head.draft)).get();
-    if (v) draft = { content: v as Version, version: head.draft };
-  }
-  return { head, draft, published: head.status === 'draft' ? null : head };
-}
 
 const contentOnly = (c: CampaignContent): Record<string, unknown> => ({
   kind: c.kind, name: c.name, window: c.window, rule: c.rule, caps: c.caps,
