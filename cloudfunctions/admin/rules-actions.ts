@@ -1,4 +1,4 @@
-// The console's campaigns-and-rules actions (issue 13 §2; docs/api.md#admin-rules): save a campaign
+// The console's campaigns-and-rules actions (issue 13 §2; docs/api.md, "Campaigns and rules: the console's actions"): save a campaign
 // form, validate / simulate / diff a draft before publishing, the exchange rate's schedule, the
 // checkout rules, the expiry policies. Form actions take their fields loosely and answer the first
 // problem as INVALID_FIELD `字段名：原因` (Chinese, the label the form shows) with nothing written.
@@ -7,11 +7,13 @@ import { action } from '../common/handler';
 import { AppError } from '../common/errors';
 import { getDb } from '../common/cloud';
 import { COLLECTIONS as LEDGER } from '../common/ledger/model';
-import { checkCampaignForm, invalidField } from '../common/campaigns/fields';
+import { checkCampaignForm, invalidField, tierSchemeIssue } from '../common/campaigns/fields';
+import { schemeSchema } from '../common/tiers/rules';
+import { COLLECTIONS as TIERS, saveScheme } from '../common/tiers/service';
 import { describeExpiry, diffContent } from '../common/campaigns/diff';
-import { COLLECTIONS as CAMPAIGNS, versionId, type Campaign, type CampaignContent, type Version } from '../common/campaigns/model';
+import { COLLECTIONS as CAMPAIGNS, type Campaign, type CampaignContent } from '../common/campaigns/model';
 import * as campaigns from '../common/campaigns/service';
-import { simulateCampaign } from '../common/campaigns/simulate';
+import { draftAndPublished, simulateCampaign } from '../common/campaigns/simulate';
 import { DEFAULT_EXPIRY } from '../common/ledger/policy';
 import { cancelScheduled, rateView, scheduleProblem } from '../common/ledger/rate-schedule';
 import { RATE_DOC, rateHistory, setRate } from '../common/ledger/settings';
@@ -20,19 +22,6 @@ import { CHECKOUT_SETTINGS, checkoutRules, setCheckoutRules } from '../common/ma
 const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 /** A form's fields, checked by the action itself (Chinese messages), bounded by the handler's event checks. */
 const form = z.record(z.string(), z.unknown());
-
-/** The campaign's pending draft (or live content) and its published content (null before the first publish). */
-async function draftAndPublished(id: string): Promise<{ head: Campaign; draft: { content: CampaignContent; version: number }; published: CampaignContent | null }> {
-  const { data } = await getDb().collection(CAMPAIGNS.campaigns).doc(id).get();
-  if (!data) throw new AppError('NOT_FOUND', '没有这个活动');
-  const head = data as Campaign;
-  let draft = { content: head as CampaignContent, version: head.version };
-  if (head.draft) {
-    const { data: v } = await getDb().collection(CAMPAIGNS.versions).doc(versionId(id, head.draft)).get();
-    if (v) draft = { content: v as Version, version: head.draft };
-  }
-  return { head, draft, published: head.status === 'draft' ? null : head };
-}
 
 const contentOnly = (c: CampaignContent): Record<string, unknown> => ({
   kind: c.kind, name: c.name, window: c.window, rule: c.rule, caps: c.caps,
@@ -171,6 +160,18 @@ export const rulesActions = {
         default: { policy: DEFAULT_EXPIRY, text: describeExpiry(undefined) },
         campaigns: (data as Campaign[]).map((c) => ({ id: c._id, name: c.name, kind: c.kind, status: c.status, expiry: c.expiry ?? null, text: describeExpiry(c.expiry) })),
       };
+    },
+  }),
+
+  /** The tier scheme (会员等级) from the console's form: its problems per field in Chinese; read with `tiers.scheme`. */
+  saveTierScheme: action({
+    auth: 'operator',
+    audit: { target: () => ({ collection: TIERS.schemes, id: 'current' }) },
+    input: z.object({ scheme: form }).strict(),
+    run: async ({ scheme }, { caller }) => {
+      const parsed = schemeSchema.safeParse(scheme);
+      if (!parsed.success) throw tierSchemeIssue(parsed.error);
+      return saveScheme(parsed.data, caller.openid);
     },
   }),
 };

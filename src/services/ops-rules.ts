@@ -120,3 +120,22 @@ export const cancelRateChange = (effectiveFrom: string) => callCloud<RateView>(F
 export const checkoutSettings = () => callCloud<CheckoutRules>(FN, { action: 'checkoutSettings' })
 export const saveCheckoutRules = (r: { stepPoints: number; maxSharePercent: number }) => callCloud<CheckoutRules>(FN, { action: 'saveCheckoutRules', ...r })
 export const expiryPolicies = () => callCloud<ExpiryPolicies>(FN, { action: 'expiryPolicies' })
+
+export interface TierLevel {
+  level: string
+  name: string
+  minGrowth: number
+  benefits: { earnMultiplier: number; signinMultiplier: number; birthdayPoints?: number; extraPlaysPerDay?: number; exclusiveItems?: string[] }
+}
+
+export interface TierScheme {
+  tiers: TierLevel[]
+  growth: { orderPerYuan: number; scan: number; signin: number }
+  cycleMonths: number
+  remindDays: number
+  version?: number
+}
+
+/** The tier scheme (会员等级): read through `tiers.scheme`, saved through the console's action. */
+export const tierScheme = () => callCloud<TierScheme>('tiers', { action: 'scheme' })
+export const saveTierScheme = (scheme: TierScheme) => callCloud<TierScheme>(FN, { action: 'saveTierScheme', scheme })

@@ -133,7 +133,11 @@ describe('validate → simulate → diff → publish on real scans', () => {
   test('the draft (50 a scan, once a day) against the published (30) over the same four claims', async () => {
     await ok(cloud, 'admin', { action: 'saveCampaign', campaign: form({ rule: { pointsByProduct: { tea: 50 } }, caps: [{ period: 'day', unit: 'times', limit: 1 }] }) });
     expect(await ok(cloud, 'admin', { action: 'validateCampaign', id: 'spring' })).toEqual({ valid: true, problems: [], version: 2 });
-    const sim = await ok(cloud, 'admin', { action: 'simulateCampaign', id: 'spring' });
+    const { reply, dbRequests } = await cloud.callCounted('admin', { action: 'simulateCampaign', id: 'spring' }, OPS);
+    const sim = reply.data;
+    // The role check, head, draft, batches, products, the batch's diversions and claims (one page), the rate history, the spend, the markers.
+    console.log(`simulateCampaign: ${dbRequests} database requests for ${sim.facts} facts`);
+    expect(dbRequests).toBeLessThanOrEqual(12);
     expect(sim).toMatchObject({ kind: 'scan', facts: 4, truncated: false, spent: 0 });
     expect(sim.published).toMatchObject({ version: 1, issued: 120, credits: 4, receivers: 2, liabilityFen: 120, redemptionRate: 0, usageRate: 0, daysToA: null });
     expect(sim.draft).toMatchObject({ version: 2, issued: 100, credits: 2, nothing: 2, receivers: 2, liabilityFen: 100 });
@@ -177,6 +181,67 @@ describe('simulate order earning on brand order reports', () => {
     expect(sim).toMatchObject({ kind: 'order', facts: 2, spent: 60 });
     expect(sim.published).toMatchObject({ issued: 123 + 50, receivers: 2, redemptionRate: 0.3468, usageRate: 0.5 });
     expect(sim.draft).toMatchObject({ issued: 246 + 100, receivers: 2, liabilityFen: 346, redemptionRate: 0.1734, usageRate: 0.5 });
+  });
+});
+
+describe('simulate sign-ins on the sign-in credits', () => {
+  test('today\'s sign-ins replayed through a draft with a higher base', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const rule = { cycle: 'rolling', basePoints: 5, makeUp: { enabled: true, windowDays: 3, perMonth: 2, costPoints: 0, paysBase: true } };
+    await ok(cloud, 'admin', { action: 'saveCampaign', create: true, campaign: { id: 'daily', kind: 'signin', name: '每日签到', rule } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'daily' });
+    for (const m of ['oA', 'oB', 'oC']) {
+      await cloud.call('user', { action: 'login' }, m);
+      expect(await ok(cloud, 'earn', { action: 'signIn' }, m)).toMatchObject({ points: 5 });
+    }
+    const facts = 3;
+    await ok(cloud, 'admin', { action: 'saveCampaign', campaign: { id: 'daily', kind: 'signin', name: '每日签到', rule: { ...rule, basePoints: 8 }, caps: [{ period: 'day', unit: 'times', limit: 1 }] } });
+    const sim = await ok(cloud, 'admin', { action: 'simulateCampaign', id: 'daily' });
+    expect(sim).toMatchObject({ kind: 'signin', facts, truncated: false });
+    expect(sim.published).toMatchObject({ issued: 5 * facts, receivers: 3 });
+    expect(sim.draft).toMatchObject({ issued: 8 * 3, credits: 3, receivers: 3 });
+  });
+});
+
+describe('simulate: bounded, paginated reads', () => {
+  /** `n` brand orders of ¥1 each in the window, seven to an instant (ties across page boundaries). */
+  function orders(cloud: TestCloud, n: number) {
+    const base = Date.now() - 5 * 86_400_000;
+    const docs = Array.from({ length: n }, (_, i) => ({
+      _id: `SO-${String(i).padStart(6, '0')}`,
+      member: `oM${i % 50}`,
+      status: 'posted',
+      paidAt: new Date(base + Math.floor(i / 7) * 1000),
+      campaign: 'shop',
+      items: [{ sku: 'a', category: 'tea', paidFen: 100 }],
+      tier: '',
+      tierName: '',
+      tierMultiplier: 1,
+    }));
+    cloud.engine.insertMany('orderEarnings', docs);
+  }
+  async function setUp(n: number) {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await ok(cloud, 'admin', { action: 'saveCampaign', create: true, campaign: { id: 'shop', kind: 'order', name: '消费积分', rule: { pointsPerYuan: 1 } } });
+    await ok(cloud, 'admin', { action: 'publishCampaign', id: 'shop' });
+    await ok(cloud, 'admin', { action: 'saveCampaign', campaign: { id: 'shop', kind: 'order', name: '消费积分', rule: { pointsPerYuan: 3 } } });
+    orders(cloud, n);
+    return cloud;
+  }
+
+  test('2,503 orders over three pages of 1,000: each replayed exactly once', async () => {
+    const cloud = await setUp(2_503);
+    const { reply, dbRequests } = await cloud.callCounted('admin', { action: 'simulateCampaign', id: 'shop' }, OPS);
+    expect(reply.data).toMatchObject({ facts: 2_503, truncated: false, published: { issued: 2_503, credits: 2_503, receivers: 50 }, draft: { issued: 3 * 2_503 } });
+    console.log(`simulateCampaign: ${dbRequests} database requests for 2,503 orders`);
+  });
+
+  test('past 10,000 facts: the earliest 10,000, and the answer says so', async () => {
+    const cloud = await setUp(10_003);
+    const r = await ok(cloud, 'admin', { action: 'simulateCampaign', id: 'shop' });
+    expect(r).toMatchObject({ facts: 10_000, truncated: true, published: { issued: 10_000 } });
   });
 });
 
@@ -245,3 +310,33 @@ describe('checkout rules and expiry policies', () => {
     expect(r.campaigns).toEqual([{ id: 'spring', name: '春茶扫码', kind: 'scan', status: 'draft', expiry: { kind: 'yearEnd' }, text: '当年年底清零' }]);
   });
 });
+
+describe('the tier scheme from the console (saveTierScheme)', () => {
+  const tier = (level: string, name: string, minGrowth: number, earn = 1) => ({ level, name, minGrowth, benefits: { earnMultiplier: earn, signinMultiplier: 1 } });
+  const scheme = (tiers: unknown[], more: Record<string, unknown> = {}) => ({ tiers, growth: { orderPerYuan: 1, scan: 0, signin: 0 }, cycleMonths: 12, remindDays: 15, ...more });
+
+  test('bad input → INVALID_FIELD on the row\'s field, nothing written; a good one is saved and audited', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    const before = snapshot(cloud, 'tierSchemes');
+    for (const [s, message, field] of [
+      [scheme([tier('normal', '普通', 100)]), '等级：第一个等级的成长值门槛须为 0', 'tiers'],
+      [scheme([tier('normal', '普通', 0), tier('silver', '银卡', 0)]), '等级：成长值门槛须逐级升高', 'tiers'],
+      [scheme([tier('normal', '', 0)]), '第 1 级等级名称：不能为空', 'tiers.0.name'],
+      [scheme([tier('normal', '普通', 0), tier('gold', '金卡', 500, 11)]), '第 2 级积分倍数：不能大于 10', 'tiers.1.benefits.earnMultiplier'],
+      [scheme([tier('normal', '普通', 0)], { cycleMonths: 0 }), '等级周期（月）：不能小于 1', 'cycleMonths'],
+      [scheme([tier('normal', '普通', 0)], { growth: { orderPerYuan: 1, scan: 5, signin: 0 } }), '扫码成长值：扫码成长值暂不支持（扫码的数据库请求预算不足），请设为 0', 'growth.scan'],
+    ] as const) {
+      expect(await cloud.call('admin', { action: 'saveTierScheme', scheme: s }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field });
+    }
+    expect(snapshot(cloud, 'tierSchemes')).toBe(before);
+    const saved = await ok(cloud, 'admin', { action: 'saveTierScheme', scheme: scheme([tier('normal', '普通', 0), tier('gold', '金卡', 500, 1.5)]) });
+    expect(saved).toMatchObject({ version: 1, tiers: [{ level: 'normal' }, { level: 'gold', benefits: { earnMultiplier: 1.5 } }] });
+    expect(await ok(cloud, 'tiers', { action: 'scheme' })).toMatchObject({ version: 1 });
+    // Every attempt is audited (the refused ones with their code); the save with before / after.
+    const trail = (cloud.engine.dump('opsAudit') as any[]).filter((r) => r.action === 'saveTierScheme');
+    expect(trail.map((r) => r.outcome)).toEqual([...Array(6).fill('INVALID_FIELD'), 'ok']);
+    expect(trail[6]).toMatchObject({ target: { collection: 'tierSchemes', id: 'current' }, before: null, after: expect.objectContaining({ version: 1 }) });
+  });
+});
+

@@ -37,6 +37,7 @@ const hasChinese = (s: string) => /[\u4e00-\u9fff]/.test(s);
 /** One zod issue in Chinese (zod 4's issue codes). */
 export function issueReason(issue: z.core.$ZodIssue): string {
   const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; origin?: string; expected?: string; input?: unknown; keys?: string[] };
+  if (hasChinese(i.message)) return i.message; // the schema's own reason (e.g. 连签奖励的天数不能重复)
   switch (i.code) {
     case 'invalid_type':
       return i.input === undefined ? '必填' : i.expected === 'number' ? '须为数字' : '格式不正确';
@@ -104,4 +105,38 @@ export function checkCampaignForm(raw: Record<string, unknown>, now: Date): Camp
     throw invalidField('expiry', '积分有效期', problem);
   }
   return { id, ...(content as CampaignContent), rule: rule.data as Record<string, unknown> };
+}
+
+// --- the tier scheme's form (会员等级, docs/tiers.md) ------------------------------------------
+
+const TIER_FIELDS: Record<string, string> = {
+  level: '等级编号',
+  name: '等级名称',
+  minGrowth: '成长值门槛',
+  'benefits.earnMultiplier': '积分倍数',
+  'benefits.signinMultiplier': '签到倍数',
+  'benefits.birthdayPoints': '生日积分',
+  'benefits.extraPlaysPerDay': '每日加赠游戏次数',
+  'benefits.exclusiveItems': '专享商品',
+};
+const SCHEME_FIELDS: Record<string, string> = { tiers: '等级', 'growth.orderPerYuan': '每元成长值', 'growth.scan': '扫码成长值', 'growth.signin': '签到成长值', cycleMonths: '等级周期（月）', remindDays: '到期提醒（天）' };
+/** The scheme's own refinements, in Chinese. */
+const SCHEME_REASONS: Record<string, string> = {
+  'the first tier starts at 0 growth': '第一个等级的成长值门槛须为 0',
+  'thresholds must rise strictly': '成长值门槛须逐级升高',
+  'tier levels must be unique': '等级编号不能重复',
+};
+
+/** The first problem of a tier scheme form as INVALID_FIELD: `tiers.<i>.<field>` for a row's field. */
+export function tierSchemeIssue(error: z.ZodError): AppError {
+  const i = error.issues[0];
+  const path = i.path.map(String);
+  const reason = SCHEME_REASONS[i.message] ?? issueReason(i);
+  if (path[0] === 'tiers' && path.length > 2) {
+    const key = path.slice(2).join('.');
+    const label = TIER_FIELDS[key] ?? TIER_FIELDS[path.slice(2, 4).join('.')] ?? '等级';
+    return invalidField(`tiers.${path[1]}.${key in TIER_FIELDS ? key : path[2]}`, `第 ${Number(path[1]) + 1} 级${label}`, reason);
+  }
+  const key = path.join('.');
+  return invalidField(key in SCHEME_FIELDS ? key : 'tiers', SCHEME_FIELDS[key] ?? '等级', reason);
 }

@@ -365,24 +365,30 @@ async function spendOf(scopes: string[], members: string[], from: Date, to: Date
   return { spent, spenders };
 }
 
+/** The campaign's pending draft (or, with none, its live content) and its published content (null before the first publish). */
+export async function draftAndPublished(id: string): Promise<{ head: Campaign; draft: { content: CampaignContent; version: number }; published: CampaignContent | null }> {
+  const db = getDb();
+  const { data } = await db.collection(C.campaigns).doc(id).get();
+  if (!data) throw new AppError('NOT_FOUND', '没有这个活动');
+  const head = data as Campaign;
+  let draft = { content: head as CampaignContent, version: head.version };
+  if (head.draft) {
+    const { data: v } = await db.collection(C.versions).doc(versionId(id, head.draft)).get();
+    if (v) draft = { content: v as Version, version: head.draft };
+  }
+  return { head, draft, published: head.status === 'draft' ? null : head };
+}
+
 /**
  * The server action: the campaign's pending draft (or, with none, its live version) against its
  * published version, over the last 30 days' facts of its kind. Kinds without replayable facts
  * (task, game, manual) are refused with the reason.
  */
 export async function simulateCampaign(campaignId: string, now = new Date()): Promise<Simulation> {
-  const db = getDb();
-  const { data: head } = await db.collection(C.campaigns).doc(campaignId).get();
-  if (!head) throw new AppError('NOT_FOUND', `no campaign ${campaignId}`);
-  const c = head as Campaign;
+  const { head: c, draft, published: live } = await draftAndPublished(campaignId);
   if (!(SIMULATED_KINDS as readonly string[]).includes(c.kind)) throw new AppError('BAD_REQUEST', '此类型活动没有可回放的历史数据，暂不支持模拟');
   const kind = c.kind as SimKind;
-  let draft: { content: CampaignContent; version: number } = { content: c, version: c.version };
-  if (c.draft) {
-    const { data: v } = await db.collection(C.versions).doc(versionId(campaignId, c.draft)).get();
-    if (v) draft = { content: v as Version, version: c.draft };
-  }
-  const published = c.status === 'draft' ? null : { content: c as CampaignContent, version: c.version };
+  const published = live ? { content: live, version: c.version } : null;
   const to = now;
   const from = new Date(+now - BOUNDS.days * 86_400_000);
   const [loaded, rates] = await Promise.all([loadFacts(kind, campaignId, from, to), rateHistory()]);

@@ -47,6 +47,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'admin.expiryPolicies': '查看积分有效期',
   'admin.dashboard': '查看数据看板',
   'admin.exportDashboard': '导出看板数据',
+  'admin.saveTierScheme': '保存会员等级方案',
   'codes.upsertProduct': '保存产品',
   'codes.createProduct': '新建产品',
   'codes.products': '查看产品',

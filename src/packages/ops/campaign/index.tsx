@@ -101,14 +101,16 @@ function Editor({ id }: { id: string }) {
     try {
       const id = creating ? common.id.trim() : campaignId
       await saveCampaign({ id, kind, rule: form.toRule(edit), ...contentOf(common) }, creating)
-      setNotice(creating ? '已创建草稿' : '草稿已保存')
       resetSteps()
       if (creating) {
         setCampaignId(id)
         void Taro.redirectTo({ url: `/packages/ops/campaign/index?id=${encodeURIComponent(id)}` }).catch(() => undefined)
       } else await load(id)
+      setNotice(creating ? '已创建草稿' : '草稿已保存') // after the reload: the status line is already the new one
     } catch (err) {
-      setErrors(fieldErrors(err))
+      // Next to its field, and by the button too: a rule field a form does not show (a game's pool) still reads.
+      const e = fieldErrors(err)
+      setErrors({ ...e, [FORM]: Object.values(e)[0] })
     } finally {
       setBusy('')
     }
@@ -120,9 +122,9 @@ function Editor({ id }: { id: string }) {
     try {
       if (what === 'publish') await publishCampaign(campaignId)
       else await endCampaign(campaignId)
-      setNotice(what === 'publish' ? '已发布' : '活动已结束')
       resetSteps()
       await load(campaignId)
+      setNotice(what === 'publish' ? '已发布' : '活动已结束')
     } catch (err) {
       setErrors({ [FORM]: chineseMessage(err) })
     } finally {

@@ -39,6 +39,7 @@ function reading(s: Simulation): string {
   const d = s.draft
   const p = s.published
   if (!s.facts) return '近 30 天没有可回放的记录，模拟结果均为 0。'
+  if (p && p.version === d.version) return `没有待发布的草稿：按当前规则，近 30 天发放 ${d.issued} 积分，负债 ${yuan(d.liabilityFen)}。`
   if (!p) return `按草稿规则，近 30 天将发放 ${d.issued} 积分，负债 ${yuan(d.liabilityFen)}。`
   const diff = d.issued - p.issued
   const rel = p.issued ? `（${diff >= 0 ? '+' : ''}${Math.round((diff / p.issued) * 1000) / 10}%）` : ''
@@ -48,11 +49,18 @@ function reading(s: Simulation): string {
 }
 
 export function SimulationView({ s }: { s: Simulation }) {
-  const columns: OpsColumn<Row>[] = [
-    { key: 'label', title: '指标', grow: 2 },
-    { key: 'draft', title: `草稿（第 ${s.draft.version} 版）`, align: 'right' },
-    { key: 'published', title: s.published ? `已发布（第 ${s.published.version} 版）` : '已发布', align: 'right' }
-  ]
+  // Without a pending draft the server replays the live version alone: one column.
+  const live = !!s.published && s.published.version === s.draft.version
+  const columns: OpsColumn<Row>[] = live
+    ? [
+        { key: 'label', title: '指标', grow: 2 },
+        { key: 'draft', title: `当前版本（第 ${s.draft.version} 版）`, align: 'right' }
+      ]
+    : [
+        { key: 'label', title: '指标', grow: 2 },
+        { key: 'draft', title: `草稿（第 ${s.draft.version} 版）`, align: 'right' },
+        { key: 'published', title: s.published ? `已发布（第 ${s.published.version} 版）` : '已发布', align: 'right' }
+      ]
   return (
     <View className='ops-sim'>
       <Text className='ops-sim__reading ops-sim-reading'>{reading(s)}</Text>

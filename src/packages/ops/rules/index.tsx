@@ -13,10 +13,11 @@ import OpsField from '../shell/OpsField'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
+import TierSchemeCard from './TierScheme'
 import './index.scss'
 
 // 运营后台 · 积分规则: the exchange rate (in force, its dated history, a change scheduled for a
-// future time), expiry policies, checkout deduction rules. A viewer sees them read-only.
+// future time), expiry policies, checkout deduction rules, the tier scheme. A viewer sees them read-only.
 export default function OpsRulesPage() {
   return (
     <OpsShell active='rules' title='积分规则'>
@@ -34,6 +35,7 @@ function Rules() {
       <Rate readOnly={readOnly} />
       <Checkout readOnly={readOnly} />
       <Expiry />
+      <TierSchemeCard readOnly={readOnly} />
     </View>
   )
 }
