@@ -61,8 +61,9 @@ function Batch({ id, autoGenerate }: { id: string; autoGenerate: boolean }) {
   }
   if (!batch) return <LoadingView className='ops-batch-loading' rows={6} />
 
-  const progress = gen.progress ?? batch
-  const status = gen.progress && gen.progress.status !== batch.status ? gen.progress.status : batch.status
+  // While the codes are being written the writer's answers are newer than the loaded batch.
+  const progress = batch.status === 'generating' && gen.progress ? gen.progress : batch
+  const status = progress.status
   return (
     <View className='ops-batch' data-status={status}>
       <View className='ops-card ops-batch-summary'>
