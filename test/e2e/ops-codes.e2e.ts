@@ -134,6 +134,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   const [pdfDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(stationed('.ops-batch-export-run'))]);
   expect(fs.readFileSync((await pdfDownload.path())!).subarray(0, 5).toString()).toBe('%PDF-');
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('已导出 24 个码'), stationed('.ops-batch-export-done'));
+  await page.$eval(stationed('.ops-batch-export'), (el) => el.scrollIntoView());
   await screenshot(page, 'ops-codes-batch-1280');
 
   // Shoppers scan code #0: alice in 杭州 (claims it), bob in 广州 (outside the region: a diversion).
@@ -146,6 +147,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForSelector(stationed('.ops-batch-chart'), { timeout: 30_000 });
   const today = await page.$$eval(stationed('.ops-batch__col'), (cols) => cols[cols.length - 1].getAttribute('data-scans'));
   expect(today).toBe('2');
+  await page.$eval(stationed('.ops-batch-stats'), (el) => el.scrollIntoView());
   await screenshot(page, 'ops-codes-batch-stats-1280');
 
   // The lookup: claimed by alice (林小雨, masked), both scans with place and verdict, the risk events.
@@ -199,6 +201,8 @@ test('the three pages on a phone (375 × 812)', async () => {
   await page.waitForSelector(stationed('.ops-batch-stats .ops-batch__totals'), { timeout: 30_000 });
   expect(await readable(page)).toContain('AJ-2026-11-A');
   await screenshot(page, 'ops-codes-batch-375');
+  await page.$eval(stationed('.ops-batch-stats'), (el) => el.scrollIntoView());
+  await screenshot(page, 'ops-codes-batch-stats-375');
   const { data } = await call(url, 'ops', { action: 'export', batch: 'demo-tea-2611', format: 'csv', from: 0, to: 0 });
   const csv = await (await fetch(`${url}/api/local/files/${data.fileID.replace('cloud://local/', '')}`)).text();
   const code = csv.trim().split('\n')[1].split(',')[1];
@@ -207,4 +211,6 @@ test('the three pages on a phone (375 × 812)', async () => {
   await page.waitForSelector(stationed('.ops-lookup-found'), { timeout: 30_000 });
   expect(await page.textContent(stationed('.ops-lookup-claimant'))).toBe(shown('carol'));
   await screenshot(page, 'ops-codes-lookup-375');
+  await page.$eval(stationed('.ops-lookup-scans'), (el) => el.scrollIntoView());
+  await screenshot(page, 'ops-codes-lookup-scans-375');
 });
