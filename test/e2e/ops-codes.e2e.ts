@@ -197,9 +197,11 @@ test('the three pages on a phone (375 × 812)', async () => {
   await as(page, url, 'ops', '/packages/ops/codes/index');
   await page.waitForSelector(stationed('.ops-codes-batch-table-row'), { timeout: 30_000 });
   await screenshot(page, 'ops-codes-batches-375');
-  await page.click(stationed('.ops-codes-batch-table-row'));
+  // The seeded batch (the voided one from the first test is listed first).
+  await as(page, url, 'ops', '/packages/ops/batch/index?id=demo-tea-2611');
   await page.waitForSelector(stationed('.ops-batch-stats .ops-batch__totals'), { timeout: 30_000 });
-  expect(await readable(page)).toContain('AJ-2026-11-A');
+  expect(await page.textContent(stationed('.ops-batch-summary'))).toContain('AJ-2026-11-A');
+  expect(await page.textContent(stationed('.ops-batch-region'))).toBe('序号 0–9：浙江省');
   await screenshot(page, 'ops-codes-batch-375');
   await page.$eval(stationed('.ops-batch-stats'), (el) => el.scrollIntoView());
   await screenshot(page, 'ops-codes-batch-stats-375');

@@ -324,6 +324,8 @@ function Export({ batch, writer }: { batch: opsCodes.Batch; writer: boolean }) {
       <Text className='ops-card__title'>导出印刷文件</Text>
       {!ready ? (
         <Text className='ops-batch__hint'>全部码生成后才能导出。</Text>
+      ) : batch.status === 'void' ? (
+        <Text className='ops-batch__hint ops-batch-export-void'>本批次已作废，不再导出印刷文件。</Text>
       ) : !writer ? (
         <ReadOnly label='导出' />
       ) : (
@@ -408,15 +410,17 @@ function Stats({ id }: { id: string }) {
                       <View className='ops-batch__col-claims' style={{ height: `${b.claimShare}%` }} />
                     </View>
                   </View>
-                  <Text className='ops-batch__col-label'>{i % 5 === 4 || i === chart.bars.length - 1 ? b.label : ''}</Text>
+                  <Text className={`ops-batch__col-label ${i === chart.bars.length - 1 ? 'ops-batch__col-label--last' : ''}`}>{i % 5 === 4 ? b.label : ''}</Text>
                 </View>
               ))}
             </View>
           )}
-          <View className='ops-batch__legend'>
-            <Text className='ops-batch__legend-claims'>■ 首次领取</Text>
-            <Text className='ops-batch__legend-scans'>■ 其他扫码（重复查询等）</Text>
-          </View>
+          {chart.max ? (
+            <View className='ops-batch__legend'>
+              <Text className='ops-batch__legend-claims'>■ 首次领取</Text>
+              <Text className='ops-batch__legend-scans'>■ 其他扫码（重复查询等）</Text>
+            </View>
+          ) : null}
         </View>
       ) : null}
     </View>
