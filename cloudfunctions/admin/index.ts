@@ -9,6 +9,10 @@ import * as members from '../common/services/members';
 import { operatorPrivacyActions } from '../common/privacy/actions';
 import { opsConsoleActions } from './ops-actions';
 import { accessFor, membersForOperator } from '../common/privacy/access';
+import { memberActions } from './members-actions';
+import { riskActions } from './risk-actions';
+import { rulesActions } from './rules-actions';
+import { dashboardActions } from './dashboard-actions';
 
 const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 
@@ -43,6 +47,7 @@ export const main = defineFunction({
     }),
     createCampaign: action({
       auth: 'operator',
+      audit: { target: (i) => ({ collection: COLLECTIONS.campaigns, id: i.id }) },
       input: campaigns.createInput,
       run: (i, { caller }) => campaigns.createDraft(i, caller.openid),
     }),
@@ -75,5 +80,9 @@ export const main = defineFunction({
     ...operatorPrivacyActions,
     // The console's own: whoami, operators and roles, the audit log (docs/console.md).
     ...opsConsoleActions,
+    ...memberActions, // 会员 (admin/members-actions.ts)
+    ...riskActions, // 风控审核 (admin/risk-actions.ts)
+    ...rulesActions, // 活动与规则, 积分规则 (admin/rules-actions.ts)
+    ...dashboardActions, // 数据看板 (admin/dashboard-actions.ts)
   },
 });

@@ -74,6 +74,9 @@ export const ERROR_CODES = [
   // Tier benefits (docs/tiers.md)
   'BIRTHDAY_LOCKED',
   'TIER_ONLY_ITEM',
+  // Risk review (docs/risk.md)
+  'EARN_BLOCKED',
+  'RISK_CASE_STATE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -73,6 +73,8 @@ export const ERROR_TEXT = {
   // Tier benefits (docs/tiers.md)
   BIRTHDAY_LOCKED: '生日设置后不能修改',
   TIER_ONLY_ITEM: '该商品为指定会员等级专享',
+  EARN_BLOCKED: '该账号暂停获取积分，如有疑问请联系客服',
+  RISK_CASE_STATE: '该风控事件当前状态不能进行此操作',
   // The client's own: the call never got a well-formed answer.
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回异常'

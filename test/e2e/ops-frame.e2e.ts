@@ -30,7 +30,9 @@ test('a shopper is refused on every console page and sees nothing of it', async 
   await page.setViewportSize({ width: 1280, height: 800 });
   for (const route of consolePages()) {
     await as(page, url, 'bob', route);
-    await page.waitForSelector(stationed('.ops-refused'), { timeout: 30_000 });
+    await page.waitForSelector(stationed('.ops-refused'), { timeout: 30_000 }).catch(() => {
+      throw new Error(`${route}: no refusal shown to a shopper`);
+    });
     expect(await page.$(stationed('.ops-shell'))).toBeNull();
     expect(await page.textContent(stationed('.ops-refused'))).toContain('仅运营人员可以访问');
   }

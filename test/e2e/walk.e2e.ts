@@ -79,9 +79,9 @@ function query(page: string, p: Params): string {
   return '';
 }
 
-async function walk(browser: Browser, url: string, persona: string, pages: string[]): Promise<string[]> {
+async function walk(browser: Browser, url: string, persona: string, pages: string[], viewport = { width: 375, height: 812 }): Promise<string[]> {
   const params = await paramsFor(url, persona);
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN' });
   // The persona switch's own storage (src/services/persona.ts), set before the app reads it.
   await context.addInitScript((id) => window.localStorage.setItem('localPersona', id), persona);
   const page = await context.newPage();
@@ -102,7 +102,7 @@ async function walk(browser: Browser, url: string, persona: string, pages: strin
         // What a person sees: the current page, the tab bar, toasts and dialogs (hidden pages have display:none).
         return document.body.innerText;
       });
-      const name = `${persona}--${p.replace(/\/index$/, '').replace(/\//g, '-')}`;
+      const name = `${persona}--${p.replace(/\/index$/, '').replace(/\//g, '-')}${viewport.width === 375 ? '' : `--${viewport.width}`}`;
       await page.screenshot({ path: path.join(WALK_DIR, `${name}.png`), fullPage: true });
       if (!title.trim() || !/[\u4e00-\u9fff]/.test(title)) problems.push(`${persona} ${p}: title "${title}"`);
       for (const f of textFindings(text)) problems.push(`${persona} ${p}: ${f}`);
@@ -135,6 +135,16 @@ test('every page as every persona: a title, Chinese text, no raw ids or placehol
   console.log(`walked ${pages.length} pages × ${PERSONAS.length} personas in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   expect(problems).toEqual([]);
 }, 240_000);
+
+// Issue 13: brand staff work at desks — every console page as the operator at 1280 × 800 too.
+test('every console page as the operator at 1280 px: a title, Chinese text, no raw ids or placeholders', async () => {
+  const { browser, url } = e2e();
+  fs.mkdirSync(WALK_DIR, { recursive: true });
+  const operator = PERSONAS.find((p) => p.role === 'operator')!;
+  const pages = configuredPages().filter((p) => p.startsWith('packages/ops/'));
+  expect(pages.length).toBeGreaterThan(10);
+  expect(await walk(browser, url, operator.id, pages, { width: 1280, height: 800 })).toEqual([]);
+}, 120_000);
 
 describe('issue 14 §4: not-found with a way back, offline with 重试, a title bar off the tabs', () => {
   test('a missing item or order says so with a way back, not 重试', async () => {

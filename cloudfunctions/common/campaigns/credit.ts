@@ -7,6 +7,7 @@ import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import type { Account, Entry, Source } from '../ledger/model';
 import { credit } from '../ledger/service';
+import { assertMayEarn } from '../risk/block';
 import type { Tx } from '../tx';
 import { COUNTERS_FIELD, pruneCounters, type Counters } from './counters';
 import { countEarn, decide, expiryPolicy } from './earn';
@@ -81,6 +82,7 @@ export async function earn<E>(req: EarnRequest<E>): Promise<EarnResult> {
         ...(req.operator ? { operator: req.operator } : {}),
         now,
         alsoInTransaction: async (tx, _now, account) => {
+          assertMayEarn(account); // a member blocked by risk review earns nothing (docs/risk.md#block)
           const seen = ((account as Account & { [COUNTERS_FIELD]?: Counters })[COUNTERS_FIELD] ?? {}) as Counters;
           if (award(req, seen).points !== points) throw new CapsMoved(seen);
           const own = req.alongside ? await req.alongside(tx, seen, points, account) : undefined;

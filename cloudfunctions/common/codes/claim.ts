@@ -70,7 +70,7 @@ export async function claim(req: ClaimRequest): Promise<ClaimResult> {
           // The member's scan rate: their claims in the window (re-read) plus their counted scans.
           if (inWindow(seen[SCAN_RATE_KEY], window) + req.countedScans >= LIMITS.memberScans) throw new AppError('RATE_LIMITED', 'too many scans; slow down');
           const { data, after } = scanUpdate(code, member, now, false, req.place, true);
-          await tx.collection(C.codes).doc(code._id).update({ data: { ...data, claimedBy: member, claimedAt: now, points } });
+          await tx.collection(C.codes).doc(code._id).update({ data: { ...data, claimedBy: member, claimedAt: now, points, claimProvince: req.place.province ?? '' } });
           claimed = { ...after, claimedBy: member, claimedAt: now, points };
           payout = req.redPacket ? await recordWin(tx, req.redPacket, now) : null;
         },

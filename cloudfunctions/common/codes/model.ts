@@ -57,6 +57,8 @@ export interface Code {
   claimedBy: string; // '' until claimed
   claimedAt?: Date;
   points?: number;
+  /** Province code of the claiming scan ('' unknown; codes claimed before it was kept lack it). */
+  claimProvince?: string;
   scans: number;
   firstScanAt?: Date;
   lastScanAt?: Date;

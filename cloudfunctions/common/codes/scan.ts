@@ -200,7 +200,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   // answer with the history (the claimant sees what their claim earned).
   const repeat = !capped || code.scans > 0;
   const warning = repeat && counterfeitSuspected({ claimedBy: code.claimedBy, scans: code.scans + 1 }, scanner.openid, threshold);
-  const work: Promise<unknown>[] = [countScan(subjects, false, now, counters), countQuery(batch._id, now)];
+  const work: Promise<unknown>[] = [countScan(subjects, false, now, counters), countQuery(batch._id, now, province)];
   if (warning && !warnedBefore(code, scanner.openid)) {
     const claimedByOther = !!code.claimedBy && code.claimedBy !== scanner.openid;
     work.push(recordRisk(`counterfeit:${codeId}:${scanner.openid}`, 'counterfeit', { ...risk, detail: `${code.scans + 1} scans, claimed by another member: ${claimedByOther}` }));

@@ -3,6 +3,7 @@
 // half-way is finished by the member's next call. Order matters: forfeit the points (an entry like
 // any other), move the books under a pseudonym (after which nothing can earn or spend under the
 // OPENID), erase or pseudonymise the rest, and only then drop the member and leave a tombstone.
+import { forgetInRisk } from '../risk/closure';
 import { randomBytes } from 'node:crypto';
 import { getDb } from '../cloud';
 import { eraseSigninNotices } from '../earn/reminders';
@@ -138,6 +139,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   await rewriteMemberDocs('riskEvents', openid, pseudonym);
   await rewriteMemberDocs(TIERS.changes, openid, pseudonym); // `<member>:<seq>`
   await forgetPlayer(openid, pseudonym); // games: draws and grants under the pseudonym, held cards gone (play/closure.ts)
+  await forgetInRisk(openid, pseudonym); // risk review: cases name the pseudonym (risk/closure.ts)
   // Scanner lists: the pseudonym takes the OPENID's place (distinct counts stay right). A warned
   // member is always among the scanners, so every query leads with the `scanners` index.
   const codes = db.collection('codes');

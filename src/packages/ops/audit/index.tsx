@@ -30,7 +30,13 @@ function changes(before: unknown, after: unknown): { field: string; from: string
     .map(k => ({ field: FIELD_LABEL[k] ?? k, from: show(b[k]), to: show(a[k]) }))
 }
 
-const target = (r: AuditItem) => (r.target ? `${COLLECTION_LABEL[r.target.collection] ?? '记录'} ${shortId(r.target.id)}` : '—')
+/** The document changed, by its name or title when it has one (ids are for machines). */
+function target(r: AuditItem): string {
+  if (!r.target) return '—'
+  const doc = (r.after ?? r.before ?? {}) as { name?: unknown; title?: unknown; orderNo?: unknown }
+  const name = [doc.title, doc.name, doc.orderNo].find(v => typeof v === 'string' && v)
+  return `${COLLECTION_LABEL[r.target.collection] ?? '记录'}${name ? `「${name}」` : ` ${shortId(r.target.id)}`}`
+}
 const outcome = (r: AuditItem) => (r.outcome === 'ok' ? '成功' : `未完成：${errorText(r.outcome)}`)
 
 // 运营后台 · 操作日志: every change an operator made or tried, newest first, with filters; a row opens

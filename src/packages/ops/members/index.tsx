@@ -1,106 +1,137 @@
-import { Text, View } from '@tarojs/components'
-import { useEffect, useState } from 'react'
-import MemberAvatar from '../../../components/MemberAvatar'
-import EmptyState from '../../../components/EmptyState'
-import { Button, Loading } from '../../../components/nutui'
+import { Input, Picker, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { useEffect, useRef, useState } from 'react'
+import { Button } from '../../../components/nutui'
 import { ErrorView, LoadingView } from '../../../components/StatusViews'
-import { describeError, isCloudError } from '../../../services/errors'
-import { listMembers, MEMBERS_PAGE_SIZE } from '../../../services/admin'
-import type { MemberWithBalance } from '../../../services/types'
-import { useAsync } from '../../../hooks/useAsync'
-import { useMember } from '../../../store/member'
-import { maskPhone } from '../../../utils/profile'
+import { usePagedList } from '../../../hooks/usePagedList'
+import { describeError } from '../../../services/errors'
+import { searchMembers, type MemberRow, type SearchBy } from '../../../services/ops-members'
 import { formatShanghaiDate } from '../../../utils/time'
+import OpsShell from '../shell/OpsShell'
+import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import './index.scss'
 
-// 运营后台 · 会员列表: the admin function pages with an opaque cursor; the server decides who may
-// see it (FORBIDDEN for non-operators), this page only shows what it answers.
+const BY: { value: '' | SearchBy; label: string }[] = [
+  { value: '', label: '自动识别' },
+  { value: 'nickname', label: '按昵称' },
+  { value: 'phone', label: '按手机号' },
+  { value: 'openid', label: '按 OPENID' }
+]
+
+/** The client's check of a query (the server checks the same): a phone search needs the whole number. */
+export function queryProblem(q: string, by: '' | SearchBy): string | undefined {
+  const v = q.trim()
+  if (!v) return '请输入昵称、手机号或 OPENID'
+  if ([...v].length > 64) return '最多 64 个字'
+  if (by === 'phone' && !/^1\d{10}$/.test(v)) return '手机号须为 11 位，只支持完整号码'
+  return undefined
+}
+
+// 运营后台 · 会员: search by nickname (prefix), phone (the whole number) or OPENID; without a search,
+// the newest members. A row opens the member's page.
 export default function OpsMembersPage() {
-  const member = useMember()
-  const [items, setItems] = useState<MemberWithBalance[]>([])
-  const [nextCursor, setNextCursor] = useState<string | null>(null)
-  const [total, setTotal] = useState(0)
-  const [loaded, setLoaded] = useState(false)
-  const page = useAsync((cursor?: string) => listMembers({ cursor, limit: MEMBERS_PAGE_SIZE }))
-
-  const loadPage = async (cursor?: string) => {
-    const result = await page.run(cursor)
-    if (!result) return
-    setItems(prev => (cursor ? [...prev, ...result.items] : result.items))
-    setNextCursor(result.nextCursor)
-    setTotal(result.total)
-    setLoaded(true)
-  }
-
-  // First page once signed in; again whenever the signed-in member changes (H5 persona switch).
-  useEffect(() => {
-    setItems([])
-    setNextCursor(null)
-    setLoaded(false)
-    page.reset()
-    if (member.status === 'ready') void loadPage()
-  }, [member.status, member.generation])
-
-  const firstLoad = !loaded
-  const loginError = member.status === 'error' ? member.error : null
-  const forbidden = isCloudError(page.error) && page.error.code === 'FORBIDDEN'
   return (
-    <View className='page ops'>
-      {firstLoad && (member.status === 'loading' || page.loading) ? <LoadingView className='ops-loading' rows={6} /> : null}
-      {loginError ? <ErrorView prefix='ops' message={describeError(loginError)} onRetry={() => void member.reload()} /> : null}
-      {firstLoad && !loginError && !page.loading && page.error ? (
-        forbidden ? (
-          <ErrorView prefix='ops' message={describeError(page.error)} hint='仅运营人员可以查看会员列表' />
-        ) : (
-          <ErrorView prefix='ops' message={describeError(page.error)} onRetry={() => void loadPage()} />
-        )
+    <OpsShell active='members' title='会员'>
+      <Members />
+    </OpsShell>
+  )
+}
+
+function Members() {
+  const [draft, setDraft] = useState('')
+  const [by, setBy] = useState<'' | SearchBy>('')
+  const [problem, setProblem] = useState<string | undefined>()
+  const [query, setQuery] = useState<{ q: string; by: '' | SearchBy } | null>(null)
+  const queryRef = useRef(query)
+  queryRef.current = query
+  const list = usePagedList<MemberRow>(async cursor => {
+    const q = queryRef.current
+    return searchMembers(q?.q ?? '', q?.by || undefined, cursor)
+  })
+  useEffect(() => {
+    void list.reload()
+  }, [query])
+
+  const submit = () => {
+    const p = queryProblem(draft, by)
+    setProblem(p)
+    if (!p) setQuery({ q: draft.trim(), by })
+  }
+  const open = (m: MemberRow) => void Taro.navigateTo({ url: `/packages/ops/member/index?openid=${encodeURIComponent(m.openid)}` })
+
+  const columns: OpsColumn<MemberRow>[] = [
+    {
+      key: 'nickname',
+      title: '会员',
+      grow: 1.6,
+      render: m => (
+        <View className='ops-member'>
+          <Text className='ops-member__name ops-member-nickname'>{m.nickname}</Text>
+          <Text className='ops-member__meta'>{m.phone || '未绑定手机号'}</Text>
+        </View>
+      )
+    },
+    { key: 'balance', title: '积分余额', align: 'right', render: m => <Text className='ops-member-balance'>{m.balance}</Text> },
+    { key: 'held', title: '冻结', align: 'right', render: m => String(m.held) },
+    { key: 'debt', title: '欠分', align: 'right', render: m => String(m.debt) },
+    { key: 'createdAt', title: '注册日期', render: m => formatShanghaiDate(m.createdAt) }
+  ]
+
+  return (
+    <View className='ops ops-members'>
+      <View className='ops-card ops-members__search'>
+        <View className='ops-members__row'>
+          <Input
+            className='ops-members__input ops-members-q'
+            placeholder='昵称、手机号或 OPENID'
+            value={draft}
+            maxlength={64}
+            confirmType='search'
+            onInput={e => setDraft(e.detail.value)}
+            onConfirm={submit}
+          />
+          <Picker mode='selector' range={BY.map(b => b.label)} value={Math.max(0, BY.findIndex(b => b.value === by))} onChange={e => setBy(BY[Number(e.detail.value)].value)}>
+            <View className='ops-members__pick ops-members-by'>{BY.find(b => b.value === by)?.label}</View>
+          </Picker>
+          <Button className='ops-members-search' size='small' type='primary' onClick={submit}>
+            搜索
+          </Button>
+          {query ? (
+            <Button
+              className='ops-members-clear'
+              size='small'
+              onClick={() => {
+                setDraft('')
+                setProblem(undefined)
+                setQuery(null)
+              }}
+            >
+              清除
+            </Button>
+          ) : null}
+        </View>
+        {problem ? <Text className='ops-members__problem ops-members-problem'>{problem}</Text> : null}
+        <Text className='ops-members__hint'>{query ? `“${query.q}”的搜索结果` : '最新注册的会员；昵称按开头匹配，手机号须完整'}</Text>
+      </View>
+
+      {!list.loaded && list.loading ? <LoadingView className='ops-loading' rows={6} /> : null}
+      {!list.loaded && list.error ? <ErrorView prefix='ops' message={describeError(list.error)} onRetry={() => void list.reload()} /> : null}
+      {list.loaded ? (
+        <OpsTable className='ops-members-table' columns={columns} rows={list.items} rowKey={m => m.openid} onRowClick={open} empty={query ? '没有找到符合条件的会员' : '暂无会员'} />
       ) : null}
-
-      {loaded ? (
-        <View className='ops-ready'>
-          <View className='ops-summary'>
-            <Text className='ops-summary__label'>会员总数</Text>
-            <Text className='ops-summary__value ops-total'>{total}</Text>
-          </View>
-
-          {items.length === 0 ? <EmptyState className='ops-empty' description='暂无会员' /> : null}
-
-          <View className='ops-list'>
-            {items.map(m => (
-              <View key={m.openid} className='ops-member' data-openid={m.openid}>
-                <MemberAvatar member={m} size='normal' />
-                <View className='ops-member__main'>
-                  <Text className='ops-member__name ops-member-nickname'>{m.nickname}</Text>
-                  <Text className='ops-member__meta'>
-                    {m.phone ? maskPhone(m.phone) : '未绑定手机号'} · {formatShanghaiDate(m.createdAt)} 注册
-                  </Text>
-                </View>
-                <View className='ops-member__points'>
-                  <Text className='ops-member__balance ops-member-balance'>{m.balance}</Text>
-                  <Text className='ops-member__unit'>积分</Text>
-                </View>
-              </View>
-            ))}
-          </View>
-
-          <View className='ops-footer'>
-            {page.loading ? (
-              <Loading className='ops-loading-more'>加载中…</Loading>
-            ) : page.error ? (
-              <View className='ops-more-error'>
-                <Text className='ops-more-error__text'>{describeError(page.error)}</Text>
-                <Button className='ops-load-more' size='small' onClick={() => void loadPage(nextCursor ?? undefined)}>
-                  重试
-                </Button>
-              </View>
-            ) : nextCursor ? (
-              <Button className='ops-load-more' size='small' fill='outline' onClick={() => void loadPage(nextCursor)}>
-                加载更多
-              </Button>
-            ) : items.length > 0 ? (
-              <Text className='ops-no-more'>没有更多了</Text>
-            ) : null}
-          </View>
+      {list.loaded && list.items.length ? (
+        <View className='ops-members__more'>
+          {list.error ? (
+            <Button size='small' onClick={() => void list.loadMore()}>
+              加载失败，点此重试
+            </Button>
+          ) : list.nextCursor ? (
+            <Button className='ops-load-more' size='small' loading={list.loading} onClick={() => void list.loadMore()}>
+              加载更多
+            </Button>
+          ) : (
+            <Text className='ops-no-more'>没有更多了</Text>
+          )}
         </View>
       ) : null}
     </View>

@@ -10,7 +10,6 @@ import OpsField from '../shell/OpsField'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { checkText, FORM, fieldErrors, type FieldErrors } from '../shell/forms'
-import { shortId } from '../shell/words'
 import './index.scss'
 
 const ROLES: { value: OpsRole; label: string; hint: string }[] = [
@@ -94,7 +93,6 @@ function Operators() {
 
   const columns: OpsColumn<Operator>[] = [
     { key: 'name', title: '姓名', render: o => o.name || '未填写' },
-    { key: 'openid', title: 'OPENID', render: o => shortId(o.openid) },
     { key: 'role', title: '角色', render: o => o.roleLabel },
     { key: 'state', title: '状态', render: o => (o.disabled ? '已停用' : '正常') },
     { key: 'createdAt', title: '加入时间', render: o => (o.createdAt ? formatShanghaiDate(o.createdAt) : '—') },

@@ -11,7 +11,9 @@ export const COLLECTION_LABEL: Record<string, string> = {
   codeBatches: '码批次',
   tierSchemes: '等级方案',
   admins: '运营人员',
-  accounts: '积分账户'
+  accounts: '积分账户',
+  riskCases: '风控事件',
+  ledger: '积分流水'
 }
 
 /** Field names the audit's before / after shows in Chinese (others as stored). */
@@ -38,5 +40,22 @@ export const FIELD_LABEL: Record<string, string> = {
   endedAt: '结束时间',
   reason: '原因',
   company: '快递公司',
-  trackingNo: '运单号'
+  trackingNo: '运单号',
+  // 会员 and 风控审核 (accounts, riskCases)
+  balance: '余额',
+  held: '冻结',
+  debt: '欠分',
+  earned: '累计获得',
+  spent: '累计使用',
+  expired: '累计过期',
+  penalized: '累计扣罚',
+  lots: '积分批次',
+  nextExpiry: '最近到期',
+  earnBlock: '暂停获取积分',
+  actions: '处理记录',
+  evidence: '证据',
+  members: '涉及会员',
+  facts: '证据数',
+  lastAt: '最近发生',
+  rev: '修订号'
 }

@@ -1,0 +1,47 @@
+// Demo risk facts for 风控审核 (docs/risk.md), made through the real functions: three demo members
+// (not personas, so the personas' balances stay as the other demos show them) — one claims a code
+// two others then scan (counterfeit), one scans a 浙江 code in 广东 (diversion), one guesses codes
+// until locked out (brute force), one earns far over the norm in a day (velocity) — then the queue
+// is built once so the page opens on cases.
+import { envKeys, makeCodes } from '../../cloudfunctions/common/codes/format';
+import * as ledger from '../../cloudfunctions/common/ledger/service';
+import { refreshCases } from '../../cloudfunctions/common/risk/queue';
+import type { Runner } from '../runtime/runner';
+import { DEMO_BATCH } from './codes';
+
+export const RISK_MEMBERS = [
+  { openid: 'oLOCAL-member-zhao', nickname: '赵小七', phone: '13900001111' },
+  { openid: 'oLOCAL-member-qian', nickname: '钱多多', phone: '' },
+  { openid: 'oLOCAL-member-sun', nickname: '孙一鸣', phone: '13700002222' },
+] as const;
+
+const GUANGZHOU = { latitude: 23.13, longitude: 113.26 };
+
+export async function seedRisk(runner: Runner): Promise<void> {
+  if (runner.engine.dump('riskCases').length) return;
+  const call = async (fn: string, data: Record<string, unknown>, openid: string) => {
+    const { result } = await runner.callAsMember(fn, data, openid);
+    return result as { ok: boolean; data?: any; code?: string };
+  };
+  for (const m of RISK_MEMBERS) {
+    await call('user', { action: 'login' }, m.openid);
+    await call('user', { action: 'updateProfile', nickname: m.nickname, ...(m.phone ? { phone: m.phone } : {}) }, m.openid);
+  }
+  const [zhao, qian, sun] = RISK_MEMBERS.map((m) => m.openid);
+  const codes = (runner.engine.dump('codes') as { _id: string; batch: string; seq: number }[])
+    .filter((c) => c.batch === DEMO_BATCH)
+    .sort((a, b) => a.seq - b.seq)
+    .map((c) => c._id);
+  // Counterfeit: the last code (sold anywhere) claimed by 赵小七, then scanned by 钱多多 and 孙一鸣.
+  await call('codes', { action: 'scan', code: codes[19] }, zhao);
+  await call('codes', { action: 'scan', code: codes[19] }, qian);
+  await call('codes', { action: 'scan', code: codes[19] }, sun);
+  // Diversion: a code sold in 浙江 (seq 0–9) scanned in 广东.
+  await call('codes', { action: 'scan', code: codes[8], location: GUANGZHOU }, qian);
+  // Brute force: six codes that fail verification.
+  const forged = makeCodes(envKeys(), 6).map((c) => c.slice(0, 19) + (c[19] === '0' ? '1' : '0'));
+  for (const code of forged) await call('codes', { action: 'scan', code }, sun);
+  // Velocity: 3,000 points of tasks in one day (the norm without roll-ups: 1,000).
+  await ledger.credit({ member: zhao, amount: 3000, key: 'seed:risk:velocity', source: { kind: 'task', ref: 'seed-burst' }, reason: '任务奖励' });
+  await refreshCases(new Date(), { force: true });
+}
