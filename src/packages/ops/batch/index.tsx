@@ -24,7 +24,7 @@ export default function OpsBatchPage() {
   const id = decodeURIComponent(params.id ?? '')
   return (
     <OpsShell active='codes' title='批次详情'>
-      {id ? <Batch id={id} autoGenerate={params.generate === '1'} /> : <EmptyState className='ops-batch-missing' description='没有指定批次，请从「一物一码」的批次列表进入' />}
+      {id ? <Batch id={id} autoGenerate={params.generate === '1'} /> : <Missing text='没有指定批次，请从批次列表进入' className='ops-batch-missing' />}
     </OpsShell>
   )
 }
@@ -54,7 +54,7 @@ function Batch({ id, autoGenerate }: { id: string; autoGenerate: boolean }) {
   if (error && !batch) {
     const notFound = isCloudError(error) && error.code === 'NOT_FOUND'
     return notFound ? (
-      <EmptyState className='ops-batch-not-found' description='没有这个批次，可能编号有误' />
+      <Missing text='批次不存在，可能编号有误' className='ops-batch-not-found' />
     ) : (
       <ErrorView prefix='ops-batch' message={describeError(error)} onRetry={() => void load()} />
     )
@@ -111,6 +111,20 @@ function Batch({ id, autoGenerate }: { id: string; autoGenerate: boolean }) {
       <StatusActions batch={{ ...batch, status }} writer={writer} onChanged={() => void load()} />
       <Export batch={{ ...batch, status }} writer={writer} />
       <Stats id={id} />
+    </View>
+  )
+}
+
+/** Nothing to show here: say so, with the way back to the batch list. */
+function Missing({ text, className }: { text: string; className: string }) {
+  return (
+    <View className={className}>
+      <EmptyState description={text} />
+      <View className='ops-batch__back'>
+        <Button size='small' className='ops-batch-back' onClick={() => void Taro.redirectTo({ url: '/packages/ops/codes/index' })}>
+          返回批次列表
+        </Button>
+      </View>
     </View>
   )
 }
