@@ -20,7 +20,7 @@ const shown = (persona: string) => {
 };
 
 const e2e = useE2E();
-const SIZE = 30_000;
+const SIZE = 200_000;
 const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
 const GUANGZHOU = { latitude: 23.13, longitude: 113.26 };
 
@@ -70,7 +70,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('武夷岩茶·大红袍'), stationed('.ops-codes-product-table'));
   await screenshot(page, 'ops-codes-products-1280');
 
-  // A batch of 30,000 codes: its page generates them, the bar reaches 100 %.
+  // A batch of 200,000 codes: its page generates them (several chunks a second), the bar moves and reaches 100 %.
   await page.click(stationed('.ops-codes-tab-batches'));
   await page.click(stationed('.ops-codes-new-batch'));
   await page.waitForSelector(stationed('.ops-codes-product-choice[data-id="e2e-oolong"]'), { timeout: 30_000 });
@@ -97,11 +97,12 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
     await page.waitForTimeout(100);
   }
   await page.waitForSelector(stationed('.ops-batch[data-status="ready"]'), { timeout: 60_000 });
-  expect(await page.textContent(stationed('.ops-batch-percent'))).toBe(`100% · 已生成 30,000 / 30,000`);
+  expect(await page.textContent(stationed('.ops-batch-percent'))).toBe(`100% · 已生成 200,000 / 200,000`);
   expect(await page.textContent(stationed('.ops-batch-status'))).toBe('待激活');
   const width = await page.$eval(stationed('.ops-batch-bar-fill'), (el) => (el as HTMLElement).style.width);
   expect(width).toBe('100%');
   console.log(`progress values seen: ${[...seen].join(', ')}`);
+  expect([...seen].some((p) => Number(p) > 0 && Number(p) < 100)).toBe(true); // the bar moved on the way
   await screenshot(page, 'ops-codes-generated-1280');
 
   // Sales region: 浙江 for the whole batch.
@@ -118,20 +119,22 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForSelector(stationed('.ops-batch[data-status="active"]'), { timeout: 30_000 });
   expect(await page.textContent(stationed('.ops-batch-status'))).toBe('已激活');
 
-  // Export: the whole batch as CSV, then PDF labels of codes 0–23; both download.
+  // Export: codes 0–999 as CSV, then PDF labels of codes 0–23; both download.
+  await page.fill(stationed('.ops-batch-export-from input'), '0');
+  await page.fill(stationed('.ops-batch-export-to input'), '999');
   const [csvDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(stationed('.ops-batch-export-run'))]);
   const csv = fs.readFileSync((await csvDownload.path())!, 'utf8').trim().split('\n');
   expect(csv[0]).toBe('seq,code,printed,url');
-  expect(csv).toHaveLength(SIZE + 1);
+  expect(csv).toHaveLength(1001);
   expect(csvDownload.suggestedFilename()).toMatch(/^e2e-oolong-2612-.*\.csv$/);
   await page.waitForSelector(stationed('.ops-batch-export-done'));
-  expect(await page.textContent(stationed('.ops-batch-export-done'))).toContain('已导出 30,000 个码');
+  expect(await page.textContent(stationed('.ops-batch-export-done'))).toContain('已导出 1,000 个码');
   await page.click(stationed('.ops-batch-format-pdf'));
-  await page.fill(stationed('.ops-batch-export-from input'), '0');
   await page.fill(stationed('.ops-batch-export-to input'), '23');
   const [pdfDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(stationed('.ops-batch-export-run'))]);
   expect(fs.readFileSync((await pdfDownload.path())!).subarray(0, 5).toString()).toBe('%PDF-');
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('已导出 24 个码'), stationed('.ops-batch-export-done'));
+  await page.$eval(stationed('.ops-batch-export'), (el) => el.scrollIntoView());
   await screenshot(page, 'ops-codes-batch-1280');
 
   // Shoppers scan code #0: alice in 杭州 (claims it), bob in 广州 (outside the region: a diversion).
@@ -144,6 +147,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForSelector(stationed('.ops-batch-chart'), { timeout: 30_000 });
   const today = await page.$$eval(stationed('.ops-batch__col'), (cols) => cols[cols.length - 1].getAttribute('data-scans'));
   expect(today).toBe('2');
+  await page.$eval(stationed('.ops-batch-stats'), (el) => el.scrollIntoView());
   await screenshot(page, 'ops-codes-batch-stats-1280');
 
   // The lookup: claimed by alice (林小雨, masked), both scans with place and verdict, the risk events.
@@ -180,7 +184,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForSelector(stationed('.ops-batch-void'), { timeout: 30_000 });
   await page.click(stationed('.ops-batch-void'));
   await page.waitForSelector('.taro-model__confirm', { state: 'visible' });
-  expect(await page.textContent('.taro-modal__content')).toContain('30,000 个码');
+  expect(await page.textContent('.taro-modal__content')).toContain('200,000 个码');
   await screenshot(page, 'ops-codes-void-confirm-1280');
   await page.click('.taro-model__confirm');
   await page.waitForSelector(stationed('.ops-batch[data-status="void"]'), { timeout: 30_000 });
@@ -193,10 +197,14 @@ test('the three pages on a phone (375 × 812)', async () => {
   await as(page, url, 'ops', '/packages/ops/codes/index');
   await page.waitForSelector(stationed('.ops-codes-batch-table-row'), { timeout: 30_000 });
   await screenshot(page, 'ops-codes-batches-375');
-  await page.click(stationed('.ops-codes-batch-table-row'));
+  // The seeded batch (the voided one from the first test is listed first).
+  await as(page, url, 'ops', '/packages/ops/batch/index?id=demo-tea-2611');
   await page.waitForSelector(stationed('.ops-batch-stats .ops-batch__totals'), { timeout: 30_000 });
-  expect(await readable(page)).toContain('AJ-2026-11-A');
+  expect(await page.textContent(stationed('.ops-batch-summary'))).toContain('AJ-2026-11-A');
+  expect(await page.textContent(stationed('.ops-batch-region'))).toBe('序号 0–9：浙江省');
   await screenshot(page, 'ops-codes-batch-375');
+  await page.$eval(stationed('.ops-batch-stats'), (el) => el.scrollIntoView());
+  await screenshot(page, 'ops-codes-batch-stats-375');
   const { data } = await call(url, 'ops', { action: 'export', batch: 'demo-tea-2611', format: 'csv', from: 0, to: 0 });
   const csv = await (await fetch(`${url}/api/local/files/${data.fileID.replace('cloud://local/', '')}`)).text();
   const code = csv.trim().split('\n')[1].split(',')[1];
@@ -205,4 +213,6 @@ test('the three pages on a phone (375 × 812)', async () => {
   await page.waitForSelector(stationed('.ops-lookup-found'), { timeout: 30_000 });
   expect(await page.textContent(stationed('.ops-lookup-claimant'))).toBe(shown('carol'));
   await screenshot(page, 'ops-codes-lookup-375');
+  await page.$eval(stationed('.ops-lookup-scans'), (el) => el.scrollIntoView());
+  await screenshot(page, 'ops-codes-lookup-scans-375');
 });

@@ -24,7 +24,7 @@ export default function OpsBatchPage() {
   const id = decodeURIComponent(params.id ?? '')
   return (
     <OpsShell active='codes' title='批次详情'>
-      {id ? <Batch id={id} autoGenerate={params.generate === '1'} /> : <EmptyState className='ops-batch-missing' description='没有指定批次，请从「一物一码」的批次列表进入' />}
+      {id ? <Batch id={id} autoGenerate={params.generate === '1'} /> : <Missing text='没有指定批次，请从批次列表进入' className='ops-batch-missing' />}
     </OpsShell>
   )
 }
@@ -54,15 +54,16 @@ function Batch({ id, autoGenerate }: { id: string; autoGenerate: boolean }) {
   if (error && !batch) {
     const notFound = isCloudError(error) && error.code === 'NOT_FOUND'
     return notFound ? (
-      <EmptyState className='ops-batch-not-found' description='没有这个批次，可能编号有误' />
+      <Missing text='批次不存在，可能编号有误' className='ops-batch-not-found' />
     ) : (
       <ErrorView prefix='ops-batch' message={describeError(error)} onRetry={() => void load()} />
     )
   }
   if (!batch) return <LoadingView className='ops-batch-loading' rows={6} />
 
-  const progress = gen.progress ?? batch
-  const status = gen.progress && gen.progress.status !== batch.status ? gen.progress.status : batch.status
+  // While the codes are being written the writer's answers are newer than the loaded batch.
+  const progress = batch.status === 'generating' && gen.progress ? gen.progress : batch
+  const status = progress.status
   return (
     <View className='ops-batch' data-status={status}>
       <View className='ops-card ops-batch-summary'>
@@ -110,6 +111,20 @@ function Batch({ id, autoGenerate }: { id: string; autoGenerate: boolean }) {
       <StatusActions batch={{ ...batch, status }} writer={writer} onChanged={() => void load()} />
       <Export batch={{ ...batch, status }} writer={writer} />
       <Stats id={id} />
+    </View>
+  )
+}
+
+/** Nothing to show here: say so, with the way back to the batch list. */
+function Missing({ text, className }: { text: string; className: string }) {
+  return (
+    <View className={className}>
+      <EmptyState description={text} />
+      <View className='ops-batch__back'>
+        <Button size='small' className='ops-batch-back' onClick={() => void Taro.redirectTo({ url: '/packages/ops/codes/index' })}>
+          返回批次列表
+        </Button>
+      </View>
     </View>
   )
 }
@@ -323,6 +338,8 @@ function Export({ batch, writer }: { batch: opsCodes.Batch; writer: boolean }) {
       <Text className='ops-card__title'>导出印刷文件</Text>
       {!ready ? (
         <Text className='ops-batch__hint'>全部码生成后才能导出。</Text>
+      ) : batch.status === 'void' ? (
+        <Text className='ops-batch__hint ops-batch-export-void'>本批次已作废，不再导出印刷文件。</Text>
       ) : !writer ? (
         <ReadOnly label='导出' />
       ) : (
@@ -407,15 +424,17 @@ function Stats({ id }: { id: string }) {
                       <View className='ops-batch__col-claims' style={{ height: `${b.claimShare}%` }} />
                     </View>
                   </View>
-                  <Text className='ops-batch__col-label'>{i % 5 === 4 || i === chart.bars.length - 1 ? b.label : ''}</Text>
+                  <Text className={`ops-batch__col-label ${i === chart.bars.length - 1 ? 'ops-batch__col-label--last' : ''}`}>{i % 5 === 4 ? b.label : ''}</Text>
                 </View>
               ))}
             </View>
           )}
-          <View className='ops-batch__legend'>
-            <Text className='ops-batch__legend-claims'>■ 首次领取</Text>
-            <Text className='ops-batch__legend-scans'>■ 其他扫码（重复查询等）</Text>
-          </View>
+          {chart.max ? (
+            <View className='ops-batch__legend'>
+              <Text className='ops-batch__legend-claims'>■ 首次领取</Text>
+              <Text className='ops-batch__legend-scans'>■ 其他扫码（重复查询等）</Text>
+            </View>
+          ) : null}
         </View>
       ) : null}
     </View>
