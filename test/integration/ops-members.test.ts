@@ -253,6 +253,17 @@ describe('risk: actions, each audited on the case and undone', () => {
     await refused({ action: 'riskBlock', case: bf, member: 'oD', note: '不在本案' }, 'INVALID_FIELD');
   });
 
+  test('void one code a case names: its scans answer CODE_VOID until unvoided', async () => {
+    await refused({ action: 'riskVoidCode', case: 'diversion:B1:44', code: codes[7], note: '不在本案' }, 'INVALID_FIELD');
+    await refused({ action: 'riskVoidCode', case: 'diversion:B1:44', code: 'not-a-code', note: '格式' }, 'BAD_REQUEST');
+    await ok('admin', { action: 'riskVoidCode', case: 'diversion:B1:44', code: codes[1], note: '窜货码' });
+    expect(await scan(codes[1], 'oC')).toMatchObject({ ok: false, code: 'CODE_VOID' });
+    await refused({ action: 'riskVoidCode', case: 'diversion:B1:44', code: codes[1], note: '再作废' }, 'RISK_CASE_STATE');
+    await ok('admin', { action: 'riskUnvoidCode', case: 'diversion:B1:44', code: codes[1], note: '复核后恢复' });
+    expect(await scan(codes[1], 'oC')).toMatchObject({ ok: true, data: { repeat: true } });
+    await refused({ action: 'riskUnvoidCode', case: 'diversion:B1:44', code: codes[1], note: '再恢复' }, 'RISK_CASE_STATE');
+  });
+
   test('void the batch a diversion case names: its codes answer CODE_VOID', async () => {
     await refused({ action: 'riskVoidBatch', case: 'diversion:B1:44', batch: 'OTHER', note: '窜货' }, 'INVALID_FIELD');
     await ok('admin', { action: 'riskVoidBatch', case: 'diversion:B1:44', batch: 'B1', note: '窜货严重' });

@@ -67,6 +67,8 @@ export interface Code {
   /** The per-code rate window: when it started and the scans in it. */
   winStart?: Date;
   winScans?: number;
+  /** Voided alone by risk review (the case and who), scanned as CODE_VOID until unvoided (docs/risk.md). */
+  voided?: { case: string; by: string; at: Date } | null;
 }
 
 export interface Multiplier {
