@@ -32,7 +32,7 @@ const CHUNK = 10_000;
 const campaignOf = (i: number) => `c${i % CAMPAIGNS}`;
 
 /** Loads the data; returns what metrics must answer for campaign c0. Without `rolledUp`, only the ledger's documents. */
-function load(engine: Engine, members: number, rolledUp = true, spread = DAYS) {
+export function load(engine: Engine, members: number, rolledUp = true, spread = DAYS) {
   const today = shanghaiDay();
   const todayStart = +shanghaiDayStart(today);
   const dayOf = (i: number) => shanghaiDay(todayStart - (1 + (i % spread)) * DAY);

@@ -9,6 +9,8 @@ import { benchInvoke } from './invoke';
 import { benchLedger } from './ledger';
 import { benchMall } from './mall';
 import { benchMetrics } from './metrics';
+import { benchDashboard } from './dashboard';
+import { benchWeapp } from './weapp';
 import { benchSignin } from './signin';
 import { benchOrders } from './orders';
 
@@ -57,6 +59,13 @@ const TARGETS: Record<string, Target> = {
   game_prize_oversell: { op: '<=', value: 0 },
   game_cap_violations: { op: '<=', value: 0 },
   game_db_requests_per_draw: { op: '<=', value: 10 },
+  ops_dashboard_requests_growth: { op: '<=', value: 0 },
+  ops_dashboard_collection_scans: { op: '<=', value: 0 },
+  ops_dashboard_accounts_examined: { op: '<=', value: 0 },
+  ops_dashboard_max_reply_docs: { op: '<=', value: 1_000 },
+  ops_dashboard_max_reply_kb: { op: '<=', value: 1_024 },
+  weapp_main_package_kb: { op: '<=', value: 1_024 },
+  weapp_largest_subpackage_kb: { op: '<=', value: 2_048 },
 };
 
 async function main() {
@@ -74,6 +83,8 @@ async function main() {
     ...(await benchEngine({ quick })),
     ...(await benchCloudModel({ quick })),
     ...(await benchGames({ quick })),
+    ...(await benchDashboard({ quick })),
+    ...(await benchWeapp()),
   };
   const rows = Object.entries(results).map(([key, value]) => {
     const t = TARGETS[key];

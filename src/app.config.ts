@@ -27,8 +27,8 @@ export default defineAppConfig({
     { root: 'packages/points', pages: ['ledger/index', 'entry/index'] },
     // 扫码赚积分: manual entry / Taro.scanCode / ?code= / the printed link's `q`, and the result per outcome.
     { root: 'packages/scan', pages: ['index'] },
-    // 积分商城: 商品详情, 确认兑换 (address, payment), 我的订单, 订单详情, and the operators' 商城订单 (ops).
-    { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index', 'ops/index'] },
+    // 积分商城: 商品详情, 确认兑换 (address, payment), 我的订单, 订单详情 (the operators' orders: packages/ops/orders).
+    { root: 'packages/mall', pages: ['item/index', 'redeem/index', 'orders/index', 'order/index'] },
     // 每日签到 (calendar, make-up, ladder, rules, reminder) and 任务中心 (docs/earn.md).
     { root: 'packages/earn', pages: ['signin/index', 'tasks/index'] },
     // 积分玩法: one game page for 刮刮卡 / 大转盘 / 九宫格 / 集字有礼, 活动规则, 我的奖品, 验证.

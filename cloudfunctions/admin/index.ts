@@ -11,6 +11,8 @@ import { opsConsoleActions } from './ops-actions';
 import { accessFor, membersForOperator } from '../common/privacy/access';
 import { memberActions } from './members-actions';
 import { riskActions } from './risk-actions';
+import { rulesActions } from './rules-actions';
+import { dashboardActions } from './dashboard-actions';
 
 const campaignId = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only');
 
@@ -80,5 +82,7 @@ export const main = defineFunction({
     ...opsConsoleActions,
     ...memberActions, // 会员 (admin/members-actions.ts)
     ...riskActions, // 风控审核 (admin/risk-actions.ts)
+    ...rulesActions, // 活动与规则, 积分规则 (admin/rules-actions.ts)
+    ...dashboardActions, // 数据看板 (admin/dashboard-actions.ts)
   },
 });

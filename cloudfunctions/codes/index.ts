@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { COLLECTIONS as C } from '../common/codes/model';
-import { instantInput, shanghaiDayInput } from '../common/inputs';
-import { assignRegion, createBatch, generate, getBatch, listBatches, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
+import { instantInput } from '../common/inputs';
+import { assignRegion, batchDetail, createBatch, createProduct, generate, getBatch, listBatches, listProducts, progressOf, riskSummary, setStatus, upsertProduct } from '../common/codes/batches';
+import { lookupCode } from '../common/codes/lookup';
+import { assertValid, codeProblems } from '../common/codes/forms';
 import { migrateLegacyCampaigns, upsertScanCampaign } from '../common/codes/legacy';
 import { exportBatch } from '../common/codes/export';
 import { listPayouts, processDuePayouts, simulateFailures } from '../common/codes/redpackets';
@@ -21,7 +23,14 @@ const expiry = z.union([
   z.object({ kind: z.literal('yearEnd'), yearsAfter: z.number().int().min(0).max(5).optional() }).strict(),
   z.object({ kind: z.literal('fixed'), at: instantInput() }).strict(),
 ]);
-const seq = z.number().int().min(0).max(999_999);
+// Form fields: the type here, the content in forms.ts (Chinese reasons next to the field).
+const field = z.string().max(1000);
+const number = z.number();
+const productInput = z
+  .object({ id: field, name: field, image: field.optional(), spec: field.optional(), origin: field.optional(), basePoints: number })
+  .strict();
+const cursor = z.string().min(1).max(200).optional();
+const limit = z.number().int().min(1).max(100).default(20);
 
 export const main = defineFunction({
   name: 'codes',
@@ -46,10 +55,15 @@ export const main = defineFunction({
 
     upsertProduct: action({
       auth: 'operator',
-      input: z
-        .object({ id, name: text(40).min(1), image: text(500).default(''), spec: text(60).default(''), origin: text(60).default(''), basePoints: z.number().int().min(0).max(100_000) })
-        .strict(),
-      run: ({ id: _id, ...p }) => upsertProduct({ _id, ...p }),
+      audit: { target: (i) => ({ collection: C.products, id: i.id.trim() }) },
+      input: productInput,
+      run: (i) => upsertProduct(i),
+    }),
+    createProduct: action({
+      auth: 'operator',
+      audit: { target: (i) => ({ collection: C.products, id: i.id.trim() }) },
+      input: productInput,
+      run: (i) => createProduct(i),
     }),
     // Kept for existing callers: saves the fields as the scan campaign's next version and publishes
     // it (docs/campaigns.md; new callers use the admin function's campaign actions).
@@ -78,11 +92,11 @@ export const main = defineFunction({
     }),
     createBatch: action({
       auth: 'operator',
-      input: z
-        .object({ id, product: id, campaign: id.optional(), batchNo: text(40).min(1), productionDate: shanghaiDayInput(), size: z.unknown() })
-        .strict(),
+      audit: { target: (i) => ({ collection: C.batches, id: i.id.trim() }) },
+      input: z.object({ id: field, product: field, campaign: field.optional(), batchNo: field, productionDate: field, size: z.unknown() }).strict(),
       run: (i, { caller }) => createBatch({ ...i, operator: caller.openid }),
     }),
+    // Audited without a target: its before/after (the progress) is in the reply; two reads per call saved.
     generate: action({
       auth: 'operator',
       input: z.object({ batch: id, maxChunks: z.number().int().min(1).max(1000).optional() }).strict(),
@@ -95,15 +109,32 @@ export const main = defineFunction({
     }),
     batches: action({
       auth: 'operator', role: 'viewer',
-      input: z.object({}).strict(),
-      run: async () => ({ items: await listBatches() }),
+      input: z.object({ cursor, limit }).strict(),
+      run: (i) => listBatches(i.cursor, i.limit),
+    }),
+    batch: action({
+      auth: 'operator', role: 'viewer',
+      input: z.object({ batch: id }).strict(),
+      run: (i) => batchDetail(i.batch),
+    }),
+    products: action({
+      auth: 'operator', role: 'viewer',
+      input: z.object({ cursor, limit }).strict(),
+      run: (i) => listProducts(i.cursor, i.limit),
+    }),
+    lookup: action({
+      auth: 'operator', role: 'viewer',
+      input: z.object({ code: field }).strict(),
+      run: (i) => {
+        assertValid(codeProblems(i.code));
+        return lookupCode(i.code);
+      },
     }),
     assignRegion: action({
       auth: 'operator',
       audit: { target: (i) => ({ collection: C.batches, id: i.batch }) },
-      input: z.object({ batch: id, provinces: z.array(z.string().regex(/^\d{2}$/)).min(1).max(40), from: seq.optional(), to: seq.optional() }).strict()
-        .refine((i) => (i.from === undefined) === (i.to === undefined), 'from and to go together'),
-      run: (i) => assignRegion(i.batch, i.provinces, i.from === undefined ? undefined : { from: i.from, to: i.to! }),
+      input: z.object({ batch: id, provinces: z.array(field).max(40), from: number.optional(), to: number.optional() }).strict(),
+      run: (i) => assignRegion(i.batch, i.provinces, { from: i.from, to: i.to }),
     }),
     activate: action({
       auth: 'operator',
@@ -119,7 +150,7 @@ export const main = defineFunction({
     }),
     export: action({
       auth: 'operator',
-      input: z.object({ batch: id, format: z.enum(['csv', 'pdf']), from: seq.optional(), to: seq.optional() }).strict(),
+      input: z.object({ batch: id, format: z.enum(['csv', 'pdf']), from: number.optional(), to: number.optional() }).strict(),
       run: (i) => exportBatch(i.batch, i.format, { from: i.from, to: i.to }),
     }),
     risk: action({

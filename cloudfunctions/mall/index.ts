@@ -9,7 +9,10 @@ import { AppError } from '../common/errors';
 import { setCheckoutRules, checkoutRules } from '../common/mall/checkout';
 import { tierOf } from '../common/tiers/service';
 import { addCodes, addStock, categories, createItem, itemDetail, listItems, migrateStock, updateItem } from '../common/mall/items';
-import { ITEM_KINDS, MALL } from '../common/mall/model';
+import { MALL } from '../common/mall/model';
+import { changesSchema, checkCodes, createSchema, parseFields } from '../common/mall/fields';
+import { storeImage } from '../common/mall/images';
+import { MAX_SHIP_ROWS, previewShipBatch, shipBatch } from '../common/mall/ship-batch';
 import { addressProblem } from '../common/mall/rules';
 import { accessFor, ordersForOperator } from '../common/privacy/access';
 import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
@@ -23,7 +26,6 @@ const cursor = z.string().min(1).max(300).optional();
 const limit = z.number().int().min(1).max(50).default(20);
 const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !/[<>\u0000-\u001f]/.test(s), 'no control characters or < >');
 const status = z.enum(['unpaid', 'toShip', 'shipped', 'completed', 'cancelled']);
-const when = instantInput().nullable();
 const address = z
   .object({
     name: z.string().max(40),
@@ -35,26 +37,15 @@ const address = z
   })
   .strict();
 
-const itemFields = {
-  title: text(40),
-  images: z.array(z.string().min(1).max(500)).max(9),
-  description: z.string().max(2000),
-  category: text(12),
-  kind: z.enum(ITEM_KINDS as [string, ...string[]]),
-  points: z.number().int().min(1).max(10_000_000),
-  cashFen: z.number().int().min(0).max(10_000_000),
-  redPacketFen: z.number().int().min(0).max(20_000),
-  perMemberLimit: z.number().int().min(0).max(1000),
-  perOrderMax: z.number().int().min(1).max(99),
-  listAt: when,
-  delistAt: when,
-  flashSale: z.boolean(),
-  sortWeight: z.number().int().min(-1000).max(1000),
-  visible: z.boolean(),
-  /** Tier-only (会员专享): the tier levels that may see and redeem it; absent or [] = everyone. */
-  tiers: z.array(z.string().regex(/^[\w\-]{1,64}$/)).max(8).optional(),
-};
-const itemInput = z.object(itemFields).strict();
+// The console's item form: the schema names the fields it takes (any JSON value each); their values
+// are checked by fields.ts with the Chinese message the form shows next to the field (INVALID_FIELD).
+const anyOf = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, z.unknown().optional()]));
+const createKeys = Object.keys(createSchema.shape);
+const itemInput = z.object(anyOf(createKeys)).strict();
+const changesInput = z.object(anyOf(createKeys.filter((k) => !['id', 'stock', 'shards'].includes(k)))).strict();
+/** A new item's id when the console leaves it to the server: short, unique enough, readable in a URL. */
+const newItemId = () => `i${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const lines = z.array(z.string().max(300)).min(1).max(MAX_SHIP_ROWS + 20);
 
 export const main = defineFunction({
   name: 'mall',
@@ -127,33 +118,48 @@ export const main = defineFunction({
 
     // Operators
     adminItems: action({
-      auth: 'operator', role: 'viewer',
-      input: z.object({ category: z.string().max(12).optional(), cursor, limit }).strict(),
-      run: (i) => listItems({ ...i, operator: true }),
+      auth: 'operator',
+      role: 'viewer',
+      input: z
+        .object({ category: z.string().max(12).optional(), q: z.string().trim().max(40).optional(), state: z.enum(['hidden', 'upcoming', 'onSale', 'delisted']).optional(), cursor, limit })
+        .strict(),
+      run: (i) => listItems({ ...i, q: i.q || undefined, operator: true }),
     }),
     adminItem: action({
       auth: 'operator', role: 'viewer',
       input: z.object({ id }).strict(),
       run: (i) => itemDetail(i.id, null),
     }),
+    /** A picture for an item: the file's bytes as base64 chunks; its kind is read from its first bytes. */
+    uploadImage: action({
+      auth: 'operator',
+      input: z.object({ data: z.array(z.string()).max(200), name: z.string().max(100).optional() }).strict(),
+      run: (i) => storeImage(i.data),
+    }),
     createItem: action({
       auth: 'operator',
-      input: itemInput.extend({ id, stock: z.number().int().min(0).max(10_000_000), shards: z.number().int().min(1).max(64).default(1) }).strict(),
-      run: ({ id: itemId, stock, shards, ...fields }, { caller }) => createItem(itemId, fields as any, stock, shards, caller.openid),
+      // A new id made by the server is not known before the run: the audit then keeps the input only.
+      audit: { target: (i) => (typeof i.id === 'string' ? { collection: MALL.items, id: i.id } : null) },
+      input: itemInput,
+      run: (raw, { caller }) => {
+        const { id: itemId, stock, shards, ...fields } = parseFields(createSchema, raw);
+        return createItem(itemId ?? newItemId(), fields as any, stock, shards, caller.openid);
+      },
     }),
     updateItem: action({
       auth: 'operator',
       audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
-      input: z
-        .object({ id, changes: itemInput.omit({ kind: true }).partial().strict().refine((c) => Object.keys(c).length > 0, 'changes must name at least one field') })
-        .strict(),
-      run: (i, { caller }) => updateItem(i.id, i.changes as any, caller.openid),
+      input: z.object({ id, changes: changesInput.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field') }).strict(),
+      run: (i, { caller }) => updateItem(i.id, parseFields(changesSchema, i.changes) as any, caller.openid),
     }),
     addStock: action({
       auth: 'operator',
       audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
-      input: z.object({ id, units: z.number().int().min(1).max(1_000_000) }).strict(),
-      run: (i, { caller }) => addStock(i.id, i.units, caller.openid),
+      input: z.object({ id, units: z.unknown() }).strict(),
+      run: (i, { caller }) => {
+        const { units } = parseFields(z.object({ units: z.number({ error: '必须是数字' }).int('必须是整数').min(1, '至少 1 件').max(1_000_000, '一次最多 1,000,000 件') }), i, { units: '追加库存' });
+        return addStock(i.id, units, caller.openid);
+      },
     }),
     migrateStock: action({
       auth: 'operator',
@@ -162,8 +168,9 @@ export const main = defineFunction({
     }),
     addCodes: action({
       auth: 'operator',
-      input: z.object({ id, codes: z.array(z.string().regex(/^[\w\-]{4,64}$/, 'codes: 4-64 letters, digits, _ or -')).min(1).max(500) }).strict(),
-      run: (i, { caller }) => addCodes(i.id, i.codes, caller.openid),
+      audit: { target: (i) => ({ collection: MALL.items, id: i.id }) },
+      input: z.object({ id, codes: z.array(z.unknown()).max(500) }).strict(),
+      run: (i, { caller }) => addCodes(i.id, checkCodes(i.codes), caller.openid),
     }),
     adminOrders: action({
       auth: 'operator', role: 'viewer',
@@ -184,6 +191,19 @@ export const main = defineFunction({
       audit: { target: (i) => ({ collection: MALL.orders, id: i.id }) },
       input: z.object({ id: orderId, company: text(20), trackingNo: z.string().regex(/^[A-Za-z0-9\-]{6,40}$/, 'trackingNo: 6-40 letters, digits or -') }).strict(),
       run: async (i, { caller }) => ({ order: await shipOrder(i.id, { company: i.company, trackingNo: i.trackingNo }, caller.openid) }),
+    }),
+    /** Batch shipping from a CSV's lines (订单号, 快递公司, 运单号): what each row would do, changing nothing. */
+    previewShipBatch: action({
+      auth: 'operator',
+      role: 'viewer',
+      input: z.object({ lines }).strict(),
+      run: (i) => previewShipBatch(i.lines),
+    }),
+    /** Ships the rows that may ship; each row idempotent (the same file twice ships nothing twice). */
+    shipBatch: action({
+      auth: 'operator',
+      input: z.object({ lines }).strict(),
+      run: (i, { caller }) => shipBatch(i.lines, caller.openid),
     }),
     complete: action({
       auth: 'operator',

@@ -1,6 +1,6 @@
 // Demo one-item-one-code data: two products with trace data, a scan campaign with a budget (kind
-// scan, published through `admin`), and an active batch of 20 codes (the first 10 sold in 浙江, the
-// rest anywhere), all made through the real `codes`, `admin` and `points` functions as the demo
+// scan, published through `admin`), an active batch of 20 codes (the first 10 sold in 浙江, the
+// rest anywhere) and two scans of its code #0 (claimed by carol; bob's from outside the region), all made through the real `codes`, `admin` and `points` functions as the demo
 // operator. The codes depend on this data directory's secret (.data/code-secrets); `codes.export`
 // (CSV) lists them — the e2e test and a human use that.
 import type { Runner } from '../runtime/runner';
@@ -31,6 +31,22 @@ export async function seedCodes(runner: Runner): Promise<void> {
   while ((await call('codes', { action: 'generate', batch: DEMO_BATCH })).status === 'generating');
   await call('codes', { action: 'assignRegion', batch: DEMO_BATCH, provinces: ['33'], from: 0, to: 9 });
   await call('codes', { action: 'activate', batch: DEMO_BATCH });
+  await seedScans(runner);
+}
+
+/**
+ * Something for the console's 码查询 and scan bars to show: carol claims code #0 in 杭州 (inside its
+ * region), bob scans it in 广州 (outside: a diversion, and a counterfeit warning, the code being
+ * carol's). Through the real scan; alice (whose balance the shopper tests count) is left alone.
+ */
+async function seedScans(runner: Runner): Promise<void> {
+  const [first] = (runner.engine.dump('codes') as { _id: string; batch: string; seq: number }[]).filter((c) => c.batch === DEMO_BATCH && c.seq === 0);
+  const scan = async (persona: string, location: { latitude: number; longitude: number }) => {
+    const { result } = await runner.callAsMember('codes', { action: 'scan', code: first._id, location }, PERSONAS.find((p) => p.id === persona)!.openid);
+    if (!(result as { ok: boolean }).ok) throw new Error(`seeding a scan: ${JSON.stringify(result)}`);
+  };
+  await scan('carol', { latitude: 30.27, longitude: 120.15 });
+  await scan('bob', { latitude: 23.13, longitude: 113.26 });
 }
 
 /**

@@ -15,7 +15,7 @@ const H5_TIMEOUT_MS = 20000
 
 let cloudInitialised = false
 
-function ensureCloud(): void {
+export function ensureCloud(): void {
   if (cloudInitialised) return
   const env = process.env.TARO_APP_CLOUD_ENV
   // '' → let the SDK use the environment selected in DevTools / the default one.

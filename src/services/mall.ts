@@ -174,31 +174,4 @@ export async function startPayment(payment: PaymentRequest, orderUrl: string): P
   }
 }
 
-// Operators (the server refuses everyone else: FORBIDDEN).
-
-export interface AdminOrder extends MallOrder {
-  member: string
-}
-
-export function adminOrders(input: { status?: OrderStatus; cursor?: string } = {}): Promise<{ items: AdminOrder[]; nextCursor: string | null }> {
-  const event: { action: string; [field: string]: unknown } = { action: 'adminOrders', limit: ORDERS_PAGE_SIZE }
-  if (input.status) event.status = input.status
-  if (input.cursor) event.cursor = input.cursor
-  return callCloud(FN, event)
-}
-
-export function ship(id: string, company: string, trackingNo: string): Promise<{ order: AdminOrder }> {
-  return callCloud(FN, { action: 'ship', id, company, trackingNo })
-}
-
-export function complete(id: string): Promise<{ order: AdminOrder }> {
-  return callCloud(FN, { action: 'complete', id })
-}
-
-export function adminCancel(id: string, reason: string): Promise<{ order: AdminOrder }> {
-  return callCloud(FN, { action: 'adminCancel', id, reason })
-}
-
-export function exportOrders(status?: OrderStatus): Promise<{ csv: string; rows: number }> {
-  return callCloud(FN, status ? { action: 'exportOrders', status } : { action: 'exportOrders' })
-}
+// The operators' actions (the console) are in ops-mall.ts.

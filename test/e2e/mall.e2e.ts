@@ -86,7 +86,7 @@ test('a points+cash item goes through the simulated payment page', async () => {
 test('the operator ships the order with a tracking number; the member sees the logistics', async () => {
   const { page, url } = e2e();
   await page.evaluate(() => window.localStorage.setItem('localPersona', 'ops'));
-  await page.goto(`${url}/#/packages/mall/ops/index`);
+  await page.goto(`${url}/#/packages/ops/orders/index`);
   await page.reload();
   await page.waitForSelector(stationed('.mall-ops-row[data-status="toShip"]'), { timeout: 30_000 });
   const id = await page.getAttribute(stationed('.mall-ops-row[data-status="toShip"]'), 'data-order');

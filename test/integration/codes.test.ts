@@ -254,7 +254,7 @@ describe('campaign rules: daily cap, budget, multipliers, regions', () => {
     const codes = await setUp(cloud, { size: 4, campaign: { creditOutsideRegion: false } });
     await ok(cloud, 'codes', { action: 'assignRegion', batch: 'B1', provinces: ['33'] });
     await ok(cloud, 'codes', { action: 'assignRegion', batch: 'B1', provinces: ['44'], from: 3, to: 3 });
-    expect(await cloud.call('codes', { action: 'assignRegion', batch: 'B1', provinces: ['99'] }, OPS)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await cloud.call('codes', { action: 'assignRegion', batch: 'B1', provinces: ['99'] }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', field: 'provinces', message: '销售区域：含有未知的省份' });
     await login(cloud, 'oA');
     const inside = await scan(cloud, codes[0], 'oA', { location: HANGZHOU });
     expect(inside.data).toMatchObject({ outcome: 'earned', region: { province: '33', provinceName: '浙江省', diverted: false } });
@@ -366,9 +366,9 @@ describe('batches', () => {
     expect(cloud.engine.dump('codeBatches')).toHaveLength(0);
   });
 
-  test('members may not manage batches; unknown product is NOT_FOUND', async () => {
+  test('members may not manage batches; an unknown product is the form\'s problem', async () => {
     expect(await cloud.call('codes', { action: 'createBatch', id: 'b', product: 'tea', batchNo: 'x', productionDate: '2026-11-01', size: 5 }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await cloud.call('codes', { action: 'createBatch', id: 'b', product: 'nope', batchNo: 'x', productionDate: '2026-11-01', size: 5 }, OPS)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await cloud.call('codes', { action: 'createBatch', id: 'b', product: 'nope', batchNo: 'x', productionDate: '2026-11-01', size: 5 }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', field: 'product', message: '产品：不存在' });
   });
 
   test('generation goes in chunks of 1000 with progress; activation waits for the last chunk', async () => {

@@ -26,7 +26,7 @@ describe('catalog', () => {
     await create(cloud, 'cup', 10);
     expect(cloud.engine.dump('mallAudit').some((a: any) => a.action === 'createItem' && a.target === 'cup' && a.operator === OPS)).toBe(true);
     expect(await cloud.call('mall', { action: 'createItem', id: 'x', stock: 1, ...baseItem() }, 'oA')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await cloud.call('mall', { action: 'createItem', id: 'cup', stock: 1, ...baseItem() }, OPS)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await cloud.call('mall', { action: 'createItem', id: 'cup', stock: 1, ...baseItem() }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '商品编号：cup 已被使用' });
   });
 
   test.each([
@@ -37,16 +37,18 @@ describe('catalog', () => {
     { title: '' },
     { listAt: '2026-01-02T00:00:00.000Z', delistAt: '2026-01-01T00:00:00.000Z' },
     { kind: 'redPacket', redPacketFen: 0 },
-  ])('bad item %j is BAD_REQUEST and creates nothing', async (over) => {
+  ])('bad item %j is INVALID_FIELD (Chinese, by field) and creates nothing', async (over) => {
     const before = cloud.engine.dump('mallItems').length;
-    expect(await cloud.call('mall', { action: 'createItem', id: `bad${++n}`, stock: 1, ...baseItem(over) }, OPS)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await cloud.call('mall', { action: 'createItem', id: `bad${++n}`, stock: 1, ...baseItem(over) }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD' });
     expect(cloud.engine.dump('mallItems')).toHaveLength(before);
   });
 
   test('listing state follows the window at read time; hidden items are not listed', async () => {
     const now = Date.now();
     await create(cloud, 'soon', 5, { listAt: new Date(now + hour).toISOString(), flashSale: true, sortWeight: 5 });
-    await create(cloud, 'gone', 5, { delistAt: new Date(now - hour).toISOString() });
+    // A new item may not end before it starts selling (INVALID_FIELD); delisting an existing one now is an edit.
+    await create(cloud, 'gone', 5);
+    expect(await cloud.call('mall', { action: 'updateItem', id: 'gone', changes: { delistAt: new Date(now - hour).toISOString() } }, OPS)).toMatchObject({ ok: true });
     await create(cloud, 'secret', 5, { visible: false });
     const r = await cloud.call('mall', { action: 'items', limit: 50 }, 'oA');
     const ids = r.data.items.map((i: any) => i.id);

@@ -41,7 +41,7 @@ const zeroFig = (): Fig => ({ issued: 0, debtRepaid: 0, spent: 0, expired: 0, pe
 interface ScopeDay extends Fig {
   earners: Set<string>;
   spenders: Set<string>;
-  kinds: Map<string, { issued: number; spent: number }>;
+  kinds: Map<string, { issued: number; spent: number; uses: number }>;
   /** rate → change of points in lots. */
   rates: Map<number, number>;
 }
@@ -59,7 +59,7 @@ function fromEntries(entries: Entry[]) {
   };
   const kind = (d: ScopeDay, k: string) => {
     let x = d.kinds.get(k);
-    if (!x) d.kinds.set(k, (x = { issued: 0, spent: 0 }));
+    if (!x) d.kinds.set(k, (x = { issued: 0, spent: 0, uses: 0 }));
     return x;
   };
   const rate = (d: ScopeDay, r: number, p: number) => d.rates.set(r, (d.rates.get(r) ?? 0) + p);
@@ -81,6 +81,8 @@ function fromEntries(entries: Entry[]) {
     const each = (takes: { lotId: string; amount: number }[] | undefined, fn: (d: ScopeDay, amount: number, r: number) => void) => {
       for (const t of takes ?? []) for (const scope of ['*', `c:${lot(t.lotId).campaign}`]) fn(at(scope, day), t.amount, lot(t.lotId).rate);
     };
+    // A spend entry is one use of its kind, in all campaigns and in the campaign of its first lot.
+    if (e.type === 'spend' && e.lots.length) for (const scope of ['*', `c:${lot(e.lots[0].lotId).campaign}`]) kind(at(scope, day), k).uses++;
     if (e.type === 'spend' || e.type === 'adjust')
       each(e.lots, (d, a, r) => {
         d.spent += a;
@@ -121,7 +123,7 @@ function fromAccounts(accounts: Account[]) {
 const liability = (rates: Map<number, number>) => [...rates].reduce((s, [r, p]) => s + fen(p, r), 0);
 const figOf = (d: Fig): Fig => ({ issued: d.issued, debtRepaid: d.debtRepaid, spent: d.spent, expired: d.expired, penalized: d.penalized, reversed: d.reversed });
 const kindsOf = (d: ScopeDay) =>
-  [...d.kinds].filter(([, v]) => v.issued || v.spent).map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
+  [...d.kinds].filter(([, v]) => v.issued || v.spent || v.uses).map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
 
 // ---------------------------------------------------------------------------------------------
 

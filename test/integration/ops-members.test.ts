@@ -316,8 +316,9 @@ test('the demo seed gives 风控审核 real cases (through the real scan) and le
   expect(await seedDemo(seeded.runner)).toBe(true);
   const q = await seeded.call('admin', { action: 'riskQueue' }, 'oLOCAL-operator-ops');
   expect(q.ok).toBe(true);
-  expect(q.data.items.map((c: any) => c.kind).sort()).toEqual(['bruteforce', 'counterfeit', 'diversion', 'velocity']);
-  expect(q.data.items.find((c: any) => c.kind === 'counterfeit').members).toBe(3);
+  // Every kind the seed's facts make (the codes seed's claimed-then-rescanned code adds a counterfeit case of its own).
+  expect([...new Set(q.data.items.map((c: any) => c.kind))].sort()).toEqual(['bruteforce', 'counterfeit', 'diversion', 'velocity']);
+  expect(q.data.items.filter((c: any) => c.kind === 'counterfeit').map((c: any) => c.members)).toContain(3);
   const alice = (seeded.engine.dump('accounts') as any[]).find((a) => a._id === 'oLOCAL-shopper-alice');
   expect(alice.balance).toBe(280);
   const found = await seeded.call('admin', { action: 'searchMembers', q: RISK_MEMBERS[0].nickname }, 'oLOCAL-operator-ops');

@@ -81,7 +81,7 @@ describe('tier-only mall items', () => {
     await ok(cloud, 'mall', { action: 'createItem', id: 'gold-tea', ...baseItem({ title: '金卡专享茶', tiers: ['gold'] }), stock: 5 });
     await ok(cloud, 'mall', { action: 'createItem', id: 'cup', ...baseItem(), stock: 5 });
     await ok(cloud, 'mall', { action: 'createItem', id: 'mug', ...baseItem({ tiers: [] }), stock: 5 });
-    expect(await cloud.call('mall', { action: 'createItem', id: 'bad', ...baseItem({ tiers: ['金卡'] }), stock: 5 }, OPS)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await cloud.call('mall', { action: 'createItem', id: 'bad', ...baseItem({ tiers: ['金卡'] }), stock: 5 }, OPS)).toMatchObject({ ok: false, code: 'INVALID_FIELD', message: '会员专享：等级无效' });
     const ids = async (m: string) => ((await ok(cloud, 'mall', { action: 'items', limit: 20 }, m)).items as { id: string }[]).map((i) => i.id).sort();
     expect(await ids('oG')).toEqual(['cup', 'gold-tea', 'mug']);
     expect(await ids('oN')).toEqual(['cup', 'mug']);

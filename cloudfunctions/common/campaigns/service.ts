@@ -45,6 +45,8 @@ export const createInput = z
   .strict();
 export const updateInput = z.object({ id, changes: z.object(contentFields).partial().strict() }).strict();
 
+const OPTIONAL = ['budget', 'expiry', 'audience'] as const;
+
 const contentOf = (c: CampaignContent): CampaignContent => ({
   name: c.name, kind: c.kind, window: c.window, rule: c.rule, caps: c.caps,
   ...(c.budget ? { budget: c.budget } : {}), ...(c.expiry ? { expiry: c.expiry } : {}), ...(c.audience ? { audience: c.audience } : {}),
@@ -108,8 +110,11 @@ export async function updateDraft(input: z.infer<typeof updateInput>, operator: 
     const content = checked(contentOf({ ...contentOf(base), ...input.changes, kind: c.kind }), now);
     await assertBudget(tx, content.budget);
     let version: Version;
+    // An optional field the new content leaves out is removed (a spread would keep the old value).
+    const dropped = OPTIONAL.filter((k) => !(k in content));
     if (pending) {
       version = { ...pending, ...content };
+      for (const k of dropped) delete version[k];
       await tx.collection(C.versions).doc(pending._id).set({ data: withoutId(version) });
     } else {
       const n = c.version + 1;
@@ -117,7 +122,8 @@ export async function updateDraft(input: z.infer<typeof updateInput>, operator: 
       await tx.collection(C.versions).add({ data: version });
     }
     const headData = c.status === 'draft' ? { ...content, updatedAt: now } : { draft: version.version, updatedAt: now };
-    await tx.collection(C.campaigns).doc(c._id).update({ data: replaceWhole(headData) });
+    const removals = c.status === 'draft' ? Object.fromEntries(dropped.filter((k) => k in c).map((k) => [k, getDb().command.remove()])) : {};
+    await tx.collection(C.campaigns).doc(c._id).update({ data: { ...replaceWhole(headData), ...removals } });
     await audit(tx, { campaign: c._id, version: version.version, action: 'update', operator, at: now, before: contentOf(base), after: content });
     return version;
   });

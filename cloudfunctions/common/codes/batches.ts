@@ -2,12 +2,13 @@
 // generate in chunks with watchable progress, assign regions, activate, void — and the views of
 // risk events and scan statistics. Exports live in export.ts.
 import { getDb } from '../cloud';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { forget } from './cache';
 import { envKeys, makeCodes } from './format';
 import { COLLECTIONS as CAMPAIGNS } from '../campaigns/model';
 import { COLLECTIONS as C, MAX_BATCH_SIZE, type Batch, type Product, type RegionRange } from './model';
-import { isProvinceCode } from './regions';
+import { assertValid, batchProblems, fieldError, productProblems, regionProblems } from './forms';
 
 /** ≤ 1000 documents per insert request. */
 export const CHUNK = 1000;
@@ -15,11 +16,32 @@ export const CHUNK = 1000;
 const GENERATE_BUDGET_MS = 8_000;
 const LEASE_MS = 30_000;
 
-export async function upsertProduct(p: Omit<Product, 'createdAt'>, now = new Date()): Promise<Product> {
-  const doc: Product = { ...p, createdAt: now };
+type ProductInput = { id: string; name: string; image?: string; spec?: string; origin?: string; basePoints: number };
+
+function productDoc(i: ProductInput, now: Date): Product {
+  assertValid(productProblems(i));
+  return { _id: i.id.trim(), name: i.name.trim(), image: (i.image ?? '').trim(), spec: (i.spec ?? '').trim(), origin: (i.origin ?? '').trim(), basePoints: i.basePoints, createdAt: now };
+}
+
+/** Saves a product (new, or replacing the one with this id). */
+export async function upsertProduct(i: ProductInput, now = new Date()): Promise<Product> {
+  const doc = productDoc(i, now);
   const { _id, ...data } = doc;
   await getDb().collection(C.products).doc(_id).set({ data });
   forget(C.products, _id);
+  return doc;
+}
+
+/** The console's 新建产品: like upsertProduct, but an id in use is the form's problem, not a replacement. */
+export async function createProduct(i: ProductInput, now = new Date()): Promise<Product> {
+  const doc = productDoc(i, now);
+  try {
+    await getDb().collection(C.products).add({ data: doc });
+  } catch (e) {
+    if (isDuplicateKeyError(e)) throw fieldError('id', '已被使用');
+    throw e;
+  }
+  forget(C.products, doc._id);
   return doc;
 }
 
@@ -34,18 +56,26 @@ export async function createBatch(
   b: { id: string; product: string; campaign?: string; batchNo: string; productionDate: string; size: unknown; operator: string },
   now = new Date(),
 ): Promise<Batch> {
+  // The size keeps its own code (BATCH_SIZE_INVALID), checked after the other fields.
+  const { size: _size, ...problems } = batchProblems(b);
+  assertValid(problems);
   const size = checkBatchSize(b.size);
   const db = getDb();
-  if (!(await db.collection(C.products).doc(b.product).get()).data) throw new AppError('NOT_FOUND', `no product ${b.product}`);
-  if (b.campaign && !(await db.collection(CAMPAIGNS.campaigns).doc(b.campaign).get()).data) throw new AppError('NOT_FOUND', `no campaign ${b.campaign}`);
+  const [{ data: product }, campaign] = await Promise.all([
+    db.collection(C.products).doc(b.product).get(),
+    b.campaign ? db.collection(CAMPAIGNS.campaigns).doc(b.campaign).get().then((r) => r.data as { kind?: string } | null) : null,
+  ]);
+  if (!product) throw fieldError('product', '不存在');
+  if (b.campaign && !campaign) throw fieldError('campaign', '不存在');
+  if (campaign && campaign.kind !== 'scan') throw fieldError('campaign', '不是扫码活动');
   const batch: Batch = {
-    _id: b.id, product: b.product, campaign: b.campaign ?? '', batchNo: b.batchNo, productionDate: b.productionDate,
+    _id: b.id.trim(), product: b.product.trim(), campaign: b.campaign?.trim() ?? '', batchNo: b.batchNo.trim(), productionDate: b.productionDate.trim(),
     size, generated: 0, keyId: envKeys().current, status: 'generating', regions: [], createdAt: now, createdBy: b.operator,
   };
   try {
     await db.collection(C.batches).add({ data: { ...batch, leaseUntil: new Date(0) } });
   } catch (e) {
-    if (isDuplicateKeyError(e)) throw new AppError('CONFLICT', `batch ${b.id} exists`);
+    if (isDuplicateKeyError(e)) throw fieldError('id', '已被使用');
     throw e;
   }
   return batch;
@@ -108,14 +138,13 @@ export async function generate(batchId: string, opts: { maxChunks?: number; budg
 }
 
 /** Sales region for the whole batch (no range) or codes seq from..to. */
-export async function assignRegion(batchId: string, provinces: string[], range?: { from: number; to: number }): Promise<Batch> {
-  const bad = provinces.filter((p) => !isProvinceCode(p));
-  if (bad.length) throw new AppError('BAD_REQUEST', `provinces: unknown province code ${bad.join(', ')}`);
+export async function assignRegion(batchId: string, provinces: string[], range: { from?: number; to?: number } = {}): Promise<Batch> {
   const batch = await getBatch(batchId);
+  assertValid(regionProblems({ provinces, ...range }, batch.size));
   if (batch.status === 'void') throw new AppError('BATCH_STATE', 'the batch is void');
-  const r: RegionRange = range ? { ...range, provinces } : { from: 0, to: batch.size - 1, provinces };
-  if (r.from < 0 || r.to >= batch.size || r.from > r.to) throw new AppError('BAD_REQUEST', `range must lie within 0..${batch.size - 1}`);
-  const regions = range ? [...(batch.regions ?? []), r] : [r];
+  const whole = range.from === undefined;
+  const r: RegionRange = whole ? { from: 0, to: batch.size - 1, provinces } : { from: range.from!, to: range.to!, provinces };
+  const regions = whole ? [r] : [...(batch.regions ?? []), r];
   await getDb().collection(C.batches).doc(batchId).update({ data: { regions } });
   return { ...batch, regions };
 }
@@ -130,9 +159,58 @@ export async function setStatus(batchId: string, to: 'active' | 'void', now = ne
   return { ...batch, ...data };
 }
 
-export async function listBatches(): Promise<ReturnType<typeof progressOf>[]> {
-  const { data } = await getDb().collection(C.batches).orderBy('createdAt', 'desc').limit(100).get();
-  return (data as Batch[]).map((b) => ({ ...progressOf(b), product: b.product, batchNo: b.batchNo, campaign: b.campaign, regions: b.regions }) as any);
+/** What lists and the batch page show of a batch: its progress, product (with its name) and regions. */
+function batchView(b: Batch, productName: string) {
+  return {
+    ...progressOf(b), product: b.product, productName, batchNo: b.batchNo, campaign: b.campaign, productionDate: b.productionDate,
+    regions: b.regions ?? [], createdAt: new Date(b.createdAt).toISOString(),
+    activatedAt: b.activatedAt ? new Date(b.activatedAt).toISOString() : '', voidedAt: b.voidedAt ? new Date(b.voidedAt).toISOString() : '',
+  };
+}
+export type BatchView = ReturnType<typeof batchView>;
+
+/** Product id → name for the given ids (one read by _id). */
+async function productNames(ids: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter(Boolean))];
+  if (!wanted.length) return new Map();
+  const db = getDb();
+  const { data } = await db.collection(C.products).where({ _id: db.command.in(wanted) }).field({ name: true }).limit(wanted.length).get();
+  return new Map((data as Product[]).map((p) => [p._id, p.name]));
+}
+
+/** (createdAt desc, _id asc) after the cursor's position. */
+function after(cursor: string | undefined): Record<string, unknown> {
+  if (!cursor) return {};
+  const _ = getDb().command;
+  const { at, id } = decodeCursor(cursor);
+  return _.or([{ createdAt: _.lt(at) }, { createdAt: at, _id: _.gt(id) }]) as unknown as Record<string, unknown>;
+}
+
+async function page<T extends { _id: string; createdAt: Date }>(collection: string, cursor: string | undefined, limit: number) {
+  const { data } = await getDb().collection(collection).where(after(cursor)).orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(limit + 1).get();
+  const items = (data as T[]).slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: data.length > limit && last ? encodeCursor({ at: new Date(last.createdAt), id: last._id }) : null };
+}
+
+/** Batches, newest first, a page at a time (index createdAt). */
+export async function listBatches(cursor?: string, limit = 20): Promise<{ items: BatchView[]; nextCursor: string | null }> {
+  const { items, nextCursor } = await page<Batch>(C.batches, cursor, limit);
+  const names = await productNames(items.map((b) => b.product));
+  return { items: items.map((b) => batchView(b, names.get(b.product) ?? '')), nextCursor };
+}
+
+/** One batch for its page, with its product's name. */
+export async function batchDetail(id: string): Promise<BatchView> {
+  const b = await getBatch(id);
+  const names = await productNames([b.product]);
+  return batchView(b, names.get(b.product) ?? '');
+}
+
+/** Products, newest first, a page at a time (index createdAt). */
+export async function listProducts(cursor?: string, limit = 20) {
+  const { items, nextCursor } = await page<Product>(C.products, cursor, limit);
+  return { items: items.map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() })), nextCursor };
 }
 
 /** Risk events counted by kind and by batch, product and province; plus the latest few. */

@@ -16,7 +16,7 @@ import { AppError } from '../errors';
 import type { Entry } from '../ledger/model';
 import { scanUpdate } from './history';
 import { LIMITS, windowStart } from './limits';
-import { COLLECTIONS as C, type Code } from './model';
+import { COLLECTIONS as C, type Code, type ScanPlace } from './model';
 import { claimKey } from './preread';
 import { DayCounterMissing, ensureDayCounter, recordWin, type Payout, type RedPacketWin } from './redpackets';
 
@@ -42,6 +42,8 @@ export interface ClaimRequest {
   countedScans: number;
   /** A red packet the scan's draw won (paid only if the claim commits and the budgets cover it). */
   redPacket: RedPacketWin | null;
+  /** Where the claiming scan happened (kept in the code's recent scans). */
+  place: ScanPlace;
   now: Date;
 }
 
@@ -67,8 +69,8 @@ export async function claim(req: ClaimRequest): Promise<ClaimResult> {
         alongside: async (tx, seen, points) => {
           // The member's scan rate: their claims in the window (re-read) plus their counted scans.
           if (inWindow(seen[SCAN_RATE_KEY], window) + req.countedScans >= LIMITS.memberScans) throw new AppError('RATE_LIMITED', 'too many scans; slow down');
-          const { data, after } = scanUpdate(code, member, now);
-          await tx.collection(C.codes).doc(code._id).update({ data: { ...data, claimedBy: member, claimedAt: now, points } });
+          const { data, after } = scanUpdate(code, member, now, false, req.place, true);
+          await tx.collection(C.codes).doc(code._id).update({ data: { ...data, claimedBy: member, claimedAt: now, points, claimProvince: req.place.province ?? '' } });
           claimed = { ...after, claimedBy: member, claimedAt: now, points };
           payout = req.redPacket ? await recordWin(tx, req.redPacket, now) : null;
         },

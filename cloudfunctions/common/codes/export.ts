@@ -8,6 +8,7 @@ import { getCloud, getDb } from '../cloud';
 import { AppError } from '../errors';
 import { getBatch } from './batches';
 import { pretty } from './format';
+import { assertValid, rangeProblems } from './forms';
 import { COLLECTIONS as C, type Batch } from './model';
 
 export const MAX_EXPORT = { csv: 200_000, pdf: 10_000 };
@@ -33,11 +34,8 @@ async function* codesOf(batch: Batch, from: number, to: number) {
 
 function rangeOf(batch: Batch, range: { from?: number; to?: number }, max: number) {
   if (batch.status === 'generating') throw new AppError('BATCH_STATE', 'the batch is still generating');
-  const from = range.from ?? 0;
-  const to = Math.min(range.to ?? batch.size - 1, batch.size - 1);
-  if (from < 0 || from > to) throw new AppError('BAD_REQUEST', `range must lie within 0..${batch.size - 1}`);
-  if (to - from + 1 > max) throw new AppError('BAD_REQUEST', `export at most ${max} codes per call; pass from/to`);
-  return { from, to };
+  assertValid(rangeProblems(range, batch.size, max));
+  return { from: range.from ?? 0, to: range.to ?? batch.size - 1 };
 }
 
 export async function buildCsv(batchId: string, range: { from?: number; to?: number } = {}): Promise<{ content: Buffer; count: number }> {

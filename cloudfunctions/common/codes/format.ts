@@ -55,10 +55,19 @@ export function normalise(input: string): { code: string } | { problem: 'CODE_EM
 export function codeFromText(text: string): string {
   const t = String(text ?? '').trim();
   const path = /\/q\/([^/?#]+)/.exec(t);
-  if (path) return decodeURIComponent(path[1]);
+  if (path) return safeDecode(path[1]);
   const query = /[?&]code=([^&#]+)/.exec(t);
-  if (query) return decodeURIComponent(query[1]);
+  if (query) return safeDecode(query[1]);
   return t;
+}
+
+/** A bad escape (`%E0`) is left as typed: the code check then calls it malformed. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ export interface Code {
   claimedBy: string; // '' until claimed
   claimedAt?: Date;
   points?: number;
+  /** Province code of the claiming scan ('' unknown; codes claimed before it was kept lack it). */
+  claimProvince?: string;
   scans: number;
   firstScanAt?: Date;
   lastScanAt?: Date;
@@ -67,8 +69,24 @@ export interface Code {
   /** The per-code rate window: when it started and the scans in it. */
   winStart?: Date;
   winScans?: number;
+  /** The latest RECENT_SCANS scans, oldest first (an operator's lookup). */
+  recent?: ScanRecord[];
   /** Voided alone by risk review (the case and who), scanned as CODE_VOID until unvoided (docs/risk.md). */
   voided?: { case: string; by: string; at: Date } | null;
+}
+
+/** Where a scan happened: the province of its location ('' without one) and the region verdict. */
+export interface ScanPlace {
+  province: string;
+  /** Scanned in a province outside the code's sales region. */
+  diverted: boolean;
+}
+
+export interface ScanRecord extends ScanPlace {
+  at: Date;
+  member: string;
+  /** This scan claimed the code. */
+  claim: boolean;
 }
 
 export interface Multiplier {
@@ -108,4 +126,6 @@ export interface RiskEvent {
 }
 
 export const MAX_SCANNERS = 100;
+/** Scans kept on a code with their time and place (`recent`). */
+export const RECENT_SCANS = 20;
 export const MAX_BATCH_SIZE = 1_000_000;

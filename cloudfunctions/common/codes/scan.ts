@@ -177,6 +177,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
       event: { product: product._id, productName: product.name, basePoints: product.basePoints, diverted },
       counters: memberCounters,
       countedScans: m?.scans ?? 0,
+      place: { province, diverted },
       redPacket: campaign ? await drawRedPacket({ campaign: campaign._id, rule: rule.redPacket, code: codeId, member: scanner.openid, now }) : null,
       now,
     });
@@ -200,14 +201,14 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   // answer with the history (the claimant sees what their claim earned).
   const repeat = !capped || code.scans > 0;
   const warning = repeat && counterfeitSuspected({ claimedBy: code.claimedBy, scans: code.scans + 1 }, scanner.openid, threshold);
-  const work: Promise<unknown>[] = [countScan(subjects, false, now, counters), countQuery(batch._id, now)];
+  const work: Promise<unknown>[] = [countScan(subjects, false, now, counters), countQuery(batch._id, now, province)];
   if (warning && !warnedBefore(code, scanner.openid)) {
     const claimedByOther = !!code.claimedBy && code.claimedBy !== scanner.openid;
     work.push(recordRisk(`counterfeit:${codeId}:${scanner.openid}`, 'counterfeit', { ...risk, detail: `${code.scans + 1} scans, claimed by another member: ${claimedByOther}` }));
   }
   // The claimant scanning again completes plays a crash after the claim left ungranted (idempotent).
   const regrant = code.claimedBy === scanner.openid && live && rule.grantPlays ? grantScanPlays(rule, codeId, scanner.openid, now, true) : Promise.resolve({});
-  const [fresh, plays] = await Promise.all([recordScan(code, scanner.openid, now, warning), regrant, ...work]);
+  const [fresh, plays] = await Promise.all([recordScan(code, scanner.openid, now, warning, { province, diverted }), regrant, ...work]);
   const mine = code.claimedBy === scanner.openid && code.points
     ? { points: code.points, entry: claimKey(codeId), balance: claimEntry?.balanceAfter ?? null }
     : { points: 0, entry: '', balance: null };

@@ -7,15 +7,19 @@ import { shanghaiDay } from '../time';
 import { getBatch } from './batches';
 import { COLLECTIONS as C } from './model';
 
-/** Counts a scan of an active code that claimed nothing: one update (plus an insert once a day). */
-export async function countQuery(batch: string, now: Date): Promise<void> {
+/**
+ * Counts a scan of an active code that claimed nothing: one update (plus an insert once a day).
+ * `prov.<code>` counts them by the scan's province ('none' when unknown), for the dashboard.
+ */
+export async function countQuery(batch: string, now: Date, province = ''): Promise<void> {
   const db = getDb();
   const id = `${batch}:${shanghaiDay(now)}`;
-  const inc = { queries: db.command.inc(1) };
+  const prov = province || 'none';
+  const inc = { queries: db.command.inc(1), [`prov.${prov}`]: db.command.inc(1) };
   const { stats } = await db.collection(C.scanStats).doc(id).update({ data: inc });
   if (stats.updated) return;
   try {
-    await db.collection(C.scanStats).add({ data: { _id: id, batch, day: shanghaiDay(now), queries: 1 } });
+    await db.collection(C.scanStats).add({ data: { _id: id, batch, day: shanghaiDay(now), queries: 1, prov: { [prov]: 1 } } });
   } catch (e) {
     if (!isDuplicateKeyError(e)) throw e;
     await db.collection(C.scanStats).doc(id).update({ data: inc });

@@ -6,6 +6,7 @@ import { COUNTERS, createCounter, MAX_SHARDS, raise, type CounterShard } from '.
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet } from '../tx';
 import { isVirtual, MALL, stockCounterOf, type Item, type LegacyStockShard } from './model';
+import { checkItemRules, invalid } from './fields';
 import { listingState, type ListingState } from './rules';
 
 /** What an operator sets and a member sees, as stored on the item. */
@@ -63,11 +64,6 @@ async function audit(operator: string, action: string, target: string, detail: R
   await getDb().collection(MALL.audit).add({ data: { operator, action, target, detail, createdAt: now } });
 }
 
-function checkWindow(i: Pick<ItemInput, 'listAt' | 'delistAt' | 'kind' | 'redPacketFen'>): void {
-  if (i.listAt && i.delistAt && +new Date(i.delistAt) <= +new Date(i.listAt)) throw new AppError('BAD_REQUEST', 'delistAt: must be after listAt');
-  if (i.kind === 'redPacket' && i.redPacketFen <= 0) throw new AppError('BAD_REQUEST', 'redPacketFen: a red packet needs a value');
-}
-
 const toDates = (i: Partial<ItemInput>) => ({
   ...i,
   ...(i.listAt !== undefined ? { listAt: i.listAt ? new Date(i.listAt) : null } : {}),
@@ -76,17 +72,16 @@ const toDates = (i: Partial<ItemInput>) => ({
 
 /** A new item with its stock counter split into shards (a flash sale wants several). One transaction. */
 export async function createItem(id: string, input: ItemInput, stock: number, shards: number, operator: string, now = new Date()): Promise<ItemView> {
-  checkWindow(input);
-  if (isVirtual(input.kind) && stock > 0) throw new AppError('BAD_REQUEST', 'stock: virtual items get their stock from the codes added to their pool');
+  checkItemRules({ ...input, stock }, { creating: true, now });
   const item: Item = { _id: id, ...(toDates(input) as Omit<Item, '_id'>), stock, shards, createdAt: now, updatedAt: now, updatedBy: operator };
   try {
     await inTransaction(async (tx) => {
-      if (await txGet(tx, MALL.items, id)) throw new AppError('BAD_REQUEST', `id: item ${id} exists`);
+      if (await txGet(tx, MALL.items, id)) throw invalid('id', `${id} 已被使用`);
       await tx.collection(MALL.items).add({ data: item });
       await createCounter({ id: stockCounterOf(id), cap: stock, shards, now }, tx);
     });
   } catch (e) {
-    if (isDuplicateKeyError(e)) throw new AppError('BAD_REQUEST', `id: item ${id} exists`);
+    if (isDuplicateKeyError(e)) throw invalid('id', `${id} 已被使用`);
     throw e;
   }
   await audit(operator, 'createItem', id, { ...input, stock, shards }, now);
@@ -99,8 +94,8 @@ export async function updateItem(id: string, changes: Partial<ItemInput>, operat
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const before = data as Item;
   const merged = { ...before, ...toDates(changes) } as Item;
-  checkWindow({ listAt: merged.listAt ? iso(merged.listAt) : null, delistAt: merged.delistAt ? iso(merged.delistAt) : null, kind: merged.kind, redPacketFen: merged.redPacketFen });
-  if (changes.kind && changes.kind !== before.kind) throw new AppError('BAD_REQUEST', 'kind: cannot change after creation');
+  if (changes.kind && changes.kind !== before.kind) throw invalid('kind', '创建后不能修改');
+  checkItemRules(merged, { creating: false, now });
   await db.collection(MALL.items).doc(id).update({ data: { ...toDates(changes), updatedAt: now, updatedBy: operator } });
   await audit(operator, 'updateItem', id, { changes, before: Object.fromEntries(Object.keys(changes).map((k) => [k, (before as any)[k] ?? null])) }, now);
   return itemView({ ...merged, updatedAt: now }, await shardsOf([id]), now);
@@ -112,7 +107,7 @@ export async function addStock(id: string, units: number, operator: string, now 
   const { data } = await db.collection(MALL.items).doc(id).get();
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const item = data as Item;
-  if (isVirtual(item.kind)) throw new AppError('BAD_REQUEST', 'item: a virtual item gets stock by adding codes');
+  if (isVirtual(item.kind)) throw invalid('units', '虚拟商品的库存来自上传的卡码', { units: '追加库存' });
   await grow(item, units);
   await audit(operator, 'addStock', id, { units }, now);
   const { data: after } = await db.collection(MALL.items).doc(id).get();
@@ -130,7 +125,7 @@ export async function addCodes(id: string, codes: string[], operator: string, no
   const { data } = await db.collection(MALL.items).doc(id).get();
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const item = data as Item;
-  if (!isVirtual(item.kind)) throw new AppError('BAD_REQUEST', 'item: only coupon and card-code items have a code pool');
+  if (!isVirtual(item.kind)) throw invalid('codes', '只有优惠券和卡密商品可以上传卡码');
   let added = 0;
   for (const code of new Set(codes)) {
     try {
@@ -199,7 +194,10 @@ function decodeCursor(cursor?: string): number {
  * countdown), highest sort weight first; tier-only items to their tiers only. Cost: 2 database
  * requests (+1 the member's tier, read by the action).
  */
-export async function listItems(opts: { category?: string; cursor?: string; limit: number; operator?: boolean; tier?: string }, now = new Date()) {
+export async function listItems(
+  opts: { category?: string; cursor?: string; limit: number; operator?: boolean; tier?: string; q?: string; state?: ListingState },
+  now = new Date(),
+) {
   const db = getDb();
   const _ = db.command;
   const offset = decodeCursor(opts.cursor);
@@ -208,9 +206,12 @@ export async function listItems(opts: { category?: string; cursor?: string; limi
   // Tier-only items (会员专享) only to their tiers: in the query, so pages stay full. A top-level
   // $and: a second field-level `_.or` beside delistAt's would collide with it (both become `$or`).
   const forTier = _.or([{ tiers: _.exists(false) }, { tiers: _.size(0) }, { tiers: opts.tier ?? '' }]);
+  // The console's search (title contains, any case) and state filter, in the query so pages stay full.
+  const search = opts.q ? [{ title: (db as unknown as { RegExp(o: { regexp: string; options: string }): unknown }).RegExp({ regexp: opts.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), options: 'i' }) }] : [];
+  const clauses = [where, ...search, ...(opts.state ? [stateQuery(opts.state, now)] : [])];
   const { data } = await db
     .collection(MALL.items)
-    .where(opts.operator ? where : _.and([where, forTier]))
+    .where(opts.operator ? (clauses.length > 1 ? _.and(clauses) : where) : _.and([where, forTier]))
     .orderBy('sortWeight', 'desc')
     .orderBy('_id', 'asc')
     .skip(offset)
@@ -223,6 +224,17 @@ export async function listItems(opts: { category?: string; cursor?: string; limi
     nextCursor: data.length > opts.limit ? encodeCursor(offset + opts.limit) : null,
     serverNow: now.toISOString(),
   };
+}
+
+/** The query for items whose listing state (rules.ts · listingState) is `state` at `now`. */
+function stateQuery(state: ListingState, now: Date): Record<string, unknown> {
+  const _ = getDb().command;
+  const started = _.or([{ listAt: null }, { listAt: _.lte(now) }]);
+  const notEnded = _.or([{ delistAt: null }, { delistAt: _.gt(now) }]);
+  if (state === 'hidden') return { visible: false };
+  if (state === 'upcoming') return { visible: true, listAt: _.gt(now) };
+  if (state === 'delisted') return _.and([{ visible: true }, started, { delistAt: _.lte(now) }]);
+  return _.and([{ visible: true }, started, notEnded]);
 }
 
 /** Categories of the visible catalog (for the home page's tabs). */

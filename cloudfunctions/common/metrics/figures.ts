@@ -35,6 +35,8 @@ export interface KindFigures {
   kind: string;
   issued: number;
   spent: number;
+  /** Spend entries of the kind (a mall redemption, a checkout, a game's cost): the dashboard's counts. */
+  uses?: number;
 }
 
 export interface RatePoints {
@@ -44,10 +46,16 @@ export interface RatePoints {
 
 /** A scope's day (or live window) being counted. */
 export interface Tally extends Figures {
-  /** source.kind → points issued and spent. */
-  kinds: Map<string, { issued: number; spent: number }>;
+  /** source.kind → points issued and spent, and spend entries (uses). */
+  kinds: Map<string, KindTally>;
   /** rate → change of the points in lots. */
   rates: Map<number, number>;
+}
+
+export interface KindTally {
+  issued: number;
+  spent: number;
+  uses: number;
 }
 
 export const emptyFigures = (): Figures => ({ issued: 0, debtRepaid: 0, spent: 0, expired: 0, penalized: 0, reversed: 0 });
@@ -55,7 +63,7 @@ export const emptyTally = (): Tally => ({ ...emptyFigures(), kinds: new Map(), r
 
 function kindOf(t: Tally, kind: string) {
   let k = t.kinds.get(kind);
-  if (!k) t.kinds.set(kind, (k = { issued: 0, spent: 0 }));
+  if (!k) t.kinds.set(kind, (k = { issued: 0, spent: 0, uses: 0 }));
   return k;
 }
 const addRate = (t: Tally, rate: number, points: number) => t.rates.set(rate, (t.rates.get(rate) ?? 0) + points);
@@ -73,12 +81,13 @@ export const TAKE_TYPES = ['spend', 'adjust', 'penalty', 'expire', 'release', 'r
 
 /**
  * One take of a lot by a non-credit entry: `type` and `negative` (its delta < 0) say what it was;
- * `expiredPart` = the take is listed in `expiredLots` (points returned to a lot already expired).
+ * `expiredPart` = the take is listed in `expiredLots` (points returned to a lot already expired);
+ * `uses`: spend entries this row stands for (1 on an entry's first take, or a count from an aggregate).
  * Returns the role it gives the member ('spend' for spends) or null.
  */
 export function applyTake(
   t: Tally,
-  m: { type: string; negative: boolean; expiredPart: boolean; amount: number; rate: number; kind: string },
+  m: { type: string; negative: boolean; expiredPart: boolean; amount: number; rate: number; kind: string; uses?: number },
 ): 'spend' | null {
   const { amount: a, rate } = m;
   if (m.expiredPart) {
@@ -94,6 +103,7 @@ export function applyTake(
     case 'adjust': // reaches here only when negative (a positive adjust is a credit)
       t.spent += a;
       kindOf(t, m.kind).spent += a;
+      if (m.type === 'spend') kindOf(t, m.kind).uses += m.uses ?? 0;
       addRate(t, rate, -a);
       return 'spend';
     case 'penalty':
@@ -123,7 +133,7 @@ export function applyTake(
 export const liabilityFen = (rates: RatePoints[]) => rates.reduce((s, r) => s + pointsToFen(r.points, r.rate), 0);
 
 export const kindsList = (t: Tally): KindFigures[] =>
-  [...t.kinds].filter(([, v]) => v.issued || v.spent).map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
+  [...t.kinds].filter(([, v]) => v.issued || v.spent || v.uses).map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
 export const ratesList = (m: Map<number, number>): RatePoints[] =>
   [...m].filter(([, p]) => p !== 0).map(([rate, points]) => ({ rate, points })).sort((a, b) => a.rate - b.rate);
 
@@ -135,15 +145,16 @@ export function addRates(...lists: RatePoints[][]): RatePoints[] {
 }
 
 export function addKinds(...lists: KindFigures[][]): KindFigures[] {
-  const m = new Map<string, { issued: number; spent: number }>();
+  const m = new Map<string, KindTally>();
   for (const l of lists)
     for (const k of l) {
-      const v = m.get(k.kind) ?? { issued: 0, spent: 0 };
+      const v = m.get(k.kind) ?? { issued: 0, spent: 0, uses: 0 };
       v.issued += k.issued;
       v.spent += k.spent;
+      v.uses += k.uses ?? 0; // day documents rolled up before `uses` have none
       m.set(k.kind, v);
     }
-  return [...m].filter(([, v]) => v.issued || v.spent).map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
+  return [...m].filter(([, v]) => v.issued || v.spent || v.uses).map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
 }
 
 export function addFigures<T extends Figures>(into: T, add: Figures): T {

@@ -3,7 +3,7 @@
 // or member. Their rows go through the same pure functions as the roll-up (figures.ts).
 import { getDb } from '../cloud';
 import { COLLECTIONS as C } from '../ledger/model';
-import { applyCredit, applyTake, emptyTally, TAKE_TYPES, type Tally } from './figures';
+import { ALL, applyCredit, applyTake, emptyTally, scopeOf, TAKE_TYPES, type Tally } from './figures';
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -97,6 +97,7 @@ export async function liveFigures(w: LiveWindow, rates: boolean): Promise<Map<st
       .group({
         _id: { day: '$day', type: '$type', neg: '$neg', x: $.gte(['$i', '$n']), kind: '$kind', rate: lots ? '$lot.rate' : 0 },
         amount: $.sum('$takes.amount'),
+        uses: $.sum($.cond([$.eq(['$i', 0]), 1, 0])),
       })
       .limit(ROWS)
       .end(),
@@ -108,13 +109,73 @@ export async function liveFigures(w: LiveWindow, rates: boolean): Promise<Map<st
     return t;
   };
   type CreditRow = { _id: { day: number; rate: number; kind: string | null }; amount: number; repaid: number };
-  type TakeRow = { _id: { day: number; type: string; neg: boolean; x: boolean; kind: string | null; rate: number }; amount: number };
+  type TakeRow = { _id: { day: number; type: string; neg: boolean; x: boolean; kind: string | null; rate: number }; amount: number; uses: number };
   for (const r of credits as CreditRow[]) applyCredit(tally(dayOf(r._id.day)), { amount: r.amount, debtRepaid: r.repaid, rate: r._id.rate, kind: r._id.kind ?? '' });
   for (const r of takes as TakeRow[]) {
     const k = r._id;
-    applyTake(tally(dayOf(k.day)), { type: k.type, negative: k.neg, expiredPart: k.x, amount: r.amount, rate: k.rate, kind: k.kind ?? '' });
+    applyTake(tally(dayOf(k.day)), { type: k.type, negative: k.neg, expiredPart: k.x, amount: r.amount, rate: k.rate, kind: k.kind ?? '', uses: r.uses });
   }
   return days;
+}
+
+/**
+ * The window's figures of every campaign at once, keyed by scope (`*` and each `c:<campaign>`):
+ * credits grouped by campaign, takes by their lot's campaign (2 aggregates, a few rows per
+ * campaign). All campaigns are the sum of the campaigns (every lot has one, '' included).
+ */
+export async function liveByCampaign(w: Omit<LiveWindow, 'campaign' | 'byDay'>): Promise<Map<string, Tally>> {
+  const db = getDb();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const win: LiveWindow = { ...w, byDay: false };
+  const [{ list: credits }, { list: takes }] = await Promise.all([
+    db
+      .collection(C.entries)
+      .aggregate()
+      .match({ ...range(win), type: _.in(['earn', 'adjust']), delta: _.gt(0) })
+      .group({ _id: { campaign: '$campaign', rate: '$rate', kind: '$source.kind' }, amount: $.sum('$amount'), repaid: $.sum($.ifNull(['$debtRepaid', 0])) })
+      .limit(ROWS)
+      .end(),
+    takesPipeline(win, true, TAKE_TYPES)
+      .group({
+        _id: { campaign: '$lot.campaign', type: '$type', neg: '$neg', x: $.gte(['$i', '$n']), kind: '$kind', rate: '$lot.rate' },
+        amount: $.sum('$takes.amount'),
+        uses: $.sum($.cond([$.eq(['$i', 0]), 1, 0])),
+      })
+      .limit(ROWS)
+      .end(),
+  ]);
+  const out = new Map<string, Tally>();
+  const tallies = (campaign: string | null) =>
+    [ALL, scopeOf(campaign ?? '')].map((scope) => {
+      let t = out.get(scope);
+      if (!t) out.set(scope, (t = emptyTally()));
+      return t;
+    });
+  type CreditRow = { _id: { campaign: string | null; rate: number; kind: string | null }; amount: number; repaid: number };
+  type TakeRow = { _id: { campaign: string | null; type: string; neg: boolean; x: boolean; kind: string | null; rate: number }; amount: number; uses: number };
+  for (const r of credits as CreditRow[]) for (const t of tallies(r._id.campaign)) applyCredit(t, { amount: r.amount, debtRepaid: r.repaid, rate: r._id.rate, kind: r._id.kind ?? '' });
+  for (const r of takes as TakeRow[]) {
+    const k = r._id;
+    for (const t of tallies(k.campaign)) applyTake(t, { type: k.type, negative: k.neg, expiredPart: k.x, amount: r.amount, rate: k.rate, kind: k.kind ?? '', uses: r.uses });
+  }
+  return out;
+}
+
+/** Distinct members who earned, spent, or either in the window: one aggregate (two groups). */
+export async function liveActive(w: Omit<LiveWindow, 'campaign' | 'byDay'>): Promise<{ active: number; earners: number; spenders: number }> {
+  const db = getDb();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const { list } = await db
+    .collection(C.entries)
+    .aggregate()
+    .match({ ...range({ ...w, byDay: false }), type: _.in(['earn', 'spend', 'adjust']) })
+    .group({ _id: '$member', e: $.max($.cond([$.gt(['$delta', 0]), 1, 0])), s: $.max($.cond([$.lt(['$delta', 0]), 1, 0])) })
+    .group({ _id: null, active: $.sum(1), earners: $.sum('$e'), spenders: $.sum('$s') })
+    .end();
+  const r = (list as { active: number; earners: number; spenders: number }[])[0];
+  return { active: r?.active ?? 0, earners: r?.earners ?? 0, spenders: r?.spenders ?? 0 };
 }
 
 /** Distinct members earning and spending in the window, per day ('' when not by day). */

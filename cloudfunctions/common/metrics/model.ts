@@ -1,6 +1,7 @@
 // The metrics documents (docs/metrics.md). Written only by the roll-up job; read by points.metrics,
 // points.dailyMetrics and the operator console.
 import type { Figures, KindFigures, RatePoints } from './figures';
+import type { BatchScans, DayScans, ProvinceScans } from './scans';
 
 export const METRICS = {
   /** Per Shanghai day and scope: `ledger:<day>:<scope>` (shared with the members roll-up). */
@@ -36,6 +37,11 @@ export interface DayDoc extends Figures, DayCounts {
   /** Points in lots and their liability at the end of the day (all days up to it). */
   outstanding: number;
   liabilityFen: number;
+  /** All campaigns only (the dashboard): the day's scans, and distinct members active that day and in the 7 / 30 days ending with it. */
+  scans?: DayScans;
+  active?: number;
+  active7?: number;
+  active30?: number;
   computedAt: Date;
 }
 
@@ -58,6 +64,8 @@ export interface AccScope extends Figures, DayCounts {
   scope: string;
   kinds: KindFigures[];
   rates: RatePoints[];
+  /** All campaigns only: the day's claims so far. */
+  scans?: { batches: BatchScans[]; provinces: ProvinceScans[] };
 }
 
 export interface RollupState {

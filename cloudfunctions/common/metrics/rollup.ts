@@ -29,6 +29,7 @@ import {
   type Tally,
 } from './figures';
 import { METRICS as M, dayDocId, memberMarkerId, type AccScope, type DayCounts, type DayDoc, type RollupState, type TotalsDoc } from './model';
+import { countClaims, countQueries, dayScans, emptyScans, productsOf, scansFromAcc, scansToAcc, type ScanTally } from './scans';
 
 const DAY_MS = 86_400_000;
 /** Entries per page (their small fields only: about 250 bytes each). */
@@ -45,7 +46,10 @@ type PageEntry = Pick<Entry, '_id' | 'member' | 'type' | 'amount' | 'delta' | 's
 /** A take; a ledger that records the lot's campaign and rate on it saves the lookup of its credit. */
 type TakeInfo = Take & { campaign?: string; rate?: number };
 
-interface ScopeTally extends Tally, DayCounts {}
+interface ScopeTally extends Tally, DayCounts {
+  /** All campaigns only: the day's claims so far (scans come in when the day finishes). */
+  scans?: ScanTally;
+}
 
 export interface RollupResult {
   status: 'done' | 'running';
@@ -169,9 +173,11 @@ async function countPage(page: PageEntry[], day: string, pageId: string, tallies
     x[r] = true;
     roles.set(id, x);
   };
+  const claims: { code: string; points: number }[] = [];
   for (const e of page) {
     const kind = e.source?.kind ?? '';
     if (isCredit(e)) {
+      if (kind === 'scan' && e.type === 'earn' && e.source.ref) claims.push({ code: e.source.ref, points: e.amount });
       const credit = { amount: e.amount, debtRepaid: e.debtRepaid ?? 0, rate: e.rate, kind };
       for (const scope of [ALL, scopeOf(e.campaign ?? '')]) {
         applyCredit(tally(scope), credit);
@@ -182,14 +188,16 @@ async function countPage(page: PageEntry[], day: string, pageId: string, tallies
     const t = takes.get(e._id);
     if (!t) continue;
     const moves = [...t.lots.map((x) => ({ x, expiredPart: false })), ...t.expiredLots.map((x) => ({ x, expiredPart: true }))];
-    for (const { x, expiredPart } of moves) {
+    for (const [i, { x, expiredPart }] of moves.entries()) {
       const lot = lotInfo.get(x.lotId)!;
-      const move = { type: e.type, negative: e.delta < 0, expiredPart, amount: x.amount, rate: lot.rate, kind };
+      // A spend is one use of its kind: in all campaigns and the campaign of its first lot.
+      const move = { type: e.type, negative: e.delta < 0, expiredPart, amount: x.amount, rate: lot.rate, kind, uses: i === 0 ? 1 : 0 };
       for (const scope of [ALL, scopeOf(lot.campaign)]) {
         if (applyTake(tally(scope), move) === 'spend') role(scope, e.member, 'spend');
       }
     }
   }
+  if (claims.length) await countClaims((tally(ALL).scans ??= emptyScans()), claims);
   await countMembers([...roles.entries()], day, pageId, tally);
 }
 
@@ -247,7 +255,7 @@ async function countMembers(
     const t = tally(r.scope);
     if (!m) {
       // First time in this scope (a spend needs points earned in it, so earning comes first).
-      created.push({ _id: id, scope: r.scope, member: r.member, cp: pageId, ...(r.earn ? { e: day, ep: pageId } : {}), ...(r.spend ? { s: day, sp: pageId, fsp: pageId } : {}) });
+      created.push({ _id: id, scope: r.scope, member: r.member, cp: pageId, a: day, ...(r.earn ? { e: day, ep: pageId } : {}), ...(r.spend ? { s: day, sp: pageId, fsp: pageId } : {}) });
       if (r.earn) {
         t.earners++;
         t.newReceivers++;
@@ -271,6 +279,7 @@ async function countMembers(
       if (!m.s) set.fsp = pageId;
     }
     if (Object.keys(set).length) {
+      set.a = day; // last active day: the distinct active members of a window are one indexed count
       const key = JSON.stringify(set);
       const u = updates.get(key) ?? { data: set, ids: [] };
       u.ids.push(id);
@@ -284,12 +293,13 @@ async function countMembers(
 
 const fromAcc = (a: AccScope): ScopeTally => ({
   ...figuresOf(a),
-  kinds: new Map(a.kinds.map((k) => [k.kind, { issued: k.issued, spent: k.spent }])),
+  kinds: new Map(a.kinds.map((k) => [k.kind, { issued: k.issued, spent: k.spent, uses: k.uses ?? 0 }])),
   rates: new Map(a.rates.map((r) => [r.rate, r.points])),
   earners: a.earners,
   spenders: a.spenders,
   newReceivers: a.newReceivers,
   newSpenders: a.newSpenders,
+  ...(a.scans ? { scans: scansFromAcc(a.scans) } : {}),
 });
 
 const toAcc = (scope: string, t: ScopeTally): AccScope => ({
@@ -301,6 +311,7 @@ const toAcc = (scope: string, t: ScopeTally): AccScope => ({
   newSpenders: t.newSpenders,
   kinds: kindsList(t),
   rates: ratesList(t.rates),
+  ...(t.scans ? { scans: scansToAcc(t.scans) } : {}),
 });
 
 /**
@@ -314,6 +325,7 @@ async function finishDay(day: string, acc: AccScope[], now: Date): Promise<void>
   const totals = db.collection(M.totals);
   const { data } = await totals.where({ _id: _.in(acc.map((a) => a.scope)) }).limit(acc.length).get();
   const before = new Map((data as TotalsDoc[]).map((t) => [t._id, t]));
+  const extra = acc.some((a) => a.scope === ALL) ? await dashboardFigures(day, acc.find((a) => a.scope === ALL)!) : {};
   await Promise.all(
     acc.map(async (a) => {
       const campaign = campaignOfScope(a.scope);
@@ -334,17 +346,38 @@ async function finishDay(day: string, acc: AccScope[], now: Date): Promise<void>
         };
       }
       const outstanding = next.rates.reduce((s, r) => s + r.points, 0);
+      const { scans: _claims, ...figures } = a; // the checkpoint's claims; the day's scans are in `extra`
       const doc: Omit<DayDoc, '_id'> = {
         metric: 'ledger',
-        ...a,
+        ...figures,
         campaign,
         day,
         outstanding,
         liabilityFen: liabilityFen(next.rates),
+        ...(a.scope === ALL ? extra : {}),
         computedAt: now,
       };
       await db.collection(M.days).doc(dayDocId(day, a.scope)).set({ data: doc });
       if (next !== prev) await totals.doc(a.scope).set({ data: next });
     }),
   );
+}
+
+const DAY_MS_ = 86_400_000;
+const daysBefore = (day: string, n: number) => shanghaiDay(+shanghaiDayStart(day) - n * DAY_MS_);
+
+/**
+ * The dashboard's part of an all-campaigns day: its scans (claims counted by the pages, the other
+ * scans from `scanStats`, batches' products) and the distinct members active (earning or spending)
+ * that day and in the 7 and 30 days ending with it — counts of markers by their last active day
+ * (index `a`); markers hold every day up to this one, as days roll up in order.
+ */
+async function dashboardFigures(day: string, all: AccScope): Promise<Pick<DayDoc, 'scans' | 'active' | 'active7' | 'active30'>> {
+  const db = getDb();
+  const _ = db.command;
+  const scans = scansFromAcc(all.scans);
+  await countQueries(scans, day);
+  const active = (n: number) => db.collection(M.members).where({ a: _.gte(daysBefore(day, n - 1)), scope: ALL }).count().then((r) => r.total);
+  const [products, a1, a7, a30] = await Promise.all([productsOf([...scans.batches.keys()]), active(1), active(7), active(30)]);
+  return { scans: dayScans(scans, products), active: a1, active7: a7, active30: a30 };
 }

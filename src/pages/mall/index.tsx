@@ -1,7 +1,8 @@
-import { Image, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import EmptyState from '../../components/EmptyState'
+import MallCard from '../../components/MallCard'
 import PlayEntries from '../../components/PlayEntries'
 import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { usePagedList } from '../../hooks/usePagedList'
@@ -95,7 +96,7 @@ export default function MallPage() {
               我的订单 ›
             </Text>
             {session.isOperator ? (
-              <Text className='mall-orders-link mall-ops-link' onClick={() => Taro.navigateTo({ url: '/packages/mall/ops/index' })}>
+              <Text className='mall-orders-link mall-ops-link' onClick={() => Taro.navigateTo({ url: '/packages/ops/orders/index' })}>
                 运营 ›
               </Text>
             ) : null}
@@ -116,26 +117,9 @@ export default function MallPage() {
             <EmptyState className='mall-empty' title='暂无可兑换的商品' description='上新后会第一时间出现在这里' />
           ) : null}
           <View className='mall-grid'>
-            {list.items.map(item => {
-              const left = mall.countdown(item.listAt, now)
-              return (
-                <View key={item.id} className='mall-card' data-item={item.id} onClick={() => open(item.id)}>
-                  {item.images[0] ? (
-                    <Image className='mall-card__image' src={item.images[0]} mode='aspectFill' />
-                  ) : (
-                    <View className='mall-card__image mall-card__image--blank'>
-                      <Text>{item.title.slice(0, 2)}</Text>
-                    </View>
-                  )}
-                  {item.flashSale ? <Text className='mall-card__badge'>秒杀</Text> : null}
-                  <Text className='mall-card__title'>{item.title}</Text>
-                  <Text className='mall-card__price'>{mall.priceText(item.points, item.cashFen)}</Text>
-                  <Text className='mall-card__meta'>
-                    {item.state === 'upcoming' && left ? `距开始 ${left}` : item.stockLeft > 0 ? `剩余 ${item.stockLeft}` : '已兑完'}
-                  </Text>
-                </View>
-              )
-            })}
+            {list.items.map(item => (
+              <MallCard key={item.id} item={item} now={now} onClick={() => open(item.id)} />
+            ))}
           </View>
           {list.loaded && list.nextCursor ? (
             <Text className='mall-more' onClick={() => void list.loadMore()}>

@@ -1,6 +1,7 @@
-import { Image, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
+import CloudImage from '../../../components/CloudImage'
 import { Button } from '../../../components/nutui'
 import { ErrorView, LoadFailedView, LoadingView } from '../../../components/StatusViews'
 import { useAsync } from '../../../hooks/useAsync'
@@ -60,7 +61,7 @@ export default function ItemPage() {
       {item ? (
         <View className='mall-item-ready'>
           {item.images[0] ? (
-            <Image className='mall-item__image' src={item.images[0]} mode='aspectFill' />
+            <CloudImage className='mall-item__image' src={item.images[0]} />
           ) : (
             <View className='mall-item__image mall-item__image--blank'>
               <Text>{item.title.slice(0, 2)}</Text>

@@ -1,0 +1,52 @@
+// Demo figures for 数据看板: four weeks of everyday earning and spending by the shoppers (through the
+// ledger, keys seed:dash:<day>:<n>, so a reseed is a no-op), a few of today's scans of the demo batch
+// from two provinces (through the real `codes.scan`), then the metrics roll-up of every closed day —
+// as the jobs timer would have done each morning.
+import * as ledger from '../../cloudfunctions/common/ledger/service';
+import { runLedgerRollup } from '../../cloudfunctions/common/metrics/rollup';
+import { shanghaiDayStart, shanghaiDay } from '../../cloudfunctions/common/time';
+import type { Runner } from '../runtime/runner';
+import { DEMO_BATCH } from './codes';
+import { PERSONAS } from './personas';
+
+const DAY = 86_400_000;
+const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
+const GUANGZHOU = { latitude: 23.13, longitude: 113.26 };
+
+/** A small deterministic sequence (the same demo on every machine). */
+function sequence(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+export async function seedDashboard(runner: Runner, now: Date): Promise<void> {
+  const shoppers = PERSONAS.filter((p) => p.role === 'shopper').map((p) => p.openid);
+  const rnd = sequence(2611);
+  const today = shanghaiDayStart(shanghaiDay(now));
+  for (let d = 28; d >= 1; d--) {
+    const start = +today - d * DAY;
+    for (let n = 0; n < 4; n++) {
+      const member = shoppers[Math.floor(rnd() * shoppers.length)];
+      const at = new Date(start + (9 + n * 3) * 3_600_000 + Math.floor(rnd() * 3_600_000));
+      const key = `seed:dash:${shanghaiDay(start)}:${n}`;
+      const roll = rnd();
+      if (roll < 0.6) {
+        const kind = ['signin', 'task', 'order', 'game'][Math.floor(rnd() * 4)];
+        const campaign = kind === 'order' ? 'scan-2611' : undefined;
+        await ledger.credit({ member, amount: 10 + Math.floor(rnd() * 60), key, source: { kind, ref: key }, campaign, budget: campaign, now: at });
+      } else {
+        const kind = ['mall', 'mall', 'checkout', 'game'][Math.floor(rnd() * 4)];
+        await ledger.debit({ member, amount: 5 + Math.floor(rnd() * 30), key, source: { kind, ref: key }, now: at }).catch((e: { code?: string }) => {
+          if (e.code !== 'INSUFFICIENT_POINTS') throw e;
+        });
+      }
+    }
+  }
+  // Today: scans of the demo batch's last codes (sold anywhere), a repeat, from Hangzhou and Guangzhou.
+  const codes = (runner.engine.dump('codes') as { _id: string; batch: string; seq: number }[]).filter((c) => c.batch === DEMO_BATCH && c.seq >= 17).sort((a, b) => a.seq - b.seq);
+  for (const [i, c] of codes.entries()) {
+    await runner.callAsMember('codes', { action: 'scan', code: c._id, location: i === 1 ? GUANGZHOU : HANGZHOU }, shoppers[i % shoppers.length]);
+  }
+  if (codes[0]) await runner.callAsMember('codes', { action: 'scan', code: codes[0]._id, location: HANGZHOU }, shoppers[1]);
+  await runLedgerRollup(now, 60_000);
+}

@@ -1,4 +1,0 @@
-export default definePageConfig({
-  navigationBarTitleText: '运营 · 商城订单',
-  onReachBottomDistance: 120
-})
