@@ -89,6 +89,18 @@ export const riskActions = {
     input: z.object({ case: caseId, member: openid, note }).strict(),
     run: (i, { caller }) => risk.unblock(i.case, i.member, by(i, caller.openid)),
   }),
+  riskVoidCode: action({
+    auth: 'operator',
+    audit: { target: onCase },
+    input: z.object({ case: caseId, code: z.string().regex(/^[0-9A-Z]{20}$/), note }).strict(),
+    run: (i, { caller }) => risk.voidCode(i.case, i.code, by(i, caller.openid)),
+  }),
+  riskUnvoidCode: action({
+    auth: 'operator',
+    audit: { target: onCase },
+    input: z.object({ case: caseId, code: z.string().regex(/^[0-9A-Z]{20}$/), note }).strict(),
+    run: (i, { caller }) => risk.unvoidCode(i.case, i.code, by(i, caller.openid)),
+  }),
   riskVoidBatch: action({
     auth: 'operator',
     audit: { target: onCase },

@@ -32,10 +32,11 @@ export async function seedRisk(runner: Runner): Promise<void> {
     .filter((c) => c.batch === DEMO_BATCH)
     .sort((a, b) => a.seq - b.seq)
     .map((c) => c._id);
-  // Counterfeit: the last code (sold anywhere) claimed by 赵小七, then scanned by 钱多多 and 孙一鸣.
-  await call('codes', { action: 'scan', code: codes[19] }, zhao);
-  await call('codes', { action: 'scan', code: codes[19] }, qian);
-  await call('codes', { action: 'scan', code: codes[19] }, sun);
+  // Counterfeit: code #16 (sold anywhere; #10–12 are the start banner's, #17–19 the dashboard's) claimed
+  // by 赵小七, then scanned by 钱多多 and 孙一鸣.
+  await call('codes', { action: 'scan', code: codes[16] }, zhao);
+  await call('codes', { action: 'scan', code: codes[16] }, qian);
+  await call('codes', { action: 'scan', code: codes[16] }, sun);
   // Diversion: a code sold in 浙江 (seq 0–9) scanned in 广东.
   await call('codes', { action: 'scan', code: codes[8], location: GUANGZHOU }, qian);
   // Brute force: six codes that fail verification.

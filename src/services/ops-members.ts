@@ -127,7 +127,7 @@ export interface Evidence {
 }
 
 export interface CaseAction {
-  action: 'freeze' | 'unfreeze' | 'clawBack' | 'restore' | 'block' | 'unblock' | 'voidBatch' | 'dismiss' | 'reopen'
+  action: 'freeze' | 'unfreeze' | 'clawBack' | 'restore' | 'block' | 'unblock' | 'voidCode' | 'unvoidCode' | 'voidBatch' | 'dismiss' | 'reopen'
   by: string
   at: string
   note: string
@@ -175,6 +175,8 @@ export type RiskAct =
   | { action: 'riskRestore'; entry: string }
   | { action: 'riskBlock'; member: string }
   | { action: 'riskUnblock'; member: string }
+  | { action: 'riskVoidCode'; code: string }
+  | { action: 'riskUnvoidCode'; code: string }
   | { action: 'riskVoidBatch'; batch: string }
   | { action: 'riskDismiss' }
   | { action: 'riskReopen' }

@@ -124,4 +124,11 @@ test('a freeze shows the effect first and lands on the member page', async () =>
   await page.click(stationed('.ops-risk-apply'));
   await page.waitForSelector(stationed('.ops-risk-case .ops-risk-unfreeze'), { timeout: 20_000 });
   await screenshot(page, 'ops-members-risk-frozen-1280');
+  // Void the code itself (undoable: 恢复此码).
+  await page.click(stationed('.ops-risk-case .ops-risk-void-code'));
+  await page.waitForSelector(stationed('.ops-risk-confirm'));
+  await page.fill(stationed('.ops-risk-note input'), '假冒码，先作废');
+  await page.click(stationed('.ops-risk-apply'));
+  await page.waitForSelector(stationed('.ops-risk-case .ops-risk-unvoid-code'), { timeout: 20_000 });
+  await screenshot(page, 'ops-members-risk-code-voided-1280');
 });

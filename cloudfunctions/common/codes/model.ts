@@ -71,6 +71,8 @@ export interface Code {
   winScans?: number;
   /** The latest RECENT_SCANS scans, oldest first (an operator's lookup). */
   recent?: ScanRecord[];
+  /** Voided alone by risk review (the case and who), scanned as CODE_VOID until unvoided (docs/risk.md). */
+  voided?: { case: string; by: string; at: Date } | null;
 }
 
 /** Where a scan happened: the province of its location ('' without one) and the region verdict. */

@@ -120,9 +120,10 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
     await countScan(subjects, false, now, counters);
     throw new AppError('RATE_LIMITED', 'this code is being scanned too often');
   }
-  if (!batch || batch.status === 'void') {
+  // A void batch, or this one code voided by risk review (docs/risk.md#actions: undone by unvoid).
+  if (!batch || batch.status === 'void' || code.voided) {
     await countScan(subjects, false, now, counters);
-    throw new AppError('CODE_VOID', 'the code belongs to a void batch');
+    throw new AppError('CODE_VOID', code.voided ? 'the code was voided' : 'the code belongs to a void batch');
   }
   if (batch.status !== 'active') {
     await countScan(subjects, false, now, counters);

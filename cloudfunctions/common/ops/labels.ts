@@ -31,6 +31,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'admin.riskRestore': '退回追回的积分',
   'admin.riskBlock': '暂停会员获取积分',
   'admin.riskUnblock': '恢复会员获取积分',
+  'admin.riskVoidCode': '作废防伪码',
+  'admin.riskUnvoidCode': '恢复防伪码',
   'admin.riskVoidBatch': '作废风控批次',
   'admin.riskDismiss': '忽略风控事件',
   'admin.riskReopen': '重新打开风控事件',

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError, fieldError } from '../errors';
 import { setStatus } from '../codes/batches';
+import { COLLECTIONS as CODES, type Code } from '../codes/model';
 import { availablePoints } from '../ledger/access';
 import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
 import { adjust, hold, releaseHold, reverse } from '../ledger/service';
@@ -131,6 +132,30 @@ export async function unblock(caseId: string, member: string, by: ActBy) {
   if (!(await earnBlockOf(member))) throw new AppError('RISK_CASE_STATE', '该会员没有被暂停获取积分');
   await setEarnBlock(member, null);
   return { case: await record(caseId, { action: 'unblock', by: by.operator, note: by.note, member }, (x) => x.status, now) };
+}
+
+async function mustCode(c: RiskCase, code: string): Promise<Code> {
+  if (code !== c.code && !c.evidence.some((e) => e.code === code)) throw fieldError('code', '防伪码', '不在本风控事件中');
+  const { data } = await getDb().collection(CODES.codes).doc(code).get().catch(() => ({ data: null }));
+  if (!data) throw new AppError('NOT_FOUND', '防伪码不存在');
+  return data as Code;
+}
+
+/** Voids one code the case names: its scans answer CODE_VOID (its claim and points stand) until unvoided. */
+export async function voidCode(caseId: string, code: string, by: ActBy) {
+  const now = by.now ?? new Date();
+  const c = await mustCase(caseId);
+  if ((await mustCode(c, code)).voided) throw new AppError('RISK_CASE_STATE', '该码已作废');
+  await getDb().collection(CODES.codes).doc(code).update({ data: { voided: { case: caseId, by: by.operator, at: now } } });
+  return { case: await record(caseId, { action: 'voidCode', by: by.operator, note: by.note, ref: code }, acted, now) };
+}
+
+export async function unvoidCode(caseId: string, code: string, by: ActBy) {
+  const now = by.now ?? new Date();
+  const c = await mustCase(caseId);
+  if (!(await mustCode(c, code)).voided) throw new AppError('RISK_CASE_STATE', '该码没有被作废');
+  await getDb().collection(CODES.codes).doc(code).update({ data: { voided: null } });
+  return { case: await record(caseId, { action: 'unvoidCode', by: by.operator, note: by.note, ref: code }, (x) => x.status, now) };
 }
 
 /** Voids a batch the case names (the codes function's void: every scan of it answers CODE_VOID, for good). */

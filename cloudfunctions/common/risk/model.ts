@@ -29,7 +29,7 @@ export interface Evidence {
 }
 
 export interface CaseAction {
-  action: 'freeze' | 'unfreeze' | 'clawBack' | 'restore' | 'block' | 'unblock' | 'voidBatch' | 'dismiss' | 'reopen';
+  action: 'freeze' | 'unfreeze' | 'clawBack' | 'restore' | 'block' | 'unblock' | 'voidCode' | 'unvoidCode' | 'voidBatch' | 'dismiss' | 'reopen';
   by: string;
   at: Date;
   note: string;

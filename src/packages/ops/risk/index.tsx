@@ -46,6 +46,8 @@ const ACTION_LABEL: Record<CaseAction['action'], string> = {
   restore: '退回追回的积分',
   block: '暂停获取积分',
   unblock: '恢复获取积分',
+  voidCode: '作废防伪码',
+  unvoidCode: '恢复防伪码',
   voidBatch: '作废批次',
   dismiss: '忽略',
   reopen: '重新打开'
@@ -160,6 +162,22 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
     const last = [...c.actions].reverse().find(x => (x.action === 'block' || x.action === 'unblock') && x.member === m)
     return last?.action === 'block'
   }
+  const voided = (code: string) => {
+    const last = [...c.actions].reverse().find(x => (x.action === 'voidCode' || x.action === 'unvoidCode') && x.ref === code)
+    return last?.action === 'voidCode'
+  }
+  const codeButton = (code: string) =>
+    !code || c.kind === 'bruteforce' ? (
+      '—'
+    ) : voided(code) ? (
+      <Text className='ops-risk__link ops-risk-unvoid-code' onClick={() => ask({ act: { action: 'riskUnvoidCode', code }, title: `恢复防伪码 ${groupCode(code)}` })}>
+        恢复此码
+      </Text>
+    ) : (
+      <Text className='ops-risk__link ops-risk-void-code' onClick={() => ask({ act: { action: 'riskVoidCode', code }, title: `作废防伪码 ${groupCode(code)}（扫码提示“该码已作废”，可恢复）` })}>
+        作废此码
+      </Text>
+    )
   const claimant = c.kind === 'counterfeit' ? c.evidence.find(e => e.id.startsWith('claim:'))?.member : undefined
   const ask = (p: Pending) => writable && setPending(p)
 
@@ -185,7 +203,8 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
           { key: 'member', title: '会员', render: e => (e.member ? name(e.member) : '—') },
           { key: 'code', title: '防伪码', grow: 1.6, render: e => groupCode(e.code) || '—' },
           { key: 'province', title: '地区', render: e => (e.province ? c.provinces[e.province] || '—' : '—') },
-          { key: 'figure', title: '数值', align: 'right', render: e => figureText(c.kind, e.figure, e.norm) }
+          { key: 'figure', title: '数值', align: 'right', render: e => figureText(c.kind, e.figure, e.norm) },
+          ...(writable && c.kind === 'diversion' ? [{ key: 'act', title: '操作', render: (e: RiskCase['evidence'][number]) => codeButton(e.code) }] : [])
         ]}
       />
 
@@ -225,6 +244,7 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
       </View>
       {c.member && c.day ? <DayEarnings c={c} writable={writable} ask={ask} /> : null}
       <View className='ops-risk-case__buttons'>
+        {c.kind === 'counterfeit' && writable ? <View className='ops-risk-case__code'>{codeButton(c.code)}</View> : null}
         {c.batch && !done('voidBatch') ? (
           <Button className='ops-risk-void' size='small' disabled={!writable} onClick={() => ask({ act: { action: 'riskVoidBatch', batch: c.batch }, title: `作废批次 ${c.batches[c.batch] ?? ''} 的全部防伪码`, warn: '作废后该批次的码扫描时都提示“该码已作废”，不可恢复。' })}>
             作废批次
