@@ -106,6 +106,22 @@ export function indexOf(scheme: Pick<SchemeContent, 'tiers'>, level: string): nu
 
 export const tierAt = (scheme: Pick<SchemeContent, 'tiers'>, level: string): Tier => scheme.tiers[indexOf(scheme, level)];
 
+const shortName = (name: string) => name.replace(/会员$/, '');
+
+/**
+ * The label of a tier-only mall item (docs/tiers.md#tier-only-items): "金卡专享", "金卡及以上专享" (its
+ * tiers are one tier and all above it), "银卡、黑金专享"; null for an item for everyone.
+ */
+export function tierOnlyLabel(scheme: Pick<SchemeContent, 'tiers'>, levels: string[] | undefined): string | null {
+  if (!levels?.length) return null;
+  const idx = [...new Set(levels.map((l) => scheme.tiers.findIndex((t) => t.level === l)).filter((i) => i >= 0))].sort((a, b) => a - b);
+  if (!idx.length) return '会员专享'; // tiers the scheme no longer has: nobody qualifies by name
+  const names = idx.map((i) => shortName(scheme.tiers[i].name));
+  if (idx.length === 1) return `${names[0]}专享`;
+  const toTop = idx[idx.length - 1] === scheme.tiers.length - 1 && idx.every((v, k) => k === 0 || v === idx[k - 1] + 1);
+  return toTop ? `${names[0]}及以上专享` : `${names.join('、')}专享`;
+}
+
 /** The highest tier `growth` reaches. */
 export function qualified(scheme: Pick<SchemeContent, 'tiers'>, growth: number): number {
   let i = 0;

@@ -127,7 +127,7 @@ export default function MallPage() {
                       <Text>{item.title.slice(0, 2)}</Text>
                     </View>
                   )}
-                  {item.flashSale ? <Text className='mall-card__badge'>秒杀</Text> : null}
+                  {item.flashSale ? <Text className='mall-card__badge'>秒杀</Text> : item.tierOnly ? <Text className='mall-card__badge mall-card__badge--tier'>{item.tierOnly.label}</Text> : null}
                   <Text className='mall-card__title'>{item.title}</Text>
                   <Text className='mall-card__price'>{mall.priceText(item.points, item.cashFen)}</Text>
                   <Text className='mall-card__meta'>
