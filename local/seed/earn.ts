@@ -26,7 +26,7 @@ const TASKS = [
   { id: 'task-week-scan', name: '本周扫码 3 次', rule: { event: 'scan', period: 'week', target: 3, points: 30, claim: 'button', makeUpCards: 1 } },
   { id: 'task-week-signin', name: '本周签到 5 天', rule: { event: 'signin', period: 'week', target: 5, points: 25, claim: 'button' } },
   // Any genuine review of a brand order counts (reported by the brand's order system; never its rating or content).
-  { id: 'task-month-review', name: '本月评价 1 笔订单', rule: { event: 'review', period: 'month', target: 1, points: 15, claim: 'button' } },
+  { id: 'task-week-review', name: '本周评价 1 笔订单', rule: { event: 'review', period: 'week', target: 1, points: 15, claim: 'button' } },
 ];
 
 const DAY = 86_400_000;
