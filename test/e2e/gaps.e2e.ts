@@ -49,7 +49,10 @@ test('任务中心: the review task with how to do it, a task\'s plays beside it
   expect(await page.textContent(`${review} .task-item__progress`)).toContain('评价订单 0/1');
   expect(await page.textContent(`${review} .task-item__hint`)).toBe('在品牌商城评价已购订单即可，好评差评均计入，每笔订单计 1 次');
   expect(await page.textContent(stationed('.task-item[data-task="task-profile-plays"] .task-item__reward'))).toBe('+10 积分 + 2 次「幸运大转盘」机会');
-  await screenshot(page, '80-tasks-review-and-plays');
+  await screenshot(page, '80-tasks-plays');
+  await page.waitForTimeout(2_500); // the auto-paid toast goes
+  await page.locator(review).scrollIntoViewIfNeeded();
+  await screenshot(page, '80b-tasks-review-hint');
 
   // The brand's order system reports bob's review of his order (no rating, no content).
   expect(await brand({ action: 'reviewed', orderId: 'SO-20261115-0008', member: 'oLOCAL-shopper-bob', reviewId: 'RV-e2e-1', reviewedAt: new Date().toISOString() })).toMatchObject({ ok: true, data: { counts: true } });
@@ -57,7 +60,9 @@ test('任务中心: the review task with how to do it, a task\'s plays beside it
   await page.waitForSelector(`${review} .task-claim`, { timeout: 30_000 });
   await page.click(`${review} .task-claim`);
   await page.waitForSelector(`${review} .task-claimed`, { timeout: 10_000 });
-  expect(await page.textContent(`${review} .task-item__reward`)).toBe('+15 积分');
+  expect(await page.textContent(`${review} .task-item__reward`)).toBe('+18 积分'); // 15 × 银卡 1.2
+  await page.waitForTimeout(2_500);
+  await page.locator(review).scrollIntoViewIfNeeded();
   await screenshot(page, '81-tasks-review-claimed');
   expect(e2e().output()).not.toMatch(/page errors/);
 });
@@ -103,7 +108,9 @@ test('会员等级: scan / sign-in growth said with its delay; birthday points c
   expect(await page.textContent(stationed('.tiers-current'))).toBe('银卡会员');
   expect(await page.textContent(stationed('.tiers-row[data-level="silver"] .tiers-row__perks'))).toContain('生日礼 50 积分');
   expect(await page.textContent(stationed('.tiers-rules'))).toContain('扫码每次 5，签到每次 2。扫码、签到的成长值约 10 分钟内到账。');
-  await screenshot(page, '85-tiers-birthday-growth-rules');
+  await screenshot(page, '85-tiers-birthday');
+  await page.locator(stationed('.tiers-rules')).scrollIntoViewIfNeeded();
+  await screenshot(page, '85b-tiers-growth-rules');
 
   await page.goto(`${url}/#/packages/points/ledger/index`);
   await page.waitForSelector(stationed('.points-page .points-row'), { timeout: 30_000 });
