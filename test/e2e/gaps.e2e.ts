@@ -120,3 +120,39 @@ test('会员等级: scan / sign-in growth said with its delay; birthday points c
   await screenshot(page, '86-ledger-birthday');
   expect(e2e().output()).not.toMatch(/page errors/);
 });
+
+test('我的奖品: a physical prize asks for its address, then ships as a 0-point order', async () => {
+  const { page, url } = e2e();
+  await cloud('mall', { ...item('prize-pot', '紫砂茶壶', []), visible: false, sortWeight: 0 });
+  await cloud('admin', {
+    action: 'createCampaign', id: 'e2e-pot', kind: 'game', name: '茶壶大转盘',
+    window: { from: new Date(Date.now() - HOUR).toISOString(), to: new Date(Date.now() + 24 * HOUR).toISOString() }, caps: [],
+    rule: { game: 'wheel', mode: 'odds', entry: { points: 10, freePerDay: 0, sources: [] }, prizes: [{ id: 'pot', name: '紫砂茶壶', kind: 'mallItem', item: 'prize-pot', costFen: 20_000, count: 3, weight: 1 }, { id: 'none', name: '谢谢参与', kind: 'none', costFen: 0, count: null, weight: 0 }], fallback: 'none', budgetFen: 100_000, shards: 1, notice: { ...notice, delivery: '实物奖品填写地址后 7 日内寄出' } },
+  });
+  await cloud('admin', { action: 'publishCampaign', id: 'e2e-pot' });
+  const { draw } = await cloud('play', { action: 'draw', pool: 'e2e-pot', clientKey: 'e2e-pot-key-0001', pay: 'points' }, 'bob');
+  expect(draw).toMatchObject({ prize: { id: 'pot' }, state: '待填写地址', needsAddress: true });
+
+  await page.goto(`${url}/#/packages/play/prizes/index`);
+  const row = stationed('.play-prize-item[data-prize="pot"]');
+  await page.waitForSelector(`${row} .prize-address-open`, { timeout: 30_000 });
+  expect(await page.textContent(`${row} .play-prize-state`)).toBe('待填写地址');
+  await screenshot(page, '87-prizes-awaiting-address');
+  await page.click(`${row} .prize-address-open`);
+  await page.waitForSelector(`${row} .prize-address-confirm`);
+  const fill = async (field: string, value: string) => page.fill(`${row} .prize-address-${field} input`, value).catch(() => page.fill(`${row} .prize-address-${field}`, value));
+  await fill('name', '王大山');
+  await fill('phone', '13800001234');
+  await fill('province', '浙江省');
+  await fill('city', '杭州市');
+  await fill('district', '西湖区');
+  await fill('detail', '龙井路 88 号');
+  await screenshot(page, '88-prizes-address-form');
+  await page.click(`${row} .prize-address-confirm`);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '已发放（见我的订单）', `${row} .play-prize-state`, { timeout: 10_000 });
+  expect(await page.$(`${row} .prize-address-open`)).toBeNull();
+  await screenshot(page, '89-prizes-address-given');
+  const orders = await cloud('mall', { action: 'orders', limit: 20 }, 'bob');
+  expect(orders.items.find((o: any) => o.prize)).toMatchObject({ item: 'prize-pot', points: 0, status: 'toShip' });
+  expect(e2e().output()).not.toMatch(/page errors/);
+});
