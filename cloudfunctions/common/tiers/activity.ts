@@ -15,7 +15,8 @@
 // nothing; the save that turns it on sets the cursor to that moment, so the time it was off is never paid.
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { COLLECTIONS as L, type Entry } from '../ledger/model';
+import { entriesAfter, type EntryFact } from '../ledger/access';
+import { readEntry } from '../ledger/service';
 import { ACTIVITY_CURSOR as CURSOR, COLLECTIONS, grow, loadScheme, type GrowthEntry } from './service';
 
 /** An entry older than this has committed (or never will): the ledger's transactions are far shorter. */
@@ -24,7 +25,7 @@ const PAGE = 200;
 const KINDS = ['scan', 'signin'] as const;
 type Kind = (typeof KINDS)[number];
 
-type PageEntry = Pick<Entry, '_id' | 'member' | 'type' | 'amount' | 'source' | 'ref' | 'createdAt'>;
+type PageEntry = EntryFact;
 interface Cursor {
   at: Date;
   id: string;
@@ -34,28 +35,14 @@ export const activityKey = (entry: string) => `growth:activity:${entry}`;
 export const activityReversalKey = (entry: string) => `growth:activity-rev:${entry}`;
 
 async function readCursor(): Promise<Cursor | null> {
-  const { data } = await getDb().collection(L.jobRuns).doc(CURSOR).get().catch(() => ({ data: null }));
+  const { data } = await getDb().collection('jobRuns').doc(CURSOR).get().catch(() => ({ data: null }));
   const c = data as { at?: Date; id?: string } | null;
   return c?.at ? { at: new Date(c.at), id: c.id ?? '' } : null;
 }
 
-const saveCursor = (c: Cursor, now: Date) => getDb().collection(L.jobRuns).doc(CURSOR).set({ data: { job: CURSOR, at: c.at, id: c.id, updatedAt: now } });
+const saveCursor = (c: Cursor, now: Date) => getDb().collection('jobRuns').doc(CURSOR).set({ data: { job: CURSOR, at: c.at, id: c.id, updatedAt: now } });
 
-async function readPage(cursor: Cursor | null, until: Date): Promise<PageEntry[]> {
-  const db = getDb();
-  const _ = db.command;
-  const before = { createdAt: _.lt(until) };
-  const after = cursor ? _.or([{ createdAt: _.gt(cursor.at) }, { createdAt: cursor.at, _id: _.gt(cursor.id) }]) : null;
-  const { data } = await db
-    .collection(L.entries)
-    .where(after ? _.and([before, after]) : before)
-    .orderBy('createdAt', 'asc')
-    .orderBy('_id', 'asc')
-    .limit(PAGE)
-    .field({ member: true, type: true, amount: true, source: true, ref: true, createdAt: true })
-    .get();
-  return data as PageEntry[];
-}
+const readPage = (cursor: Cursor | null, until: Date) => entriesAfter(cursor, until, PAGE);
 
 const isKind = (k: string): k is Kind => (KINDS as readonly string[]).includes(k);
 
@@ -85,14 +72,10 @@ async function postOne(e: PageEntry, perKind: Record<Kind, number>, now: Date): 
   if (PSEUDONYM.test(e.member)) return 0;
   let original: { growth: GrowthEntry; amount: number } | null = null;
   if (e.type === 'reverse' && e.ref && isKind(e.source?.kind)) {
-    const db = getDb();
-    const [{ data: g }, { data: orig }] = await Promise.all([
-      db.collection(COLLECTIONS.growth).doc(activityKey(e.ref)).get().catch(() => ({ data: null })),
-      db.collection(L.entries).doc(e.ref).field({ amount: true }).get().catch(() => ({ data: null })),
-    ]);
+    const [{ data: g }, orig] = await Promise.all([getDb().collection(COLLECTIONS.growth).doc(activityKey(e.ref)).get().catch(() => ({ data: null })), readEntry(e.ref)]);
     // No growth was given for the original (growth was off then): nothing to take back.
     if (!g || !orig) return 0;
-    original = { growth: g as GrowthEntry, amount: (orig as Entry).amount };
+    original = { growth: g as GrowthEntry, amount: orig.amount };
   }
   const w = activityGrowth(e, perKind, original);
   if (!w) return 0;
