@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { action, defineFunction } from '../common/handler';
 import { instantInput } from '../common/inputs';
 import { delivered, myPending, paid, postDueOrders, refunded } from '../common/orders/service';
+import { reviewed } from '../common/orders/reviews';
 
 // ≤ 48 characters each, so the ledger keys `order-refund:<order>:<refund>` stay within 128.
 const orderId = z.string().regex(/^[\w\-]{1,48}$/, 'orderId: 1-48 letters, digits, _ or -');
@@ -15,6 +16,18 @@ const fen = (what: string) => z.number().int(`${what} must be whole fen`).min(0,
 const server = { auth: 'server' as const, secretEnv: 'ORDERS_SECRET' };
 
 const item = z.object({ sku: code, category: code, paidFen: fen('paidFen'), deductionFen: fen('deductionFen').optional() }).strict();
+const reviewId = z.string().regex(/^[\w\-]{1,48}$/, 'reviewId: 1-48 letters, digits, _ or -');
+// A review's rating or content must never reach us (a review task rewards any genuine review, so
+// they must not matter): refused by name with the reason, not silently dropped, so the brand's
+// integration learns it at once and nothing of what the member wrote is stored.
+const REVIEW_CONTENT = /rating|star|score|content|text|comment|image|photo|positive|评分|评价内容|好评|星/i;
+const reviewedInput = z
+  .record(z.string(), z.unknown())
+  .superRefine((raw, ctx) => {
+    for (const k of Object.keys(raw))
+      if (REVIEW_CONTENT.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `${k}: do not send a review's rating or content — review rewards must not depend on them (评价奖励不得以评分或内容为条件)` });
+  })
+  .pipe(z.object({ orderId, member: z.string().min(1).max(128), reviewId, reviewedAt: instantInput() }).strict());
 const refundItem = z.object({ sku: code, fen: fen('fen').min(1, 'fen must be at least 1') }).strict();
 
 export const main = defineFunction({
@@ -44,6 +57,7 @@ export const main = defineFunction({
         .refine((r) => new Set(r.items.map((i) => i.sku)).size === r.items.length, 'items: each sku once'),
       run: (i) => refunded(i),
     }),
+    reviewed: action({ ...server, input: reviewedInput, run: (i) => reviewed(i) }),
     pending: action({ auth: 'member', input: z.object({}).strict(), run: (_i, { caller }) => myPending(caller.openid) }),
     postDue: action({ auth: 'operator', input: z.object({}).strict(), run: () => postDueOrders(new Date()) }),
   },

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { instantInput } from '../common/inputs';
 import { action, defineFunction } from '../common/handler';
 import { claimGift, combine, giveCard } from '../common/play/cards';
-import { draw, deliverStale } from '../common/play/draw';
+import { draw, deliverStale, givePrizeAddress } from '../common/play/draw';
 import { grantPlays } from '../common/play/grants';
 import { drawView, exportDraws, listPools, myItems, myPrizes, poolView, verifyDraw, winners } from '../common/play/views';
 
@@ -42,6 +42,17 @@ export const main = defineFunction({
       auth: 'member',
       input: z.object({ pool: poolId.optional(), cursor: instantInput().optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
       run: (i, { caller }) => myPrizes(caller.openid, i),
+    }),
+    prizeAddress: action({
+      // A physical prize (待填写地址): where to ship it; the 0-point mall order is made with it.
+      auth: 'member',
+      input: z
+        .object({
+          key: z.string().regex(/^(draw|combine):[\w\-:.]{1,200}$/, 'not a prize key'),
+          address: z.object({ name: z.string().max(40), phone: z.string().max(20), province: z.string().max(40), city: z.string().max(40), district: z.string().max(40), detail: z.string().max(200) }).strict(),
+        })
+        .strict(),
+      run: async (i, { caller }) => ({ draw: drawView(await givePrizeAddress(caller.openid, i.key, i.address)) }),
     }),
     myItems: action({
       auth: 'member',

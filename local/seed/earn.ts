@@ -25,6 +25,8 @@ const TASKS = [
   { id: 'task-daily-signin', name: '今日签到', rule: { event: 'signin', period: 'day', target: 1, points: 2, claim: 'button' } },
   { id: 'task-week-scan', name: '本周扫码 3 次', rule: { event: 'scan', period: 'week', target: 3, points: 30, claim: 'button', makeUpCards: 1 } },
   { id: 'task-week-signin', name: '本周签到 5 天', rule: { event: 'signin', period: 'week', target: 5, points: 25, claim: 'button' } },
+  // Any genuine review of a brand order counts (reported by the brand's order system; never its rating or content).
+  { id: 'task-week-review', name: '本周评价 1 笔订单', rule: { event: 'review', period: 'week', target: 1, points: 15, claim: 'button' } },
 ];
 
 const DAY = 86_400_000;

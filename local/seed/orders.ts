@@ -16,7 +16,7 @@ export const DEMO_TIER_SCHEME = {
     { level: 'gold', name: '金卡会员', minGrowth: 2000, benefits: { earnMultiplier: 1.5, signinMultiplier: 1.5, birthdayPoints: 200, extraPlaysPerDay: 2 } },
     { level: 'black', name: '黑金会员', minGrowth: 8000, benefits: { earnMultiplier: 2, signinMultiplier: 2, birthdayPoints: 500, extraPlaysPerDay: 3, exclusiveItems: ['tea-set'] } },
   ],
-  // Scans and sign-ins give no growth: it does not fit their request budgets (docs/tiers.md).
+  // Scan / sign-in growth may be configured (posted by the jobs tick, docs/tiers.md); the demo gives none.
   growth: { orderPerYuan: 1, scan: 0, signin: 0 },
   cycleMonths: 12,
   remindDays: 15,

@@ -51,11 +51,15 @@ export interface TaskItem {
   event: string
   eventLabel: string
   page: string
+  /** How the event is done when the page alone does not say (a review in the brand's shop). */
+  hint?: string
   target: number
   progress: number
   points: number
   claim: 'auto' | 'button'
   makeUpCards: number
+  /** Game plays given with the points; `name` (the game's) only while the game is open. */
+  plays: { pool: string; n: number; name?: string } | null
   state: 'todo' | 'done' | 'claimed'
   claimedPoints?: number
 }
@@ -74,6 +78,6 @@ export const signIn = (day?: string) => callCloud<SigninResult>(FN, day ? { acti
 export const makeUp = (day: string, pay: 'points' | 'card' = 'points') => callCloud<SigninResult>(FN, { action: 'makeUp', day, pay })
 export const subscribeSignin = (key: string, templateId: string) =>
   callCloud<{ credits: number; accepted: boolean }>(FN, { action: 'subscribeSignin', key, templateId })
-export const tasks = () => callCloud<{ items: TaskItem[]; paid: { id: string; points: number }[] }>(FN, { action: 'tasks' })
-export const claimTask = (id: string) => callCloud<{ id: string; points: number; why: string }>(FN, { action: 'claimTask', id })
+export const tasks = () => callCloud<{ items: TaskItem[]; paid: { id: string; points: number; plays?: number }[] }>(FN, { action: 'tasks' })
+export const claimTask = (id: string) => callCloud<{ id: string; points: number; why: string; plays: number }>(FN, { action: 'claimTask', id })
 export const home = () => callCloud<HomeSummary>(FN, { action: 'home' })

@@ -30,6 +30,15 @@ export interface MallItem {
   stockLeft: number
   sold: number
   needsAddress: boolean
+  /** A tier-only item (会员专享): its label, whether this member may redeem it, and why not. */
+  tierOnly?: TierOnly | null
+}
+
+export interface TierOnly {
+  label: string
+  eligible: boolean
+  memberTier: string
+  lowestTier: string
 }
 
 export interface Address {

@@ -64,6 +64,8 @@ export interface DrawView {
   paid: 'points' | 'free' | 'granted'
   cost: number
   state: string
+  /** A physical prize waiting for the member's delivery address (待填写地址). */
+  needsAddress?: boolean
   shard: number
   seq: number
   roll: string
@@ -90,6 +92,10 @@ export type Pay = 'points' | 'free' | 'granted'
 
 export const draw = (input: { pool: string; clientKey: string; pay: Pay }): Promise<{ draw: DrawView }> => callCloud(FN, { action: 'draw', ...input })
 export const winners = (id: string): Promise<{ winners: { name: string; prize: string; at: string }[] }> => callCloud(FN, { action: 'winners', pool: id })
+/** A physical prize's delivery address: the server makes its 0-point order shipping there. */
+export const prizeAddress = (key: string, address: { name: string; phone: string; province: string; city: string; district: string; detail: string }): Promise<{ draw: DrawView }> =>
+  callCloud(FN, { action: 'prizeAddress', key, address })
+
 export const myPrizes = (cursor?: string): Promise<{ prizes: DrawView[]; cursor: string | null }> =>
   callCloud(FN, { action: 'myPrizes', limit: PRIZES_PAGE_SIZE, ...(cursor ? { cursor } : {}) })
 export const verify = (key: string): Promise<VerifyView> => callCloud(FN, { action: 'verify', key })

@@ -83,3 +83,17 @@ export const isTabPage = (page: string) => TAB_PAGES.includes(page)
 
 /** Progress as a percentage 0..100 for the bar. */
 export const progressPercent = (t: Pick<TaskItem, 'progress' | 'target'>) => Math.min(100, Math.round((t.progress / Math.max(1, t.target)) * 100))
+
+/**
+ * A task's reward as the member reads it: "+30 积分 + 1 张补签卡 + 2 次「幸运大转盘」机会" (the points
+ * paid once claimed; game plays only while their game is open, since a closed one gives none).
+ */
+export function taskRewardText(t: Pick<TaskItem, 'points' | 'state' | 'claimedPoints' | 'makeUpCards' | 'plays'>): string {
+  const points = t.state === 'claimed' && t.claimedPoints ? t.claimedPoints : t.points
+  const cards = t.makeUpCards ? ` + ${t.makeUpCards} 张补签卡` : ''
+  const plays = t.plays?.name ? ` + ${t.plays.n} 次「${t.plays.name}」机会` : ''
+  return `+${points} 积分${cards}${plays}`
+}
+
+/** The toast after 领取: "领取成功 +30 积分，获得 2 次游戏机会". */
+export const claimToastText = (r: { points: number; plays?: number }) => `领取成功 +${r.points} 积分${r.plays ? `，获得 ${r.plays} 次游戏机会` : ''}`

@@ -32,7 +32,7 @@ test('texts: next bonus, ladder, rules', () => {
 })
 
 test('tasks: grouped in order, tab pages by switchTab, progress bar', () => {
-  const t = (id: string, group: TaskItem['group']): TaskItem => ({ id, name: id, group, event: 'scan', eventLabel: '扫码', page: '/packages/scan/index', target: 3, progress: 1, points: 5, claim: 'button', makeUpCards: 0, state: 'todo' })
+  const t = (id: string, group: TaskItem['group']): TaskItem => ({ id, name: id, group, event: 'scan', eventLabel: '扫码', page: '/packages/scan/index', target: 3, progress: 1, points: 5, claim: 'button', makeUpCards: 0, plays: null, state: 'todo' })
   expect(groupTasks([t('a', '每周'), t('b', '新手'), t('c', '每周')]).map(g => [g.group, g.items.map(i => i.id)])).toEqual([['新手', ['b']], ['每周', ['a', 'c']]])
   expect(groupTasks([])).toEqual([])
   const claimed = { ...t('x', '每周'), state: 'claimed' as const }

@@ -512,17 +512,4 @@ describe('the member\'s tier multiplies sign-in and tasks', () => {
   });
 });
 
-describe('growth from sign-ins and scans', () => {
-  test('cannot be configured: it would not fit their request budgets, so the scheme refuses it with the reason', async () => {
-    const cloud = createTestCloud();
-    makeOperator(cloud, OPS);
-    const tiers = [{ level: 'normal', name: '普通会员', minGrowth: 0, benefits: { earnMultiplier: 1, signinMultiplier: 1 } }];
-    const signin = await cloud.call('tiers', { action: 'saveScheme', tiers, growth: { orderPerYuan: 1, scan: 0, signin: 2 } }, OPS);
-    expect(signin).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
-    expect(JSON.stringify(signin)).toContain('签到成长值暂不支持');
-    const scan = await cloud.call('tiers', { action: 'saveScheme', tiers, growth: { orderPerYuan: 1, scan: 5, signin: 0 } }, OPS);
-    expect(JSON.stringify(scan)).toContain('扫码成长值暂不支持');
-    expect(cloud.engine.dump('tierSchemes')).toHaveLength(0);
-    expect(await cloud.call('tiers', { action: 'saveScheme', tiers, growth: { orderPerYuan: 1, scan: 0, signin: 0 } }, OPS)).toMatchObject({ ok: true });
-  });
-});
+// Growth from sign-ins and scans (now configurable, posted by the jobs tick): test/integration/activity-growth.test.ts.

@@ -97,6 +97,43 @@ describe('tier-only mall items', () => {
     expect(await cloud.call('mall', { action: 'redeem', item: 'starter', quantity: 1, clientKey: 'key-n-0002', address: ADDRESS }, 'oN')).toMatchObject({ ok: true });
     expect(await cloud.call('mall', { action: 'redeem', item: 'starter', quantity: 1, clientKey: 'key-g-0002', address: ADDRESS }, 'oG')).toMatchObject({ ok: false, code: 'TIER_ONLY_ITEM' });
   });
+
+  test('labelled in the list and the detail (金卡专享); a member below the tier is told why and how, not a generic error', async () => {
+    jest.useRealTimers();
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await ok(cloud, 'tiers', { action: 'saveScheme', ...SCHEME });
+    await member(cloud, 'oG', 1000);
+    await member(cloud, 'oN', 1000);
+    makeGold(cloud, 'oG');
+    await ok(cloud, 'mall', { action: 'createItem', id: 'gold-tea', ...baseItem({ title: '金卡专享茶', tiers: ['gold'] }), stock: 5 });
+    await ok(cloud, 'mall', { action: 'createItem', id: 'cup', ...baseItem(), stock: 5 });
+    const listed = (await ok(cloud, 'mall', { action: 'items', limit: 20 }, 'oG')).items as any[];
+    expect(listed.find((i) => i.id === 'gold-tea').tierOnly).toEqual({ label: '金卡专享', eligible: true, memberTier: '金卡会员', lowestTier: '金卡会员' });
+    expect(listed.find((i) => i.id === 'cup').tierOnly).toBeNull();
+    const mine = (await ok(cloud, 'mall', { action: 'item', id: 'gold-tea' }, 'oG')).item;
+    expect(mine.tierOnly).toMatchObject({ label: '金卡专享', eligible: true });
+    const theirs = (await ok(cloud, 'mall', { action: 'item', id: 'gold-tea' }, 'oN')).item;
+    expect(theirs.tierOnly).toEqual({ label: '金卡专享', eligible: false, memberTier: '普通会员', lowestTier: '金卡会员' });
+    const { tierOnlyReason } = await import('../../src/utils/tier-only');
+    expect(tierOnlyReason(theirs.tierOnly)).toBe('你当前为普通会员，升级至金卡会员即可兑换');
+    expect((await ok(cloud, 'mall', { action: 'item', id: 'cup' }, 'oN')).item.tierOnly).toBeNull();
+    // The redemption itself (e.g. from a page opened before a downgrade) refuses saying why, in Chinese, which the page shows.
+    const { describeError, CloudError } = await import('../../src/services/errors');
+    const r = await cloud.call('mall', { action: 'redeem', item: 'gold-tea', quantity: 1, clientKey: 'key-n-0009', address: ADDRESS }, 'oN');
+    expect(r).toMatchObject({ ok: false, code: 'TIER_ONLY_ITEM', message: '该商品为金卡专享，你当前为普通会员' });
+    expect(describeError(new CloudError(r.code, r.message))).toBe('该商品为金卡专享，你当前为普通会员');
+  });
+
+  test('labels: one tier, a tier and all above it, a set of tiers', async () => {
+    const { tierOnlyLabel } = await import('../../cloudfunctions/common/tiers/rules');
+    const scheme = { tiers: ['普通会员', '银卡会员', '金卡会员', '黑金会员'].map((name, i) => ({ level: `l${i}`, name })) } as any;
+    expect(tierOnlyLabel(scheme, ['l2'])).toBe('金卡专享');
+    expect(tierOnlyLabel(scheme, ['l3', 'l2'])).toBe('金卡及以上专享');
+    expect(tierOnlyLabel(scheme, ['l1', 'l3'])).toBe('银卡、黑金专享');
+    expect(tierOnlyLabel(scheme, ['gone'])).toBe('会员专享');
+    expect(tierOnlyLabel(scheme, [])).toBeNull();
+  });
 });
 
 describe('the tier keep reminder', () => {

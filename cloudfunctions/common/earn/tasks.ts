@@ -25,6 +25,7 @@ import { liveCampaigns } from './live';
 import { readMember } from './member';
 import { withCards } from './signin';
 import { grantAfterPayment } from '../play/grants';
+import { countReviews } from '../orders/reviews';
 
 /** The period key a task's progress and claim belong to at `today`. */
 export function periodKey(period: TaskPeriod, today: string): string {
@@ -97,6 +98,9 @@ async function countOf(member: string, rule: TaskRule, facts: Facts, today: stri
       const where: Record<string, unknown> = { member, status: _.in(REDEEMED), ...(start ? { createdAt: _.gte(start) } : {}) };
       return (await db.collection(MALL.orders).where(where).count()).total;
     }
+    case 'review':
+      // Reviews the brand's order system reported (orders.reviewed), one per order; never their rating or content.
+      return countReviews(member, periodStart(rule.period, today));
   }
 }
 
@@ -114,14 +118,16 @@ export interface TaskView {
   eventLabel: string;
   /** Where 去完成 goes. */
   page: string;
+  /** How the event is done, when the page alone does not say (a review in the brand's shop). */
+  hint?: string;
   target: number;
   progress: number;
   points: number;
   claim: 'auto' | 'button';
   /** Make-up cards given with the points. */
   makeUpCards: number;
-  /** Plays of a game pool given with the points. */
-  plays: { pool: string; n: number } | null;
+  /** Plays of a game pool given with the points, with the pool's name (absent when it is not open now). */
+  plays: { pool: string; n: number; name?: string } | null;
   state: 'todo' | 'done' | 'claimed';
   /** Points the member got (when claimed). */
   claimedPoints?: number;
@@ -137,9 +143,15 @@ async function claimed(keys: string[]): Promise<Map<string, Entry>> {
   return new Map(entries.filter((e): e is Entry => !!e).map((e) => [e._id, e]));
 }
 
-async function views(member: string, tasks: Campaign[], facts: Facts, today: string): Promise<TaskView[]> {
+/** The names of the game pools open now, for the plays a task gives (the cached live list: no request when warm). */
+async function openPools(tasks: Campaign[], now: Date): Promise<Map<string, string>> {
+  if (!tasks.some((t) => (t.rule as TaskRule).plays)) return new Map();
+  return new Map((await liveCampaigns('game')).filter((c) => isLive(c, now)).map((c) => [c._id, c.name]));
+}
+
+async function views(member: string, tasks: Campaign[], facts: Facts, today: string, now: Date): Promise<TaskView[]> {
   const keys = tasks.map((t) => taskKey(member, t._id, periodKey((t.rule as TaskRule).period, today)));
-  const [done, counts] = await Promise.all([claimed(keys), Promise.all(tasks.map((t) => countOf(member, t.rule as TaskRule, facts, today)))]);
+  const [done, counts, pools] = await Promise.all([claimed(keys), Promise.all(tasks.map((t) => countOf(member, t.rule as TaskRule, facts, today))), openPools(tasks, now)]);
   return tasks.map((t, i) => {
     const r = t.rule as TaskRule;
     const entry = done.get(keys[i]);
@@ -151,12 +163,13 @@ async function views(member: string, tasks: Campaign[], facts: Facts, today: str
       event: r.event,
       eventLabel: TASK_EVENTS[r.event].label,
       page: TASK_EVENTS[r.event].page,
+      ...('hint' in TASK_EVENTS[r.event] ? { hint: (TASK_EVENTS[r.event] as { hint: string }).hint } : {}),
       target: r.target,
       progress,
       points: r.points,
       claim: r.claim,
       makeUpCards: r.makeUpCards ?? 0,
-      plays: r.plays ?? null,
+      plays: r.plays ? { ...r.plays, ...(pools.has(r.plays.pool) ? { name: pools.get(r.plays.pool) } : {}) } : null,
       state: entry ? 'claimed' : progress >= r.target ? 'done' : 'todo',
       ...(entry ? { claimedPoints: entry.amount } : {}),
     };
@@ -201,7 +214,7 @@ export async function listTasks(member: string, now = new Date(), o: { pay?: boo
   const tasks = await liveTasks(now);
   if (!tasks.length) return { items: [], paid: [] };
   let facts = await readFacts(member);
-  let items = await views(member, tasks, facts, today);
+  let items = await views(member, tasks, facts, today, now);
   const paid: { id: string; points: number; plays?: number }[] = [];
   for (const v of o.pay === false ? [] : items.filter((x) => x.state === 'done' && x.claim === 'auto')) {
     const task = tasks.find((t) => t._id === v.id)!;
@@ -217,7 +230,7 @@ export async function listTasks(member: string, now = new Date(), o: { pay?: boo
   if (o.pay !== false) await Promise.all(items.filter((v) => v.state === 'claimed' && v.plays).map((v) => grantTaskPlays(member, tasks.find((t) => t._id === v.id)!, today, now, true)));
   if (paid.length) {
     facts = await readFacts(member);
-    items = await views(member, tasks, facts, today);
+    items = await views(member, tasks, facts, today, now);
   }
   return { items, paid };
 }

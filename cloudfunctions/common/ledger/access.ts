@@ -62,6 +62,30 @@ export function entryJoin(key: string, as: string) {
 
 export type { Entry };
 
+/** An entry as a reader of the ledger's published record sees it (no lots). */
+export type EntryFact = Pick<Entry, '_id' | 'member' | 'type' | 'amount' | 'source' | 'ref' | 'createdAt'>;
+
+/**
+ * The entries created before `until`, after the cursor, in (createdAt, _id) order over the
+ * `createdAt` index: the immutable record a module derives its own facts from after the fact
+ * (tiers/activity.ts: growth from scans and sign-ins).
+ */
+export async function entriesAfter(cursor: { at: Date; id: string } | null, until: Date, limit: number): Promise<EntryFact[]> {
+  const db = getDb();
+  const _ = db.command;
+  const before = { createdAt: _.lt(until) };
+  const after = cursor ? _.or([{ createdAt: _.gt(cursor.at) }, { createdAt: cursor.at, _id: _.gt(cursor.id) }]) : null;
+  const { data } = await db
+    .collection(C.entries)
+    .where(after ? _.and([before, after]) : before)
+    .orderBy('createdAt', 'asc')
+    .orderBy('_id', 'asc')
+    .limit(limit)
+    .field({ member: true, type: true, amount: true, source: true, ref: true, createdAt: true })
+    .get();
+  return data as EntryFact[];
+}
+
 /**
  * A member's own per-module fields kept on the account (e.g. the campaigns' `counters`), by name;
  * null without an account. The ledger's fields are not for this: use the functions above.

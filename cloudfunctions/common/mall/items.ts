@@ -5,9 +5,11 @@ import { getDb } from '../cloud';
 import { COUNTERS, createCounter, MAX_SHARDS, raise, type CounterShard } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import { inTransaction, txGet } from '../tx';
-import { isVirtual, MALL, stockCounterOf, type Item, type LegacyStockShard } from './model';
+import { forTier, isVirtual, MALL, stockCounterOf, type Item, type LegacyStockShard } from './model';
 import { checkItemRules, invalid } from './fields';
 import { listingState, type ListingState } from './rules';
+import { tierOnlyLabel, tierAt } from '../tiers/rules';
+import { loadScheme, tierOf } from '../tiers/service';
 
 /** What an operator sets and a member sees, as stored on the item. */
 type CatalogFields = Pick<
@@ -30,6 +32,24 @@ export interface ItemView extends CatalogFields {
   stockLeft: number;
   sold: number;
   needsAddress: boolean;
+  /**
+   * For a member, a tier-only item's label ("金卡专享") and whether they may redeem it; with the
+   * member's tier and the lowest tier that may, so the page can say why not. null = for everyone.
+   */
+  tierOnly?: { label: string; eligible: boolean; memberTier: string; lowestTier: string } | null;
+}
+
+/** A tier-only item's label and the member's standing (the scheme is cached: no request). */
+async function tierOnlyOf(item: Pick<Item, 'tiers'>, memberTier: string | null): Promise<ItemView['tierOnly']> {
+  if (!item.tiers?.length) return null;
+  const scheme = await loadScheme();
+  const lowest = scheme.tiers.find((t) => item.tiers!.includes(t.level));
+  return {
+    label: tierOnlyLabel(scheme, item.tiers)!,
+    eligible: memberTier !== null && forTier(item, memberTier),
+    memberTier: memberTier === null ? '' : tierAt(scheme, memberTier).name,
+    lowestTier: lowest?.name ?? '',
+  };
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -220,7 +240,12 @@ export async function listItems(
   const page = (data as Item[]).slice(0, opts.limit);
   const shards = await shardsOf(page.map((i) => i._id));
   return {
-    items: page.map((i) => itemView(i, shards.filter((s) => s.item === i._id), now)),
+    items: await Promise.all(
+      page.map(async (i) => {
+        const v = itemView(i, shards.filter((s) => s.item === i._id), now);
+        return opts.operator ? v : { ...v, tierOnly: await tierOnlyOf(i, opts.tier ?? null) };
+      }),
+    ),
     nextCursor: data.length > opts.limit ? encodeCursor(offset + opts.limit) : null,
     serverNow: now.toISOString(),
   };
@@ -256,7 +281,8 @@ export async function itemDetail(id: string, member: string | null, now = new Da
   const { data } = await db.collection(MALL.items).doc(id).get();
   const item = data as Item | null;
   if (!item || (member && !item.visible)) throw new AppError('NOT_FOUND', `no item ${id}`);
-  const view = itemView(item, await shardsOf([id]), now);
+  // A tier-only item's detail says whether this member may redeem it (+1 request: their tier, only for such items).
+  const view = { ...itemView(item, await shardsOf([id]), now), ...(member ? { tierOnly: await tierOnlyOf(item, item.tiers?.length ? (await tierOf(member)).tier : null) } : {}) };
   let taken = 0;
   if (member && item.perMemberLimit > 0) {
     const { data: l } = await db.collection(MALL.limits).doc(`${id}:${member}`).get();

@@ -22,6 +22,7 @@ import { AppError, isDuplicateKeyError, type ErrorCode } from '../errors';
 import * as ledger from '../ledger/service';
 import { accountJoin } from '../ledger/access';
 import { loadScheme, tierJoin } from '../tiers/service';
+import { tierAt, tierOnlyLabel } from '../tiers/rules';
 import type { Account } from '../ledger/model';
 import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
@@ -195,7 +196,7 @@ export async function redeem(req: RedeemRequest): Promise<Redeemed> {
   // A tier-only item needs the member's level; without a tier state it is the scheme's first (cached;
   // read only for such items, so a redemption of any other item costs nothing more).
   const tier = snap.item?.tiers?.length ? (snap.tier ?? (await loadScheme()).tiers[0].level) : '';
-  const order = newOrder(snap.item, req, orderId, now, tier);
+  const order = await newOrderSaying(snap.item, req, orderId, now, tier);
   if (snap.available < order.points) {
     // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完. The
     // failure is recorded under the key (the retry answers it again, 1 request).
@@ -284,6 +285,17 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     order: ((order as Order[])[0] as Order | undefined) ?? null,
     tier: (tier as { level?: string }[])[0]?.level ?? null,
   };
+}
+
+/** newOrder, with a tier-only refusal saying which tier it is for and the member's ("该商品为金卡专享，你当前为普通会员"). */
+async function newOrderSaying(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string): Promise<Order> {
+  try {
+    return newOrder(item, req, orderId, now, tier);
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === 'TIER_ONLY_ITEM' && item)) throw e;
+    const scheme = await loadScheme();
+    throw new AppError('TIER_ONLY_ITEM', `该商品为${tierOnlyLabel(scheme, item.tiers)}，你当前为${tierAt(scheme, tier).name}`);
+  }
 }
 
 /** The order a valid request makes (status `creating`), or the refusal. */

@@ -4,6 +4,8 @@ import type { ExpiryPolicy } from '../ledger/policy';
 
 export const ORDERS = {
   orders: 'orderEarnings',
+  /** Reviews of those orders (reviews.ts): the fact a review task counts; never a rating or content. */
+  reviews: 'orderReviews',
 } as const;
 
 export interface OrderItem {

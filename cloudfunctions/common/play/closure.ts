@@ -10,6 +10,8 @@ import { PLAY } from './model';
 
 export async function forgetPlayer(openid: string, pseudonym: string): Promise<void> {
   const db = getDb();
+  // A physical prize's address (given, not yet shipped) is personal data: erased before the move.
+  await db.collection(PLAY.draws).where({ member: openid, address: db.command.exists(true) }).update({ data: { address: db.command.remove() } });
   await rewriteMemberDocs(PLAY.draws, openid, pseudonym);
   await rewriteMemberDocs(PLAY.grants, openid, pseudonym);
   await Promise.all([

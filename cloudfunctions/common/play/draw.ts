@@ -18,6 +18,8 @@ import { expiryPolicy } from '../campaigns/earn';
 import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
 import { enqueuePayout } from '../codes/redpackets';
 import { redeem } from '../mall/redeem';
+import { MALL, type Address } from '../mall/model';
+import { addressProblem } from '../mall/rules';
 import { COUNTERS, shardIdOf } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
 import * as ledger from '../ledger/service';
@@ -332,14 +334,22 @@ export async function deliver(record: DrawRecord, campaign: Campaign, now = new 
     return { ...record, ...done, deliveredAs: id };
   }
   if (p.kind === 'mallItem') {
+    // A physical prize ships to an address the member gives in 我的奖品 (play.prizeAddress): until
+    // then the draw waits (待填写地址), out of the sweep's way; no order is made without one.
+    if (!record.address && (await isPhysical(p.item!))) {
+      if (!record.awaitingAddress) await db.collection(PLAY.draws).where({ _id: record._id, status: 'drawn' }).update({ data: { awaitingAddress: true } });
+      return { ...record, awaitingAddress: true };
+    }
     // A 0-point mall order under a key derived from the draw and its delivery attempt (a retry finds
     // the same order; the mall keeps a failed attempt's answer under its key, so the next attempt
     // after a failure uses the next key).
     const attempt = record.attempts ?? 0;
     try {
-      const { order } = await redeem({ member: record.member, item: p.item!, quantity: 1, clientKey: `prize:${record._id}:${attempt}`, address: null, prize: record._id, now });
-      await db.collection(PLAY.draws).where({ _id: record._id, status: 'drawn' }).update({ data: { ...done, deliveredAs: order.id } });
-      return { ...record, ...done, deliveredAs: order.id };
+      const { order } = await redeem({ member: record.member, item: p.item!, quantity: 1, clientKey: `prize:${record._id}:${attempt}`, address: record.address ?? null, prize: record._id, now });
+      // The address lives on in the order (with the mall's retention), not on the draw.
+      await db.collection(PLAY.draws).where({ _id: record._id, status: 'drawn' }).update({ data: { ...done, deliveredAs: order.id, ...(record.address ? { address: db.command.remove() } : {}) } });
+      const { address: _shipped, ...rest } = record;
+      return { ...rest, ...done, deliveredAs: order.id };
     } catch (e) {
       // Out of codes or stock: the draw stands (paid, its result recorded), shown 待发放 until the sweep delivers it.
       if (!(e instanceof AppError)) throw e;
@@ -364,10 +374,32 @@ export async function addItem(tx: Tx, member: string, pool: string, slot: string
   return next;
 }
 
-/** The sweep: draws left `drawn` by a crash (older than `olderThanMs`) are delivered. */
+const isPhysical = async (item: string) => ((await getDb().collection(MALL.items).doc(item).field({ kind: true }).get().catch(() => ({ data: null }))).data as { kind?: string } | null)?.kind === 'physical';
+
+/**
+ * 我的奖品's address for a physical prize the member won (play.prizeAddress): recorded on the draw
+ * (only the member's own, only while it waits), then delivered — the 0-point order ships there.
+ * Again with the draw delivered answers it as it is.
+ */
+export async function givePrizeAddress(member: string, key: string, address: Address, now = new Date()): Promise<DrawRecord> {
+  const db = getDb();
+  const found = (await db.collection(PLAY.draws).doc(key).get().catch(() => ({ data: null }))).data as DrawRecord | null;
+  if (!found || found.member !== member || found.prize.kind !== 'mallItem') throw new AppError('NOT_FOUND', `no prize ${key} of yours waiting for an address`);
+  if (found.status !== 'drawn') return found;
+  const problem = addressProblem(address);
+  if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
+  const clean = { ...address, name: address.name.trim(), detail: address.detail.trim() };
+  // First address wins (a second tap while the first is delivering changes nothing).
+  await db.collection(PLAY.draws).where({ _id: key, member, status: 'drawn', address: db.command.exists(false) }).update({ data: { address: clean, awaitingAddress: false } });
+  const record = (await db.collection(PLAY.draws).doc(key).get()).data as DrawRecord;
+  const { campaign } = await loadPool(record.pool);
+  return deliver(record, campaign, now);
+}
+
+/** The sweep: draws left `drawn` by a crash (older than `olderThanMs`) are delivered; prizes waiting for an address wait. */
 export async function deliverStale(now = new Date(), olderThanMs = 60_000, limit = 100): Promise<number> {
   const db = getDb();
-  const { data } = await db.collection(PLAY.draws).where({ status: 'drawn', createdAt: db.command.lte(new Date(+now - olderThanMs)) }).limit(limit).get();
+  const { data } = await db.collection(PLAY.draws).where({ status: 'drawn', awaitingAddress: db.command.neq(true), createdAt: db.command.lte(new Date(+now - olderThanMs)) }).limit(limit).get();
   let n = 0;
   for (const r of data as DrawRecord[]) {
     const { campaign } = await loadPool(r.pool);

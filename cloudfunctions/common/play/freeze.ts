@@ -28,12 +28,13 @@ export async function freezePool(tx: Tx, id: string, content: CampaignContent, h
   const pool = content.rule as unknown as Pool;
   const problems = publishProblems(pool, content.window);
   if (content.caps.some((c) => c.unit !== 'times')) problems.push('玩法的上限须按次数计');
-  // A mall prize is delivered as a 0-point order at once: a card or coupon item (a physical one would need an address).
+  // A mall prize is delivered as a 0-point order: a card or coupon at once, a physical item once the
+  // member gives an address in 我的奖品 (draw.ts givePrizeAddress).
   for (const p of [...pool.prizes, ...(pool.collect ? [pool.collect.prize] : [])]) {
     if (p.kind !== 'mallItem') continue;
     const item = await txGet<Item>(tx, MALL.items, p.item!);
     if (!item) problems.push(`奖品「${p.name}」的商城商品 ${p.item} 不存在`);
-    else if (!isVirtual(item.kind)) problems.push(`奖品「${p.name}」须为卡券类商品（实物奖品暂不支持）`);
+    else if (!isVirtual(item.kind) && item.kind !== 'physical') problems.push(`奖品「${p.name}」须为卡券或实物商品`);
   }
   if (problems.length) throw new AppError('POOL_INVALID', problems.join('；'), { problems });
   const previous = await txGet<SeedDoc>(tx, PLAY.seeds, id);

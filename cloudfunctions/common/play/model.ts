@@ -5,6 +5,7 @@
 // count and the head of their draw chain; per-member caps are the campaigns counters on the
 // member's account; each draw is one record `draws/<draw key>`.
 import { z } from 'zod';
+import type { Address } from '../mall/model';
 
 export const PLAY = {
   /** `draw:<pool>:<member>:<clientKey>`: the draw's result, proof and delivery state. */
@@ -154,6 +155,10 @@ export interface DrawRecord {
   attempts?: number;
   /** Delivery reference: a ledger entry, payout or mall order id. */
   deliveredAs?: string;
+  /** A physical mall prize waits for the member's delivery address (我的奖品 → play.prizeAddress). */
+  awaitingAddress?: boolean;
+  /** The address the member gave for a physical prize (the 0-point order ships to it). */
+  address?: Address;
   createdAt: Date;
   fulfilledAt?: Date;
 }

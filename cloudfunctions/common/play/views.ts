@@ -18,8 +18,9 @@ import { GAME_NAMES, PLAY, PRIZE_KIND_NAMES, stockCounterOf, type DrawRecord, ty
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
 /** The prize's delivery state, in Chinese. */
-export function prizeState(r: Pick<DrawRecord, 'status' | 'prize'>): string {
+export function prizeState(r: Pick<DrawRecord, 'status' | 'prize' | 'awaitingAddress'>): string {
   if (r.prize.kind === 'none') return '未中奖';
+  if (r.status === 'drawn' && r.awaitingAddress) return '待填写地址';
   if (r.status === 'drawn') return r.prize.kind === 'mallItem' ? '待发放' : '发放中';
   return { points: '已到账', redPacket: '已发放', makeupCard: '已入卡包', charCard: '已入卡包', mallItem: '已发放（见我的订单）', none: '' }[r.prize.kind];
 }
@@ -38,6 +39,8 @@ export function drawView(r: DrawRecord) {
     paid: r.paid,
     cost: r.cost,
     state: prizeState(r),
+    /** A physical prize waiting for the member's address (我的奖品 asks for it). */
+    needsAddress: r.status === 'drawn' && !!r.awaitingAddress,
     shard: r.shard,
     seq: r.seq,
     roll: r.roll,

@@ -130,6 +130,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
     eraseKeepNotices(openid),
     // Brand orders and growth stay (refunds, budgets and replay still add up) under the pseudonym; the tier state goes.
     db.collection(ORDERS.orders).where(byMember).update({ data: { member: pseudonym } }),
+    db.collection(ORDERS.reviews).where(byMember).update({ data: { member: pseudonym } }),
     db.collection(TIERS.growth).where(byMember).update({ data: { member: pseudonym } }),
     db.collection(TIERS.members).doc(openid).remove().catch(() => undefined),
   ]);

@@ -9,6 +9,7 @@ import { releaseExpiredHolds } from '../ledger/service';
 import { sweepOrders } from '../mall/orders';
 import { postDueOrders } from '../orders/service';
 import { closeDueCycles } from '../tiers/service';
+import { postActivityGrowth, type ActivityGrowthResult } from '../tiers/activity';
 import { creditBirthdays } from '../earn/birthday';
 import { sendKeepReminders } from '../tiers/reminders';
 import { getDb } from '../cloud';
@@ -21,6 +22,8 @@ const DAY_MS = 86_400_000;
 export const DAILY_AT_MS = 10 * 60_000; // 00:10 Shanghai
 /** Work per tick; the function's timeout is set to 20 s in config (docs/deploy.md). */
 export const TICK_BUDGET_MS = 8_000;
+/** Of it, for the growth of scans and sign-ins (a page in flight finishes). */
+export const GROWTH_BUDGET_MS = 2_000;
 
 export interface TickResult {
   holdsReleased: number;
@@ -28,6 +31,8 @@ export interface TickResult {
   orders: { ordersTimedOut: number; ordersFailed: number; ordersResumed: number };
   /** The brand's orders whose return window passed: pending points posted (docs/orders.md). */
   earnings: { posted: number; failed: number };
+  /** Growth value of settled scans and sign-ins (docs/tiers.md#growth-from-scans-and-sign-ins). */
+  growth: ActivityGrowthResult;
   daily: DailyResult | 'not-due' | 'done-earlier';
   /** Sign-in reminders (from 20:00 Shanghai, docs/earn.md#reminder). */
   signinReminders: { sent: number } | 'not-due';
@@ -55,11 +60,12 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
   const holdsReleased = await releaseExpiredHolds(now);
   const signinReminders = await sendSigninReminders(now);
   const earnings = await postDueOrders(now);
+  const growth = await postActivityGrowth(now, GROWTH_BUDGET_MS);
   const day = shanghaiDay(now);
-  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, signinReminders, daily: 'not-due' };
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, growth, signinReminders, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
-  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, earnings, signinReminders, daily: 'done-earlier' };
-  return { holdsReleased, orders, earnings, signinReminders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, earnings, growth, signinReminders, daily: 'done-earlier' };
+  return { holdsReleased, orders, earnings, growth, signinReminders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
 }
 
 /**

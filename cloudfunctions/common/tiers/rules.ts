@@ -42,11 +42,10 @@ export const schemeSchema = z
     growth: z
       .object({
         orderPerYuan: z.number().int().min(0).max(100).default(1),
-        // Scans and sign-ins cannot write growth within their request budgets (a scan ≤ 7, a sign-in ≤ 6;
-        // growth in their transaction is +3: the member's tier state read and set, the entry added), so a
-        // value here would be promised to members and never given: only 0 is accepted (docs/tiers.md).
-        scan: z.number().int().min(0).max(0, { message: '扫码成长值暂不支持（扫码的数据库请求预算不足），请设为 0' }).default(0),
-        signin: z.number().int().min(0).max(0, { message: '签到成长值暂不支持（签到的数据库请求预算不足），请设为 0' }).default(0),
+        // Scans and sign-ins: per claimed code / per sign-in credit, posted after the fact by the jobs
+        // tick (tiers/activity.ts), so neither path spends requests on it.
+        scan: z.number().int().min(0).max(100).default(0),
+        signin: z.number().int().min(0).max(100).default(0),
       })
       .strict(),
     /** The tier cycle: months from the member's first growth (anniversary); a downgrade only at its end. */
@@ -88,7 +87,8 @@ export interface TierState {
 export type ChangeReason = 'upgrade' | 'refund' | 'cycle-down' | 'cycle-keep';
 export const REASON_TEXT: Record<ChangeReason, string> = {
   upgrade: '成长值达标，立即升级',
-  refund: '订单退款，成长值不足，恢复原等级',
+  // An order's refund, or a scan / sign-in credit reversed (tiers/activity.ts): growth taken back.
+  refund: '成长值因退款或撤销扣回，恢复原等级',
   'cycle-down': '周期结束未达保级成长值，降一级',
   'cycle-keep': '周期结束，保级成功',
 };
@@ -105,6 +105,22 @@ export function indexOf(scheme: Pick<SchemeContent, 'tiers'>, level: string): nu
 }
 
 export const tierAt = (scheme: Pick<SchemeContent, 'tiers'>, level: string): Tier => scheme.tiers[indexOf(scheme, level)];
+
+const shortName = (name: string) => name.replace(/会员$/, '');
+
+/**
+ * The label of a tier-only mall item (docs/tiers.md#tier-only-items): "金卡专享", "金卡及以上专享" (its
+ * tiers are one tier and all above it), "银卡、黑金专享"; null for an item for everyone.
+ */
+export function tierOnlyLabel(scheme: Pick<SchemeContent, 'tiers'>, levels: string[] | undefined): string | null {
+  if (!levels?.length) return null;
+  const idx = [...new Set(levels.map((l) => scheme.tiers.findIndex((t) => t.level === l)).filter((i) => i >= 0))].sort((a, b) => a - b);
+  if (!idx.length) return '会员专享'; // tiers the scheme no longer has: nobody qualifies by name
+  const names = idx.map((i) => shortName(scheme.tiers[i].name));
+  if (idx.length === 1) return `${names[0]}专享`;
+  const toTop = idx[idx.length - 1] === scheme.tiers.length - 1 && idx.every((v, k) => k === 0 || v === idx[k - 1] + 1);
+  return toTop ? `${names[0]}及以上专享` : `${names.join('、')}专享`;
+}
 
 /** The highest tier `growth` reaches. */
 export function qualified(scheme: Pick<SchemeContent, 'tiers'>, growth: number): number {

@@ -68,6 +68,10 @@ export async function loadScheme(): Promise<Scheme> {
   return (await cachedDoc<Scheme>(COLLECTIONS.schemes, 'current')) ?? DEFAULT_SCHEME;
 }
 
+/** `jobRuns/<id>`: where the tick's growth from scans and sign-ins has got to (tiers/activity.ts). */
+export const ACTIVITY_CURSOR = 'growth-activity';
+const givesActivityGrowth = (g: Partial<Scheme['growth']> | undefined) => !!(g?.scan || g?.signin);
+
 export async function saveScheme(content: SchemeContent, operator: string, now = new Date()): Promise<Scheme> {
   const saved = await inTransaction(async (tx) => {
     const cur = await txGet<Scheme>(tx, COLLECTIONS.schemes, 'current');
@@ -75,6 +79,10 @@ export async function saveScheme(content: SchemeContent, operator: string, now =
     const doc = { ...content, version, savedAt: now, savedBy: operator };
     await tx.collection(COLLECTIONS.schemes).doc('current').set({ data: doc });
     await tx.collection(COLLECTIONS.schemes).doc(`v${version}`).set({ data: doc });
+    // Scan / sign-in growth turned on: it is given from now on, never for the time it was off.
+    if (givesActivityGrowth(content.growth) && !givesActivityGrowth(cur?.growth)) {
+      await tx.collection('jobRuns').doc(ACTIVITY_CURSOR).set({ data: { job: ACTIVITY_CURSOR, at: now, id: '', updatedAt: now } });
+    }
     return doc;
   });
   forget(COLLECTIONS.schemes, 'current');

@@ -3,7 +3,7 @@ import * as mall from '../../services/mall'
 import CloudImage from '../CloudImage'
 import './index.scss'
 
-export type MallCardItem = Pick<mall.MallItem, 'id' | 'title' | 'images' | 'flashSale' | 'points' | 'cashFen' | 'state' | 'stockLeft' | 'listAt'>
+export type MallCardItem = Pick<mall.MallItem, 'id' | 'title' | 'images' | 'flashSale' | 'points' | 'cashFen' | 'state' | 'stockLeft' | 'listAt'> & Partial<Pick<mall.MallItem, 'tierOnly'>>
 
 // One item in the mall's grid, as a shopper sees it. The console's item editor shows the same card
 // as its live preview, so what the operator sees is what the shopper gets.
@@ -18,7 +18,11 @@ export default function MallCard({ item, now, onClick, className = '' }: { item:
           <Text>{item.title.slice(0, 2)}</Text>
         </View>
       )}
-      {item.flashSale ? <Text className='mall-card__badge'>秒杀</Text> : null}
+      {item.flashSale ? (
+        <Text className='mall-card__badge'>秒杀</Text>
+      ) : item.tierOnly ? (
+        <Text className='mall-card__badge mall-card__badge--tier'>{item.tierOnly.label}</Text>
+      ) : null}
       <Text className='mall-card__title'>{item.title}</Text>
       <Text className='mall-card__price'>{mall.priceText(item.points, item.cashFen)}</Text>
       <Text className='mall-card__meta'>

@@ -20,7 +20,9 @@ const perks = (b: tiers.TierBenefits): string[] => {
 
 const growthText = (g: tiers.MyTier['growthRules']): string => {
   const from = [g.orderPerYuan ? `消费每 1 元得 ${g.orderPerYuan} 成长值` : '', g.scan ? `扫码每次 ${g.scan}` : '', g.signin ? `签到每次 ${g.signin}` : ''].filter(Boolean)
-  return `${from.length ? `${from.join('，')}。` : ''}成长值不能用于兑换，订单退款时按退款金额扣回；升级立即生效，周期结束时每次最多降一级。`
+  // Scan and sign-in growth is posted by the jobs tick (docs/tiers.md): within about ten minutes.
+  const later = g.scan || g.signin ? '扫码、签到的成长值约 10 分钟内到账。' : ''
+  return `${from.length ? `${from.join('，')}。` : ''}${later}成长值不能用于兑换，订单退款时按退款金额扣回；升级立即生效，周期结束时每次最多降一级。`
 }
 
 // 会员等级: the current tier card, progress to the next, every tier's benefits, the change history.

@@ -18,6 +18,9 @@ export const TASK_EVENTS = {
   scan: { label: '扫码', page: '/packages/scan/index' },
   signin: { label: '签到', page: '/packages/earn/signin/index' },
   redeem: { label: '兑换商品', page: '/pages/mall/index' },
+  // Reviews happen in the brand's shop, reported by its order system (orders.reviewed); 去完成 opens
+  // 我的积分, where the member's brand orders are, and the task says any review counts.
+  review: { label: '评价订单', page: '/packages/points/ledger/index', hint: '在品牌商城评价已购订单即可，好评差评均计入，每笔订单计 1 次' },
 } as const;
 export type TaskEvent = keyof typeof TASK_EVENTS;
 const EVENT_IDS = Object.keys(TASK_EVENTS) as [TaskEvent, ...TaskEvent[]];

@@ -8,7 +8,7 @@ import { useAsync } from '../../../hooks/useAsync'
 import * as earn from '../../../services/earn'
 import { describeError } from '../../../services/errors'
 import { useMember } from '../../../store/member'
-import { groupTasks, isTabPage, progressPercent } from '../../../utils/earn'
+import { claimToastText, groupTasks, isTabPage, progressPercent, taskRewardText } from '../../../utils/earn'
 import { toast } from '../../../utils/toast'
 import './index.scss'
 
@@ -50,7 +50,7 @@ export default function TasksPage() {
     setClaiming(t.id)
     try {
       const r = await earn.claimTask(t.id)
-      toast(`领取成功 +${r.points} 积分`)
+      toast(claimToastText(r))
       void member.refresh().catch(() => undefined)
     } catch (err) {
       toast(describeError(err))
@@ -78,7 +78,7 @@ export default function TasksPage() {
                   <View key={t.id} className={`task-item task-item--${t.state}`} data-task={t.id}>
                     <View className='task-item__main'>
                       <Text className='task-item__name'>{t.name}</Text>
-                      <Text className='task-item__reward'>+{t.state === 'claimed' && t.claimedPoints ? t.claimedPoints : t.points} 积分{t.makeUpCards ? ` + ${t.makeUpCards} 张补签卡` : ''}</Text>
+                      <Text className='task-item__reward'>{taskRewardText(t)}</Text>
                       <View className='task-item__bar'>
                         <View className='task-item__fill' style={{ width: `${progressPercent(t)}%` }} />
                       </View>
@@ -86,6 +86,7 @@ export default function TasksPage() {
                         {t.eventLabel} {t.progress}/{t.target}
                         {t.claim === 'auto' && t.state !== 'claimed' ? ' · 完成后自动发放' : ''}
                       </Text>
+                      {t.hint && t.state === 'todo' ? <Text className='task-item__hint'>{t.hint}</Text> : null}
                     </View>
                     {t.state === 'claimed' ? (
                       <Text className='task-item__done task-claimed'>已完成</Text>

@@ -8,6 +8,7 @@ import { useAsync } from '../../../hooks/useAsync'
 import { describeError } from '../../../services/errors'
 import * as mall from '../../../services/mall'
 import { useMember } from '../../../store/member'
+import { tierOnlyReason } from '../../../utils/tier-only'
 import './index.scss'
 
 // 商品详情: price, stock, limits, the flash sale's countdown, and the quantity to redeem.
@@ -40,6 +41,8 @@ export default function ItemPage() {
       ? `距开始 ${left}`
       : item.state === 'delisted'
         ? '已下架'
+        : item.tierOnly && !item.tierOnly.eligible
+          ? item.tierOnly.label
         : item.stockLeft <= 0
           ? '已兑完'
           : item.perMemberLimit && data!.memberTaken >= item.perMemberLimit
@@ -69,6 +72,7 @@ export default function ItemPage() {
           )}
           <View className='mall-item__card'>
             {item.flashSale ? <Text className='mall-item__flash'>秒杀{left ? ` · 距开始 ${left}` : ' · 进行中'}</Text> : null}
+            {item.tierOnly ? <Text className='mall-item__tier'>{item.tierOnly.label}</Text> : null}
             <Text className='mall-item__title'>{item.title}</Text>
             <Text className='mall-item__price'>{mall.priceText(item.points, item.cashFen)}</Text>
             <Text className='mall-item__meta'>
@@ -89,6 +93,12 @@ export default function ItemPage() {
               </Text>
             </View>
           </View>
+          {item.tierOnly && !item.tierOnly.eligible ? (
+            <View className='mall-item__tier-note' onClick={() => void Taro.navigateTo({ url: '/packages/tiers/index' })}>
+              <Text>{tierOnlyReason(item.tierOnly)}</Text>
+              <Text className='mall-item__tier-link'>查看会员等级 ›</Text>
+            </View>
+          ) : null}
           <Button
             className='mall-item-redeem'
             type='primary'

@@ -142,6 +142,11 @@ export default function GamePage() {
             <View className={`play-result ${result.won ? 'play-result--won' : ''}`} data-prize={result.prize.id}>
               <Text className='play-result-text'>{play.resultText(result)}</Text>
               {result.won ? <Text className='play-result-state'>{result.state}</Text> : null}
+              {result.needsAddress ? (
+                <Text className='play-link play-address-link' onClick={() => void Taro.navigateTo({ url: '/packages/play/prizes/index' })}>
+                  去「我的奖品」填写收货地址 ›
+                </Text>
+              ) : null}
               {result.fallbackFrom ? <Text className='play-result-note'>所抽奖品已发完，按规则改为「{result.prize.name}」</Text> : null}
               {play.verifiable(result) ? (
                 <Text className='play-link play-verify-link' onClick={() => void Taro.navigateTo({ url: `/packages/play/verify/index?key=${encodeURIComponent(result.key)}` })}>

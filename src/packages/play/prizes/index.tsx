@@ -2,15 +2,17 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useReachBottom } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import EmptyState from '../../../components/EmptyState'
+import { Button } from '../../../components/nutui'
 import { ErrorView, LoadingView } from '../../../components/StatusViews'
 import { describeError } from '../../../services/errors'
 import * as play from '../../../services/play'
 import { useMember } from '../../../store/member'
 import { formatShanghaiDateTime } from '../../../utils/time'
+import PrizeAddress from './PrizeAddress'
 import '../game/index.scss'
 
-// 我的奖品: every winning draw, newest first, with its delivery state (已到账 / 已入卡包 / 已发放 / 待发放),
-// paged as the member scrolls; each opens its 验证 sheet.
+// 我的奖品: every winning draw, newest first, with its delivery state (已到账 / 已入卡包 / 已发放 / 待发放 /
+// 待填写地址, where a physical prize asks for its address), paged as the member scrolls; each opens its 验证 sheet.
 export default function PrizesPage() {
   const member = useMember()
   const [rows, setRows] = useState<play.DrawView[]>([])
@@ -18,6 +20,8 @@ export default function PrizesPage() {
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading')
   const [error, setError] = useState<unknown>(null)
   const [more, setMore] = useState(false)
+  // The physical prize whose address form is open.
+  const [addressFor, setAddressFor] = useState<string | null>(null)
 
   const load = async (from?: string) => {
     if (!from) setState('loading')
@@ -55,6 +59,29 @@ export default function PrizesPage() {
           <Text className='play-muted'>
             {r.gameName} · {formatShanghaiDateTime(r.createdAt)}
           </Text>
+          {r.needsAddress && addressFor !== r.key ? (
+            <Button
+              className='prize-address-open'
+              size='small'
+              type='primary'
+              fill='outline'
+              onClick={e => {
+                e.stopPropagation()
+                setAddressFor(r.key)
+              }}
+            >
+              填写收货地址
+            </Button>
+          ) : null}
+          {r.needsAddress && addressFor === r.key ? (
+            <PrizeAddress
+              prize={r}
+              onDone={d => {
+                setRows(rs => rs.map(x => (x.key === d.key ? d : x)))
+                setAddressFor(null)
+              }}
+            />
+          ) : null}
         </View>
       ))}
       {more ? <Text className='play-muted'>加载中…</Text> : null}
