@@ -1,13 +1,17 @@
-// Demo figures for 数据看板: four weeks of everyday earning and spending by the shoppers (through the
-// ledger, keys seed:dash:<day>:<n>, so a reseed is a no-op), a few of today's scans of the demo batch
-// from two provinces (through the real `codes.scan`), then the metrics roll-up of every closed day —
-// as the jobs timer would have done each morning.
+// Demo figures for 数据看板: four weeks of everyday earning and spending by twelve demo members (茶友
+// 01…12, registered by the login service 30 days ago; never the personas, whose pages must add up on
+// their own), a few of today's scans of the demo batch from two provinces (through the real
+// `codes.scan`), then the metrics roll-up of every closed day — as the jobs timer would have done
+// each morning. The four weeks are the one part written below the functions: the ledger's own
+// credit and debit with back-dated times (keys seed:dash:<day>:<n>, so a reseed is a no-op), since a
+// function takes its time from the clock. So these members' histories name sign-ins, orders and
+// draws that have no record of their own; the personas' do not.
 import * as ledger from '../../cloudfunctions/common/ledger/service';
+import { login } from '../../cloudfunctions/common/services/members';
 import { runLedgerRollup } from '../../cloudfunctions/common/metrics/rollup';
 import { shanghaiDayStart, shanghaiDay } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
 import { DEMO_BATCH } from './codes';
-import { PERSONAS } from './personas';
 
 const DAY = 86_400_000;
 const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
@@ -19,8 +23,20 @@ function sequence(seed: number) {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
+/** The dashboard's demo members: registered like anyone, kept apart from the personas. */
+export const DASHBOARD_MEMBERS = Array.from({ length: 12 }, (_, i) => ({
+  openid: `oLOCAL-demo-tea-${String(i + 1).padStart(2, '0')}`,
+  nickname: `茶友${String(i + 1).padStart(2, '0')}`,
+}));
+
 export async function seedDashboard(runner: Runner, now: Date): Promise<void> {
-  const shoppers = PERSONAS.filter((p) => p.role === 'shopper').map((p) => p.openid);
+  // Registered (by the login service, at that time) before their first points, four weeks and more ago.
+  const joinedAt = new Date(+shanghaiDayStart(shanghaiDay(now)) - 30 * DAY);
+  for (const m of DASHBOARD_MEMBERS) {
+    await login(m.openid, joinedAt);
+    await runner.callAsMember('user', { action: 'updateProfile', nickname: m.nickname }, m.openid);
+  }
+  const shoppers = DASHBOARD_MEMBERS.map((m) => m.openid);
   const rnd = sequence(2611);
   const today = shanghaiDayStart(shanghaiDay(now));
   for (let d = 28; d >= 1; d--) {

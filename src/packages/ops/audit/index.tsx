@@ -35,7 +35,7 @@ function target(r: AuditItem): string {
   if (!r.target) return '—'
   const doc = (r.after ?? r.before ?? {}) as { name?: unknown; title?: unknown; orderNo?: unknown }
   const name = [doc.title, doc.name, doc.orderNo].find(v => typeof v === 'string' && v)
-  return `${COLLECTION_LABEL[r.target.collection] ?? '记录'}${name ? `「${name}」` : ` ${shortId(r.target.id)}`}`
+  return `${COLLECTION_LABEL[r.target.collection] ?? '记录'}${name ? `「${name}」` : ''}`
 }
 const outcome = (r: AuditItem) => (r.outcome === 'ok' ? '成功' : `未完成：${errorText(r.outcome)}`)
 
