@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'INTERNAL',
+  /** A text field longer than its limit (a name, a nickname, an address): refused, never cut. */
+  'TEXT_TOO_LONG',
   // The ledger's (docs/ledger.md)
   'INSUFFICIENT_POINTS',
   'IDEMPOTENCY_MISMATCH',
@@ -35,6 +37,7 @@ export const ERROR_CODES = [
   'SOLD_OUT',
   'LIMIT_EXCEEDED',
   'ADDRESS_INVALID',
+  'ADDRESS_REGION_UNKNOWN',
   'ORDER_STATE',
   'ORDER_EXPIRED',
   'STEP_MISMATCH',

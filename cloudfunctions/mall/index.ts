@@ -24,15 +24,9 @@ const limit = z.number().int().min(1).max(50).default(20);
 const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !/[<>\u0000-\u001f]/.test(s), 'no control characters or < >');
 const status = z.enum(['unpaid', 'toShip', 'shipped', 'completed', 'cancelled']);
 const when = instantInput().nullable();
+// Lengths and divisions are the domain's (addressProblem): TEXT_TOO_LONG / ADDRESS_REGION_UNKNOWN, not BAD_REQUEST.
 const address = z
-  .object({
-    name: z.string().max(40),
-    phone: z.string().max(20),
-    province: z.string().max(40),
-    city: z.string().max(40),
-    district: z.string().max(40),
-    detail: z.string().max(200),
-  })
+  .object({ name: z.string(), phone: z.string(), province: z.string(), city: z.string(), district: z.string(), detail: z.string() })
   .strict();
 
 const itemFields = {
@@ -119,7 +113,7 @@ export const main = defineFunction({
       input: z.object({ address }).strict(),
       run: async (i, { caller }) => {
         const problem = addressProblem(i.address);
-        if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
+        if (problem) throw new AppError(problem.code, problem.message);
         await getDb().collection(MALL.addresses).doc(caller.openid).set({ data: { address: i.address, updatedAt: new Date() } });
         return { address: i.address };
       },

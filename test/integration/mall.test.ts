@@ -102,6 +102,10 @@ describe('redemption', () => {
     [{ quantity: 1, address: undefined }, 'ADDRESS_INVALID'],
     [{ quantity: 1, address: { ...ADDRESS, phone: '123' } }, 'ADDRESS_INVALID'],
     [{ quantity: 1, address: { ...ADDRESS, detail: '' } }, 'ADDRESS_INVALID'],
+    [{ quantity: 1, address: { ...ADDRESS, province: '火星', city: 'abc', district: '😀' } }, 'ADDRESS_REGION_UNKNOWN'],
+    [{ quantity: 1, address: { ...ADDRESS, district: '南山区' } }, 'ADDRESS_REGION_UNKNOWN'],
+    [{ quantity: 1, address: { ...ADDRESS, name: '林'.repeat(21) } }, 'TEXT_TOO_LONG'],
+    [{ quantity: 1, address: { ...ADDRESS, detail: '路'.repeat(121) } }, 'TEXT_TOO_LONG'],
     [{ quantity: 3 }, 'LIMIT_EXCEEDED'],
     [{ quantity: 1, item: 'nope' }, 'NOT_FOUND'],
   ])('%j → %s, nothing held or taken', async (over, code) => {
@@ -111,6 +115,14 @@ describe('redemption', () => {
     expect(r).toMatchObject({ ok: false, code });
     expect(account(cloud, 'oA')).toMatchObject({ balance: before.balance, held: before.held });
     expect(stockLeft(cloud, 'cup')).toBe(left);
+  });
+
+  test('saveAddress refuses a division that does not exist and over-long text; nothing is stored', async () => {
+    const save = (address: Record<string, string>) => cloud.call('mall', { action: 'saveAddress', address }, 'oA');
+    expect(await save({ ...ADDRESS, province: '火星', city: 'abc', district: '😀' })).toMatchObject({ ok: false, code: 'ADDRESS_REGION_UNKNOWN' });
+    expect(await save({ ...ADDRESS, detail: '路'.repeat(121) })).toMatchObject({ ok: false, code: 'TEXT_TOO_LONG', message: expect.stringContaining('detail') });
+    expect((cloud.engine.dump('mallAddresses') as any[]).filter((a) => a._id === 'oA')).toEqual([]);
+    expect(await save({ ...ADDRESS, province: '北京市', city: '北京市', district: '东城区' })).toMatchObject({ ok: true });
   });
 
   test('insufficient points: the unit goes back; the same key answers the same failure', async () => {

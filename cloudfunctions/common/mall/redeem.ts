@@ -301,8 +301,9 @@ function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: D
   if (item.kind === 'physical') {
     if (!req.address) throw new AppError('ADDRESS_INVALID', 'address: physical goods need a delivery address');
     const problem = addressProblem(req.address);
-    if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
-    address = { ...req.address, name: req.address.name.trim(), detail: req.address.detail.trim() };
+    if (problem) throw new AppError(problem.code, problem.message);
+    const t = req.address;
+    address = { name: t.name.trim(), phone: t.phone, province: t.province.trim(), city: t.city.trim(), district: t.district.trim(), detail: t.detail.trim() };
   }
   return {
     _id: orderId,
