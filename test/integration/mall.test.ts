@@ -228,6 +228,31 @@ describe('virtual items, points+cash and payment', () => {
     expect(account(cloud, 'oA')).toMatchObject({ spent: 100 });
   });
 
+  test('redeeming again while an unpaid order of the item holds points leads to that order: nothing frozen or taken twice', async () => {
+    await member(cloud, 'oB', 450); // enough for two holds of 200: the second try must still not freeze again
+    const first = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oB');
+    const id = first.data.order.id;
+    // The payment failed (or the member closed it): the order stays 待付款, its 200 points frozen.
+    expect(await pay({ returnCode: 'SUCCESS', resultCode: 'FAIL', outTradeNo: id })).toMatchObject({ ok: false });
+    const left = stockLeft(cloud, 'pot');
+    for (let i = 0; i < 3; i++) {
+      const again = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oB');
+      expect(again).toMatchObject({ ok: true, data: { unpaid: true, order: { id, status: 'unpaid' } } });
+      expect(again.data.payment).toBeUndefined();
+    }
+    expect(account(cloud, 'oB')).toMatchObject({ balance: 450, held: 200 });
+    expect(stockLeft(cloud, 'pot')).toBe(left);
+    expect((cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === 'oB')).toHaveLength(1);
+    // 去支付 from that order works; once it is cancelled a new redemption makes a new order.
+    expect(await cloud.call('mall', { action: 'pay', id }, 'oB')).toMatchObject({ ok: true, data: { payment: { provider: 'simulated' } } });
+    expect(await cloud.call('mall', { action: 'cancel', id }, 'oB')).toMatchObject({ ok: true });
+    const fresh = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oB');
+    expect(fresh).toMatchObject({ ok: true, data: { order: { status: 'unpaid' }, payment: { provider: 'simulated' } } });
+    expect(fresh.data.order.id).not.toBe(id);
+    expect(fresh.data.unpaid).toBeUndefined();
+    expect(await cloud.call('mall', { action: 'cancel', id: fresh.data.order.id }, 'oB')).toMatchObject({ ok: true });
+  });
+
   test('a payment that arrives after the member cancelled is refused and refunded', async () => {
     const r = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oA');
     const id = r.data.order.id;

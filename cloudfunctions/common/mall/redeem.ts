@@ -47,6 +47,12 @@ export interface RedeemRequest {
 export interface Redeemed {
   order: OrderView;
   payment?: PaymentRequest;
+  /**
+   * True when the answer is the member's earlier 待付款 order of this item (points + cash), not a
+   * new one: a member who abandoned or failed a payment and taps 立即兑换 again is led to it (去支付 /
+   * 取消) instead of freezing points a second time. No payment request: the order's 去支付 makes one.
+   */
+  unpaid?: true;
 }
 
 /** What a redemption's steps took, journalled on its order (`order.journal`). */
@@ -69,6 +75,8 @@ interface Snapshot {
   codes: TakenCode[];
   /** The order under this key (a retry), if any. */
   order: Order | null;
+  /** The member's 待付款 order of this item still inside its payment window, if any. */
+  unpaid: Order | null;
   /** The member's tier level from their tier state (null: none yet, i.e. the scheme's first tier), for tier-only items. */
   tier: string | null;
 }
@@ -184,8 +192,10 @@ export async function abortOrder(o: Order, now: Date): Promise<boolean> {
 export async function redeem(req: RedeemRequest): Promise<Redeemed> {
   const now = req.now ?? new Date();
   const orderId = orderIdOf(req.member, req.clientKey);
-  const snap = await readSnapshot(req.item, req.member, orderId);
+  const snap = await readSnapshot(req.item, req.member, orderId, now);
   if (snap.order) return answer(snap.order, req, now);
+  // Points already frozen for this item and waiting for payment: that order, not a second hold.
+  if (snap.unpaid && !req.prize) return { order: orderView(snap.unpaid), unpaid: true };
   if (!snap.item) {
     // No such item: the key may still name an order (a retry with another item is a mismatch).
     const existing = await readOrder(orderId);
@@ -252,7 +262,7 @@ async function answer(o: Order, req: RedeemRequest, now: Date): Promise<Redeemed
  * $lookups are uncorrelated (each names its documents, through an index), so the guard, the
  * sold-out check and a retry's answer cost no request of their own.
  */
-async function readSnapshot(itemId: string, member: string, orderId: string): Promise<Snapshot> {
+async function readSnapshot(itemId: string, member: string, orderId: string, now: Date): Promise<Snapshot> {
   const db = getDb();
   const $ = db.command.aggregate;
   const join = (from: string, match: Record<string, unknown>, as: string, project: Record<string, 1> | null = null, limit = 0) => {
@@ -270,10 +280,12 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .lookup(join(MALL.orders, { _id: orderId }, 'order'))
+    // Through the member_status_createdAt index: a member has few unpaid orders.
+    .lookup(join(MALL.orders, { member, item: itemId, status: 'unpaid' }, 'unpaid', null, 4))
     .end();
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, tier: null };
-  const { account, shards, limit, codes, order, tier, ...item } = row;
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, unpaid: null, tier: null };
+  const { account, shards, limit, codes, order, unpaid, tier, ...item } = row;
   const a = (account as Partial<Account>[])[0];
   return {
     item: item as Item,
@@ -282,6 +294,8 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
     order: ((order as Order[])[0] as Order | undefined) ?? null,
+    // One past its window waits for the sweep to close it; it does not hold the member up.
+    unpaid: (unpaid as Order[]).find((o) => o.payment && +new Date(o.payment.expiresAt) > +now) ?? null,
     tier: (tier as { level?: string }[])[0]?.level ?? null,
   };
 }
