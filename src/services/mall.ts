@@ -43,6 +43,8 @@ export interface Address {
 
 export interface MallOrder {
   id: string
+  /** 订单号 people read and say, \`20261129-483920\` (\`id\` is what actions take). */
+  no: string
   item: string
   title: string
   image: string
@@ -171,17 +173,21 @@ export function pay(id: string): Promise<{ order: MallOrder; payment: PaymentReq
   return callCloud(FN, { action: 'pay', id })
 }
 
-/** Hands a payment request to the platform: WeChat Pay in weapp, the simulated page locally (H5). */
-export async function startPayment(payment: PaymentRequest, orderUrl: string): Promise<boolean> {
+/**
+ * Hands a payment request to the platform: WeChat Pay in weapp ('paid' or 'notPaid': failed or
+ * closed — the order stays 待付款 until it times out), the simulated page locally in H5 ('away': the
+ * browser leaves for it and comes back to `orderUrl`).
+ */
+export async function startPayment(payment: PaymentRequest, orderUrl: string): Promise<'paid' | 'notPaid' | 'away'> {
   if (payment.provider === 'simulated') {
     window.location.href = `${payment.payUrl}?return=${encodeURIComponent(`/#${orderUrl}`)}`
-    return false
+    return 'away'
   }
   try {
     await Taro.requestPayment(payment.params as unknown as Parameters<typeof Taro.requestPayment>[0])
-    return true
+    return 'paid'
   } catch {
-    return false // not paid: the order stays 待付款 until it times out
+    return 'notPaid'
   }
 }
 

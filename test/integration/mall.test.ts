@@ -117,6 +117,28 @@ describe('redemption', () => {
     expect(stockLeft(cloud, 'cup')).toBe(left);
   });
 
+  test('order numbers people can read (20261129-483920): on the order, its list, the ledger rows and the CSV; the redemption still costs 10 requests', async () => {
+    await create(cloud, 'mug', 5); // as the bench's probe: no per-member limit, one shard
+    const k = key();
+    const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeem', item: 'mug', quantity: 1, clientKey: k, address: ADDRESS }, 'oA');
+    expect(dbRequests).toBe(10);
+    const { id, no } = reply.data.order;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).replace(/-/g, '');
+    expect(no).toMatch(new RegExp(`^${today}-\\d{6}$`));
+    expect(no).not.toBe(`${today}-000000`);
+    // The retry answers the same number; the order page and the list show it.
+    expect((await cloud.call('mall', { action: 'redeem', item: 'mug', quantity: 1, clientKey: k, address: ADDRESS }, 'oA')).data.order.no).toBe(no);
+    expect((await cloud.call('mall', { action: 'order', id }, 'oA')).data.order.no).toBe(no);
+    expect((await cloud.call('mall', { action: 'orders' }, 'oA')).data.items.find((o: any) => o.id === id).no).toBe(no);
+    // The ledger row names it, and so does the row that gives the points back.
+    const rows = () => cloud.engine.dump('ledger').filter((e: any) => e.source?.ref === id).map((e: any) => e.reason);
+    expect(rows()).toEqual([`兑换 山野茶杯 × 1 · 订单 ${no}`]);
+    expect(await cloud.call('mall', { action: 'cancel', id }, 'oA')).toMatchObject({ ok: true });
+    expect(rows()).toContain(`退回 山野茶杯 × 1（会员取消）· 订单 ${no}`);
+    const csv = (await cloud.call('mall', { action: 'exportOrders', status: 'cancelled' }, OPS)).data.csv as string;
+    expect(csv.split('\n').some((line) => line.startsWith(`${no},`))).toBe(true);
+  });
+
   test('saveAddress refuses a division that does not exist and over-long text; nothing is stored', async () => {
     const save = (address: Record<string, string>) => cloud.call('mall', { action: 'saveAddress', address }, 'oA');
     expect(await save({ ...ADDRESS, province: '火星', city: 'abc', district: '😀' })).toMatchObject({ ok: false, code: 'ADDRESS_REGION_UNKNOWN' });

@@ -68,3 +68,19 @@ describe('addresses', () => {
     expect(addressProblem({ ...ok, name: '😀'.repeat(21) })?.code).toBe('TEXT_TOO_LONG');
   });
 });
+
+describe('order numbers (订单号)', () => {
+  const { orderNoCandidates, orderNoOf } = require('../../cloudfunctions/common/mall/order-doc') as typeof import('../../cloudfunctions/common/mall/order-doc');
+  test('the Shanghai day and six digits, never 000000 or past 999999', () => {
+    // 2026-11-29T17:00Z is already the 30th in Shanghai.
+    expect(orderNoCandidates(new Date('2026-11-29T17:00:00Z'), () => 0)).toEqual(['20261130-000001', '20261130-000001', '20261130-000001']);
+    expect(orderNoCandidates(new Date('2026-11-29T08:00:00Z'), () => 0.999_999_9)[0]).toBe('20261129-999999');
+    expect(orderNoCandidates(new Date('2026-11-29T08:00:00Z'), () => 0.000123)[0]).toBe('20261129-000123');
+  });
+  test('an order made before numbers shows one derived from its day and id, the same every time', () => {
+    const legacy = { _id: 'oAbc123', createdAt: new Date('2026-11-20T02:00:00Z') };
+    expect(orderNoOf(legacy)).toMatch(/^20261120-\d{6}$/);
+    expect(orderNoOf(legacy)).toBe(orderNoOf({ ...legacy }));
+    expect(orderNoOf({ ...legacy, no: '20261120-000042' })).toBe('20261120-000042');
+  });
+});

@@ -104,7 +104,7 @@ export default function MallOpsPage() {
             <Text className='mall-ops__status'>{mall.statusLabel(o.status)}</Text>
           </View>
           <Text className='mall-ops__line'>
-            {o.id} · {formatShanghaiDateTime(o.createdAt)} · {mall.priceText(o.points, o.cashFen * o.quantity)}
+            {o.no} · {formatShanghaiDateTime(o.createdAt)} · {mall.priceText(o.points, o.cashFen * o.quantity)}
           </Text>
           <Text className='mall-ops__line'>会员 {o.member}</Text>
           {o.address ? (

@@ -11,7 +11,7 @@ import { formatShanghaiDateTime } from '../../../utils/time'
 import { cancelReasonText } from '../../../utils/words'
 import './index.scss'
 
-const orderUrl = (id: string) => `/packages/mall/order/index?id=${encodeURIComponent(id)}`
+const orderUrl = (id: string, from?: 'pay') => `/packages/mall/order/index?id=${encodeURIComponent(id)}${from ? `&from=${from}` : ''}`
 
 // 订单详情: what was redeemed and what it cost, the card code of a virtual item, the address and
 // logistics of physical goods; 继续支付 while 待付款, 取消订单 until it ships (the points come back).
@@ -19,7 +19,7 @@ export default function OrderPage() {
   const params = useRouter().params
   const id = params.id ?? ''
   // Why the member is here: back from a payment (pay) or led from 立即兑换 to this unpaid order (again).
-  const from = params.from === 'pay' || params.from === 'again' ? params.from : ''
+  const [from, setFrom] = useState(params.from === 'pay' || params.from === 'again' ? params.from : '')
   const member = useMember()
   const detail = useAsync(mall.order)
   const [busy, setBusy] = useState(false)
@@ -52,7 +52,9 @@ export default function OrderPage() {
     setActionError(null)
     try {
       const r = await mall.pay(id)
-      if (await mall.startPayment(r.payment, orderUrl(id))) await detail.run(id)
+      const paid = await mall.startPayment(r.payment, orderUrl(id, 'pay'))
+      if (paid === 'notPaid') setFrom('pay')
+      if (paid !== 'away') await detail.run(id)
     } catch (e) {
       setActionError(e)
     } finally {
@@ -94,7 +96,7 @@ export default function OrderPage() {
             {o.redPacket ? (
               <Text className='mall-order__code mall-order-redpacket'>现金红包 ¥{(o.redPacket.amountFen / 100).toFixed(2)}，将发放至微信零钱</Text>
             ) : null}
-            <Text className='mall-order__line'>订单号 {o.id}</Text>
+            <Text className='mall-order__line mall-order-no'>订单号 {o.no}</Text>
             <Text className='mall-order__line'>下单时间 {formatShanghaiDateTime(o.createdAt)}</Text>
           </View>
           {o.address ? (

@@ -69,6 +69,7 @@ export default function OrdersPage() {
           <Text className='mall-orders__meta'>
             {mall.priceText(o.points, o.cashFen * o.quantity)} · {formatShanghaiDateTime(o.createdAt)}
           </Text>
+          <Text className='mall-orders__meta mall-order-no'>订单号 {o.no}</Text>
         </View>
       ))}
     </View>

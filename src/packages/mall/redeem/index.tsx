@@ -86,7 +86,10 @@ export default function RedeemPage() {
       if (r.unpaid) return void Taro.redirectTo({ url: orderUrl(r.order.id, 'again') })
       setOrder(r.order)
       // Paid: the order. Failed or closed (weapp): the order too, saying so (H5 returns there itself).
-      if (r.payment) void Taro.redirectTo({ url: orderUrl(r.order.id, (await mall.startPayment(r.payment, orderUrl(r.order.id, 'pay'))) ? undefined : 'pay') })
+      if (r.payment) {
+        const paid = await mall.startPayment(r.payment, orderUrl(r.order.id, 'pay'))
+        if (paid !== 'away') void Taro.redirectTo({ url: orderUrl(r.order.id, paid === 'paid' ? undefined : 'pay') })
+      }
     } catch (e) {
       setError(e)
       // A definite refusal ends this attempt; the next tap is a new redemption.
@@ -123,6 +126,7 @@ export default function RedeemPage() {
           </Text>
           {order.code ? <Text className='mall-redeem__code mall-redeem-code'>卡码：{order.code}</Text> : null}
           <Text className='mall-redeem__line'>订单状态：{mall.statusLabel(order.status)}</Text>
+          <Text className='mall-redeem__line mall-redeem-no'>订单号 {order.no}</Text>
         </View>
         <Button className='mall-redeem-view-order' type='primary' block onClick={() => Taro.redirectTo({ url: orderUrl(order.id) })}>
           查看订单
