@@ -181,7 +181,7 @@ function ResultView({ result, unchecked, onAgain }: { result: ScanResult; unchec
         <Row label='防伪码' value={result.code} className='scan-trace-code' />
         {result.repeat ? <Row label='首次查询' value={formatShanghaiDateTime(result.firstScanAt)} className='scan-trace-first' /> : null}
         {result.region.provinceName ? <Row label='扫码地区' value={result.region.provinceName} className='scan-trace-region' /> : null}
-        {unchecked ? <Row label='销售区域' value='未能获取位置，本次无法核验销售区域' className='scan-trace-region-unchecked' /> : null}
+        {unchecked ? <Row label='销售区域' value='未能获取位置，无法核验' className='scan-trace-region-unchecked' /> : null}
       </View>
 
       <FollowCard />
