@@ -14,6 +14,7 @@ import { addressProblem } from '../common/mall/rules';
 import { accessFor, ordersForOperator } from '../common/privacy/access';
 import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
 import { redeem } from '../common/mall/redeem';
+import { redeemedBy } from '../common/mall/redeemed';
 import { CANCEL_REASON } from '../common/mall/words';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
@@ -99,6 +100,11 @@ export const main = defineFunction({
       auth: 'member',
       input: z.object({ id: orderId }).strict(),
       run: (i, { caller }) => payAgain(i.id, caller.openid),
+    }),
+    redeemed: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: (_i, { caller }) => redeemedBy(caller.openid),
     }),
     address: action({
       auth: 'member',

@@ -114,6 +114,11 @@ export function cancel(id: string): Promise<{ order: MallOrder }> {
   return callCloud(FN, { action: 'cancel', id })
 }
 
+/** What the member's points have bought: units and their value (points at today's rate + cash), in fen. */
+export function redeemed(): Promise<{ units: number; points: number; cashFen: number; valueFen: number }> {
+  return callCloud(FN, { action: 'redeemed' })
+}
+
 export function savedAddress(): Promise<{ address: Address | null }> {
   return callCloud(FN, { action: 'address' })
 }

@@ -383,3 +383,24 @@ describe('red packet items', () => {
     expect(account(cloud, 'oR').balance).toBe(400);
   });
 });
+
+describe('what points have bought (首页: 已兑换 N 件好礼，价值 ¥X)', () => {
+  test('units and value of orders that kept their points: paid, to ship, completed; not cancelled or unpaid', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oV', 2000);
+    await create(cloud, 'cup', 10, { points: 200 });
+    await create(cloud, 'pot', 10, { points: 100, cashFen: 2990 });
+    expect(await cloud.call('mall', { action: 'redeemed' }, 'oV')).toMatchObject({ ok: true, data: { units: 0, valueFen: 0 } });
+    const r1 = await cloud.call('mall', { action: 'redeem', item: 'cup', quantity: 2, clientKey: key(), address: ADDRESS }, 'oV');
+    const r2 = await cloud.call('mall', { action: 'redeem', item: 'cup', quantity: 1, clientKey: key(), address: ADDRESS }, 'oV');
+    await cloud.call('mall', { action: 'cancel', id: r2.data.order.id }, 'oV');
+    const unpaid = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oV');
+    expect(await cloud.call('mall', { action: 'redeemed' }, 'oV')).toMatchObject({ ok: true, data: { units: 2, points: 400, cashFen: 0, valueFen: 400 } }); // 100 points a yuan
+    await cloud.runner.invoke('mallpay', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: unpaid.data.order.id, totalFee: 2990, transactionId: 'SIMV' }, { SOURCE: 'wx_pay' });
+    const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeemed' }, 'oV');
+    expect(reply).toMatchObject({ ok: true, data: { units: 3, points: 500, cashFen: 2990, valueFen: 500 + 2990 } });
+    expect(dbRequests).toBeLessThanOrEqual(2);
+    expect(r1.data.order.status).toBe('toShip');
+  });
+});

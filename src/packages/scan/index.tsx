@@ -154,6 +154,7 @@ function ResultView({ result, unchecked, onAgain }: { result: ScanResult; unchec
         <Text className='scan-head__title scan-points'>{title}</Text>
         <Text className='scan-head__desc'>{desc}</Text>
         {result.balance !== null && result.outcome === 'earned' ? <Text className='scan-head__balance scan-balance'>当前积分 {result.balance}</Text> : null}
+        {result.validUntil && result.outcome === 'earned' ? <Text className='scan-head__balance scan-valid'>积分有效期至 {result.validUntil}</Text> : null}
       </View>
 
       {result.redPacket ? (
