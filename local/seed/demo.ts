@@ -9,6 +9,7 @@ import { seedEarn } from './earn';
 import { seedOrders } from './orders';
 import { seedPlay } from './play';
 import { findPersona, PERSONAS } from './personas';
+import { demoImageUrl } from './images';
 
 export const DEMO_BRAND = {
   _id: 'brand',
@@ -119,7 +120,7 @@ async function seedMall(runner: Runner, now: Date): Promise<void> {
       stock,
       shards,
       ...fields,
-      images: [],
+      images: [demoImageUrl(id)],
       redPacketFen: 0,
       perOrderMax: fields.perMemberLimit || 5,
       listAt: startsInMinutes ? new Date(+now + startsInMinutes * 60_000).toISOString() : null,

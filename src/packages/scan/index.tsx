@@ -1,4 +1,4 @@
-import { OfficialAccount, Text, View } from '@tarojs/components'
+import { Image, OfficialAccount, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { Button, Input } from '../../components/nutui'
@@ -174,6 +174,7 @@ function ResultView({ result, unchecked, onAgain }: { result: ScanResult; unchec
 
       <View className='scan-trace'>
         <Text className='scan-trace__title'>产品溯源</Text>
+        {t.image ? <Image className='scan-trace__image scan-trace-image' src={t.image} mode='aspectFit' /> : null}
         <Row label='产品' value={t.name} className='scan-trace-name' />
         {t.spec ? <Row label='规格' value={t.spec} className='scan-trace-spec' /> : null}
         <Row label='批次' value={t.batchNo} className='scan-trace-batch' />
