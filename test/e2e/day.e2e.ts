@@ -84,3 +84,37 @@ test('every place that gives points says until when: the scan result and the sig
     throw new Error('alice has signed in today in the seed: use a persona who has not');
   }
 });
+
+test('loading skeletons can be seen on the main pages while the cloud answers slowly', async () => {
+  const { page, url } = e2e();
+  // Every cloud call takes 2.5 s: the pages show their skeletons meanwhile.
+  await page.route('**/api/cloud/**', async (route) => {
+    await new Promise((r) => setTimeout(r, 2_500));
+    await route.continue();
+  });
+  try {
+    for (const [path, name] of [
+      ['/pages/index/index', 'home'],
+      ['/pages/mall/index', 'mall'],
+      ['/packages/points/ledger/index', 'points'],
+      ['/packages/mall/orders/index', 'orders'],
+    ] as const) {
+      await page.goto(`${url}/#${path}`);
+      await page.reload();
+      const skeleton = await page.waitForSelector('.taro_page_stationed .status-loading, .taro_page_stationed .home-day-loading', { timeout: 10_000 });
+      // Seen: a real size, and grey blocks on the page's background (not white on white).
+      const box = await skeleton.boundingBox();
+      expect(box!.height).toBeGreaterThan(150);
+      // NutUI's own grey (#f7f8fc) on the page's #f5f6f7 was invisible: every block must be clearly darker.
+      const blocks = await skeleton.$$eval('.nut-skeleton-content', (els) => els.map((e) => getComputedStyle(e).backgroundColor));
+      expect(blocks.length).toBeGreaterThan(0);
+      for (const bg of blocks) {
+        const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+        expect({ bg, dark: Math.max(r, g, b) <= 235 }).toEqual({ bg, dark: true });
+      }
+      await screenshot(page, `day-20-skeleton-${name}`);
+    }
+  } finally {
+    await page.unroute('**/api/cloud/**');
+  }
+});

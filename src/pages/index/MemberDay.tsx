@@ -45,7 +45,7 @@ export default function MemberDay({ generation, onSummary }: { generation: numbe
   if (failed) return null
   if (!day) {
     return (
-      <View className='home-day home-day-loading'>
+      <View className='home-day home-day-loading skeleton-visible'>
         <Skeleton rows={3} animated />
       </View>
     )
