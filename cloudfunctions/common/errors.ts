@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   // A console form's field is wrong: the message is Chinese, `字段：原因`; the reply names the field.
   'INVALID_FIELD',
+  /** A text field longer than its limit (a name, a nickname, an address): refused, never cut. */
+  'TEXT_TOO_LONG',
   // The ledger's (docs/ledger.md)
   'INSUFFICIENT_POINTS',
   'IDEMPOTENCY_MISMATCH',
@@ -37,6 +39,7 @@ export const ERROR_CODES = [
   'SOLD_OUT',
   'LIMIT_EXCEEDED',
   'ADDRESS_INVALID',
+  'ADDRESS_REGION_UNKNOWN',
   'ORDER_STATE',
   'ORDER_EXPIRED',
   'STEP_MISMATCH',

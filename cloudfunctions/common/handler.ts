@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { getCloud } from './cloud';
-import { AppError, type ErrorCode } from './errors';
+import { AppError, ERROR_CODES, type ErrorCode } from './errors';
 import { eventProblem } from './inputs';
 import { operatorRoleOf } from './services/operators';
 import { mayAct, type Role } from './ops/roles';
@@ -162,6 +162,18 @@ function secretMatches(given: string, expected: string | undefined): boolean {
   return timingSafeEqual(h(given), h(expected));
 }
 
+/**
+ * The code a failed schema answers: BAD_REQUEST, unless an issue names its own (a refinement's
+ * `params.code`, e.g. `boundedText`'s TEXT_TOO_LONG) so the client can say exactly what is wrong.
+ */
+function issueCode(error: z.ZodError): ErrorCode {
+  for (const i of error.issues) {
+    const code = (i as { params?: { code?: unknown } }).params?.code;
+    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return code as ErrorCode;
+  }
+  return 'BAD_REQUEST';
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.join('.') : 'event'}: ${i.message}`)
@@ -192,7 +204,7 @@ export function defineFunction(def: FunctionDef): CloudFunctionMain {
       if (actionDef.auth === 'server') {
         const { secret, ...rest } = fields;
         const parsed = actionDef.input.safeParse(rest);
-        if (!parsed.success) return err('BAD_REQUEST', describeIssues(parsed.error));
+        if (!parsed.success) return err(issueCode(parsed.error), describeIssues(parsed.error));
         const caller = readCaller();
         if (caller.openid) return err('FORBIDDEN', `${name} is for the brand's server, not members`);
         if (typeof secret !== 'string' || !secret) return err('UNAUTHENTICATED', 'secret is required');
@@ -200,7 +212,7 @@ export function defineFunction(def: FunctionDef): CloudFunctionMain {
         return ok(await actionDef.run(parsed.data, { caller, requestId, functionName: def.name }));
       }
       const parsed = actionDef.input.safeParse(fields);
-      if (!parsed.success) return err('BAD_REQUEST', describeIssues(parsed.error));
+      if (!parsed.success) return err(issueCode(parsed.error), describeIssues(parsed.error));
 
       const caller = readCaller();
       if (!caller.openid) return err('UNAUTHENTICATED', 'no caller identity');

@@ -75,3 +75,17 @@ export const shanghaiDayInput = (opts: { notAfterToday?: boolean } = {}) =>
 /** An ISO-8601 UTC instant (`2026-11-29T08:00:00Z`), a real date within FIRST_YEAR..LAST_YEAR. */
 export const instantInput = () =>
   z.iso.datetime().refine(isInstantInRange, `must be a date-time in ${FIRST_YEAR}-${LAST_YEAR}`);
+
+/** Characters as a person counts them (a surrogate pair, e.g. an emoji, is one). */
+export const charCount = (s: string) => Array.from(s).length;
+
+/**
+ * Free text a person types (a nickname, a name): trimmed, at most `max` characters as they count
+ * them. Longer text is refused with TEXT_TOO_LONG (the handler reads the issue's `params.code`),
+ * never cut.
+ */
+export const boundedText = (field: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => charCount(s) <= max, { message: `${field} must be at most ${max} characters`, params: { code: 'TEXT_TOO_LONG' } });

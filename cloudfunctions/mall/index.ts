@@ -17,6 +17,7 @@ import { addressProblem } from '../common/mall/rules';
 import { accessFor, ordersForOperator } from '../common/privacy/access';
 import { cancelOrder, completeOrder, exportOrders, listOrders, operatorCancel, orderDetail, payAgain, shipOrder } from '../common/mall/orders';
 import { redeem } from '../common/mall/redeem';
+import { redeemedBy } from '../common/mall/redeemed';
 import { CANCEL_REASON } from '../common/mall/words';
 
 const id = z.string().regex(/^[\w\-]{1,64}$/, 'letters, digits, _ and - only (1-64)');
@@ -26,15 +27,9 @@ const cursor = z.string().min(1).max(300).optional();
 const limit = z.number().int().min(1).max(50).default(20);
 const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !/[<>\u0000-\u001f]/.test(s), 'no control characters or < >');
 const status = z.enum(['unpaid', 'toShip', 'shipped', 'completed', 'cancelled']);
+// Lengths and divisions are the domain's (addressProblem): TEXT_TOO_LONG / ADDRESS_REGION_UNKNOWN, not BAD_REQUEST.
 const address = z
-  .object({
-    name: z.string().max(40),
-    phone: z.string().max(20),
-    province: z.string().max(40),
-    city: z.string().max(40),
-    district: z.string().max(40),
-    detail: z.string().max(200),
-  })
+  .object({ name: z.string(), phone: z.string(), province: z.string(), city: z.string(), district: z.string(), detail: z.string() })
   .strict();
 
 // The console's item form: the schema names the fields it takes (any JSON value each); their values
@@ -97,6 +92,11 @@ export const main = defineFunction({
       input: z.object({ id: orderId }).strict(),
       run: (i, { caller }) => payAgain(i.id, caller.openid),
     }),
+    redeemed: action({
+      auth: 'member',
+      input: z.object({}).strict(),
+      run: (_i, { caller }) => redeemedBy(caller.openid),
+    }),
     address: action({
       auth: 'member',
       input: z.object({}).strict(),
@@ -110,7 +110,7 @@ export const main = defineFunction({
       input: z.object({ address }).strict(),
       run: async (i, { caller }) => {
         const problem = addressProblem(i.address);
-        if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
+        if (problem) throw new AppError(problem.code, problem.message);
         await getDb().collection(MALL.addresses).doc(caller.openid).set({ data: { address: i.address, updatedAt: new Date() } });
         return { address: i.address };
       },

@@ -4,12 +4,10 @@ import { action, defineFunction } from '../common/handler';
 import * as members from '../common/services/members';
 import { memberPrivacyActions } from '../common/privacy/actions';
 import { birthdayInput } from '../common/earn/birthday';
+import { boundedText } from '../common/inputs';
 
-const nickname = z
-  .string()
-  .trim()
-  .min(1, 'nickname must not be empty')
-  .max(20, 'nickname must be at most 20 characters')
+const nickname = boundedText('nickname', 20)
+  .refine((s) => s.length >= 1, 'nickname must not be empty')
   .refine((s) => !/[\u0000-\u001f\u007f<>]/.test(s), 'nickname contains forbidden characters');
 // Mainland mobile numbers, or '' to clear. Real numbers arrive later through getPhoneNumber.
 const phone = z.union([z.literal(''), z.string().regex(/^1[3-9]\d{9}$/, 'phone must be an 11-digit mainland mobile number')]);

@@ -6,6 +6,7 @@
 import type { Runner } from '../runtime/runner';
 import { pretty } from '../../cloudfunctions/common/codes/format';
 import { PERSONAS } from './personas';
+import { demoImageUrl } from './images';
 
 export const DEMO_BATCH = 'demo-tea-2611';
 
@@ -18,8 +19,8 @@ export async function seedCodes(runner: Runner): Promise<void> {
     if (!r.ok && r.code !== allow) throw new Error(`seeding codes: ${fn}.${data.action} → ${JSON.stringify(r)}`);
     return r.data;
   };
-  await call('codes', { action: 'upsertProduct', id: 'anji-white', name: '安吉白茶·明前特级', image: '', spec: '250g 罐装', origin: '浙江·湖州·安吉', basePoints: 50 });
-  await call('codes', { action: 'upsertProduct', id: 'yunwu-green', name: '高山云雾绿茶', image: '', spec: '125g 袋装', origin: '江西·庐山', basePoints: 20 });
+  await call('codes', { action: 'upsertProduct', id: 'anji-white', name: '安吉白茶·明前特级', image: demoImageUrl('anji-white'), spec: '250g 罐装', origin: '浙江·湖州·安吉', basePoints: 50 });
+  await call('codes', { action: 'upsertProduct', id: 'yunwu-green', name: '高山云雾绿茶', image: demoImageUrl('yunwu-green'), spec: '125g 袋装', origin: '江西·庐山', basePoints: 20 });
   await call('points', { action: 'createBudget', id: 'scan-2611', campaign: 'scan-2611', cap: 100_000, shards: 8 }, 'BAD_REQUEST'); // BAD_REQUEST: it exists (a reseed)
   // A campaign of kind scan (docs/campaigns.md): created as a draft, then published as version 1.
   await call('admin', {

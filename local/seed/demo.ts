@@ -1,6 +1,11 @@
 // Seeds the demo brand on a fresh local database: the brand's settings, the demo operator in
-// `admins`, and each persona's member account created through the real `user.login` action.
+// `admins`, and each persona's member account — everything through the real functions, so what the
+// app shows adds up: members registered before their first points (the login's own code, its clock
+// set back), named as the start-up banner prints them (user.updateProfile), points earned through
+// the ledger and spent on real mall orders (the redemption's own code, at the day it happened).
 import * as ledger from '../../cloudfunctions/common/ledger/service';
+import { redeem } from '../../cloudfunctions/common/mall/redeem';
+import { login } from '../../cloudfunctions/common/services/members';
 import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
@@ -11,6 +16,7 @@ import { seedOrders } from './orders';
 import { seedPlay } from './play';
 import { seedRisk } from './risk';
 import { findPersona, PERSONAS } from './personas';
+import { demoImageUrl } from './images';
 
 export const DEMO_BRAND = {
   _id: 'brand',
@@ -33,11 +39,13 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
     PERSONAS.filter((p) => p.role === 'operator').map((p) => ({ _id: p.openid, name: p.nickname, role: 'owner', createdAt: now })),
   );
   for (const persona of PERSONAS) {
-    const { result } = await runner.callAsMember('user', { action: 'login' }, persona.openid);
+    // Registered before anything they did (the login action's code with the day it happened).
+    await login(persona.openid, new Date(+now - REGISTERED_DAYS_AGO[persona.id] * DAY));
+    const { result } = await runner.callAsMember('user', { action: 'updateProfile', nickname: persona.nickname }, persona.openid);
     if (!(result as { ok?: boolean }).ok) throw new Error(`seeding ${persona.id} failed: ${JSON.stringify(result)}`);
   }
-  await seedPoints(now);
-  await seedMall(runner, now);
+  await seedMall(runner, now); // the catalog first: the history redeems from it
+  await seedPoints(runner, now);
   await seedCodes(runner); // one-item-one-code: products, a campaign, an active batch (local/seed/codes.ts)
   await seedEarn(runner); // sign-in and tasks: campaigns, and bob's last ten days (local/seed/earn.ts)
   await seedOrders(runner, now); // tiers, an order campaign, brand orders posted and pending (local/seed/orders.ts)
@@ -51,16 +59,24 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
 
 const DAY = 86_400_000;
 
+/** Days before the seed each persona registered: before their first points, order or sign-in. */
+const REGISTERED_DAYS_AGO: Record<string, number> = { alice: 50, bob: 20, carol: 65, ops: 90 };
+
 type Step =
   | { credit: number; kind: string; ref: string; daysAgo: number; expiry?: ExpiryPolicy; campaign?: string }
-  | { spend: number; kind: string; ref: string; daysAgo: number };
+  /** A real mall redemption (points only) on that day: its order, its ledger row, its stock. */
+  | { redeem: string; quantity: number; daysAgo: number };
+
+const ADDRESSES: Record<string, { name: string; phone: string; province: string; city: string; district: string; detail: string }> = {
+  carol: { name: '陈阿姨', phone: '13900139000', province: '上海市', city: '上海市', district: '徐汇区', detail: '天钥桥路 100 弄 6 号' },
+};
 
 /** A believable history per persona, through the ledger itself (keys seed:<persona>:<n>, so reseeding is a no-op). */
 const HISTORY: Record<string, Step[]> = {
   alice: [
     { credit: 200, kind: 'scan', ref: 'SY-TEA-0001', daysAgo: 45 },
     { credit: 10, kind: 'signin', ref: 'streak-1', daysAgo: 30 },
-    { spend: 150, kind: 'order', ref: 'M20261030001', daysAgo: 20 },
+    { redeem: 'drink-card', quantity: 3, daysAgo: 20 }, // 150 points: three store drink cards
     { credit: 120, kind: 'scan', ref: 'SY-TEA-0420', daysAgo: 10, campaign: 'autumn-tea', expiry: { kind: 'fixed', at: '' } },
     { credit: 80, kind: 'scan', ref: 'SY-TEA-0777', daysAgo: 3, expiry: { kind: 'yearEnd' } },
     { credit: 20, kind: 'signin', ref: 'streak-7', daysAgo: 1 },
@@ -68,24 +84,27 @@ const HISTORY: Record<string, Step[]> = {
   bob: [{ credit: 50, kind: 'scan', ref: 'SY-TEA-1002', daysAgo: 2 }],
   carol: [
     { credit: 500, kind: 'scan', ref: 'SY-TEA-2001', daysAgo: 60 },
-    { spend: 300, kind: 'order', ref: 'M20261101007', daysAgo: 12 },
+    { redeem: 'tea-cup', quantity: 1, daysAgo: 12 }, // 200 points
+    { redeem: 'drink-card', quantity: 2, daysAgo: 12 }, // 100 points
   ],
 };
 
-async function seedPoints(now: Date): Promise<void> {
+async function seedPoints(runner: Runner, now: Date): Promise<void> {
   for (const [id, steps] of Object.entries(HISTORY)) {
     const member = findPersona(id)!.openid;
     for (const [i, step] of steps.entries()) {
       const at = new Date(+now - step.daysAgo * DAY);
       const key = `seed:${id}:${i}`;
-      const source = { kind: step.kind, ref: step.ref };
       if ('credit' in step) {
+        const source = { kind: step.kind, ref: step.ref };
         // The campaign lot expires 5 days from now, so 即将过期 has something to show.
         const expiry =
           step.expiry?.kind === 'fixed' ? { kind: 'fixed' as const, at: shanghaiDayStart(shanghaiDay(+now + 6 * DAY)).toISOString() } : step.expiry;
         await ledger.credit({ member, amount: step.credit, key, source, campaign: step.campaign, expiry, now: at });
       } else {
-        await ledger.debit({ member, amount: step.spend, key, source, now: at });
+        const address = ADDRESSES[id] ?? null;
+        await redeem({ member, item: step.redeem, quantity: step.quantity, clientKey: `seed-${id}-${i}`, address, now: at });
+        if (address) await runner.callAsMember('mall', { action: 'saveAddress', address }, member);
       }
     }
   }
@@ -123,7 +142,7 @@ async function seedMall(runner: Runner, now: Date): Promise<void> {
       stock,
       shards,
       ...fields,
-      images: [],
+      images: [demoImageUrl(id)],
       redPacketFen: 0,
       perOrderMax: fields.perMemberLimit || 5,
       listAt: startsInMinutes ? new Date(+now + startsInMinutes * 60_000).toISOString() : null,

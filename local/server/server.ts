@@ -8,6 +8,7 @@ import type { Runner } from '../runtime/runner';
 import { allTriggers, fireTrigger, nextRuns } from '../runtime/timers';
 import { handleLocalPay } from './pay';
 import { DEFAULT_PERSONA_ID, findPersona, PERSONAS } from '../seed/personas';
+import { demoImage } from '../seed/images';
 
 const MAX_BODY = 1024 * 1024; // the platform's event size limit is in this range
 const MIME: Record<string, string> = {
@@ -155,6 +156,13 @@ export function createServer({ runner, staticDir, log = () => {} }: ServerOption
           }
           if (parts[2] === 'pay' && parts.length === 4 && (req.method === 'GET' || req.method === 'POST')) {
             return handleLocalPay(runner, req, res, parts[3], () => readBody(req));
+          }
+          if (parts[2] === 'demo-images' && parts.length === 4 && req.method === 'GET') {
+            // The demo catalog's pictures, drawn as SVG by local/seed/images.ts (local only).
+            const svg = demoImage(parts[3]);
+            if (!svg) return send(res, 404, { ok: false, code: 'NOT_FOUND', message: 'no such picture' });
+            res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600' });
+            return void res.end(svg);
           }
           if (parts[2] === 'stats' && req.method === 'GET') {
             return send(res, 200, { ok: true, data: { actions: Object.fromEntries(runner.stats), engine: runner.engine.stats } });

@@ -23,6 +23,8 @@ export interface ScanResult {
   points: number
   entry: string
   balance: number | null
+  /** The last day (Asia/Shanghai) the points this member earned with the code are valid, or null. */
+  validUntil: string | null
   /** Not the first scan of the code. */
   repeat: boolean
   scans: number

@@ -42,6 +42,8 @@ export interface SigninResult {
   streak: number
   bonuses: { kind: 'streak' | 'cumulative'; n: number; points: number }[]
   status: Omit<SigninStatus, 'templateId'>
+  /** The last day (Asia/Shanghai) the points of this sign-in are valid; null for a make-up. */
+  validUntil: string | null
 }
 
 export interface TaskItem {

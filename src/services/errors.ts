@@ -12,6 +12,7 @@ export const ERROR_TEXT = {
   RATE_LIMITED: '操作太频繁，请稍后再试',
   INTERNAL: '服务器开小差了，请稍后再试',
   INVALID_FIELD: '填写的内容有误，请检查后再提交',
+  TEXT_TOO_LONG: '填写的内容超过字数上限，请删减后再提交',
   // The ledger's (docs/ledger.md)
   INSUFFICIENT_POINTS: '积分不足',
   IDEMPOTENCY_MISMATCH: '重复的请求内容不一致，请刷新后重试',
@@ -38,6 +39,7 @@ export const ERROR_TEXT = {
   SOLD_OUT: '已兑完，下次早点来',
   LIMIT_EXCEEDED: '已达到每人限兑数量',
   ADDRESS_INVALID: '收货地址不完整或有误',
+  ADDRESS_REGION_UNKNOWN: '所在地区不存在，请从列表中重新选择省、市、区',
   ORDER_STATE: '订单当前状态不能进行此操作',
   ORDER_EXPIRED: '订单已超时关闭',
   STEP_MISMATCH: '抵扣积分须为规定步长的整数倍',

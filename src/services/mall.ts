@@ -52,6 +52,8 @@ export interface Address {
 
 export interface MallOrder {
   id: string
+  /** 订单号 people read and say, \`20261129-483920\` (\`id\` is what actions take). */
+  no: string
   item: string
   title: string
   image: string
@@ -98,10 +100,11 @@ export function item(id: string): Promise<{ item: MallItem; memberTaken: number;
 }
 
 /**
- * One redemption. `clientKey` is made once per confirmation screen and reused on every retry, so
+ * One redemption. `unpaid`: the member's 待付款 order of this item answered instead (nothing new
+ * frozen; open it for 去支付 / 取消). `clientKey` is made once per confirmation screen and reused on every retry, so
  * double taps and lost replies produce one order.
  */
-export function redeem(input: { item: string; quantity: number; clientKey: string; address?: Address }): Promise<{ order: MallOrder; payment?: PaymentRequest }> {
+export function redeem(input: { item: string; quantity: number; clientKey: string; address?: Address }): Promise<{ order: MallOrder; payment?: PaymentRequest; unpaid?: true }> {
   return callCloud(FN, { action: 'redeem', ...input })
 }
 
@@ -118,6 +121,11 @@ export function order(id: string): Promise<{ order: MallOrder }> {
 
 export function cancel(id: string): Promise<{ order: MallOrder }> {
   return callCloud(FN, { action: 'cancel', id })
+}
+
+/** What the member's points have bought: units and their value (points at today's rate + cash), in fen. */
+export function redeemed(): Promise<{ units: number; points: number; cashFen: number; valueFen: number }> {
+  return callCloud(FN, { action: 'redeemed' })
 }
 
 export function savedAddress(): Promise<{ address: Address | null }> {
@@ -155,12 +163,22 @@ export function countdown(target: string | null, now: number): string {
   return `${days ? `${days}天 ` : ''}${pad(Math.floor((s % 86400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`
 }
 
-/** Mirrors the server's check, so the form can say what is wrong before sending. */
+/** Longest value of each address field, in characters (the server's ADDRESS_MAX). */
+export const ADDRESS_MAX = { name: 20, province: 20, city: 20, district: 20, detail: 120 } as const
+const chars = (s: string) => Array.from(s.trim()).length
+
+/**
+ * Mirrors the server's check, so the form can say what is wrong before sending. Over-long text is
+ * refused with its limit, never cut (the inputs have no maxlength). Whether the region exists is the
+ * picker's (only real divisions can be chosen) and the server's (ADDRESS_REGION_UNKNOWN).
+ */
 export function addressProblem(a: Address): string | null {
-  if (!a.name.trim() || a.name.trim().length > 20) return '请填写收货人（1-20 字）'
+  if (!a.name.trim()) return '请填写收货人'
+  if (chars(a.name) > ADDRESS_MAX.name) return `收货人最多 ${ADDRESS_MAX.name} 个字，请删减`
   if (!/^1[3-9]\d{9}$/.test(a.phone)) return '请填写 11 位手机号'
-  if (!a.province.trim() || !a.city.trim() || !a.district.trim()) return '请填写省、市、区'
-  if (a.detail.trim().length < 4) return '请填写详细地址（至少 4 个字）'
+  if (!a.province.trim() || !a.city.trim() || !a.district.trim()) return '请选择所在地区（省、市、区）'
+  if (chars(a.detail) > ADDRESS_MAX.detail) return `详细地址最多 ${ADDRESS_MAX.detail} 个字，当前 ${chars(a.detail)} 个字，请删减`
+  if (chars(a.detail) < 4) return '请填写详细地址（至少 4 个字）'
   return null
 }
 
@@ -169,17 +187,21 @@ export function pay(id: string): Promise<{ order: MallOrder; payment: PaymentReq
   return callCloud(FN, { action: 'pay', id })
 }
 
-/** Hands a payment request to the platform: WeChat Pay in weapp, the simulated page locally (H5). */
-export async function startPayment(payment: PaymentRequest, orderUrl: string): Promise<boolean> {
+/**
+ * Hands a payment request to the platform: WeChat Pay in weapp ('paid' or 'notPaid': failed or
+ * closed — the order stays 待付款 until it times out), the simulated page locally in H5 ('away': the
+ * browser leaves for it and comes back to `orderUrl`).
+ */
+export async function startPayment(payment: PaymentRequest, orderUrl: string): Promise<'paid' | 'notPaid' | 'away'> {
   if (payment.provider === 'simulated') {
     window.location.href = `${payment.payUrl}?return=${encodeURIComponent(`/#${orderUrl}`)}`
-    return false
+    return 'away'
   }
   try {
     await Taro.requestPayment(payment.params as unknown as Parameters<typeof Taro.requestPayment>[0])
-    return true
+    return 'paid'
   } catch {
-    return false // not paid: the order stays 待付款 until it times out
+    return 'notPaid'
   }
 }
 

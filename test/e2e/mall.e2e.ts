@@ -9,7 +9,10 @@ const ADDRESS: Record<string, string> = { name: '林小雨', phone: '13800138000
 
 async function fillAddress() {
   const { page } = e2e();
-  for (const [field, value] of Object.entries(ADDRESS)) await page.fill(stationed(`.mall-address-${field} input`), value);
+  for (const field of ['name', 'phone', 'detail']) await page.fill(stationed(`.mall-address-${field} input`), ADDRESS[field]);
+  // The region from the picker over real divisions (no text box).
+  await page.click(stationed('.mall-address-region'));
+  for (const field of ['province', 'city', 'district']) await page.click(stationed(`.region-sheet .region-option[data-name="${ADDRESS[field]}"]`));
 }
 
 const stockText = async () => (await e2e().page.textContent(stationed('.mall-card[data-item="tea-cup"] .mall-card__meta')))?.trim();
@@ -19,7 +22,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
   await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [stationed('.mall-balance'), '280'] as const, { timeout: 30_000 });
-  expect(await stockText()).toBe('剩余 50');
+  expect(await stockText()).toBe('剩余 49'); // 50, less the cup carol redeemed in the seed
   // The flash sale opens in 10 minutes: a countdown, not a price tag.
   expect(await page.textContent(stationed('.mall-card[data-item="flash-zisha"] .mall-card__meta'))).toMatch(/距开始 00:(09|10):\d\d/);
   await screenshot(page, '20-mall-home');
@@ -40,6 +43,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   await page.click(stationed('.mall-redeem-view-order'));
   await page.waitForSelector(stationed('.mall-order-ready'), { timeout: 30_000 });
   expect((await page.textContent(stationed('.mall-order-status')))?.trim()).toBe('待发货');
+  expect((await page.textContent(stationed('.mall-order-no')))?.trim()).toMatch(/^订单号 \d{8}-\d{6}$/);
   await screenshot(page, '22-mall-order');
 
   // The order is listed under 待发货, and the balance is 80.
@@ -48,7 +52,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
   await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [stationed('.mall-balance'), '80'] as const, { timeout: 30_000 });
-  expect(await stockText()).toBe('剩余 49');
+  expect(await stockText()).toBe('剩余 48');
 
   await page.goto(`${url}/#/packages/mall/orders/index`);
   await page.click(stationed('.mall-order-row[data-status="toShip"]'));
@@ -64,7 +68,7 @@ test('alice redeems a physical item with an address, sees the order, cancels it:
   await page.goto(`${url}/#/pages/mall/index`);
   await page.waitForSelector(stationed('.mall-card[data-item="tea-cup"]'), { timeout: 30_000 });
   await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [stationed('.mall-balance'), '280'] as const, { timeout: 30_000 });
-  expect(await stockText()).toBe('剩余 50');
+  expect(await stockText()).toBe('剩余 49');
 });
 
 test('a points+cash item goes through the simulated payment page', async () => {

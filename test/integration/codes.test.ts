@@ -59,6 +59,9 @@ describe('scan: first scan, repeats, counterfeits', () => {
     });
     const entry = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[0]}`) as any;
     expect(entry).toMatchObject({ member: 'oA', amount: 20, source: { kind: 'scan', ref: codes[0] }, campaign: 'c-B1' });
+    // Told at the moment of earning until when the points are valid: the last day of the lot the credit created.
+    expect(r.data.validUntil).toBe(shanghaiDay(+entry.expiresAt - 1));
+    expect(r.data.validUntil > shanghaiDay()).toBe(true);
     // Written blind inside the credit's transaction, with update operators ($inc, $min, $addToSet).
     const code = cloud.engine.dump('codes').find((c: any) => c._id === codes[0]) as any;
     expect(code).toMatchObject({ claimedBy: 'oA', points: 20, scans: 1, scanners: ['oA'], winScans: 1, claimedAt: expect.any(Date), firstScanAt: expect.any(Date), lastScanAt: expect.any(Date) });
@@ -68,6 +71,9 @@ describe('scan: first scan, repeats, counterfeits', () => {
   test('the same member again gets the same points and entry, plus the count message; nothing is credited twice', async () => {
     const r = await scan(cloud, codes[0], 'oA');
     expect(r.data).toMatchObject({ outcome: 'earned', points: 20, entry: `scan:${codes[0]}`, balance: 20, repeat: true, scans: 2, warning: false });
+    // The claimant's repeat says again until when those points are valid.
+    const entry = cloud.engine.dump('ledger').find((e: any) => e._id === `scan:${codes[0]}`) as any;
+    expect(r.data.validUntil).toBe(shanghaiDay(+entry.expiresAt - 1));
     expect(r.data.message).toMatch(/^此码已被查询 2 次，首次查询时间 \d{4}-\d\d-\d\d \d\d:\d\d$/);
     expect(cloud.engine.dump('ledger').filter((e: any) => e.source?.ref === codes[0])).toHaveLength(1);
   });

@@ -66,8 +66,11 @@ describe('sign-in', () => {
     expect(dbRequests).toBeLessThanOrEqual(6);
     const [entry] = entriesOf(cloud, 'oA');
     expect(entry).toMatchObject({ _id: 'signin:oA:2026-11-01', campaign: 'daily', amount: 5, source: { kind: 'signin', ref: '2026-11-01', version: 1 }, reason: '签到第 1 天 · 基础 5' });
+    // 积分有效期至: the last day of the lot this sign-in's credit created, told with the result and again on a second tap.
+    expect(reply.data.validUntil).toBe(shanghaiDay(+entry.expiresAt - 1));
+    expect(reply.data.validUntil > '2026-11-01').toBe(true);
     const again = await cloud.call('earn', { action: 'signIn' }, 'oA');
-    expect(again).toMatchObject({ ok: true, data: { already: true, points: 5 } });
+    expect(again).toMatchObject({ ok: true, data: { already: true, points: 5, validUntil: reply.data.validUntil } });
     expect(entriesOf(cloud, 'oA')).toHaveLength(1);
     expect(reply.data.status.days[0]).toEqual({ day: '2026-11-01', state: 'signed', canMakeUp: false });
   });

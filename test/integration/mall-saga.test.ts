@@ -493,18 +493,20 @@ describe('a paid order whose delivery is cut short (points + cash)', () => {
     const cloud = createTestCloud();
     makeOperator(cloud, OPS);
     await member(cloud, 'oPay', 1000);
+    await member(cloud, 'oPay2', 1000); // two members: one member's second try would be led to the first unpaid order
     await create(cloud, 'pc', 0, { cashFen: 990, kind: 'cardCode', points: 200 });
     expect(await cloud.call('mall', { action: 'addCodes', id: 'pc', codes: ['ONLY-1', 'ONLY-2'] }, OPS)).toMatchObject({ ok: true });
     const a = await redeem(cloud, 'pc', 'pool-dry-1', 'oPay', { address: undefined });
-    const b = await redeem(cloud, 'pc', 'pool-dry-2', 'oPay', { address: undefined });
+    const b = await redeem(cloud, 'pc', 'pool-dry-2', 'oPay2', { address: undefined });
     // Both unpaid; a third party takes a code meanwhile (an operator test, say): one left for two.
     await cloud.engine.send('database.modifyDocument', { collectionName: 'mallCodes', queryType: 'WHERE', query: JSON.stringify({ code: 'ONLY-2' }), data: JSON.stringify({ $set: { status: 'assigned', order: 'elsewhere' } }), multi: true, merge: true, upsert: false });
     expect(await pay(cloud, a.data.order.id)).toMatchObject({ ok: true, order: { status: 'completed', code: 'ONLY-1' } });
     expect(await pay(cloud, b.data.order.id)).toMatchObject({ errcode: 0, ok: false, code: 'SOLD_OUT' });
     const refunds = (cloud.engine.dump('outbox') as any[]).filter((o) => o.api === 'cloudPay.refund' && o.payload.outTradeNo === b.data.order.id);
     expect(refunds).toHaveLength(1);
-    expect(ordersOf(cloud, 'oPay', 'pc').find((o) => o._id === b.data.order.id)).toMatchObject({ status: 'cancelled', returned: true });
+    expect(ordersOf(cloud, 'oPay2', 'pc').find((o) => o._id === b.data.order.id)).toMatchObject({ status: 'cancelled', returned: true });
     expect(account(cloud, 'oPay')).toMatchObject({ held: 0, spent: 200, balance: 800 });
+    expect(account(cloud, 'oPay2')).toMatchObject({ held: 0, spent: 0, balance: 1000 });
   });
 });
 

@@ -104,6 +104,10 @@ describe('redemption', () => {
     [{ quantity: 1, address: undefined }, 'ADDRESS_INVALID'],
     [{ quantity: 1, address: { ...ADDRESS, phone: '123' } }, 'ADDRESS_INVALID'],
     [{ quantity: 1, address: { ...ADDRESS, detail: '' } }, 'ADDRESS_INVALID'],
+    [{ quantity: 1, address: { ...ADDRESS, province: '火星', city: 'abc', district: '😀' } }, 'ADDRESS_REGION_UNKNOWN'],
+    [{ quantity: 1, address: { ...ADDRESS, district: '南山区' } }, 'ADDRESS_REGION_UNKNOWN'],
+    [{ quantity: 1, address: { ...ADDRESS, name: '林'.repeat(21) } }, 'TEXT_TOO_LONG'],
+    [{ quantity: 1, address: { ...ADDRESS, detail: '路'.repeat(121) } }, 'TEXT_TOO_LONG'],
     [{ quantity: 3 }, 'LIMIT_EXCEEDED'],
     [{ quantity: 1, item: 'nope' }, 'NOT_FOUND'],
   ])('%j → %s, nothing held or taken', async (over, code) => {
@@ -113,6 +117,36 @@ describe('redemption', () => {
     expect(r).toMatchObject({ ok: false, code });
     expect(account(cloud, 'oA')).toMatchObject({ balance: before.balance, held: before.held });
     expect(stockLeft(cloud, 'cup')).toBe(left);
+  });
+
+  test('order numbers people can read (20261129-483920): on the order, its list, the ledger rows and the CSV; the redemption still costs 10 requests', async () => {
+    await create(cloud, 'mug', 5); // as the bench's probe: no per-member limit, one shard
+    const k = key();
+    const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeem', item: 'mug', quantity: 1, clientKey: k, address: ADDRESS }, 'oA');
+    expect(dbRequests).toBe(10);
+    const { id, no } = reply.data.order;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).replace(/-/g, '');
+    expect(no).toMatch(new RegExp(`^${today}-\\d{6}$`));
+    expect(no).not.toBe(`${today}-000000`);
+    // The retry answers the same number; the order page and the list show it.
+    expect((await cloud.call('mall', { action: 'redeem', item: 'mug', quantity: 1, clientKey: k, address: ADDRESS }, 'oA')).data.order.no).toBe(no);
+    expect((await cloud.call('mall', { action: 'order', id }, 'oA')).data.order.no).toBe(no);
+    expect((await cloud.call('mall', { action: 'orders' }, 'oA')).data.items.find((o: any) => o.id === id).no).toBe(no);
+    // The ledger row names it, and so does the row that gives the points back.
+    const rows = () => cloud.engine.dump('ledger').filter((e: any) => e.source?.ref === id).map((e: any) => e.reason);
+    expect(rows()).toEqual([`兑换 山野茶杯 × 1 · 订单 ${no}`]);
+    expect(await cloud.call('mall', { action: 'cancel', id }, 'oA')).toMatchObject({ ok: true });
+    expect(rows()).toContain(`退回 山野茶杯 × 1（会员取消）· 订单 ${no}`);
+    const csv = (await cloud.call('mall', { action: 'exportOrders', status: 'cancelled' }, OPS)).data.csv as string;
+    expect(csv.split('\n').some((line) => line.startsWith(`${no},`))).toBe(true);
+  });
+
+  test('saveAddress refuses a division that does not exist and over-long text; nothing is stored', async () => {
+    const save = (address: Record<string, string>) => cloud.call('mall', { action: 'saveAddress', address }, 'oA');
+    expect(await save({ ...ADDRESS, province: '火星', city: 'abc', district: '😀' })).toMatchObject({ ok: false, code: 'ADDRESS_REGION_UNKNOWN' });
+    expect(await save({ ...ADDRESS, detail: '路'.repeat(121) })).toMatchObject({ ok: false, code: 'TEXT_TOO_LONG', message: expect.stringContaining('detail') });
+    expect((cloud.engine.dump('mallAddresses') as any[]).filter((a) => a._id === 'oA')).toEqual([]);
+    expect(await save({ ...ADDRESS, province: '北京市', city: '北京市', district: '东城区' })).toMatchObject({ ok: true });
   });
 
   test('insufficient points: the unit goes back; the same key answers the same failure', async () => {
@@ -216,6 +250,31 @@ describe('virtual items, points+cash and payment', () => {
     expect(await cloud.call('mall', { action: 'cancel', id }, 'oA')).toMatchObject({ ok: true });
     expect((cloud.engine.dump('outbox') as any[]).some((o) => o.api === 'cloudPay.refund' && o.payload.outTradeNo === id)).toBe(true);
     expect(account(cloud, 'oA')).toMatchObject({ spent: 100 });
+  });
+
+  test('redeeming again while an unpaid order of the item holds points leads to that order: nothing frozen or taken twice', async () => {
+    await member(cloud, 'oB', 450); // enough for two holds of 200: the second try must still not freeze again
+    const first = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oB');
+    const id = first.data.order.id;
+    // The payment failed (or the member closed it): the order stays 待付款, its 200 points frozen.
+    expect(await pay({ returnCode: 'SUCCESS', resultCode: 'FAIL', outTradeNo: id })).toMatchObject({ ok: false });
+    const left = stockLeft(cloud, 'pot');
+    for (let i = 0; i < 3; i++) {
+      const again = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oB');
+      expect(again).toMatchObject({ ok: true, data: { unpaid: true, order: { id, status: 'unpaid' } } });
+      expect(again.data.payment).toBeUndefined();
+    }
+    expect(account(cloud, 'oB')).toMatchObject({ balance: 450, held: 200 });
+    expect(stockLeft(cloud, 'pot')).toBe(left);
+    expect((cloud.engine.dump('mallOrders') as any[]).filter((o) => o.member === 'oB')).toHaveLength(1);
+    // 去支付 from that order works; once it is cancelled a new redemption makes a new order.
+    expect(await cloud.call('mall', { action: 'pay', id }, 'oB')).toMatchObject({ ok: true, data: { payment: { provider: 'simulated' } } });
+    expect(await cloud.call('mall', { action: 'cancel', id }, 'oB')).toMatchObject({ ok: true });
+    const fresh = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oB');
+    expect(fresh).toMatchObject({ ok: true, data: { order: { status: 'unpaid' }, payment: { provider: 'simulated' } } });
+    expect(fresh.data.order.id).not.toBe(id);
+    expect(fresh.data.unpaid).toBeUndefined();
+    expect(await cloud.call('mall', { action: 'cancel', id: fresh.data.order.id }, 'oB')).toMatchObject({ ok: true });
   });
 
   test('a payment that arrives after the member cancelled is refused and refunded', async () => {
@@ -324,5 +383,26 @@ describe('red packet items', () => {
     expect(payouts).toHaveLength(1);
     expect(payouts[0]).toMatchObject({ _id: first.data.order.redPacket.payout, member: 'oR', amountFen: 376, campaign: 'mall', status: 'paid' });
     expect(account(cloud, 'oR').balance).toBe(400);
+  });
+});
+
+describe('what points have bought (首页: 已兑换 N 件好礼，价值 ¥X)', () => {
+  test('units and value of orders that kept their points: paid, to ship, completed; not cancelled or unpaid', async () => {
+    const cloud = createTestCloud();
+    makeOperator(cloud, OPS);
+    await member(cloud, 'oV', 2000);
+    await create(cloud, 'cup', 10, { points: 200 });
+    await create(cloud, 'pot', 10, { points: 100, cashFen: 2990 });
+    expect(await cloud.call('mall', { action: 'redeemed' }, 'oV')).toMatchObject({ ok: true, data: { units: 0, valueFen: 0 } });
+    const r1 = await cloud.call('mall', { action: 'redeem', item: 'cup', quantity: 2, clientKey: key(), address: ADDRESS }, 'oV');
+    const r2 = await cloud.call('mall', { action: 'redeem', item: 'cup', quantity: 1, clientKey: key(), address: ADDRESS }, 'oV');
+    await cloud.call('mall', { action: 'cancel', id: r2.data.order.id }, 'oV');
+    const unpaid = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oV');
+    expect(await cloud.call('mall', { action: 'redeemed' }, 'oV')).toMatchObject({ ok: true, data: { units: 2, points: 400, cashFen: 0, valueFen: 400 } }); // 100 points a yuan
+    await cloud.runner.invoke('mallpay', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: unpaid.data.order.id, totalFee: 2990, transactionId: 'SIMV' }, { SOURCE: 'wx_pay' });
+    const { reply, dbRequests } = await cloud.callCounted('mall', { action: 'redeemed' }, 'oV');
+    expect(reply).toMatchObject({ ok: true, data: { units: 3, points: 500, cashFen: 2990, valueFen: 500 + 2990 } });
+    expect(dbRequests).toBeLessThanOrEqual(2);
+    expect(r1.data.order.status).toBe('toShip');
   });
 });

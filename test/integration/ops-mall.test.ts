@@ -212,6 +212,20 @@ describe('batch shipping from a CSV', () => {
     ]);
   });
 
+  test('rows may name orders by the 订单号 the CSV export writes (20261129-483920)', async () => {
+    const r = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oBuyer');
+    const no = r.data.order.no;
+    expect(no).toMatch(/^\d{8}-\d{6}$/);
+    const preview = await cloud.call('mall', { action: 'previewShipBatch', lines: [`${no},顺丰速运,SF6000000006`, '20000101-000001,顺丰速运,SF6000000007'] }, OPS);
+    expect(preview.data.rows.map((x: any) => [x.outcome, x.reason ?? null])).toEqual([
+      ['ship', null],
+      ['refused', '订单不存在'],
+    ]);
+    const shipped = await cloud.call('mall', { action: 'shipBatch', lines: [`${no},顺丰速运,SF6000000006`] }, OPS);
+    expect(shipped.data.counts.shipped).toBe(1);
+    expect((cloud.engine.dump('mallOrders') as any[]).find((o) => o._id === r.data.order.id)).toMatchObject({ status: 'shipped', logistics: { trackingNo: 'SF6000000006' } });
+  });
+
   test('concurrent imports of one file ship each order once', async () => {
     const r = await cloud.call('mall', { action: 'redeem', item: 'pot', quantity: 1, clientKey: key(), address: ADDRESS }, 'oBuyer');
     const lines = [`${r.data.order.id},顺丰速运,SF5000000005`];

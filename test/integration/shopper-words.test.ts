@@ -30,7 +30,7 @@ describe('mall orders in Chinese', () => {
     const cancelled = await ok(cloud, 'mall', { action: 'cancel', id: order.id }, 'oA');
     expect(cancelled.order.cancel.reason).toBe('会员取消');
     const rows = (await ok(cloud, 'points', { action: 'history', limit: 10 }, 'oA')).items.filter((e: any) => e.source.kind === 'mall');
-    expect(rows.map((e: any) => e.reason).sort()).toEqual(['兑换 山野青瓷茶杯 × 1', '退回 山野青瓷茶杯 × 1（会员取消）'].sort());
+    expect(rows.map((e: any) => e.reason).sort()).toEqual([`兑换 山野青瓷茶杯 × 1 · 订单 ${order.no}`, `退回 山野青瓷茶杯 × 1（会员取消）· 订单 ${order.no}`].sort());
   });
 
   test('an unpaid order timed out: reason 超时未支付, the hold released with a Chinese reason', async () => {
@@ -40,7 +40,7 @@ describe('mall orders in Chinese', () => {
     await fireTrigger(cloud.runner, tick, new Date(Date.now() + 16 * 60_000));
     expect((await ok(cloud, 'mall', { action: 'order', id: order.id }, 'oA')).order.cancel).toMatchObject({ by: 'timeout', reason: '超时未支付' });
     const reasons = (cloud.engine.dump('ledger') as any[]).filter((e) => e.member === 'oA' && e.type !== 'adjust').map((e) => e.reason);
-    expect(reasons).toContain('兑换 紫砂壶 × 1');
+    expect(reasons).toContain(`兑换 紫砂壶 × 1 · 订单 ${order.no}`);
     for (const r of reasons) expect(r).not.toMatch(LATIN_WORD);
   });
 

@@ -89,7 +89,6 @@ describe('user profile', () => {
   test.each([
     [{ nickname: '' }, 'nickname'],
     [{ nickname: '   ' }, 'nickname'],
-    [{ nickname: '一二三四五六七八九十一二三四五六七八九十多' }, 'nickname'],
     [{ nickname: '<script>' }, 'nickname'],
     [{ nickname: 42 }, 'nickname'],
     [{ phone: '12345' }, 'phone'],
@@ -104,6 +103,19 @@ describe('user profile', () => {
     expect(r.code).toBe('BAD_REQUEST');
     expect(r.message).toContain(named);
     expect(snapshot(cloud)).toBe(before);
+  });
+
+  test.each([['一二三四五六七八九十一二三四五六七八九十多'], ['😀'.repeat(21)]])('a nickname over 20 characters (%s) is TEXT_TOO_LONG, not cut, and changes nothing', async (nickname) => {
+    const before = snapshot(cloud);
+    const r = await cloud.call('user', { action: 'updateProfile', nickname }, 'oP');
+    expect(r).toMatchObject({ ok: false, code: 'TEXT_TOO_LONG', message: expect.stringContaining('nickname') });
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  test('20 emoji are 20 characters: accepted whole', async () => {
+    const r = await cloud.call('user', { action: 'updateProfile', nickname: '😀'.repeat(20) }, 'oP');
+    expect(r).toMatchObject({ ok: true, data: { member: { nickname: '😀'.repeat(20) } } });
+    await cloud.call('user', { action: 'updateProfile', nickname: '茶友阿明' }, 'oP');
   });
 
   test('updateProfile before login is NOT_FOUND and creates nothing', async () => {

@@ -25,6 +25,7 @@ import { provinceAt, provinceName } from './regions';
 import { counterfeitSuspected, DEFAULT_COUNTERFEIT_THRESHOLD, isCoordinate, provincesFor, queriedMessage } from './rules';
 import { countQuery } from './stats';
 import { grantAfterPayment } from '../play/grants';
+import { validUntilOf } from '../ledger/reminders';
 
 export interface ScanRequest {
   code: string;
@@ -45,6 +46,8 @@ export interface ScanAnswer {
   points: number;
   entry: string;
   balance: number | null;
+  /** The last day the points this member earned with the code are valid (Asia/Shanghai), or null. */
+  validUntil: string | null;
   repeat: boolean;
   scans: number;
   firstScanAt: string;
@@ -146,7 +149,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   if (diverted) await recordRisk(`diversion:${codeId}:${scanner.openid}`, 'diversion', { ...risk, detail: `scanned in ${provinceName(province)}, sold for ${allowed.map(provinceName).join('、')}` });
 
   const threshold = rule.counterfeitThreshold ?? DEFAULT_COUNTERFEIT_THRESHOLD;
-  const answer = (c: Code, outcome: Outcome, warning: boolean, extra: { points: number; entry: string; balance: number | null; repeat: boolean }): ScanAnswer => {
+  const answer = (c: Code, outcome: Outcome, warning: boolean, extra: { points: number; entry: string; balance: number | null; validUntil: string | null; repeat: boolean }): ScanAnswer => {
     const first = c.firstScanAt ?? now;
     return {
       outcome,
@@ -165,7 +168,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
 
   const mayEarn = live && (!diverted || rule.creditOutsideRegion !== false);
   let capped = false;
-  let claimEntry: { balanceAfter: number } | null = pre.claimEntry;
+  let claimEntry: { balanceAfter: number; expiresAt?: Date } | null = pre.claimEntry;
   if (!code.claimedBy && mayEarn) {
     // The credit would fail on the missing account only after starting its transaction.
     if (!pre.account) throw await accountMissing(scanner.openid);
@@ -182,7 +185,7 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
       now,
     });
     if (r.kind === 'claimed') {
-      const reply = answer(r.code, 'earned', false, { points: r.points, entry: r.entry._id, balance: r.entry.balanceAfter, repeat: false });
+      const reply = answer(r.code, 'earned', false, { points: r.points, entry: r.entry._id, balance: r.entry.balanceAfter, validUntil: validUntilOf(r.entry), repeat: false });
       // The payout committed with the claim; one send now (the timer retries, or sends it if we die here).
       const [plays, sent] = await Promise.all([grantScanPlays(rule, codeId, scanner.openid, now), r.payout ? attemptPayout(r.payout._id, now) : null]);
       if (!r.payout) return { ...reply, ...plays };
@@ -210,8 +213,8 @@ export async function scan(scanner: Scanner, req: ScanRequest, now = new Date())
   const regrant = code.claimedBy === scanner.openid && live && rule.grantPlays ? grantScanPlays(rule, codeId, scanner.openid, now, true) : Promise.resolve({});
   const [fresh, plays] = await Promise.all([recordScan(code, scanner.openid, now, warning, { province, diverted }), regrant, ...work]);
   const mine = code.claimedBy === scanner.openid && code.points
-    ? { points: code.points, entry: claimKey(codeId), balance: claimEntry?.balanceAfter ?? null }
-    : { points: 0, entry: '', balance: null };
+    ? { points: code.points, entry: claimKey(codeId), balance: claimEntry?.balanceAfter ?? null, validUntil: validUntilOf(claimEntry) }
+    : { points: 0, entry: '', balance: null, validUntil: null };
   const outcome: Outcome = capped ? 'dailyCap' : mine.points ? 'earned' : diverted && !mayEarn ? 'diverted' : 'queried';
   return { ...answer(fresh, outcome, warning, { ...mine, repeat }), ...(plays as Pick<ScanAnswer, 'plays'>) };
 }

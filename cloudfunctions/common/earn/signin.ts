@@ -42,6 +42,7 @@ import type { Account, Entry } from '../ledger/model';
 import { shanghaiDay } from '../time';
 import { liveCampaigns } from './live';
 import { readMember } from './member';
+import { validUntilOf } from '../ledger/reminders';
 
 export const signinKey = (member: string, day: string) => `signin:${member}:${day}`;
 
@@ -95,6 +96,8 @@ export interface SigninResult {
   streak: number;
   bonuses: { kind: 'streak' | 'cumulative'; n: number; points: number }[];
   status: SigninStatus;
+  /** The last day the points of this sign-in are valid (the lot its credit created), or null. */
+  validUntil: string | null;
 }
 
 export async function signIn(member: string, opts: { day?: string; now?: Date } = {}): Promise<SigninResult> {
@@ -129,7 +132,7 @@ export async function signIn(member: string, opts: { day?: string; now?: Date } 
       });
       if (r.kind === 'capped') throw new AppError('LIMIT_EXCEEDED', '已达到签到活动的发放上限');
       if (r.kind === 'replayed') return already(rule, plan.state, today, key, campaign, tier, r.entry);
-      return result(rule, plan, plan.state, today, campaign, false, tier);
+      return { ...result(rule, plan, plan.state, today, campaign, false, tier), validUntil: validUntilOf(r.entry) };
     } catch (e) {
       if (e instanceof AlreadySigned) return already(rule, withSigned(state, today), today, key, campaign, tier);
       // Our key with another amount: a concurrent tap that planned on another state committed first.
@@ -155,6 +158,7 @@ async function already(rule: SigninRule, state: SigninState, today: string, key:
     streak: streakAt(state, today, rule.cycle),
     bonuses: [],
     status: statusOf(campaign, state, today, today.slice(0, 7), tier),
+    validUntil: validUntilOf(entry),
   };
 }
 
@@ -167,6 +171,7 @@ function result(rule: SigninRule, plan: SigninPlan, state: SigninState, today: s
     streak: streakAt(state, today, rule.cycle),
     bonuses: plan.bonuses.map(({ kind, n, points }) => ({ kind, n, points })),
     status: statusOf(campaign, state, today, plan.day.slice(0, 7), tier),
+    validUntil: null,
   };
 }
 

@@ -32,6 +32,12 @@ export interface Reminder {
 /** The Shanghai day a lot is last valid on (expiresAt is the first instant it is not). */
 export const lastValidDay = (expiresAt: Date) => shanghaiDay(+expiresAt - 1);
 
+/**
+ * Until when a credit's points are valid, as the member is told at the moment of earning (积分有效期至
+ * 2027-11-29: the brief's 强告知): the last valid day of the lot the credit created; null without one.
+ */
+export const validUntilOf = (entry: { expiresAt?: Date | string | null } | null | undefined) => (entry?.expiresAt ? lastValidDay(new Date(entry.expiresAt)) : null);
+
 /** Adds one credit per accepted subscription (idempotent by the client's key). */
 export async function addSubscriptionCredit(member: string, templateId: string, key: string, now = new Date()): Promise<number> {
   const db = getDb();

@@ -75,6 +75,8 @@ export interface Address {
 
 export interface Order {
   _id: string;
+  /** 订单号 `20261129-483920` (order-doc.ts `orderNoCandidates`); absent on orders made before numbers (`orderNoOf` derives one). */
+  no?: string;
   member: string;
   clientKey: string;
   /** The redemption's parameters (item, quantity, address) hashed: the same key with others is IDEMPOTENCY_MISMATCH. */

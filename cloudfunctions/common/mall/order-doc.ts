@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
 import { attemptPayout, PAYOUTS, type Payout } from '../codes/redpackets';
+import { shanghaiDay } from '../time';
 import { txGet, type Tx } from '../tx';
 import { isVirtual, MALL, type Address, type ItemKind, type Order, type OrderStatus } from './model';
 
@@ -16,8 +17,32 @@ export const HOLD_SECONDS = PAYMENT_WINDOW_SECONDS + 10 * 60;
 export const orderIdOf = (member: string, clientKey: string) =>
   `o${createHash('sha256').update(`${member}|${clientKey}`).digest('base64url').replace(/[-_]/g, '').slice(0, 22)}`;
 
+/**
+ * 订单号: what a member reads out on the phone and an operator types — the Shanghai day and six
+ * digits, `20261129-483920`. Chosen at random from the day's 999,999 (not a running count: a counter
+ * would be a hot document every redemption writes, and its read and write would take the redemption
+ * past its 10 requests); the redemption's one read looks the candidates up and takes the first
+ * that no order of the day has, so two orders share a number only if they picked the same one of a
+ * million within the same few milliseconds. Orders made before numbers show one derived from their
+ * id (`orderNoOf`).
+ */
+export const ORDER_NO_CANDIDATES = 3;
+export function orderNoCandidates(now: Date, random: () => number = Math.random): string[] {
+  const day = shanghaiDay(now).replace(/-/g, '');
+  return Array.from({ length: ORDER_NO_CANDIDATES }, () => `${day}-${String(1 + Math.floor(random() * 999_999)).padStart(6, '0')}`);
+}
+
+/** The order's number; for an order made before numbers, one derived from its day and id. */
+export function orderNoOf(o: Pick<Order, '_id' | 'createdAt'> & { no?: string }): string {
+  if (o.no) return o.no;
+  const n = (parseInt(createHash('sha256').update(o._id).digest('hex').slice(0, 12), 16) % 999_999) + 1;
+  return `${shanghaiDay(new Date(o.createdAt)).replace(/-/g, '')}-${String(n).padStart(6, '0')}`;
+}
+
 export interface OrderView {
   id: string;
+  /** 订单号 (`20261129-483920`): what people read; `id` stays the key every action takes. */
+  no: string;
   item: string;
   title: string;
   image: string;
@@ -44,6 +69,7 @@ export const iso = (d: Date | string | undefined | null) => (d ? new Date(d).toI
 export function orderView(o: Order, withMember = false): OrderView {
   return {
     id: o._id,
+    no: orderNoOf(o),
     item: o.item,
     title: o.title,
     image: o.image,

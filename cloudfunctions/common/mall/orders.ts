@@ -7,7 +7,7 @@ import { holdStatus } from '../ledger/access';
 import type { Entry } from '../ledger/model';
 import * as ledger from '../ledger/service';
 import { isVirtual, MALL, type Order, type OrderStatus } from './model';
-import { codesOfOrder, deliveredFields, moveOn, orderView, payoutFor, readOrder, type OrderView } from './order-doc';
+import { codesOfOrder, deliveredFields, moveOn, orderNoOf, orderView, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, orderFee, type PayCallback, type PaymentRequest } from './payment';
 import { abortOrder, giveBackOrder } from './redeem';
 import { codesOf, freeCodes, takeCodes, type TakenCode } from './units';
@@ -321,7 +321,7 @@ export async function exportOrders(
   const header = ['订单号', '下单时间', '状态', '会员', '商品编号', '商品', '数量', '积分', '现金(元)', '收货人', '电话', '地址', '快递公司', '运单号', '卡码'];
   const lines = (await present(rows)).map((o) =>
     [
-      o._id,
+      orderNoOf(o),
       shanghaiDateTime(o.createdAt),
       ORDER_STATUS_TEXT[o.status] ?? o.status,
       o.member,

@@ -28,7 +28,7 @@ import { COUNTERS, type CounterShard } from '../counter/capped';
 import { compensate, giveBack, resumeSaga, runSaga, SagaDuplicate, SagaSettled, type Journal, type Saga } from '../saga/saga';
 import { inTransaction, txGet, type Tx } from '../tx';
 import { forTier, isVirtual, limitId, MALL, pointsKeyOf, stockCounterOf, type Address, type Item, type Order } from './model';
-import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
+import { deliveredFields, HOLD_SECONDS, iso, moveOn, orderIdOf, orderNoCandidates, orderView, PAYMENT_WINDOW_SECONDS, payoutFor, readOrder, type OrderView } from './order-doc';
 import { paymentAdapter, type PaymentRequest } from './payment';
 import { addressProblem, listingState } from './rules';
 import { codesOf, freeCodes, lowerLimit, returnStock, takeCodes, takeLimit, takeStock, type ShardTake, type TakenCode } from './units';
@@ -48,6 +48,12 @@ export interface RedeemRequest {
 export interface Redeemed {
   order: OrderView;
   payment?: PaymentRequest;
+  /**
+   * True when the answer is the member's earlier 待付款 order of this item (points + cash), not a
+   * new one: a member who abandoned or failed a payment and taps 立即兑换 again is led to it (去支付 /
+   * 取消) instead of freezing points a second time. No payment request: the order's 去支付 makes one.
+   */
+  unpaid?: true;
 }
 
 /** What a redemption's steps took, journalled on its order (`order.journal`). */
@@ -70,6 +76,10 @@ interface Snapshot {
   codes: TakenCode[];
   /** The order under this key (a retry), if any. */
   order: Order | null;
+  /** The member's 待付款 order of this item still inside its payment window, if any. */
+  unpaid: Order | null;
+  /** The first 订单号 candidate no order has (null: all taken, which at a million a day is never). */
+  no: string | null;
   /** The member's tier level from their tier state (null: none yet, i.e. the scheme's first tier), for tier-only items. */
   tier: string | null;
 }
@@ -185,8 +195,10 @@ export async function abortOrder(o: Order, now: Date): Promise<boolean> {
 export async function redeem(req: RedeemRequest): Promise<Redeemed> {
   const now = req.now ?? new Date();
   const orderId = orderIdOf(req.member, req.clientKey);
-  const snap = await readSnapshot(req.item, req.member, orderId);
+  const snap = await readSnapshot(req.item, req.member, orderId, now, orderNoCandidates(now));
   if (snap.order) return answer(snap.order, req, now);
+  // Points already frozen for this item and waiting for payment: that order, not a second hold.
+  if (snap.unpaid && !req.prize) return { order: orderView(snap.unpaid), unpaid: true };
   if (!snap.item) {
     // No such item: the key may still name an order (a retry with another item is a mismatch).
     const existing = await readOrder(orderId);
@@ -196,7 +208,7 @@ export async function redeem(req: RedeemRequest): Promise<Redeemed> {
   // A tier-only item needs the member's level; without a tier state it is the scheme's first (cached;
   // read only for such items, so a redemption of any other item costs nothing more).
   const tier = snap.item?.tiers?.length ? (snap.tier ?? (await loadScheme()).tiers[0].level) : '';
-  const order = await newOrderSaying(snap.item, req, orderId, now, tier);
+  const order = await newOrderSaying(snap.item, req, orderId, now, tier, snap.no ?? orderNoCandidates(now)[0]);
   if (snap.available < order.points) {
     // The guard: a member who cannot pay takes no unit, so nobody else sees a false 已兑完. The
     // failure is recorded under the key (the retry answers it again, 1 request).
@@ -253,7 +265,7 @@ async function answer(o: Order, req: RedeemRequest, now: Date): Promise<Redeemed
  * $lookups are uncorrelated (each names its documents, through an index), so the guard, the
  * sold-out check and a retry's answer cost no request of their own.
  */
-async function readSnapshot(itemId: string, member: string, orderId: string): Promise<Snapshot> {
+async function readSnapshot(itemId: string, member: string, orderId: string, now: Date, numbers: string[]): Promise<Snapshot> {
   const db = getDb();
   const $ = db.command.aggregate;
   const join = (from: string, match: Record<string, unknown>, as: string, project: Record<string, 1> | null = null, limit = 0) => {
@@ -271,10 +283,15 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     .lookup(join(MALL.limits, { _id: limitId(itemId, member) }, 'limit', { _id: 1 }))
     .lookup(join(MALL.codes, { item: itemId, status: 'free' }, 'codes', { code: 1 }, 8))
     .lookup(join(MALL.orders, { _id: orderId }, 'order'))
+    // Through the member_status_createdAt index: a member has few unpaid orders.
+    .lookup(join(MALL.orders, { member, item: itemId, status: 'unpaid' }, 'unpaid', null, 4))
+    // The 订单号 candidates already taken (through the `no` index).
+    .lookup(join(MALL.orders, { no: db.command.in(numbers) }, 'taken', { no: 1 }, numbers.length))
     .end();
   const row = list[0];
-  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, tier: null };
-  const { account, shards, limit, codes, order, tier, ...item } = row;
+  if (!row) return { item: null, available: 0, shards: [], limitExists: false, codes: [], order: null, unpaid: null, no: null, tier: null };
+  const { account, shards, limit, codes, order, unpaid, taken, tier, ...item } = row;
+  const used = new Set((taken as { no: string }[]).map((t) => t.no));
   const a = (account as Partial<Account>[])[0];
   return {
     item: item as Item,
@@ -283,14 +300,17 @@ async function readSnapshot(itemId: string, member: string, orderId: string): Pr
     limitExists: (limit as unknown[]).length > 0,
     codes: (codes as { _id: string; code: string }[]).map((c) => ({ id: c._id, code: c.code })),
     order: ((order as Order[])[0] as Order | undefined) ?? null,
+    // One past its window waits for the sweep to close it; it does not hold the member up.
+    unpaid: (unpaid as Order[]).find((o) => o.payment && +new Date(o.payment.expiresAt) > +now) ?? null,
+    no: numbers.find((n) => !used.has(n)) ?? null,
     tier: (tier as { level?: string }[])[0]?.level ?? null,
   };
 }
 
 /** newOrder, with a tier-only refusal saying which tier it is for and the member's ("该商品为金卡专享，你当前为普通会员"). */
-async function newOrderSaying(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string): Promise<Order> {
+async function newOrderSaying(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string, no: string): Promise<Order> {
   try {
-    return newOrder(item, req, orderId, now, tier);
+    return newOrder(item, req, orderId, now, tier, no);
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'TIER_ONLY_ITEM' && item)) throw e;
     const scheme = await loadScheme();
@@ -299,7 +319,7 @@ async function newOrderSaying(item: Item | null, req: RedeemRequest, orderId: st
 }
 
 /** The order a valid request makes (status `creating`), or the refusal. */
-function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string): Order {
+function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: Date, tier: string, no: string): Order {
   if (!item) throw new AppError('NOT_FOUND', `no item ${req.item}`);
   const state = listingState(item, now);
   if (!req.prize) {
@@ -313,11 +333,13 @@ function newOrder(item: Item | null, req: RedeemRequest, orderId: string, now: D
   if (item.kind === 'physical') {
     if (!req.address) throw new AppError('ADDRESS_INVALID', 'address: physical goods need a delivery address');
     const problem = addressProblem(req.address);
-    if (problem) throw new AppError('ADDRESS_INVALID', `address: ${problem}`);
-    address = { ...req.address, name: req.address.name.trim(), detail: req.address.detail.trim() };
+    if (problem) throw new AppError(problem.code, problem.message);
+    const t = req.address;
+    address = { name: t.name.trim(), phone: t.phone, province: t.province.trim(), city: t.city.trim(), district: t.district.trim(), detail: t.detail.trim() };
   }
   return {
     _id: orderId,
+    no,
     member: req.member,
     clientKey: req.clientKey,
     fingerprint: redeemFingerprint(req),

@@ -1,6 +1,7 @@
 // The mall's decisions as pure functions of plain inputs (unit-tested without a database): an
 // item's listing state at an instant and what a brand's checkout may deduct in points. (How stock
 // is split over shards and taken across them is the shared counter's: counter/capped.ts.)
+import { isDivision } from './divisions';
 import type { Address, Item } from './model';
 
 export type ListingState = 'hidden' | 'upcoming' | 'onSale' | 'delisted';
@@ -36,12 +37,29 @@ export function quoteDeduction(amountFen: number, available: number, rules: Chec
   return { maxPoints, maxDeductFen: pointsToFenExact(maxPoints, rules.pointsPerYuan) };
 }
 
-/** Why an address is malformed, or null. Phone: an 11-digit mainland mobile. */
-export function addressProblem(a: Address): string | null {
-  const text = (s: unknown, max: number) => typeof s === 'string' && s.trim().length >= 1 && s.trim().length <= max && !/[<>\u0000-\u001f]/.test(s);
-  if (!text(a.name, 20)) return 'name must be 1-20 characters';
-  if (typeof a.phone !== 'string' || !/^1[3-9]\d{9}$/.test(a.phone)) return 'phone must be an 11-digit mobile number';
-  if (!text(a.province, 20) || !text(a.city, 20) || !text(a.district, 20)) return 'province, city and district are required';
-  if (!text(a.detail, 120) || a.detail.trim().length < 4) return 'detail must be 4-120 characters';
+/** Longest value of each address field, in characters as a person counts them (an emoji is one). */
+export const ADDRESS_MAX = { name: 20, phone: 11, province: 20, city: 20, district: 20, detail: 120 } as const;
+
+export type AddressProblem = { code: 'ADDRESS_INVALID' | 'TEXT_TOO_LONG' | 'ADDRESS_REGION_UNKNOWN'; message: string };
+
+/**
+ * Why an address cannot be used, or null. Over-long text is refused (TEXT_TOO_LONG), never cut;
+ * province / city / district must name a real division (ADDRESS_REGION_UNKNOWN, divisions.ts);
+ * the phone is an 11-digit mainland mobile.
+ */
+export function addressProblem(a: Address): AddressProblem | null {
+  const chars = (s: string) => Array.from(s.trim()).length;
+  for (const [field, max] of Object.entries(ADDRESS_MAX) as [keyof Address, number][]) {
+    if (typeof a[field] === 'string' && chars(a[field]) > max) return { code: 'TEXT_TOO_LONG', message: `address.${field}: at most ${max} characters` };
+  }
+  const text = (s: unknown) => typeof s === 'string' && s.trim().length >= 1 && !/[<>\u0000-\u001f]/.test(s);
+  const bad = (message: string): AddressProblem => ({ code: 'ADDRESS_INVALID', message: `address: ${message}` });
+  if (!text(a.name)) return bad('name is required');
+  if (typeof a.phone !== 'string' || !/^1[3-9]\d{9}$/.test(a.phone)) return bad('phone must be an 11-digit mobile number');
+  if (!text(a.province) || !text(a.city) || !text(a.district)) return bad('province, city and district are required');
+  if (!text(a.detail) || chars(a.detail) < 4) return bad('detail must be 4-120 characters');
+  if (!isDivision(a.province, a.city, a.district)) {
+    return { code: 'ADDRESS_REGION_UNKNOWN', message: `address: ${a.province} / ${a.city} / ${a.district} is not a division of China` };
+  }
   return null;
 }

@@ -51,7 +51,10 @@ export function csvCells(line: string): string[] {
   return cells;
 }
 
+// A row names its order by the 订单号 people read (20261129-483920, as the CSV export writes it) or
+// by its id.
 const ORDER_ID = /^o[A-Za-z0-9]{1,40}$/;
+const ORDER_NO = /^\d{8}-\d{6}$/;
 const TRACKING = /^[A-Za-z0-9\-]{6,40}$/;
 
 /**
@@ -70,7 +73,7 @@ export function parseShipLines(lines: string[]): { rows: ShipRow[]; refused: Shi
     const row: ShipRow = { line: i + 1, order, company, trackingNo };
     const no = (reason: string) => refused.push({ ...row, outcome: 'refused', reason });
     if (!order) return no('缺少订单号');
-    if (!ORDER_ID.test(order)) return no('订单号格式不对');
+    if (!ORDER_ID.test(order) && !ORDER_NO.test(order)) return no('订单号格式不对');
     if (!company) return no('缺少快递公司');
     if (company.length > 20 || /[<>\u0000-\u001f]/.test(company)) return no('快递公司不能超过 20 个字，且不能包含 < >');
     if (!trackingNo) return no('缺少运单号');
@@ -104,18 +107,20 @@ function checkLines(lines: string[]): void {
   if (filled > MAX_SHIP_ROWS + 1) throw invalid('lines', `一次最多 ${MAX_SHIP_ROWS} 行，请分批导入`, labels);
 }
 
-/** The orders the rows name, in queries of 100 (≤ 5 for a full file). */
-async function ordersOf(ids: string[]): Promise<Map<string, Order>> {
+/** The orders the rows name (by 订单号 or id), keyed as the rows name them, in queries of 100. */
+async function ordersOf(keys: string[]): Promise<Map<string, Order>> {
   const db = getDb();
   const found = new Map<string, Order>();
-  for (let i = 0; i < ids.length; i += 100) {
-    const { data } = await db
-      .collection(MALL.orders)
-      .where({ _id: db.command.in(ids.slice(i, i + 100)) })
-      .field({ _id: true, status: true, title: true, logistics: true })
-      .limit(100)
-      .get();
-    for (const o of data as Order[]) found.set(o._id, o);
+  for (const [field, wanted] of [['no', keys.filter((k) => ORDER_NO.test(k))], ['_id', keys.filter((k) => !ORDER_NO.test(k))]] as const) {
+    for (let i = 0; i < wanted.length; i += 100) {
+      const { data } = await db
+        .collection(MALL.orders)
+        .where({ [field]: db.command.in(wanted.slice(i, i + 100)) })
+        .field({ _id: true, no: true, status: true, title: true, logistics: true })
+        .limit(100)
+        .get();
+      for (const o of data as Order[]) found.set(field === 'no' ? (o as Order & { no: string }).no : o._id, o);
+    }
   }
   return found;
 }
@@ -144,17 +149,18 @@ export async function shipBatch(lines: string[], operator: string, now = new Dat
   const orders = await ordersOf(rows.map((r) => r.order));
   const results: ShipResult[] = [...refused];
   for (const row of rows) {
-    const decided = decideShip(row, orders.get(row.order) ?? null);
-    if (decided.outcome !== 'ship') {
+    const order = orders.get(row.order) ?? null;
+    const decided = decideShip(row, order);
+    if (!order || decided.outcome !== 'ship') {
       results.push(decided);
       continue;
     }
     try {
-      await shipOrder(row.order, { company: row.company, trackingNo: row.trackingNo }, operator, now);
+      await shipOrder(order._id, { company: row.company, trackingNo: row.trackingNo }, operator, now);
       results.push({ ...decided, outcome: 'shipped' });
     } catch (e) {
       if (!(e instanceof AppError) || (e.code !== 'ORDER_STATE' && e.code !== 'NOT_FOUND')) throw e;
-      const again = decideShip(row, await readOrder(row.order));
+      const again = decideShip(row, await readOrder(order._id));
       results.push(again.outcome === 'ship' ? { ...again, outcome: 'refused', reason: '订单正被处理，请稍后重试' } : again);
     }
   }

@@ -36,8 +36,12 @@ export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {
   failed: '未成功',
 };
 
-/** The ledger row of a redemption: "兑换 山野青瓷茶杯 × 1". */
-export const redeemReason = (o: { title: string; quantity: number }) => `兑换 ${o.title} × ${o.quantity}`;
+/**
+ * The ledger row of a redemption: "兑换 山野青瓷茶杯 × 1 · 订单 20261129-483920" (the number, when
+ * the order has one: an order made before numbers keeps the words its first attempt was keyed with).
+ */
+export const redeemReason = (o: { title: string; quantity: number; no?: string }) => `兑换 ${o.title} × ${o.quantity}${o.no ? ` · 订单 ${o.no}` : ''}`;
 
-/** The ledger row giving the points back: "退回 山野青瓷茶杯 × 1（会员取消）". */
-export const returnReason = (o: { title: string; quantity: number }, reason: string) => `退回 ${o.title} × ${o.quantity}（${cancelReasonText(reason)}）`;
+/** The ledger row giving the points back: "退回 山野青瓷茶杯 × 1（会员取消）· 订单 20261129-483920". */
+export const returnReason = (o: { title: string; quantity: number; no?: string }, reason: string) =>
+  `退回 ${o.title} × ${o.quantity}（${cancelReasonText(reason)}）${o.no ? `· 订单 ${o.no}` : ''}`;

@@ -1,4 +1,4 @@
-import { OfficialAccount, Text, View } from '@tarojs/components'
+import { Image, OfficialAccount, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { Button, Input } from '../../components/nutui'
@@ -18,7 +18,12 @@ import './index.scss'
 // time), counterfeit warning, daily cap, outside the sales region; then the follow card.
 const IS_WEAPP = process.env.TARO_ENV === 'weapp'
 
-type State = { kind: 'form' } | { kind: 'loading'; code: string } | { kind: 'result'; result: ScanResult } | { kind: 'error'; error: unknown; code: string }
+/** `unchecked`: the member asked for the region check but no position came (consent or the browser refused, no fix). */
+type State =
+  | { kind: 'form' }
+  | { kind: 'loading'; code: string }
+  | { kind: 'result'; result: ScanResult; unchecked: boolean }
+  | { kind: 'error'; error: unknown; code: string }
 
 export default function ScanPage() {
   const router = useRouter()
@@ -29,26 +34,28 @@ export default function ScanPage() {
   const [useLocation, setUseLocation] = useState(false)
   const started = useRef(false)
 
-  async function locate(): Promise<Coordinates | null> {
+  /** The position, null when not asked for, 'refused' when asked for and none came (the scan goes on without it). */
+  async function locate(): Promise<Coordinates | 'refused' | null> {
     if (!useLocation) return null
     // Our consent sheet first (WeChat's privacy flow; in H5 before the browser's geolocation).
-    if (!(await ensurePrivacy('location'))) return null
+    if (!(await ensurePrivacy('location'))) return 'refused'
     try {
       // H5: Taro's browser getLocation refuses gcj02 (only wgs84); the province lookup needs no more.
       const r = await Taro.getLocation({ type: IS_WEAPP ? 'gcj02' : 'wgs84' })
       return { latitude: r.latitude, longitude: r.longitude }
     } catch {
-      return null // consent refused or no fix: scan without it
+      return 'refused' // the browser or WeChat refused, or no fix
     }
   }
 
   async function submit(code: string) {
     // Consent (and the position) before the page turns to loading: the sheet shows over the form.
-    const location = await locate()
+    const located = await locate()
+    const location = located === 'refused' ? null : located
     setState({ kind: 'loading', code })
     try {
       const result = await codes.scan(code, location)
-      setState({ kind: 'result', result })
+      setState({ kind: 'result', result, unchecked: located === 'refused' })
       if (result.outcome === 'earned' && !result.repeat) void member.refresh().catch(() => {})
     } catch (error) {
       setState({ kind: 'error', error, code })
@@ -101,7 +108,7 @@ export default function ScanPage() {
       ) : null}
 
       {state.kind === 'loading' ? <LoadingView className='scan-loading' rows={3} /> : null}
-      {state.kind === 'result' ? <ResultView result={state.result} onAgain={() => setState({ kind: 'form' })} /> : null}
+      {state.kind === 'result' ? <ResultView result={state.result} unchecked={state.unchecked} onAgain={() => setState({ kind: 'form' })} /> : null}
       {state.kind === 'error' ? <ScanError error={state.error} onAgain={() => setState({ kind: 'form' })} /> : null}
     </View>
   )
@@ -138,7 +145,7 @@ function headline(r: ScanResult): { title: string; desc: string } {
   }
 }
 
-function ResultView({ result, onAgain }: { result: ScanResult; onAgain: () => void }) {
+function ResultView({ result, unchecked, onAgain }: { result: ScanResult; unchecked: boolean; onAgain: () => void }) {
   const { title, desc } = headline(result)
   const t = result.trace
   return (
@@ -147,6 +154,7 @@ function ResultView({ result, onAgain }: { result: ScanResult; onAgain: () => vo
         <Text className='scan-head__title scan-points'>{title}</Text>
         <Text className='scan-head__desc'>{desc}</Text>
         {result.balance !== null && result.outcome === 'earned' ? <Text className='scan-head__balance scan-balance'>当前积分 {result.balance}</Text> : null}
+        {result.validUntil && result.outcome === 'earned' ? <Text className='scan-head__balance scan-valid'>积分有效期至 {result.validUntil}</Text> : null}
       </View>
 
       {result.redPacket ? (
@@ -166,6 +174,7 @@ function ResultView({ result, onAgain }: { result: ScanResult; onAgain: () => vo
 
       <View className='scan-trace'>
         <Text className='scan-trace__title'>产品溯源</Text>
+        {t.image ? <Image className='scan-trace__image scan-trace-image' src={t.image} mode='aspectFit' /> : null}
         <Row label='产品' value={t.name} className='scan-trace-name' />
         {t.spec ? <Row label='规格' value={t.spec} className='scan-trace-spec' /> : null}
         <Row label='批次' value={t.batchNo} className='scan-trace-batch' />
@@ -174,6 +183,7 @@ function ResultView({ result, onAgain }: { result: ScanResult; onAgain: () => vo
         <Row label='防伪码' value={result.code} className='scan-trace-code' />
         {result.repeat ? <Row label='首次查询' value={formatShanghaiDateTime(result.firstScanAt)} className='scan-trace-first' /> : null}
         {result.region.provinceName ? <Row label='扫码地区' value={result.region.provinceName} className='scan-trace-region' /> : null}
+        {unchecked ? <Row label='销售区域' value='未能获取位置，无法核验' className='scan-trace-region-unchecked' /> : null}
       </View>
 
       <FollowCard />

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
-import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro'
-import { useEffect } from 'react'
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { useEffect, useState } from 'react'
 import BalanceCard from '../../components/BalanceCard'
 import BrandBar from '../../components/BrandBar'
 import EarnCard from '../../components/EarnCard'
@@ -11,7 +11,10 @@ import { ErrorView, LoadingView } from '../../components/StatusViews'
 import { codeFromLaunch } from '../../services/codes'
 import { describeError } from '../../services/errors'
 import { useMember } from '../../store/member'
+import type { PointsSummaryResult } from '../../services/types'
+import { formatFen } from '../../utils/points'
 import { toast } from '../../utils/toast'
+import MemberDay from './MemberDay'
 import './index.scss'
 
 const ENTRIES = [
@@ -30,8 +33,18 @@ function launchCode(params: Record<string, string | undefined>): string {
 let launchHandled = false
 
 export default function HomePage() {
-  const { status, session, error, reload, refresh } = useMember()
+  const { status, session, error, reload, refresh, generation } = useMember()
   const router = useRouter()
+  // The fresh summary (as 商城 and 我的积分 read it): its figures replace the login's once it answers.
+  const [summary, setSummary] = useState<PointsSummaryResult | null>(null)
+  const [day, setDay] = useState(0)
+  useEffect(() => setSummary(null), [generation])
+  // Back on the tab after redeeming or earning elsewhere: the day's figures again (not on the first show).
+  const [shown, setShown] = useState(false)
+  useDidShow(() => {
+    if (shown) setDay(d => d + 1)
+    else setShown(true)
+  })
 
   useEffect(() => {
     if (launchHandled) return
@@ -42,6 +55,7 @@ export default function HomePage() {
 
   usePullDownRefresh(() => {
     const done = () => Taro.stopPullDownRefresh()
+    setDay(d => d + 1)
     if (status === 'ready') refresh().catch(err => toast(describeError(err))).finally(done)
     else reload().finally(done)
   })
@@ -65,11 +79,13 @@ export default function HomePage() {
           </View>
           <TierBadge className='home-tier' />
           <BalanceCard
-            points={session.points}
+            points={summary ?? session.points}
             valueClassName='home-balance'
+            valueSuffix={summary ? <Text className='balance-card__worth home-balance-worth'>≈ ¥{formatFen(summary.valueFen)}</Text> : null}
             linkText='积分明细 ›'
             onTap={() => void Taro.navigateTo({ url: '/packages/points/ledger/index' })}
           />
+          <MemberDay generation={generation * 1000 + day} onSummary={setSummary} />
           <Text className='section-title'>赚积分</Text>
           <EarnCard />
           <View className='home-entries'>

@@ -26,7 +26,7 @@ function serverErrorText(err: unknown): string {
   return describeError(err)
 }
 
-/** 编辑资料: nickname 1–20 characters, phone an 11-digit mainland mobile or empty. */
+/** 编辑资料: nickname 1–20 characters (no maxLength: a longer one is refused with 昵称最多 20 个字, never cut), phone an 11-digit mainland mobile or empty. */
 export default function ProfileEditor({ member, onSaved, onCancel }: Props) {
   const [nickname, setNickname] = useState(member.nickname)
   const [phone, setPhone] = useState(member.phone)
@@ -68,7 +68,6 @@ export default function ProfileEditor({ member, onSaved, onCancel }: Props) {
         <Input
           className='me-field__input me-input-nickname'
           value={nickname}
-          maxLength={NICKNAME_MAX}
           placeholder={`1–${NICKNAME_MAX} 个字`}
           clearable
           onChange={v => {

@@ -24,7 +24,9 @@ export default function SigninPage() {
   const load = useAsync((m?: string) => earn.signinStatus(m))
   const [status, setStatus] = useState<Status | null>(null)
   const [busy, setBusy] = useState(false)
-  const [celebrate, setCelebrate] = useState<{ points: number; why: string } | null>(null)
+  const [celebrate, setCelebrate] = useState<{ points: number; why: string; validUntil: string | null } | null>(null)
+  // What today's sign-in gave and until when (强告知 at the moment of earning); stays under the button.
+  const [earned, setEarned] = useState<{ points: number; validUntil: string } | null>(null)
   const [picked, setPicked] = useState<string | null>(null)
   const unreported = useRef<string | null>(null)
 
@@ -52,7 +54,8 @@ export default function SigninPage() {
       setMonth(undefined)
       if (r.already) toast('今天已签到')
       else {
-        setCelebrate({ points: r.points, why: r.why })
+        setCelebrate({ points: r.points, why: r.why, validUntil: r.validUntil })
+        if (r.validUntil) setEarned({ points: r.points, validUntil: r.validUntil })
         setTimeout(() => setCelebrate(null), 2200)
       }
       void member.refresh().catch(() => undefined)
@@ -136,6 +139,11 @@ export default function SigninPage() {
             <View className={`signin-button ${status.signedToday ? 'signin-button--done' : ''} ${busy ? 'signin-button--busy' : ''}`} onClick={() => void onSignIn()}>
               <Text className='signin-button__text'>{status.signedToday ? '今日已签到' : busy ? '签到中…' : `签到领 ${status.todayReward} 积分`}</Text>
             </View>
+            {earned ? (
+              <Text className='signin-valid'>
+                今日 +{earned.points} 积分，积分有效期至 {earned.validUntil}
+              </Text>
+            ) : null}
             {nextBonusText(status.next) ? <Text className='signin-next'>{nextBonusText(status.next)}</Text> : null}
           </View>
 
@@ -250,6 +258,7 @@ export default function SigninPage() {
             <Text className='signin-success__points'>+{celebrate.points}</Text>
             <Text className='signin-success__title'>签到成功</Text>
             <Text className='signin-success__why'>{celebrate.why}</Text>
+            {celebrate.validUntil ? <Text className='signin-success__why signin-success-valid'>积分有效期至 {celebrate.validUntil}</Text> : null}
           </View>
         </View>
       ) : null}

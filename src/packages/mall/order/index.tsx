@@ -11,12 +11,15 @@ import { formatShanghaiDateTime } from '../../../utils/time'
 import { cancelReasonText } from '../../../utils/words'
 import './index.scss'
 
-const orderUrl = (id: string) => `/packages/mall/order/index?id=${encodeURIComponent(id)}`
+const orderUrl = (id: string, from?: 'pay') => `/packages/mall/order/index?id=${encodeURIComponent(id)}${from ? `&from=${from}` : ''}`
 
 // 订单详情: what was redeemed and what it cost, the card code of a virtual item, the address and
 // logistics of physical goods; 继续支付 while 待付款, 取消订单 until it ships (the points come back).
 export default function OrderPage() {
-  const id = useRouter().params.id ?? ''
+  const params = useRouter().params
+  const id = params.id ?? ''
+  // Why the member is here: back from a payment (pay) or led from 立即兑换 to this unpaid order (again).
+  const [from, setFrom] = useState(params.from === 'pay' || params.from === 'again' ? params.from : '')
   const member = useMember()
   const detail = useAsync(mall.order)
   const [busy, setBusy] = useState(false)
@@ -49,7 +52,9 @@ export default function OrderPage() {
     setActionError(null)
     try {
       const r = await mall.pay(id)
-      if (await mall.startPayment(r.payment, orderUrl(id))) await detail.run(id)
+      const paid = await mall.startPayment(r.payment, orderUrl(id, 'pay'))
+      if (paid === 'notPaid') setFrom('pay')
+      if (paid !== 'away') await detail.run(id)
     } catch (e) {
       setActionError(e)
     } finally {
@@ -73,7 +78,7 @@ export default function OrderPage() {
         <View className='mall-order-ready' data-order={o.id}>
           <View className='mall-order__card'>
             <Text className='mall-order__status mall-order-status'>{mall.statusLabel(o.status)}</Text>
-            {o.status === 'unpaid' && o.payment ? <Text className='mall-order__line'>请在 {formatShanghaiDateTime(o.payment.expiresAt)} 前完成支付</Text> : null}
+            {o.status === 'unpaid' && o.payment ? <UnpaidNotice order={o} from={from} /> : null}
             {o.cancel ? <Text className='mall-order__line'>取消原因：{cancelReasonText(o.cancel.reason)}</Text> : null}
           </View>
           <View className='mall-order__card'>
@@ -91,7 +96,7 @@ export default function OrderPage() {
             {o.redPacket ? (
               <Text className='mall-order__code mall-order-redpacket'>现金红包 ¥{(o.redPacket.amountFen / 100).toFixed(2)}，将发放至微信零钱</Text>
             ) : null}
-            <Text className='mall-order__line'>订单号 {o.id}</Text>
+            <Text className='mall-order__line mall-order-no'>订单号 {o.no}</Text>
             <Text className='mall-order__line'>下单时间 {formatShanghaiDateTime(o.createdAt)}</Text>
           </View>
           {o.address ? (
@@ -120,7 +125,7 @@ export default function OrderPage() {
           {actionError ? <Text className='mall-order__error mall-order-error'>{describeError(actionError)}</Text> : null}
           {o.status === 'unpaid' ? (
             <Button className='mall-order-pay' type='primary' block loading={busy} onClick={() => void pay()}>
-              继续支付
+              去支付
             </Button>
           ) : null}
           {o.status === 'unpaid' || o.status === 'toShip' ? (
@@ -130,6 +135,25 @@ export default function OrderPage() {
           ) : null}
         </View>
       ) : null}
+    </View>
+  )
+}
+
+/**
+ * What became of the payment, for a 待付款 order: the points stay frozen for it until the deadline,
+ * then it closes itself and they come back — so the member knows why 可用积分 dropped and what to do.
+ */
+function UnpaidNotice({ order, from }: { order: mall.MallOrder; from: string }) {
+  const deadline = formatShanghaiDateTime(order.payment!.expiresAt)
+  const head = from === 'pay' ? '支付未完成' : from === 'again' ? '这件商品还有一笔待付款的订单' : '等待支付'
+  return (
+    <View className={`mall-order__notice mall-order-unpaid${from ? ` mall-order-unpaid--${from}` : ''}`}>
+      <Text className='mall-order__notice-head'>{head}</Text>
+      {from === 'pay' ? <Text className='mall-order__line'>支付失败或已取消，没有扣款。</Text> : null}
+      {from === 'again' ? <Text className='mall-order__line'>为避免重复冻结积分，请先完成或取消这笔订单。</Text> : null}
+      <Text className='mall-order__line'>
+        已为这笔订单冻结 {order.points} 积分，请在 {deadline} 前完成支付；取消订单或逾期未支付，积分和库存会自动退回。
+      </Text>
     </View>
   )
 }

@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components'
+import { Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import EmptyState from '../../../components/EmptyState'
@@ -62,13 +62,17 @@ export default function OrdersPage() {
           data-status={o.status}
           onClick={() => Taro.navigateTo({ url: `/packages/mall/order/index?id=${encodeURIComponent(o.id)}` })}
         >
-          <View className='mall-orders__head'>
-            <Text className='mall-orders__title'>{o.title} × {o.quantity}</Text>
-            <Text className='mall-orders__status'>{mall.statusLabel(o.status)}</Text>
+          {o.image ? <Image className='mall-orders__thumb mall-order-thumb' src={o.image} mode='aspectFill' /> : null}
+          <View className='mall-orders__body'>
+            <View className='mall-orders__head'>
+              <Text className='mall-orders__title'>{o.title} × {o.quantity}</Text>
+              <Text className='mall-orders__status'>{mall.statusLabel(o.status)}</Text>
+            </View>
+            <Text className='mall-orders__meta'>
+              {mall.priceText(o.points, o.cashFen * o.quantity)} · {formatShanghaiDateTime(o.createdAt)}
+            </Text>
+            <Text className='mall-orders__meta mall-order-no'>订单号 {o.no}</Text>
           </View>
-          <Text className='mall-orders__meta'>
-            {mall.priceText(o.points, o.cashFen * o.quantity)} · {formatShanghaiDateTime(o.createdAt)}
-          </Text>
         </View>
       ))}
     </View>

@@ -9,23 +9,26 @@ import { useMember } from '../../../store/member'
 import PrivacySheet from '../../../components/PrivacySheet'
 import { ensurePrivacy } from '../../../privacy/consent'
 import { toast } from '../../../utils/toast'
+import RegionPicker from './RegionPicker'
+import { isDivision } from './divisions'
 import './index.scss'
 
 const EMPTY: mall.Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' }
-const FIELDS: { key: keyof mall.Address; label: string; type?: 'number' }[] = [
-  { key: 'name', label: '收货人' },
-  { key: 'phone', label: '手机号', type: 'number' },
-  { key: 'province', label: '省' },
-  { key: 'city', label: '市' },
-  { key: 'district', label: '区/县' },
-  { key: 'detail', label: '详细地址' }
+// Typed fields. No maxlength: text past a limit is refused with a message, never cut (addressProblem).
+const FIELDS: { key: 'name' | 'phone' | 'detail'; label: string; type?: 'number'; placeholder: string }[] = [
+  { key: 'name', label: '收货人', placeholder: `姓名，最多 ${mall.ADDRESS_MAX.name} 个字` },
+  { key: 'phone', label: '手机号', type: 'number', placeholder: '11 位手机号' },
+  { key: 'detail', label: '详细地址', placeholder: '街道、门牌号等' }
 ]
 
-const orderUrl = (id: string) => `/packages/mall/order/index?id=${encodeURIComponent(id)}`
+/** The order page; `from` says why the member is there (pay: back from a payment; again: led to an unpaid order). */
+const orderUrl = (id: string, from?: 'pay' | 'again') => `/packages/mall/order/index?id=${encodeURIComponent(id)}${from ? `&from=${from}` : ''}`
 
-// 确认兑换: what will be taken, the delivery address for physical goods (Taro.chooseAddress in
-// weapp, a validated form in H5, remembered per member), then one redemption under a key made when
-// the page opened — a double tap or a retry after a lost reply answers the same order.
+// 确认兑换: what will be taken, the delivery address for physical goods (the form everywhere, the
+// region from a picker over real divisions, filled from Taro.chooseAddress in weapp; remembered per
+// member), then one redemption under a key made when the page opened — a double tap or a retry after
+// a lost reply answers the same order. Points + cash: the order page after the payment, whatever
+// became of it; an unpaid order of the item already holding points is opened instead of a new one.
 export default function RedeemPage() {
   const params = useRouter().params
   const id = params.id ?? ''
@@ -38,6 +41,7 @@ export default function RedeemPage() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const [order, setOrder] = useState<mall.MallOrder | null>(null)
+  const [picking, setPicking] = useState(false)
   const clientKey = useRef(mall.newClientKey())
 
   const load = () => {
@@ -60,6 +64,7 @@ export default function RedeemPage() {
     try {
       const a = await Taro.chooseAddress()
       setAddress({ name: a.userName, phone: a.telNumber, province: a.provinceName, city: a.cityName, district: a.countyName, detail: a.detailInfo })
+      setProblem('')
     } catch {
       /* the member closed the picker */
     }
@@ -68,7 +73,7 @@ export default function RedeemPage() {
   const submit = async () => {
     if (!item || busy) return
     if (item.needsAddress) {
-      const p = mall.addressProblem(address)
+      const p = mall.addressProblem(address) ?? (isDivision(address.province, address.city, address.district) ? null : '所在地区不存在，请重新选择省、市、区')
       setProblem(p ?? '')
       if (p) return
     }
@@ -77,8 +82,14 @@ export default function RedeemPage() {
     try {
       const r = await mall.redeem({ item: item.id, quantity, clientKey: clientKey.current, ...(item.needsAddress ? { address } : {}) })
       if (item.needsAddress) mall.saveAddress(address).catch(() => {})
+      // Points already frozen for this item by an unpaid order: that order, with 去支付 / 取消.
+      if (r.unpaid) return void Taro.redirectTo({ url: orderUrl(r.order.id, 'again') })
       setOrder(r.order)
-      if (r.payment && (await mall.startPayment(r.payment, orderUrl(r.order.id)))) Taro.redirectTo({ url: orderUrl(r.order.id) })
+      // Paid: the order. Failed or closed (weapp): the order too, saying so (H5 returns there itself).
+      if (r.payment) {
+        const paid = await mall.startPayment(r.payment, orderUrl(r.order.id, 'pay'))
+        if (paid !== 'away') void Taro.redirectTo({ url: orderUrl(r.order.id, paid === 'paid' ? undefined : 'pay') })
+      }
     } catch (e) {
       setError(e)
       // A definite refusal ends this attempt; the next tap is a new redemption.
@@ -87,6 +98,23 @@ export default function RedeemPage() {
       setBusy(false)
     }
   }
+
+  const field = (f: (typeof FIELDS)[number]) => (
+    <View key={f.key} className='mall-redeem__field'>
+      <Text className='mall-redeem__label'>{f.label}</Text>
+      <Input
+        className={`mall-redeem__input mall-address-${f.key}`}
+        type={f.type ?? 'text'}
+        value={address[f.key]}
+        placeholder={f.placeholder}
+        maxlength={f.key === 'phone' ? 11 : -1}
+        onInput={e => {
+          setAddress(a => ({ ...a, [f.key]: e.detail.value }))
+          setProblem('')
+        }}
+      />
+    </View>
+  )
 
   if (order && order.status !== 'unpaid') {
     return (
@@ -98,6 +126,7 @@ export default function RedeemPage() {
           </Text>
           {order.code ? <Text className='mall-redeem__code mall-redeem-code'>卡码：{order.code}</Text> : null}
           <Text className='mall-redeem__line'>订单状态：{mall.statusLabel(order.status)}</Text>
+          <Text className='mall-redeem__line mall-redeem-no'>订单号 {order.no}</Text>
         </View>
         <Button className='mall-redeem-view-order' type='primary' block onClick={() => Taro.redirectTo({ url: orderUrl(order.id) })}>
           查看订单
@@ -109,6 +138,17 @@ export default function RedeemPage() {
   return (
     <View className='page mall-redeem'>
       <PrivacySheet />
+      {picking ? (
+        <RegionPicker
+          value={address}
+          onClose={() => setPicking(false)}
+          onPick={r => {
+            setAddress(a => ({ ...a, ...r }))
+            setProblem('')
+            setPicking(false)
+          }}
+        />
+      ) : null}
       {!item && !loadError ? <LoadingView className='mall-redeem-loading' rows={3} /> : null}
       {loadError ? <ErrorView prefix='mall-redeem' message={describeError(loadError)} onRetry={load} /> : null}
       {item ? (
@@ -122,29 +162,21 @@ export default function RedeemPage() {
             <View className='mall-redeem__card mall-redeem-address'>
               <Text className='mall-redeem__subtitle'>收货地址</Text>
               {process.env.TARO_ENV === 'weapp' ? (
-                <View onClick={chooseAddress}>
-                  <Text className='mall-redeem__line'>
-                    {address.name ? `${address.name} ${address.phone} ${address.province}${address.city}${address.district}${address.detail}` : '选择收货地址 ›'}
-                  </Text>
-                </View>
-              ) : (
-                FIELDS.map(f => (
-                  <View key={f.key} className='mall-redeem__field'>
-                    <Text className='mall-redeem__label'>{f.label}</Text>
-                    <Input
-                      className={`mall-redeem__input mall-address-${f.key}`}
-                      type={f.type ?? 'text'}
-                      value={address[f.key]}
-                      maxlength={f.key === 'detail' ? 120 : 20}
-                      onInput={e => setAddress(a => ({ ...a, [f.key]: e.detail.value }))}
-                    />
-                  </View>
-                ))
-              )}
+                <Text className='mall-redeem__wechat mall-address-wechat' onClick={chooseAddress}>
+                  使用微信收货地址 ›
+                </Text>
+              ) : null}
+              {FIELDS.slice(0, 2).map(f => field(f))}
+              <View className='mall-redeem__field' onClick={() => setPicking(true)}>
+                <Text className='mall-redeem__label'>所在地区</Text>
+                <Text className={`mall-redeem__region mall-address-region${address.province ? '' : ' mall-redeem__region--empty'}`}>
+                  {address.province ? `${address.province} ${address.city} ${address.district}` : '请选择省、市、区 ›'}
+                </Text>
+              </View>
+              {field(FIELDS[2])}
               {problem ? <Text className='mall-redeem__problem mall-address-problem'>{problem}</Text> : null}
             </View>
           ) : null}
-          {order && order.status === 'unpaid' ? <Text className='mall-redeem__line'>订单待付款，可在「我的订单」中继续支付</Text> : null}
           {error ? <Text className='mall-redeem__error mall-redeem-error'>{describeError(error)}</Text> : null}
           <Button className='mall-redeem-confirm' type='primary' block loading={busy} onClick={() => void submit()}>
             {item.cashFen > 0 ? '确认兑换并支付' : '确认兑换'}

@@ -117,7 +117,7 @@ function OrdersBody() {
                 <Text className='mall-ops__status'>{mall.statusLabel(o.status)}</Text>
               </View>
               <Text className='mall-ops__line'>
-                订单号 {o.id} · {formatShanghaiDateTime(o.createdAt)}
+                订单号 {o.no ?? o.id} · {formatShanghaiDateTime(o.createdAt)}
               </Text>
               <View className='mall-ops__line'>
                 <Text>{mall.priceText(o.points, o.cashFen * o.quantity)} · </Text>
