@@ -22,6 +22,7 @@ describe('readings of the four indicators', () => {
     const r = readIndicators({ ...base, A: 2000, B: 1000, C: 0.5, D: 0.3, burnPerDay: 50, daysToA: 20 })
     expect(r[1]).toBe('按近7天日均发放 50 分，约 20 天后达到 A（即将用完）')
     expect(readIndicators({ ...base, A: 2000, B: 1000, C: 0.5, D: 0.3 })[1]).toBe('近7天没有发放，按当前速度不会用完预算')
+    expect(readIndicators({ ...base, A: 2_000_000, B: 1000, C: 0.5, D: 0.3, burnPerDay: 4, daysToA: 499_750 })[1]).toBe('按近7天日均发放 4 分，一年内不会达到 A')
   })
   test('C and D low, high, between; nothing issued', () => {
     expect(readIndicators({ ...base, A: null, B: 1, C: 0.1, D: 0.1 }).slice(1)).toEqual([

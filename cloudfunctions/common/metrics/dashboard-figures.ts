@@ -228,6 +228,7 @@ export function readIndicators(f: Pick<CampaignFigures, 'A' | 'B' | 'C' | 'D' | 
   else out.push('B 低于 A：预算在合理消耗中');
   if (f.A !== null && f.B < f.A) {
     if (f.daysToA === null) out.push('近7天没有发放，按当前速度不会用完预算');
+    else if (f.daysToA > 365) out.push(`按近7天日均发放 ${Math.round(f.burnPerDay)} 分，一年内不会达到 A`);
     else out.push(`按近7天日均发放 ${Math.round(f.burnPerDay)} 分，约 ${f.daysToA} 天后达到 A${f.daysToA <= READING.soonDays ? '（即将用完）' : ''}`);
   }
   if (!f.issued) out.push('尚未发放积分：C、D 暂无意义');

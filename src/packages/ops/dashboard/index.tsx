@@ -242,7 +242,7 @@ function TopPanel({ p }: { p: DashboardPeriod }) {
           </View>
         </View>
       ) : (
-        <Text className='ops-dash__none'>这段时间没有扫码</Text>
+        <Text className='ops-dash__none'>{p.scans ? '这段时间的扫码没有对应的码批次' : '这段时间没有扫码'}</Text>
       )}
     </View>
   )
@@ -270,7 +270,7 @@ function Campaigns({ list }: { list: DashboardCampaign[] }) {
                 <Figure label='D 使用率' value={c.receivers ? formatPercent(c.D) : '—'} />
                 <Figure label='未兑换积分' value={formatCount(c.outstanding)} />
                 <Figure label='负债' value={formatYuan(c.liabilityFen)} />
-                <Figure label='达到 A 还需' value={c.A === null ? '—' : c.daysToA === null ? '不会用完' : c.daysToA === 0 ? '已用完' : `约 ${c.daysToA} 天`} />
+                <Figure label='达到 A 还需' value={c.A === null ? '—' : c.daysToA === null ? '不会用完' : c.daysToA === 0 ? '已用完' : c.daysToA > 365 ? '一年以上' : `约 ${c.daysToA} 天`} />
               </View>
               {c.A !== null ? (
                 <View className='ops-dash__bar'>
