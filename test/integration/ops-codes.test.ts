@@ -147,7 +147,7 @@ describe('forms: each bad field answers its own Chinese reason, nothing written'
     [{ ...product, id: 'tea' }, '编号：已被使用'],
     [{ ...product, name: '  ' }, '名称：不能为空'],
     [{ ...product, name: '茶'.repeat(41) }, '名称：最多 40 个字'],
-    [{ ...product, image: 'ftp://x/y.png' }, '图片地址：须以 https:// 或 cloud:// 开头'],
+    [{ ...product, image: 'ftp://x/y.png' }, '图片地址：须以 https://、cloud:// 或 / 开头'],
     [{ ...product, basePoints: -1 }, '扫码积分：须为 0 到 100000 的整数'],
     [{ ...product, basePoints: 1.5 }, '扫码积分：须为 0 到 100000 的整数'],
     [{ ...batch, id: 'F' }, '编号：已被使用'],

@@ -11,7 +11,7 @@ import { getDb } from '../cloud';
 import { COLLECTIONS as CODES } from '../codes/model';
 import { AppError } from '../errors';
 import { budgetStatus } from '../ledger/budgets';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { entriesForReading } from '../ledger/access';
 import { rateAt, type RateChange } from '../ledger/rates';
 import { DEFAULT_POINTS_PER_YUAN, rateHistory } from '../ledger/settings';
 import { liabilityFen, ratesList, scopeOf } from '../metrics/figures';
@@ -301,7 +301,7 @@ async function signinFacts(from: Date, to: Date): Promise<Loaded> {
   const got = await pages<{ _id: string; member: string; createdAt: Date; campaign: string; source: { ref: string; tier?: string; multiplier?: number } }>(
     async (after) => {
       const where = pageWhere({ campaign: _.in(ids), type: 'earn', 'source.kind': 'signin' }, 'createdAt', from, to, after);
-      return (await db.collection(LEDGER.entries).where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').field({ member: true, createdAt: true, campaign: true, source: true }).limit(BOUNDS.page).get()).data as never;
+      return (await entriesForReading().where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').field({ member: true, createdAt: true, campaign: true, source: true }).limit(BOUNDS.page).get()).data as never;
     },
     (d) => d.createdAt,
     BOUNDS.maxFacts,

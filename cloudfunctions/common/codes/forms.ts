@@ -49,7 +49,7 @@ export function productProblems(i: Record<string, unknown>): Problems {
   return only({
     id: id(i.id),
     name: text(i.name, 40, true),
-    image: text(i.image, 500, false) ?? (image && !/^(https:\/\/|cloud:\/\/)\S+$/.test(image) ? '须以 https:// 或 cloud:// 开头' : undefined),
+    image: text(i.image, 500, false) ?? (image && !/^(https:\/\/|cloud:\/\/|\/)\S+$/.test(image) ? '须以 https://、cloud:// 或 / 开头' : undefined),
     spec: text(i.spec, 60, false),
     origin: text(i.origin, 60, false),
     basePoints: intIn(i.basePoints, 0, 100_000),

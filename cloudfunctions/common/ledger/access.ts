@@ -115,3 +115,42 @@ export async function withOwnFields<R>(member: string, work: (tx: Tx, account: A
     return result;
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The console's reads (operators look at one member whole; tools read the published record)
+
+/**
+ * One account as stored, for a page that shows it whole (the console's member page, a correction's
+ * preview); its lots are packed — read them with `unpackLots` (ledger/lots.ts). Null without one.
+ */
+export async function readAccount(member: string): Promise<Record<string, unknown> | null> {
+  const { data } = await getDb().collection(C.accounts).doc(member).get().catch(() => ({ data: null }));
+  return (data as Record<string, unknown> | null) ?? null;
+}
+
+/** One entry by its id, or null. */
+export async function readEntry(id: string): Promise<Entry | null> {
+  const { data } = await getDb().collection(C.entries).doc(id).get().catch(() => ({ data: null }));
+  return (data as Entry | null) ?? null;
+}
+
+/** Entries by id (at most 100), in no particular order. */
+export async function readEntries(ids: string[]): Promise<Entry[]> {
+  if (!ids.length) return [];
+  const db = getDb();
+  const { data } = await db.collection(C.entries).where({ _id: db.command.in(ids.slice(0, 100)) }).limit(Math.min(ids.length, 100)).get();
+  return data as Entry[];
+}
+
+/** A member's open holds, newest first. */
+export async function openHoldsOf(member: string, limit: number): Promise<Hold[]> {
+  const { data } = await getDb().collection(C.holds).where({ member, status: 'open' }).orderBy('createdAt', 'desc').limit(limit).get();
+  return data as Hold[];
+}
+
+/**
+ * The entries, for bounded, indexed reads of the ledger's published record (immutable: a foreign
+ * read cannot go stale): the console's history section, the simulator's sign-in facts, risk's
+ * velocity aggregate. Read only; every write goes through the ledger's operations.
+ */
+export const entriesForReading = () => getDb().collection(C.entries);

@@ -6,7 +6,8 @@ import { getDb } from '../cloud';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { AppError } from '../errors';
 import { unpackLots } from '../ledger/lots';
-import { COLLECTIONS as LEDGER, type Entry, type Hold } from '../ledger/model';
+import type { Entry, Hold } from '../ledger/model';
+import { entriesForReading, openHoldsOf, readAccount } from '../ledger/access';
 import { lastValidDay } from '../ledger/reminders';
 import type { StoredAccount } from '../ledger/plans';
 import { COLLECTIONS as CODES } from '../codes/model';
@@ -25,15 +26,12 @@ export async function memberDetail(operator: string, openid: string, now = new D
   const db = getDb();
   const [{ data: m }, { data: a }] = await Promise.all([
     db.collection('members').doc(openid).get().catch(() => ({ data: null })),
-    db.collection(LEDGER.accounts).doc(openid).get().catch(() => ({ data: null })),
+    readAccount(openid).then((data) => ({ data })),
   ]);
   if (!m) throw new AppError('NOT_FOUND', '会员不存在');
   const [member] = await membersForOperator(await accessFor(operator), [toMemberView(m as MemberDoc)]);
   const account = (a as (StoredAccount & { [BLOCK_FIELD]?: EarnBlock | null }) | null) ?? null;
-  const [tier, { data: holds }] = await Promise.all([
-    tierOf(openid),
-    db.collection(LEDGER.holds).where({ member: openid, status: 'open' }).orderBy('createdAt', 'desc').limit(20).get(),
-  ]);
+  const [tier, holds] = await Promise.all([tierOf(openid), openHoldsOf(openid, 20)]);
   const lots = unpackLots(account?.lots)
     .filter((l) => l.remaining > 0 || l.held > 0)
     .sort((x, y) => +new Date(x.expiresAt) - +new Date(y.expiresAt) || x._id.localeCompare(y._id))
@@ -67,10 +65,10 @@ export interface SectionQuery {
   to?: string;
 }
 
-/** Where each section reads: collection, the member field, the time field of its index. */
-const WHERE: Record<Section, { collection: string; member: string; at: string }> = {
-  history: { collection: LEDGER.entries, member: 'member', at: 'createdAt' },
-  signins: { collection: LEDGER.entries, member: 'member', at: 'createdAt' },
+/** Where each section reads: collection (null: the ledger's entries), the member field, the time field of its index. */
+const WHERE: Record<Section, { collection: string | null; member: string; at: string }> = {
+  history: { collection: null, member: 'member', at: 'createdAt' },
+  signins: { collection: null, member: 'member', at: 'createdAt' },
   draws: { collection: 'draws', member: 'member', at: 'createdAt' },
   orders: { collection: MALL.orders, member: 'member', at: 'createdAt' },
   scans: { collection: CODES.codes, member: 'claimedBy', at: 'claimedAt' },
@@ -102,7 +100,7 @@ export async function memberSection(q: SectionQuery) {
     const c = decodeCursor(q.cursor);
     conditions.push(_.or([{ [w.at]: _.lt(c.at) }, { [w.at]: c.at, _id: _.lt(c.id) }]));
   }
-  const { data } = await db.collection(w.collection).where(_.and(conditions)).orderBy(w.at, 'desc').orderBy('_id', 'desc').limit(q.limit + 1).get();
+  const { data } = await (w.collection ? db.collection(w.collection) : entriesForReading()).where(_.and(conditions)).orderBy(w.at, 'desc').orderBy('_id', 'desc').limit(q.limit + 1).get();
   const page = (data as Record<string, unknown>[]).slice(0, q.limit);
   const last = page[page.length - 1];
   return {

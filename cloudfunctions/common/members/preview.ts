@@ -4,9 +4,9 @@
 // a copy. The answer is the totals before and after, what comes from lots, what becomes debt or
 // repays it. The operation itself re-reads and re-plans in its transaction, so a balance that moved
 // in between is applied as it then is (the confirmation shows the effect as of the preview).
-import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { COLLECTIONS as LEDGER, type Account, type Entry } from '../ledger/model';
+import type { Account, Entry } from '../ledger/model';
+import { readAccount, readEntries, readEntry } from '../ledger/access';
 import { normalise, planCredit, planDebit, planHold, planPenalty, planReverse, type FoldedLot, type Plan, type StoredAccount } from '../ledger/plans';
 import { DEFAULT_EXPIRY } from '../ledger/policy';
 import { currentRate } from '../ledger/settings';
@@ -44,15 +44,15 @@ const totals = (a: Pick<Account, 'balance' | 'held' | 'debt'>): Totals => ({ bal
 const PREVIEW_KEY = 'preview';
 
 async function accountOf(member: string): Promise<Account> {
-  const { data } = await getDb().collection(LEDGER.accounts).doc(member).get().catch(() => ({ data: null }));
+  const data = await readAccount(member);
   if (!data) throw new AppError('NOT_FOUND', '会员没有积分账户');
   return normalise(data as StoredAccount);
 }
 
 async function entryOf(id: string): Promise<Entry> {
-  const { data } = await getDb().collection(LEDGER.entries).doc(id).get().catch(() => ({ data: null }));
+  const data = await readEntry(id);
   if (!data) throw new AppError('NOT_FOUND', '积分流水不存在');
-  return data as Entry;
+  return data;
 }
 
 /** Lots of a spend that left the account: their campaign and expiry from the credit entries (as the reversal reads them). */
@@ -60,9 +60,7 @@ async function foldedOf(account: Account, e: Entry): Promise<Map<string, FoldedL
   const missing = e.lots.filter((t) => !account.lots.some((l) => l._id === t.lotId)).map((t) => t.lotId.replace(/^lot:/, ''));
   const out = new Map<string, FoldedLot>();
   if (!missing.length || e.delta > 0) return out;
-  const db = getDb();
-  const { data } = await db.collection(LEDGER.entries).where({ _id: db.command.in(missing) }).limit(missing.length).get();
-  for (const c of data as Entry[]) out.set(`lot:${c._id}`, { campaign: c.campaign, expiresAt: new Date(c.expiresAt!) });
+  for (const c of await readEntries(missing)) out.set(`lot:${c._id}`, { campaign: c.campaign, expiresAt: new Date(c.expiresAt!) });
   return out;
 }
 
@@ -78,8 +76,7 @@ export async function preview(c: Correction, operator: string, now = new Date())
     if (isOwned(entry.source.kind) && c.owner !== entry.source.kind) {
       throw new AppError('NOT_REVERSIBLE', `a ${entry.source.kind} entry is reversed through its ${entry.source.kind} (cancel or refund)`);
     }
-    const { data: done } = await getDb().collection(LEDGER.entries).doc(`reverse:${entry._id}`).get().catch(() => ({ data: null }));
-    if (done) throw new AppError('NOT_REVERSIBLE', '该笔积分已撤销');
+    if (await readEntry(`reverse:${entry._id}`)) throw new AppError('NOT_REVERSIBLE', '该笔积分已撤销');
     member = entry.member;
     account = await accountOf(member);
     plan = planReverse(account, entry, await foldedOf(account, entry), { ...keyed, reason: '-', operator }, now);

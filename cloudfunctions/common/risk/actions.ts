@@ -11,7 +11,8 @@ import { AppError, fieldError } from '../errors';
 import { setStatus } from '../codes/batches';
 import { COLLECTIONS as CODES, type Code } from '../codes/model';
 import { availablePoints } from '../ledger/access';
-import { COLLECTIONS as LEDGER, type Entry } from '../ledger/model';
+import type { Entry } from '../ledger/model';
+import { readEntry } from '../ledger/access';
 import { adjust, hold, releaseHold, reverse } from '../ledger/service';
 import { isOwned, type SourceKind } from '../ledger/sources';
 import { earnBlockOf, setEarnBlock } from './block';
@@ -90,8 +91,7 @@ export async function unfreeze(caseId: string, holdId: string, by: ActBy) {
 export async function clawBack(caseId: string, entryId: string, by: ActBy) {
   const now = by.now ?? new Date();
   const c = await mustCase(caseId);
-  const { data } = await getDb().collection(LEDGER.entries).doc(entryId).get().catch(() => ({ data: null }));
-  const e = data as Entry | null;
+  const e: Entry | null = await readEntry(entryId);
   if (!e) throw new AppError('NOT_FOUND', '积分流水不存在');
   mustName(c, e.member, 'entry', '积分流水');
   if (!(e.delta > 0 && (e.type === 'earn' || e.type === 'adjust'))) throw new AppError('NOT_REVERSIBLE', '只能追回获得的积分');

@@ -2,9 +2,8 @@
 // which every earn already reads inside its credit's transaction — so the check costs no request
 // and no concurrent earn slips past a block set before it commits. Checked once, in the shared earn
 // path (campaigns/credit.ts `earn`: scans, sign-ins, tasks, operators' grants).
-import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { accountFields, withOwnFields } from '../ledger/access';
 
 export const BLOCK_FIELD = 'earnBlock';
 
@@ -24,12 +23,13 @@ export function assertMayEarn(account: object): void {
 
 /** The block on a member's account, or null (NOT_FOUND without an account). */
 export async function earnBlockOf(member: string): Promise<EarnBlock | null> {
-  const { data } = await getDb().collection(LEDGER.accounts).doc(member).field({ [BLOCK_FIELD]: true }).get().catch(() => ({ data: null }));
+  const data = await accountFields<Record<string, EarnBlock | null>>(member, [BLOCK_FIELD]).catch(() => null);
   if (!data) throw new AppError('NOT_FOUND', '会员没有积分账户');
-  return ((data as Record<string, EarnBlock | null>)[BLOCK_FIELD] ?? null) as EarnBlock | null;
+  return data[BLOCK_FIELD] ?? null;
 }
 
 /** Sets (or clears, with null) the block. The ledger's own fields are not touched. */
 export async function setEarnBlock(member: string, block: EarnBlock | null): Promise<void> {
-  await getDb().collection(LEDGER.accounts).doc(member).update({ data: { [BLOCK_FIELD]: block } });
+  // The risk module's own field on the account, through the ledger's door for such fields.
+  await withOwnFields(member, async () => ({ fields: { [BLOCK_FIELD]: block }, result: undefined }));
 }

@@ -5,7 +5,7 @@
 // the metrics roll-up's day documents (≤ VELOCITY.normDays documents, never the entries).
 import { getDb } from '../cloud';
 import { COLLECTIONS as CODES } from '../codes/model';
-import { COLLECTIONS as LEDGER } from '../ledger/model';
+import { entriesForReading } from '../ledger/access';
 import { shanghaiDayStart } from '../time';
 import type { CodeFact, DrawFact, EarnFact, EventFact } from './cases';
 import { DRAW_BURST, EVENT_PAGE, VELOCITY } from './model';
@@ -66,8 +66,7 @@ export async function topEarners(day: string, threshold: number): Promise<EarnFa
   const _ = db.command;
   const $ = _.aggregate;
   const { start, end } = dayRange(day);
-  const { list } = await db
-    .collection(LEDGER.entries)
+  const { list } = await entriesForReading()
     .aggregate()
     .match({ createdAt: _.gte(start).and(_.lt(end)), type: 'earn' })
     .group({ _id: '$member', points: $.sum('$amount'), entries: $.sum(1), lastAt: $.max('$createdAt') })
