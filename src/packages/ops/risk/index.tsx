@@ -170,13 +170,13 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
     !code || c.kind === 'bruteforce' ? (
       '—'
     ) : voided(code) ? (
-      <Text className='ops-risk__link ops-risk-unvoid-code' onClick={() => ask({ act: { action: 'riskUnvoidCode', code }, title: `恢复防伪码 ${groupCode(code)}` })}>
+      <Button className='ops-risk-unvoid-code' size='small' onClick={() => ask({ act: { action: 'riskUnvoidCode', code }, title: `恢复防伪码 ${groupCode(code)}` })}>
         恢复此码
-      </Text>
+      </Button>
     ) : (
-      <Text className='ops-risk__link ops-risk-void-code' onClick={() => ask({ act: { action: 'riskVoidCode', code }, title: `作废防伪码 ${groupCode(code)}（扫码提示“该码已作废”，可恢复）` })}>
+      <Button className='ops-risk-void-code' size='small' onClick={() => ask({ act: { action: 'riskVoidCode', code }, title: `作废防伪码 ${groupCode(code)}（扫码提示“该码已作废”，可恢复）` })}>
         作废此码
-      </Text>
+      </Button>
     )
   const claimant = c.kind === 'counterfeit' ? c.evidence.find(e => e.id.startsWith('claim:'))?.member : undefined
   const ask = (p: Pending) => writable && setPending(p)
