@@ -1,11 +1,11 @@
-// Demo figures for 数据看板: four weeks of everyday earning and spending by twelve demo members (茶友
+// Demo figures for 数据看板: four weeks of everyday earning by twelve demo members (茶友
 // 01…12, registered by the login service 30 days ago; never the personas, whose pages must add up on
 // their own), a few of today's scans of the demo batch from two provinces (through the real
 // `codes.scan`), then the metrics roll-up of every closed day — as the jobs timer would have done
 // each morning. The four weeks are the one part written below the functions: the ledger's own
-// credit and debit with back-dated times (keys seed:dash:<day>:<n>, so a reseed is a no-op), since a
-// function takes its time from the clock. So these members' histories name sign-ins, orders and
-// draws that have no record of their own; the personas' do not.
+// credit with back-dated times (keys seed:dash:<day>:<n>, so a reseed is a no-op), since a function
+// takes its time from the clock — and only as sign-in and task credits, whose record is the entry
+// itself, so nothing they show lacks its order or draw.
 import * as ledger from '../../cloudfunctions/common/ledger/service';
 import { login } from '../../cloudfunctions/common/services/members';
 import { runLedgerRollup } from '../../cloudfunctions/common/metrics/rollup';
@@ -46,16 +46,10 @@ export async function seedDashboard(runner: Runner, now: Date): Promise<void> {
       const at = new Date(start + (9 + n * 3) * 3_600_000 + Math.floor(rnd() * 3_600_000));
       const key = `seed:dash:${shanghaiDay(start)}:${n}`;
       const roll = rnd();
-      if (roll < 0.6) {
-        const kind = ['signin', 'task', 'order', 'game'][Math.floor(rnd() * 4)];
-        const campaign = kind === 'order' ? 'scan-2611' : undefined;
-        await ledger.credit({ member, amount: 10 + Math.floor(rnd() * 60), key, source: { kind, ref: key }, campaign, budget: campaign, now: at });
-      } else {
-        const kind = ['mall', 'mall', 'checkout', 'game'][Math.floor(rnd() * 4)];
-        await ledger.debit({ member, amount: 5 + Math.floor(rnd() * 30), key, source: { kind, ref: key }, now: at }).catch((e: { code?: string }) => {
-          if (e.code !== 'INSUFFICIENT_POINTS') throw e;
-        });
-      }
+      // Earning only: a sign-in or a task, kinds whose record is the entry itself. Spending in the
+      // figures is the personas' real redemptions (and today's), never a made-up order.
+      const kind = roll < 0.7 ? 'signin' : 'task';
+      await ledger.credit({ member, amount: 10 + Math.floor(rnd() * 60), key, source: { kind, ref: key }, now: at });
     }
   }
   // Today: scans of the demo batch's last codes (sold anywhere), a repeat, from Hangzhou and Guangzhou.

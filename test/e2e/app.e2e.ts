@@ -3,6 +3,7 @@
 import { defaultNickname } from '../../cloudfunctions/common/services/members';
 import { PERSONAS } from '../../local/seed/personas';
 import { RISK_MEMBERS } from '../../local/seed/risk';
+import { DASHBOARD_MEMBERS } from '../../local/seed/dashboard';
 import { screenshot, stationed, useE2E } from './harness';
 
 const persona = (id: string) => PERSONAS.find((p) => p.id === id)!;
@@ -53,7 +54,7 @@ test('the operator opens 运营后台 and, from its navigation, sees every membe
   await page.click(stationed('.ops-shell .ops-nav-members'));
   await page.waitForSelector(stationed('.ops .ops-member'), { timeout: 30_000 });
   // The personas and the risk demo's three members (local/seed/risk.ts).
-  expect((await page.$$(stationed('.ops .ops-member'))).length).toBe(PERSONAS.length + RISK_MEMBERS.length);
+  expect((await page.$$(stationed('.ops .ops-member'))).length).toBe(PERSONAS.length + RISK_MEMBERS.length + DASHBOARD_MEMBERS.length);
   await screenshot(page, '04-ops-members');
 });
 

@@ -325,7 +325,7 @@ describe('the tier scheme from the console (saveTierScheme)', () => {
       [scheme([tier('normal', '', 0)]), '第 1 级等级名称：不能为空', 'tiers.0.name'],
       [scheme([tier('normal', '普通', 0), tier('gold', '金卡', 500, 11)]), '第 2 级积分倍数：不能大于 10', 'tiers.1.benefits.earnMultiplier'],
       [scheme([tier('normal', '普通', 0)], { cycleMonths: 0 }), '等级周期（月）：不能小于 1', 'cycleMonths'],
-      [scheme([tier('normal', '普通', 0)], { growth: { orderPerYuan: 1, scan: 5, signin: 0 } }), '扫码成长值：扫码成长值暂不支持（扫码的数据库请求预算不足），请设为 0', 'growth.scan'],
+      [scheme([tier('normal', '普通', 0)], { growth: { orderPerYuan: 1, scan: 101, signin: 0 } }), '扫码成长值：不能大于 100', 'growth.scan'],
     ] as const) {
       expect(await cloud.call('admin', { action: 'saveTierScheme', scheme: s }, OPS)).toEqual({ ok: false, code: 'INVALID_FIELD', message, field });
     }

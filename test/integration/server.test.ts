@@ -1,5 +1,7 @@
 // The local server over HTTP: the same assembly `npm start` uses, on a memory-only database.
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { RISK_MEMBERS } from '../../local/seed/risk';
+import { DASHBOARD_MEMBERS } from '../../local/seed/dashboard';
 import { PERSONAS } from '../../local/seed/personas';
 
 let cloud: LocalCloud;
@@ -15,7 +17,8 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 
 test('seeds the demo brand, operator and personas on a fresh database', () => {
   expect(cloud.seeded).toBe(true);
-  expect(cloud.engine.count('members')).toBe(PERSONAS.length);
+  // The personas, and the demo members of 风控审核 and 数据看板 (local/seed/risk.ts, dashboard.ts).
+  expect(cloud.engine.count('members')).toBe(PERSONAS.length + RISK_MEMBERS.length + DASHBOARD_MEMBERS.length);
   expect(cloud.engine.count('admins')).toBe(1);
 });
 
@@ -32,7 +35,7 @@ test('X-Persona picks the member; no header is the default persona', async () =>
   const asDefault = await (await post('/api/cloud/user', '{"action":"getProfile"}')).json();
   expect(asDefault.data.member.openid).toBe(PERSONAS.find((p) => p.id === 'alice')!.openid);
   const ops = await (await post('/api/cloud/admin', '{"action":"listMembers"}', { 'X-Persona': 'ops' })).json();
-  expect(ops).toMatchObject({ ok: true, data: { total: PERSONAS.length } });
+  expect(ops).toMatchObject({ ok: true, data: { total: PERSONAS.length + RISK_MEMBERS.length + DASHBOARD_MEMBERS.length } });
 });
 
 test('bad requests get clear errors and reach no function', async () => {
