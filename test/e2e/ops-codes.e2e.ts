@@ -20,7 +20,7 @@ const shown = (persona: string) => {
 };
 
 const e2e = useE2E();
-const SIZE = 200_000;
+const SIZE = 300_000;
 const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
 const GUANGZHOU = { latitude: 23.13, longitude: 113.26 };
 
@@ -70,7 +70,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('武夷岩茶·大红袍'), stationed('.ops-codes-product-table'));
   await screenshot(page, 'ops-codes-products-1280');
 
-  // A batch of 200,000 codes: its page generates them (several chunks a second), the bar moves and reaches 100 %.
+  // A batch of 300,000 codes: its page generates them (several chunks a second), the bar moves and reaches 100 %.
   await page.click(stationed('.ops-codes-tab-batches'));
   await page.click(stationed('.ops-codes-new-batch'));
   await page.waitForSelector(stationed('.ops-codes-product-choice[data-id="e2e-oolong"]'), { timeout: 30_000 });
@@ -97,7 +97,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
     await page.waitForTimeout(100);
   }
   await page.waitForSelector(stationed('.ops-batch[data-status="ready"]'), { timeout: 60_000 });
-  expect(await page.textContent(stationed('.ops-batch-percent'))).toBe(`100% · 已生成 200,000 / 200,000`);
+  expect(await page.textContent(stationed('.ops-batch-percent'))).toBe(`100% · 已生成 300,000 / 300,000`);
   expect(await page.textContent(stationed('.ops-batch-status'))).toBe('待激活');
   const width = await page.$eval(stationed('.ops-batch-bar-fill'), (el) => (el as HTMLElement).style.width);
   expect(width).toBe('100%');
@@ -184,7 +184,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   await page.waitForSelector(stationed('.ops-batch-void'), { timeout: 30_000 });
   await page.click(stationed('.ops-batch-void'));
   await page.waitForSelector('.taro-model__confirm', { state: 'visible' });
-  expect(await page.textContent('.taro-modal__content')).toContain('200,000 个码');
+  expect(await page.textContent('.taro-modal__content')).toContain('300,000 个码');
   await screenshot(page, 'ops-codes-void-confirm-1280');
   await page.click('.taro-model__confirm');
   await page.waitForSelector(stationed('.ops-batch[data-status="void"]'), { timeout: 30_000 });

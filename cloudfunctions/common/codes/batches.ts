@@ -127,6 +127,9 @@ export async function generate(batchId: string, opts: { maxChunks?: number; budg
         }
       }
       generated += n;
+      // Let other requests in between chunks: in one local process (npm start) the operator page's
+      // `progress` polls are otherwise answered only after this call's ~8 s, and the bar jumps.
+      await new Promise((resolve) => setImmediate(resolve));
       await db.collection(C.batches).doc(batchId).update({
         data: { generated, leaseUntil: new Date(+now() + LEASE_MS), ...(generated >= batch.size ? { status: 'ready' } : {}) },
       });
