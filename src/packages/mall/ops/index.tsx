@@ -106,7 +106,7 @@ export default function MallOpsPage() {
           <Text className='mall-ops__line'>
             {o.no} · {formatShanghaiDateTime(o.createdAt)} · {mall.priceText(o.points, o.cashFen * o.quantity)}
           </Text>
-          <Text className='mall-ops__line'>会员 {o.member}</Text>
+          {/* No raw OPENID on screen (issue 14 §7): the order number and the recipient identify the order. */}
           {o.address ? (
             <Text className='mall-ops__line'>
               {o.address.name} {o.address.phone} {o.address.province}
