@@ -1,6 +1,5 @@
 // The H5 build in headless Chromium against the server `npm start` runs (fresh data directory,
 // demo seeded). Screenshots go to test-artifacts/e2e/.
-import { defaultNickname } from '../../cloudfunctions/common/services/members';
 import { PERSONAS } from '../../local/seed/personas';
 import { RISK_MEMBERS } from '../../local/seed/risk';
 import { DASHBOARD_MEMBERS } from '../../local/seed/dashboard';
@@ -32,12 +31,13 @@ test('switching persona on 我的 shows that persona’s profile', async () => {
   const { page, url } = e2e();
   await page.goto(`${url}/#/pages/me/index`);
   await page.waitForSelector(stationed('.me .me-nickname'), { timeout: 30_000 });
-  expect((await page.textContent(stationed('.me .me-nickname')))?.trim()).toBe(defaultNickname(persona('alice').openid));
+  // The demo members carry the names the start-up banner prints (the seed saves them as their profiles).
+  expect((await page.textContent(stationed('.me .me-nickname')))?.trim()).toBe(persona('alice').nickname);
 
   await switchPersona('.me', 'bob');
   await page.waitForFunction(
     ([sel, name]) => document.querySelector(sel)?.textContent?.trim() === name,
-    [stationed('.me .me-nickname'), defaultNickname(persona('bob').openid)] as const,
+    [stationed('.me .me-nickname'), persona('bob').nickname] as const,
   );
   expect(await page.$(stationed('.me .me-ops-entry'))).toBeNull();
   await screenshot(page, '02-me-bob');
@@ -68,6 +68,12 @@ test('a shopper edits the profile; bad input is refused with a Chinese message',
   await page.click(stationed('.me .me-save'));
   await page.waitForSelector(stationed('.me .me-form-error'));
   expect(await page.textContent(stationed('.me .me-form-error'))).toMatch(/手机号|号码/);
+  // A nickname past 20 characters is refused with a message, never cut.
+  await page.fill(stationed('.me .me-input-phone input'), '13800138000');
+  await page.fill(stationed('.me .me-input-nickname input'), '茶'.repeat(21));
+  expect(await page.inputValue(stationed('.me .me-input-nickname input'))).toBe('茶'.repeat(21));
+  await page.click(stationed('.me .me-save'));
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === '昵称最多 20 个字', stationed('.me .me-form-error'));
   await page.fill(stationed('.me .me-input-nickname input'), '茶友陈');
   await page.fill(stationed('.me .me-input-phone input'), '13800138000');
   await page.click(stationed('.me .me-save'));

@@ -112,7 +112,7 @@ export function CommonFields({ c, set, errors, readOnly, creating }: { c: Common
   return (
     <View className='ops-common'>
       {creating ? (
-        <OpsField name='id' label='活动编号' required error={errors.id} hint='创建后不能修改，如 spring-2026'>
+        <OpsField name='id' label='活动编号' required error={errors.id} hint='创建后不能修改；字母、数字、_ 或 -，如 2026-01'>
           <TextInput name='id' value={c.id} readOnly={readOnly} maxlength={64} onChange={id => set({ id })} />
         </OpsField>
       ) : null}
