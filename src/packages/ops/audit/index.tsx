@@ -7,6 +7,7 @@ import { usePagedList } from '../../../hooks/usePagedList'
 import { describeError, errorText } from '../../../services/errors'
 import { auditLog, type AuditFilter, type AuditItem } from '../../../services/ops'
 import { formatShanghaiDateTime } from '../../../utils/time'
+import PagedFooter from '../shell/PagedFooter'
 import OpsShell from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { COLLECTION_LABEL, FIELD_LABEL, shortId } from '../shell/words'
@@ -146,21 +147,7 @@ function AuditLog() {
         </View>
       ) : null}
 
-      {list.loaded && list.items.length ? (
-        <View className='ops-audit__more'>
-          {list.error ? (
-            <Button size='small' onClick={() => void list.loadMore()}>
-              加载失败，点此重试
-            </Button>
-          ) : list.nextCursor ? (
-            <Button className='ops-audit-more' size='small' loading={list.loading} onClick={() => void list.loadMore()}>
-              加载更多
-            </Button>
-          ) : (
-            <Text className='ops-audit__end'>没有更多了</Text>
-          )}
-        </View>
-      ) : null}
+      <PagedFooter list={list} moreClassName='ops-audit-more' />
     </View>
   )
 }

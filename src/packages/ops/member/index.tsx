@@ -20,6 +20,7 @@ import {
 import { entryTypeLabel, formatDelta, SOURCE_KIND_LABEL, sourceLabel } from '../../../utils/points'
 import { formatShanghaiDate, formatShanghaiDateTime } from '../../../utils/time'
 import OpsField from '../shell/OpsField'
+import PagedFooter from '../shell/PagedFooter'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
@@ -330,21 +331,7 @@ function Sections({ openid, version, onChanged }: { openid: string; version: num
       {!list.loaded && list.loading ? <LoadingView className='ops-section-loading' rows={3} /> : null}
       {!list.loaded && list.error ? <ErrorView prefix='ops-section' message={describeError(list.error)} onRetry={() => void list.reload()} /> : null}
       {list.loaded ? <SectionTable section={section} rows={list.items} onChanged={onChanged} /> : null}
-      {list.loaded && list.items.length ? (
-        <View className='ops-member__more'>
-          {list.error ? (
-            <Button size='small' onClick={() => void list.loadMore()}>
-              加载失败，点此重试
-            </Button>
-          ) : list.nextCursor ? (
-            <Button className='ops-section-more' size='small' loading={list.loading} onClick={() => void list.loadMore()}>
-              加载更多
-            </Button>
-          ) : (
-            <Text className='ops-no-more'>没有更多了</Text>
-          )}
-        </View>
-      ) : null}
+      <PagedFooter list={list} moreClassName='ops-section-more' />
     </View>
   )
 }

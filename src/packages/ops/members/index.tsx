@@ -7,6 +7,7 @@ import { usePagedList } from '../../../hooks/usePagedList'
 import { describeError } from '../../../services/errors'
 import { searchMembers, type MemberRow, type SearchBy } from '../../../services/ops-members'
 import { formatShanghaiDate } from '../../../utils/time'
+import PagedFooter from '../shell/PagedFooter'
 import OpsShell from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import './index.scss'
@@ -119,21 +120,7 @@ function Members() {
       {list.loaded ? (
         <OpsTable className='ops-members-table' columns={columns} rows={list.items} rowKey={m => m.openid} onRowClick={open} empty={query ? '没有找到符合条件的会员' : '暂无会员'} />
       ) : null}
-      {list.loaded && list.items.length ? (
-        <View className='ops-members__more'>
-          {list.error ? (
-            <Button size='small' onClick={() => void list.loadMore()}>
-              加载失败，点此重试
-            </Button>
-          ) : list.nextCursor ? (
-            <Button className='ops-load-more' size='small' loading={list.loading} onClick={() => void list.loadMore()}>
-              加载更多
-            </Button>
-          ) : (
-            <Text className='ops-no-more'>没有更多了</Text>
-          )}
-        </View>
-      ) : null}
+      <PagedFooter list={list} moreClassName='ops-load-more' />
     </View>
   )
 }
