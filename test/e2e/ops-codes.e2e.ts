@@ -7,17 +7,11 @@
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { screenshot, stationed, useE2E } from './harness';
-import { createHash } from 'node:crypto';
+import { maskNickname } from '../../cloudfunctions/common/codes/lookup';
 import { PERSONAS } from '../../local/seed/personas';
 
-/**
- * How the lookup shows a persona: the member's nickname — the default 会员XXXX, personas never set
- * one (services/members.ts defaultNickname) — with all but the first and last character starred.
- */
-const shown = (persona: string) => {
-  const name = `会员${createHash('sha256').update(PERSONAS.find((p) => p.id === persona)!.openid).digest('hex').slice(0, 4).toUpperCase()}`;
-  return `${name[0]}****${name[5]}`;
-};
+/** How the lookup shows a persona: the nickname the seed gives it (the banner's name), masked as the lookup masks it. */
+const shown = (persona: string) => maskNickname(PERSONAS.find((p) => p.id === persona)!.nickname);
 
 const e2e = useE2E();
 const SIZE = 300_000;
