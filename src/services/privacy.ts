@@ -18,7 +18,7 @@ export interface MyData {
   addresses: ExportedAddress[]
   points: { balance: number; held: number; debt: number; earned: number; spent: number; expired: number; lots: { amount: number; remaining: number; expiresAt: string | null }[] }
   history: { truncated: boolean; items: { id: string; type: string; delta: number; balanceAfter: number; kind: string; reason: string; createdAt: string | null }[] }
-  orders: { truncated: boolean; items: { id: string; title: string; quantity: number; points: number; cashFen: number; status: string; address: ExportedAddress | null; createdAt: string | null }[] }
+  orders: { truncated: boolean; items: { id: string; no: string; title: string; quantity: number; points: number; cashFen: number; status: string; address: ExportedAddress | null; createdAt: string | null }[] }
   scans: { truncated: boolean; items: { code: string; batch: string; points: number; claimedAt: string | null }[] }
 }
 

@@ -221,7 +221,7 @@ describe('导出我的数据', () => {
     expect(d.addresses).toEqual([ADDRESS]);
     expect(d.points).toMatchObject({ balance: 900, earned: 1000 });
     expect(d.history.items.map((e: any) => e.delta).sort()).toEqual([-100, 1000]);
-    expect(d.orders.items).toEqual([expect.objectContaining({ id: order, title: '山野茶杯', address: ADDRESS, status: 'toShip' })]);
+    expect(d.orders.items).toEqual([expect.objectContaining({ id: order, no: expect.stringMatching(/^\d{8}-\d{6}$/), title: '山野茶杯', address: ADDRESS, status: 'toShip' })]);
     expect(d.scans.items).toEqual([expect.objectContaining({ code: 'CODE0000000000000001', points: 10 })]);
     expect(JSON.stringify(d)).not.toContain('oB');
     expect(cloud.engine.dump('privacyAudit')).toEqual([expect.objectContaining({ actor: 'oA', action: 'export', what: 'self' })]);

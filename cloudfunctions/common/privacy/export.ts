@@ -6,6 +6,7 @@ import { memberBook, memberEntries } from '../ledger/pseudonymise';
 import { MALL, type Address } from '../mall/model';
 import { missingMember, PRIVACY } from './closure';
 import { ORDERS } from '../orders/model';
+import { orderNoOf } from '../mall/order-doc';
 import { COLLECTIONS as TIERS } from '../tiers/service';
 
 /** Per list; a member past it sees the newest ones and `truncated: true`. */
@@ -67,7 +68,7 @@ export async function exportMyData(openid: string, now = new Date()) {
     },
     orders: {
       truncated: orders.truncated,
-      items: orders.items.map((o) => ({ id: o._id, title: o.title, quantity: o.quantity, points: o.points, cashFen: o.cashFen, status: o.status, address: o.address ?? null, createdAt: iso(o.createdAt) })),
+      items: orders.items.map((o) => ({ id: o._id, no: orderNoOf(o as never), title: o.title, quantity: o.quantity, points: o.points, cashFen: o.cashFen, status: o.status, address: o.address ?? null, createdAt: iso(o.createdAt) })),
     },
     brandOrders: {
       truncated: earnings.truncated,

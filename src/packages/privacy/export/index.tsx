@@ -83,6 +83,7 @@ export default function ExportPage() {
             <Text className='privacy-row__main'>
               {o.title} ×{o.quantity} · {statusLabel(o.status as any)}
             </Text>
+            <Text className='privacy-row__side privacy-order-no'>订单号 {o.no}</Text>
             <Text className='privacy-row__side'>{when(o.createdAt)}</Text>
           </View>
         ))}
