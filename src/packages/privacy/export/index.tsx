@@ -80,10 +80,12 @@ export default function ExportPage() {
       <Section title='兑换订单' count={data.orders.items.length} truncated={data.orders.truncated}>
         {data.orders.items.slice(0, SHOWN).map(o => (
           <View key={o.id} className='privacy-row'>
-            <Text className='privacy-row__main'>
-              {o.title} ×{o.quantity} · {statusLabel(o.status as any)}
-            </Text>
-            <Text className='privacy-row__side privacy-order-no'>订单号 {o.no}</Text>
+            <View className='privacy-row__stack'>
+              <Text className='privacy-row__main'>
+                {o.title} ×{o.quantity} · {statusLabel(o.status as any)}
+              </Text>
+              <Text className='privacy-row__sub privacy-order-no'>订单号 {o.no}</Text>
+            </View>
             <Text className='privacy-row__side'>{when(o.createdAt)}</Text>
           </View>
         ))}
