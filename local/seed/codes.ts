@@ -1,16 +1,27 @@
 // Demo one-item-one-code data: two products with trace data, a scan campaign with a budget (kind
 // scan, published through `admin`), an active batch of 20 codes (the first 10 sold in 浙江, the
-// rest anywhere) and two scans of its code #0 (claimed by carol; bob's from outside the region), all made through the real `codes`, `admin` and `points` functions as the demo
+// rest anywhere); the batches the personas' past scans came from (安吉白茶 made two months before,
+// and 高山云雾绿茶 under 秋茶品鉴季, whose points all lapse on one day soon: local/seed/history.ts);
+// and, once that past is written, two of today's scans of code #0 (claimed by carol; bob's from
+// outside the region). All through the real `codes`, `admin` and `points` functions as the demo
 // operator. The codes depend on this data directory's secret (.data/code-secrets); `codes.export`
 // (CSV) lists them — the e2e test and a human use that.
 import type { Runner } from '../runtime/runner';
 import { pretty } from '../../cloudfunctions/common/codes/format';
+import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import { PERSONAS } from './personas';
 import { demoImageUrl } from './images';
 
 export const DEMO_BATCH = 'demo-tea-2611';
+/** 安吉白茶 of an earlier production run: the cans the personas scanned weeks ago. */
+export const EARLY_BATCH = 'demo-tea-early';
+/** 高山云雾绿茶 under the 秋茶品鉴季 campaign. */
+export const AUTUMN_BATCH = 'demo-yunwu-autumn';
+export const AUTUMN_CAMPAIGN = 'autumn-tea';
 
-export async function seedCodes(runner: Runner): Promise<void> {
+const DAY = 86_400_000;
+
+export async function seedCodes(runner: Runner, now = new Date()): Promise<void> {
   if (runner.engine.dump('codeBatches').some((b) => (b as { _id?: string })._id === DEMO_BATCH)) return;
   const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
   const call = async (fn: string, data: Record<string, unknown>, allow = '') => {
@@ -32,7 +43,24 @@ export async function seedCodes(runner: Runner): Promise<void> {
   while ((await call('codes', { action: 'generate', batch: DEMO_BATCH })).status === 'generating');
   await call('codes', { action: 'assignRegion', batch: DEMO_BATCH, provinces: ['33'], from: 0, to: 9 });
   await call('codes', { action: 'activate', batch: DEMO_BATCH });
-  await seedScans(runner);
+
+  // The batches of the personas' past scans, made before those scans.
+  const dayBefore = (days: number) => shanghaiDay(+now - days * DAY);
+  const early = dayBefore(75);
+  await call('codes', { action: 'createBatch', id: EARLY_BATCH, product: 'anji-white', campaign: 'scan-2611', batchNo: `AJ-${early.slice(0, 7)}-A`, productionDate: early, size: 10 });
+  while ((await call('codes', { action: 'generate', batch: EARLY_BATCH })).status === 'generating');
+  await call('codes', { action: 'activate', batch: EARLY_BATCH });
+  // 秋茶品鉴季: 80 points a bag of 云雾绿茶, every point of it valid until one day soon.
+  const lapses = shanghaiDayStart(dayBefore(-6)).toISOString();
+  await call('admin', {
+    action: 'createCampaign', id: AUTUMN_CAMPAIGN, kind: 'scan', name: '秋茶品鉴季',
+    rule: { pointsByProduct: { 'yunwu-green': 80 } }, caps: [{ period: 'day', unit: 'points', limit: 500 }], expiry: { kind: 'fixed', at: lapses },
+  });
+  await call('admin', { action: 'publishCampaign', id: AUTUMN_CAMPAIGN });
+  const autumn = dayBefore(40);
+  await call('codes', { action: 'createBatch', id: AUTUMN_BATCH, product: 'yunwu-green', campaign: AUTUMN_CAMPAIGN, batchNo: `YW-${autumn.slice(0, 7)}-Q`, productionDate: autumn, size: 10 });
+  while ((await call('codes', { action: 'generate', batch: AUTUMN_BATCH })).status === 'generating');
+  await call('codes', { action: 'activate', batch: AUTUMN_BATCH });
 }
 
 /**
@@ -40,7 +68,7 @@ export async function seedCodes(runner: Runner): Promise<void> {
  * region), bob scans it in 广州 (outside: a diversion, and a counterfeit warning, the code being
  * carol's). Through the real scan; alice (whose balance the shopper tests count) is left alone.
  */
-async function seedScans(runner: Runner): Promise<void> {
+export async function seedScans(runner: Runner): Promise<void> {
   const [first] = (runner.engine.dump('codes') as { _id: string; batch: string; seq: number }[]).filter((c) => c.batch === DEMO_BATCH && c.seq === 0);
   const scan = async (persona: string, location: { latitude: number; longitude: number }) => {
     const { result } = await runner.callAsMember('codes', { action: 'scan', code: first._id, location }, PERSONAS.find((p) => p.id === persona)!.openid);

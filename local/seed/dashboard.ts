@@ -2,11 +2,11 @@
 // 01…12, registered by the login service 30 days ago; never the personas, whose pages must add up on
 // their own), a few of today's scans of the demo batch from two provinces (through the real
 // `codes.scan`), then the metrics roll-up of every closed day — as the jobs timer would have done
-// each morning. The four weeks are the one part written below the functions: the ledger's own
-// credit with back-dated times (keys seed:dash:<day>:<n>, so a reseed is a no-op), since a function
-// takes its time from the clock — and only as sign-in and task credits, whose record is the entry
-// itself, so nothing they show lacks its order or draw.
-import * as ledger from '../../cloudfunctions/common/ledger/service';
+// each morning. The four weeks are real sign-ins and claims of 今日签到 through the services, each
+// with the clock of its day (a function takes its time from the clock), so every member's calendar,
+// task list and 积分明细 agree.
+import { signIn } from '../../cloudfunctions/common/earn/signin';
+import { claimTask } from '../../cloudfunctions/common/earn/tasks';
 import { login } from '../../cloudfunctions/common/services/members';
 import { runLedgerRollup } from '../../cloudfunctions/common/metrics/rollup';
 import { shanghaiDayStart, shanghaiDay } from '../../cloudfunctions/common/time';
@@ -41,15 +41,13 @@ export async function seedDashboard(runner: Runner, now: Date): Promise<void> {
   const today = shanghaiDayStart(shanghaiDay(now));
   for (let d = 28; d >= 1; d--) {
     const start = +today - d * DAY;
-    for (let n = 0; n < 4; n++) {
-      const member = shoppers[Math.floor(rnd() * shoppers.length)];
-      const at = new Date(start + (9 + n * 3) * 3_600_000 + Math.floor(rnd() * 3_600_000));
-      const key = `seed:dash:${shanghaiDay(start)}:${n}`;
-      const roll = rnd();
-      // Earning only: a sign-in or a task, kinds whose record is the entry itself. Spending in the
-      // figures is the personas' real redemptions (and today's), never a made-up order.
-      const kind = roll < 0.7 ? 'signin' : 'task';
-      await ledger.credit({ member, amount: 10 + Math.floor(rnd() * 60), key, source: { kind, ref: key }, now: at });
+    // Up to seven of them sign in each day; about a third then claim 今日签到. Spending in the
+    // figures is the personas' real redemptions (and today's), never a made-up order.
+    const signers = shoppers.filter(() => rnd() < 0.45).slice(0, 7);
+    for (const [n, member] of signers.entries()) {
+      const at = new Date(start + (8 + n * 2) * 3_600_000 + Math.floor(rnd() * 3_600_000));
+      await signIn(member, { now: at });
+      if (rnd() < 0.35) await claimTask(member, 'task-daily-signin', new Date(+at + 60_000));
     }
   }
   // Today: scans of the demo batch's last codes (sold anywhere), a repeat, from Hangzhou and Guangzhou.

@@ -1,21 +1,19 @@
 // Seeds the demo brand on a fresh local database: the brand's settings, the demo operator in
 // `admins`, and each persona's member account — everything through the real functions, so what the
 // app shows adds up: members registered before their first points (the login's own code, its clock
-// set back), named as the start-up banner prints them (user.updateProfile), points earned through
-// the ledger and spent on real mall orders (the redemption's own code, at the day it happened).
-import * as ledger from '../../cloudfunctions/common/ledger/service';
-import { redeem } from '../../cloudfunctions/common/mall/redeem';
+// set back), named as the start-up banner prints them (user.updateProfile), points earned by real
+// scans, sign-ins and tasks and spent on real mall orders, each by the service's own code with the
+// clock of the day it happened (local/seed/history.ts).
 import { login } from '../../cloudfunctions/common/services/members';
-import type { ExpiryPolicy } from '../../cloudfunctions/common/ledger/policy';
-import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
-import { seedCodes } from './codes';
+import { seedCodes, seedScans } from './codes';
+import { seedHistory } from './history';
 import { seedDashboard } from './dashboard';
 import { seedEarn } from './earn';
 import { seedOrders } from './orders';
 import { seedPlay } from './play';
 import { seedRisk } from './risk';
-import { findPersona, PERSONAS } from './personas';
+import { PERSONAS } from './personas';
 import { demoImageUrl } from './images';
 
 export const DEMO_BRAND = {
@@ -45,9 +43,10 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
     if (!(result as { ok?: boolean }).ok) throw new Error(`seeding ${persona.id} failed: ${JSON.stringify(result)}`);
   }
   await seedMall(runner, now); // the catalog first: the history redeems from it
-  await seedPoints(runner, now);
-  await seedCodes(runner); // one-item-one-code: products, a campaign, an active batch (local/seed/codes.ts)
-  await seedEarn(runner); // sign-in and tasks: campaigns, and bob's last ten days (local/seed/earn.ts)
+  await seedCodes(runner, now); // one-item-one-code: products, campaigns, batches (local/seed/codes.ts)
+  await seedEarn(runner, now); // sign-in and tasks: campaigns, and bob's last ten days (local/seed/earn.ts)
+  await seedHistory(runner, now); // the personas' scans, sign-ins, task rewards and redemptions, on their days (local/seed/history.ts)
+  await seedScans(runner); // today's scans of the demo batch's code #0 (local/seed/codes.ts)
   await seedOrders(runner, now); // tiers, an order campaign, brand orders posted and pending (local/seed/orders.ts)
   await seedPlay(runner); // 积分玩法: a published pool of each face (local/seed/play.ts)
   await seedRisk(runner); // 风控审核: counterfeit, diversion, brute-force and velocity facts, and the queue (local/seed/risk.ts)
@@ -61,54 +60,6 @@ const DAY = 86_400_000;
 
 /** Days before the seed each persona registered: before their first points, order or sign-in. */
 const REGISTERED_DAYS_AGO: Record<string, number> = { alice: 50, bob: 20, carol: 65, ops: 90 };
-
-type Step =
-  | { credit: number; kind: string; ref: string; daysAgo: number; expiry?: ExpiryPolicy; campaign?: string }
-  /** A real mall redemption (points only) on that day: its order, its ledger row, its stock. */
-  | { redeem: string; quantity: number; daysAgo: number };
-
-const ADDRESSES: Record<string, { name: string; phone: string; province: string; city: string; district: string; detail: string }> = {
-  carol: { name: '陈阿姨', phone: '13900139000', province: '上海市', city: '上海市', district: '徐汇区', detail: '天钥桥路 100 弄 6 号' },
-};
-
-/** A believable history per persona, through the ledger itself (keys seed:<persona>:<n>, so reseeding is a no-op). */
-const HISTORY: Record<string, Step[]> = {
-  alice: [
-    { credit: 200, kind: 'scan', ref: 'SY-TEA-0001', daysAgo: 45 },
-    { credit: 10, kind: 'signin', ref: 'streak-1', daysAgo: 30 },
-    { redeem: 'drink-card', quantity: 3, daysAgo: 20 }, // 150 points: three store drink cards
-    { credit: 120, kind: 'scan', ref: 'SY-TEA-0420', daysAgo: 10, campaign: 'autumn-tea', expiry: { kind: 'fixed', at: '' } },
-    { credit: 80, kind: 'scan', ref: 'SY-TEA-0777', daysAgo: 3, expiry: { kind: 'yearEnd' } },
-    { credit: 20, kind: 'signin', ref: 'streak-7', daysAgo: 1 },
-  ],
-  bob: [{ credit: 50, kind: 'scan', ref: 'SY-TEA-1002', daysAgo: 2 }],
-  carol: [
-    { credit: 500, kind: 'scan', ref: 'SY-TEA-2001', daysAgo: 60 },
-    { redeem: 'tea-cup', quantity: 1, daysAgo: 12 }, // 200 points
-    { redeem: 'drink-card', quantity: 2, daysAgo: 12 }, // 100 points
-  ],
-};
-
-async function seedPoints(runner: Runner, now: Date): Promise<void> {
-  for (const [id, steps] of Object.entries(HISTORY)) {
-    const member = findPersona(id)!.openid;
-    for (const [i, step] of steps.entries()) {
-      const at = new Date(+now - step.daysAgo * DAY);
-      const key = `seed:${id}:${i}`;
-      if ('credit' in step) {
-        const source = { kind: step.kind, ref: step.ref };
-        // The campaign lot expires 5 days from now, so 即将过期 has something to show.
-        const expiry =
-          step.expiry?.kind === 'fixed' ? { kind: 'fixed' as const, at: shanghaiDayStart(shanghaiDay(+now + 6 * DAY)).toISOString() } : step.expiry;
-        await ledger.credit({ member, amount: step.credit, key, source, campaign: step.campaign, expiry, now: at });
-      } else {
-        const address = ADDRESSES[id] ?? null;
-        await redeem({ member, item: step.redeem, quantity: step.quantity, clientKey: `seed-${id}-${i}`, address, now: at });
-        if (address) await runner.callAsMember('mall', { action: 'saveAddress', address }, member);
-      }
-    }
-  }
-}
 
 /** The demo catalog, created through the real mall function as the operator (docs/mall.md). */
 const MALL_ITEMS = [

@@ -1,12 +1,13 @@
 // Demo risk facts for 风控审核 (docs/risk.md), made through the real functions: three demo members
 // (not personas, so the personas' balances stay as the other demos show them) — one claims a code
 // two others then scan (counterfeit), one scans a 浙江 code in 广东 (diversion), one guesses codes
-// until locked out (brute force), one earns far over the norm in a day (velocity) — then the queue
-// is built once so the page opens on cases.
+// until locked out (brute force), one earns far over the norm in a day (velocity: a ¥3,000 brand
+// order whose points post today) — then the queue is built once so the page opens on cases.
 import { envKeys, makeCodes } from '../../cloudfunctions/common/codes/format';
-import * as ledger from '../../cloudfunctions/common/ledger/service';
 import { refreshCases } from '../../cloudfunctions/common/risk/queue';
+import { LOCAL_ORDERS_SECRET } from '../runtime/identity';
 import type { Runner } from '../runtime/runner';
+import { PERSONAS } from './personas';
 import { DEMO_BATCH } from './codes';
 
 export const RISK_MEMBERS = [
@@ -42,7 +43,17 @@ export async function seedRisk(runner: Runner): Promise<void> {
   // Brute force: six codes that fail verification.
   const forged = makeCodes(envKeys(), 6).map((c) => c.slice(0, 19) + (c[19] === '0' ? '1' : '0'));
   for (const code of forged) await call('codes', { action: 'scan', code }, sun);
-  // Velocity: 3,000 points of tasks in one day (the norm without roll-ups: 1,000).
-  await ledger.credit({ member: zhao, amount: 3000, key: 'seed:risk:velocity', source: { kind: 'task', ref: 'seed-burst' }, reason: '任务奖励' });
+  // Velocity: a ¥3,000 brand order, delivered past its 7-day return window, posts 3,000 points today
+  // (the norm without roll-ups: 1,000), reported by the brand's server like any order (local/seed/orders.ts).
+  const brand = async (data: Record<string, unknown>) => {
+    const { result } = await runner.invoke('orders', { ...data, secret: LOCAL_ORDERS_SECRET }, { SOURCE: 'wx_http' });
+    if (!(result as { ok?: boolean }).ok) throw new Error(`seeding a risk order: ${JSON.stringify(result)}`);
+  };
+  const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  await brand({ action: 'paid', orderId: 'SO-20261101-0031', member: zhao, paidFen: 300_000, shippingFen: 0, items: [{ sku: 'tea-gift-box', category: 'tea', paidFen: 300_000 }], paidAt: at(11) });
+  await brand({ action: 'delivered', orderId: 'SO-20261101-0031', deliveredAt: at(9) });
+  const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
+  const posted = await call('orders', { action: 'postDue' }, ops);
+  if (!posted.ok) throw new Error(`seeding a risk order: ${JSON.stringify(posted)}`);
   await refreshCases(new Date(), { force: true });
 }

@@ -22,7 +22,7 @@ test('首页 shows the default persona’s balance and the entry points', async 
   await page.waitForSelector(stationed('.home .home-balance'), { timeout: 30_000 });
   await page.waitForSelector(stationed('.home-entry-scan'));
   await page.waitForSelector(stationed('.earn-card .earn-signin'));
-  // alice is seeded with points: 200 + 10 − 150 + 120 + 80 + 20
+  // alice is seeded with 280 points (local/seed/history.ts)
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === '280', stationed('.home .home-balance'));
   await screenshot(page, '01-home-alice');
 });

@@ -261,7 +261,7 @@ describe('tasks', () => {
     expect(await ok(cloud, 'earn', { action: 'claimTask', id: 't-profile' }, 'oA')).toMatchObject({ points: 20 });
     expect(await cloud.call('earn', { action: 'claimTask', id: 't-signin3' }, 'oA')).toMatchObject({ ok: false, code: 'TASK_CLAIMED' });
     const e = entriesOf(cloud, 'oA').find((x) => x._id === 'task:oA:t-signin3:2026-W48');
-    expect(e).toMatchObject({ campaign: 't-signin3', amount: 30, source: { kind: 'task', ref: 't-signin3:2026-W48', version: 1 }, reason: '任务奖励 30' });
+    expect(e).toMatchObject({ campaign: 't-signin3', amount: 30, source: { kind: 'task', ref: 't-signin3:2026-W48', version: 1 }, reason: '任务「本周签到 3 天」奖励 30' }); // 积分明细 names the task
     // Next week the task starts again.
     clock('2026-11-30T09:00:00');
     expect((await ok(cloud, 'earn', { action: 'tasks' }, 'oA')).items.find((t: any) => t.id === 't-signin3')).toMatchObject({ state: 'todo', progress: 0 });
@@ -510,7 +510,7 @@ describe('the member\'s tier multiplies sign-in and tasks', () => {
     expect(await ok(cloud, 'earn', { action: 'signinStatus' }, 'oG')).toMatchObject({ todayReward: 7, next: { inDays: 2, points: 15 } }); // the 3rd day's 10 × 1.5
 
     const t = await ok(cloud, 'earn', { action: 'claimTask', id: 't-reg' }, 'oG');
-    expect(t).toMatchObject({ points: 20, why: '任务奖励 10 · 金卡会员 2 倍' });
+    expect(t).toMatchObject({ points: 20, why: '任务「注册会员」奖励 10 · 金卡会员 2 倍' });
     expect(entriesOf(cloud, 'oG').find((e) => e.source.kind === 'task')).toMatchObject({ amount: 20, source: { tier: 'gold', multiplier: 2 } });
   });
 });

@@ -206,6 +206,8 @@ describe('tasks', () => {
     const r = { event: 'scan' as const, period: 'week' as const, target: 3, points: 30, claim: 'button' as const };
     expect(taskRule.evaluate(r, { event: { count: 2 }, counters: {}, tier: '', now: new Date() }).points).toBe(0);
     expect(taskRule.evaluate(r, { event: { count: 3 }, counters: {}, tier: '', now: new Date() })).toEqual({ points: 30, why: '任务奖励 30' });
+    // Named, the reason says which task paid (积分明细 names what each row was for).
+    expect(taskRule.evaluate(r, { event: { count: 3, name: '本周扫码 3 次' }, counters: {}, tier: '', now: new Date() }).why).toBe('任务「本周扫码 3 次」奖励 30');
     expect(periodKey('week', '2026-11-29')).toBe('2026-W48');
     expect(periodKey('day', '2026-11-29')).toBe('2026-11-29');
     expect(periodKey('once', '2026-11-29')).toBe('once');

@@ -182,7 +182,7 @@ async function pay(member: string, task: Campaign, facts: Facts, today: string, 
   return earn({
     campaign: task,
     member,
-    event: { count, tier: facts.tier },
+    event: { count, tier: facts.tier, name: task.name },
     key: taskKey(member, task._id, period),
     source: { kind: 'task', ref: `${task._id}:${period}`, ...tierSource(facts.tier) } as never,
     now,

@@ -68,6 +68,8 @@ export interface TaskEventInput {
   count: number;
   /** The member's tier and its task multiplier, as the earn path read it (absent = none). */
   tier?: TierInput;
+  /** The task's name, so the member's 积分明细 says which task paid ('' or absent: unnamed). */
+  name?: string;
 }
 
 export const taskRule: RuleModule<TaskRule, TaskEventInput> = {
@@ -78,7 +80,8 @@ export const taskRule: RuleModule<TaskRule, TaskEventInput> = {
     if (event.count < rule.target) return { points: 0, why: '任务未完成' };
     const tier = event.tier ?? NO_TIER;
     const points = multiplied(rule.points, tier.multiplier);
-    return { points, why: `任务奖励 ${rule.points}${tierWhy(tier)}` };
+    const what = event.name ? `任务「${event.name}」奖励` : '任务奖励';
+    return { points, why: `${what} ${rule.points}${tierWhy(tier)}` };
   },
   freeze: (tx, _id, content) => assertGrantable(tx, (content.rule as TaskRule).plays, 'task'),
 };
