@@ -35,17 +35,18 @@ export async function seedCodes(runner: Runner, now = new Date()): Promise<void>
   await call('points', { action: 'createBudget', id: 'scan-2611', campaign: 'scan-2611', cap: 100_000, shards: 8 }, 'BAD_REQUEST'); // BAD_REQUEST: it exists (a reseed)
   // A campaign of kind scan (docs/campaigns.md): created as a draft, then published as version 1.
   await call('admin', {
-    action: 'createCampaign', id: 'scan-2611', kind: 'scan', name: '扫码赚积分·冬季', budget: 'scan-2611',
+    action: 'createCampaign', id: 'scan-2611', kind: 'scan', name: '扫码有礼', budget: 'scan-2611',
     rule: { creditOutsideRegion: true, counterfeitThreshold: 5 }, caps: [{ period: 'day', unit: 'points', limit: 500 }],
   }, 'BAD_REQUEST'); // BAD_REQUEST: it exists (a reseed)
   await call('admin', { action: 'publishCampaign', id: 'scan-2611' }, 'BAD_REQUEST'); // nothing to publish on a reseed
-  await call('codes', { action: 'createBatch', id: DEMO_BATCH, product: 'anji-white', campaign: 'scan-2611', batchNo: 'AJ-2026-11-A', productionDate: '2026-11-01', size: 20 });
+  const dayBefore = (days: number) => shanghaiDay(+now - days * DAY);
+  const made = dayBefore(28); // four weeks ago: before the oldest scan of it (local/seed/dashboard.ts, history.ts)
+  await call('codes', { action: 'createBatch', id: DEMO_BATCH, product: 'anji-white', campaign: 'scan-2611', batchNo: `AJ-${made.slice(0, 7)}-B`, productionDate: made, size: 20 });
   while ((await call('codes', { action: 'generate', batch: DEMO_BATCH })).status === 'generating');
   await call('codes', { action: 'assignRegion', batch: DEMO_BATCH, provinces: ['33'], from: 0, to: 9 });
   await call('codes', { action: 'activate', batch: DEMO_BATCH });
 
   // The batches of the personas' past scans, made before those scans.
-  const dayBefore = (days: number) => shanghaiDay(+now - days * DAY);
   const early = dayBefore(75);
   await call('codes', { action: 'createBatch', id: EARLY_BATCH, product: 'anji-white', campaign: 'scan-2611', batchNo: `AJ-${early.slice(0, 7)}-A`, productionDate: early, size: 10 });
   while ((await call('codes', { action: 'generate', batch: EARLY_BATCH })).status === 'generating');

@@ -63,7 +63,7 @@ test('at 1280 px: KPI cards in a row, charts two a row, tiles, campaigns with th
   }
   expect(await textOf(page, '.ops-dash-fresh')).toContain('今日数据实时');
   const campaign = await textOf(page, '.ops-dash-campaign-scan-2611');
-  for (const words of ['扫码赚积分·冬季', '进行中', 'A 最大可发100,000', 'A 远大于 B']) expect(campaign).toContain(words);
+  for (const words of ['扫码有礼', '进行中', 'A 最大可发100,000', 'A 远大于 B']) expect(campaign).toContain(words);
 
   // Layout: four cards a row, the two series charts side by side.
   const [c1, c2, c4, c5] = await Promise.all(['issued', 'spent', 'reversed', 'active'].map((k) => box(page, `.ops-dash-kpi-${k}`)));
@@ -99,7 +99,7 @@ test('at 1280 px: KPI cards in a row, charts two a row, tiles, campaigns with th
   const csv = fs.readFileSync((await download.path())!, 'utf8');
   expect(csv).toContain('导出时间（北京时间）');
   expect(csv).toContain('活动,状态,A 最大可发,B 已发,C 兑换率,D 使用率');
-  expect(csv).toContain('扫码赚积分·冬季,进行中,100000');
+  expect(csv).toContain('扫码有礼,进行中,100000');
   await page.waitForSelector(stationed('.ops-dash-notice'));
   expect(await textOf(page, '.ops-dash-notice')).toContain('已导出');
 });
