@@ -99,15 +99,23 @@ function checkTargets(doc: Doc, spec: Record<string, Record<string, any>>): void
 
 const FAST_OPS = new Set(['$set', '$unset', '$inc', '$mul', '$max', '$min', '$addToSet', '$push']);
 
-/** `$push` of `{$each: [...]}` alone (how the SDK sends `_.push(...)`): an append. */
-const isPlainEach = (v: any) => isPlainObject(v) && Object.keys(v).length === 1 && Array.isArray(v.$each);
+/**
+ * `$push` of `{$each: [...]}`, optionally with an integer `$slice` (how the SDK sends `_.push(...)`
+ * and `_.push({each, slice})`, e.g. a code's latest scans): an append, then the kept window.
+ */
+const isPlainEach = (v: any) =>
+  isPlainObject(v) && Array.isArray(v.$each) && Object.keys(v).every((k) => k === '$each' || (k === '$slice' && Number.isInteger(v.$slice)));
+
+/** MongoDB's `$slice` after a push: n ≥ 0 keeps the first n, n < 0 the last |n|. */
+const sliced = (arr: any[], n: number | undefined) => (n === undefined ? arr : n < 0 ? arr.slice(n) : arr.slice(0, n));
 
 /** A value `$addToSet` adds as one element (no `$each`, not a document: those go through mingo). */
 const isScalar = (v: unknown) => v === null || (typeof v !== 'object' && typeof v !== 'function') || v instanceof Date;
 
 /**
  * Direct implementation of the field operators ($set $unset $inc $mul $max $min), $addToSet of
- * one scalar (a code's scanners) and $push of `$each` alone (a credit's lot) on plain dot paths
+ * one scalar (a code's scanners) and $push of `$each` with an optional `$slice` (a credit's lot, a
+ * code's latest scans) on plain dot paths
  * through objects: the hot path of the ledger (mingo's updater rebuilds its operator tables on every
  * call, ~100 us). Returns null when the update needs mingo (array operators, positional or numeric
  * path parts, paths through arrays, overlapping paths).
@@ -173,10 +181,10 @@ export function fastUpdate(doc: Doc, spec: Record<string, Record<string, any>>):
           next = clone(arg);
           break;
         case '$push':
-          if (cur === undefined) next = clone(arg.$each);
+          if (cur === undefined) next = sliced(clone(arg.$each), arg.$slice);
           else if (!Array.isArray(cur)) return null; // mingo reports the type error
-          else if (!arg.$each.length) continue;
-          else next = [...cur, ...clone(arg.$each)];
+          else if (!arg.$each.length && arg.$slice === undefined) continue;
+          else next = sliced([...cur, ...clone(arg.$each)], arg.$slice);
           break;
         case '$addToSet':
           if (cur === undefined) next = [clone(arg)];

@@ -193,3 +193,35 @@ describe('raw reply shapes (what the requester returns)', () => {
     expect(typeof err.requestId).toBe('string');
   });
 });
+
+describe('the equality fast path agrees with mingo (randomised, seeded)', () => {
+  test('field: scalar and field: {$in: [scalars]} on random documents; other shapes are left to mingo', () => {
+    const { equalityMatcher, newQuery } = require('../../local/engine/query');
+    const seed = Number(process.env.SEED ?? 2611);
+    let s = seed;
+    const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const scalars = [0, -0, 1, 1.5, -2, 'a', 'b', '1', '', true, false];
+    const values = [...scalars, null, undefined, new Date(5), [], ['a', 1], [['a']], [true, 'b'], { a: 1 }, [{ a: 1 }], NaN];
+    let fast = 0;
+    for (let round = 0; round < 2000; round++) {
+      const doc: any = { _id: pick(['x', 'y', 1]) };
+      for (const k of ['a', 'b', 'c']) {
+        const v = pick(values);
+        if (v !== undefined) doc[k] = v;
+      }
+      const criteria: any = {};
+      for (const k of ['_id', 'a', 'b', 'c'].filter(() => rnd() < 0.5)) {
+        criteria[k] = rnd() < 0.6 ? pick(scalars) : { $in: Array.from({ length: Math.floor(rnd() * 3) }, () => pick(scalars)) };
+      }
+      if (!Object.keys(criteria).length) criteria.a = pick(scalars);
+      const m = equalityMatcher(criteria);
+      expect(m).not.toBeNull();
+      fast++;
+      expect({ seed, round, criteria, doc, match: m(doc) }).toEqual({ seed, round, criteria, doc, match: newQuery(criteria).test(doc) });
+    }
+    expect(fast).toBe(2000);
+    // Shapes the fast path leaves to mingo.
+    for (const c of [{ a: null }, { 'a.b': 1 }, { a: { $gt: 1 } }, { a: { $in: [null] } }, { a: new Date(5) }, { a: NaN }, { $or: [{ a: 1 }] }, { a: { $in: [1], $nin: [2] } }]) expect(equalityMatcher(c)).toBeNull();
+  });
+});
