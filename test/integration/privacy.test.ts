@@ -268,8 +268,18 @@ describe('retention', () => {
       { _id: 'o-open', member: 'oA', status: 'toShip', address: ADDRESS, createdAt: old, updatedAt: old },
       { _id: 'o-recent', member: 'oA', status: 'completed', address: ADDRESS, createdAt: now, updatedAt: now },
     ]);
+    // Risk cases: a closed one past its time goes; an open one stays however old (it awaits review).
+    const longAgo = new Date(+now - 4 * 365 * DAY);
+    cloud.engine.insertMany('riskCases', [
+      { _id: 'c-dismissed-old', kind: 'diversion', status: 'dismissed', updatedAt: old, lastAt: old },
+      { _id: 'c-dismissed-new', kind: 'diversion', status: 'dismissed', updatedAt: now, lastAt: now },
+      { _id: 'c-actioned-200d', kind: 'velocity', status: 'actioned', updatedAt: old, lastAt: old },
+      { _id: 'c-actioned-4y', kind: 'velocity', status: 'actioned', updatedAt: longAgo, lastAt: longAgo },
+      { _id: 'c-open-4y', kind: 'counterfeit', status: 'open', updatedAt: longAgo, lastAt: longAgo },
+    ]);
     const r = await runRetention(now);
-    expect(r).toEqual({ riskEvents: 1, rateLimits: 1, reminders: 1, orderAddresses: 1, privacyAudit: 0 });
+    expect(r).toEqual({ riskEvents: 1, rateLimits: 1, reminders: 1, orderAddresses: 1, privacyAudit: 0, riskCases: 2 });
+    expect((cloud.engine.dump('riskCases') as any[]).map((x) => x._id).sort()).toEqual(['c-actioned-200d', 'c-dismissed-new', 'c-open-4y']);
     expect(cloud.engine.dump('riskEvents').map((x: any) => x._id)).toEqual(['r-new']);
     expect(cloud.engine.dump('rateLimits').map((x: any) => x._id)).toEqual(['m:oA:2']);
     expect(cloud.engine.dump('reminders').map((x: any) => x._id)).toEqual(['remind:oA:2099-01-01:3']);
@@ -277,7 +287,7 @@ describe('retention', () => {
     expect(orders.get('o-old').address).toEqual({ name: '林**', phone: '138****8000', province: '浙江省', city: '杭州市', district: '***', detail: '****' });
     expect(orders.get('o-open').address).toEqual(ADDRESS);
     expect(orders.get('o-recent').address).toEqual(ADDRESS);
-    expect(await runRetention(now)).toEqual({ riskEvents: 0, rateLimits: 0, reminders: 0, orderAddresses: 0, privacyAudit: 0 });
+    expect(await runRetention(now)).toEqual({ riskEvents: 0, rateLimits: 0, reminders: 0, orderAddresses: 0, privacyAudit: 0, riskCases: 0 });
   });
 });
 

@@ -14,6 +14,8 @@ export interface RetentionResult {
   reminders: number;
   orderAddresses: number;
   privacyAudit: number;
+  /** Closed risk cases past their time (an open case is kept however old: it awaits review). */
+  riskCases: number;
 }
 
 const PAGE = 100;
@@ -22,11 +24,13 @@ export async function runRetention(now = new Date()): Promise<RetentionResult> {
   const db = getDb();
   const _ = db.command;
   const removed = async (collection: string, where: Record<string, unknown>) => (await db.collection(collection).where(where).remove()).stats.removed;
-  const [riskEvents, rateLimits, reminders, privacyAudit] = await Promise.all([
+  const [riskEvents, rateLimits, reminders, privacyAudit, dismissedCases, actionedCases] = await Promise.all([
     removed('riskEvents', { createdAt: _.lt(retentionCutoff('riskEvents', now)) }),
     removed('rateLimits', { expiresAt: _.lt(retentionCutoff('rateLimits', now)) }),
     removeRemindersBefore(shanghaiDay(retentionCutoff('reminders', now))),
     removed(PRIVACY.audit, { createdAt: _.lt(retentionCutoff('privacyAudit', now)) }),
+    removed('riskCases', { status: 'dismissed', updatedAt: _.lt(retentionCutoff('riskCasesDismissed', now)) }),
+    removed('riskCases', { status: 'actioned', updatedAt: _.lt(retentionCutoff('riskCasesActioned', now)) }),
   ]);
   // A finished order keeps its record; its address is masked once the after-sales window is over.
   let orderAddresses = 0;
@@ -45,5 +49,5 @@ export async function runRetention(now = new Date()): Promise<RetentionResult> {
       if (data.length < PAGE) break;
     }
   }
-  return { riskEvents, rateLimits, reminders, orderAddresses, privacyAudit };
+  return { riskEvents, rateLimits, reminders, orderAddresses, privacyAudit, riskCases: dismissedCases + actionedCases };
 }

@@ -83,6 +83,10 @@ export const RETENTION = {
   orderAddresses: { days: 90, after: 'updatedAt of a completed, cancelled or failed order', then: 'masked on the order' },
   /** Who saw or exported personal data. */
   privacyAudit: { days: 3 * 365, after: 'createdAt', then: 'deleted' },
+  /** A risk case an operator dismissed (its evidence names members, codes, provinces): as its events. */
+  riskCasesDismissed: { days: 180, after: 'updatedAt of a dismissed case', then: 'deleted' },
+  /** A risk case an operator acted on (froze, clawed back, blocked, voided): kept for disputes. */
+  riskCasesActioned: { days: 3 * 365, after: 'updatedAt of an actioned case', then: 'deleted' },
 } as const;
 
 export type RetentionKind = keyof typeof RETENTION;
