@@ -13,7 +13,8 @@ import { seedEarn } from './earn';
 import { seedOrders } from './orders';
 import { seedPlay } from './play';
 import { seedRisk } from './risk';
-import { PERSONAS } from './personas';
+import { atTime } from './clock';
+import { PERSONAS, SETUP_DAYS_AGO } from './personas';
 import { demoImageUrl } from './images';
 
 export const DEMO_BRAND = {
@@ -31,10 +32,16 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
     await migrateMallStock(runner); // a data directory seeded before stock moved onto the shared counter
     return false;
   }
+  // The past is replayed once, in order; a seed cut off halfway cannot be finished (its scans and
+  // orders would answer "already"), so it asks for a fresh start instead of showing half a demo.
+  if (engine.count('members') > 0) {
+    throw new Error('the demo seed was interrupted on an earlier start: delete the data directory (default .data/) and run npm start again');
+  }
   const now = new Date();
+  const setUp = new Date(+now - SETUP_DAYS_AGO * DAY);
   engine.insertMany(
     'admins',
-    PERSONAS.filter((p) => p.role === 'operator').map((p) => ({ _id: p.openid, name: p.nickname, role: 'owner', createdAt: now })),
+    PERSONAS.filter((p) => p.role === 'operator').map((p) => ({ _id: p.openid, name: p.nickname, role: 'owner', createdAt: setUp })),
   );
   for (const persona of PERSONAS) {
     // Registered before anything they did (the login action's code with the day it happened).
@@ -42,7 +49,7 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
     const { result } = await runner.callAsMember('user', { action: 'updateProfile', nickname: persona.nickname }, persona.openid);
     if (!(result as { ok?: boolean }).ok) throw new Error(`seeding ${persona.id} failed: ${JSON.stringify(result)}`);
   }
-  await seedMall(runner, now); // the catalog first: the history redeems from it
+  await atTime(setUp, () => seedMall(runner, now)); // the catalog first, when the brand set up: the history redeems from it
   await seedCodes(runner, now); // one-item-one-code: products, campaigns, batches (local/seed/codes.ts)
   await seedEarn(runner, now); // sign-in and tasks: campaigns, and bob's last ten days (local/seed/earn.ts)
   await seedHistory(runner, now); // the personas' scans, sign-ins, task rewards and redemptions, on their days (local/seed/history.ts)
@@ -51,8 +58,8 @@ export async function seedDemo(runner: Runner): Promise<boolean> {
   await seedPlay(runner); // 积分玩法: a published pool of each face (local/seed/play.ts)
   await seedRisk(runner); // 风控审核: counterfeit, diversion, brute-force and velocity facts, and the queue (local/seed/risk.ts)
   await seedDashboard(runner, now); // 数据看板: four weeks of figures, today's scans, the roll-up (local/seed/dashboard.ts)
-  // Written last: a seed interrupted halfway runs again on the next start.
-  engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: now }]);
+  // Written last: it marks the seed complete.
+  engine.insertMany('settings', [{ ...DEMO_BRAND, createdAt: setUp }]);
   return true;
 }
 

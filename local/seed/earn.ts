@@ -6,7 +6,8 @@
 import { makeUp, signIn } from '../../cloudfunctions/common/earn/signin';
 import { shanghaiDay } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
-import { findPersona, PERSONAS } from './personas';
+import { atTime } from './clock';
+import { findPersona, PERSONAS, SETUP_DAYS_AGO } from './personas';
 
 export const DEMO_SIGNIN = 'signin-daily';
 
@@ -40,13 +41,16 @@ export async function seedEarn(runner: Runner, now = new Date()): Promise<void> 
     if (!r.ok) throw new Error(`seeding earn: ${fn}.${data.action} → ${JSON.stringify(r)}`);
     return r.data;
   };
-  await call('points', { action: 'createBudget', id: 'signin-2611', campaign: DEMO_SIGNIN, cap: 1_000_000, shards: 8 });
-  await call('admin', { action: 'createCampaign', id: DEMO_SIGNIN, kind: 'signin', name: '每日签到', budget: 'signin-2611', rule: SIGNIN_RULE });
-  await call('admin', { action: 'publishCampaign', id: DEMO_SIGNIN });
-  for (const t of TASKS) {
-    await call('admin', { action: 'createCampaign', id: t.id, kind: 'task', name: t.name, rule: t.rule });
-    await call('admin', { action: 'publishCampaign', id: t.id });
-  }
+  // Published when the brand set up (local/seed/clock.ts), before anyone signed in or did a task.
+  await atTime(new Date(+now - SETUP_DAYS_AGO * DAY), async () => {
+    await call('points', { action: 'createBudget', id: 'signin-2611', campaign: DEMO_SIGNIN, cap: 1_000_000, shards: 8 });
+    await call('admin', { action: 'createCampaign', id: DEMO_SIGNIN, kind: 'signin', name: '每日签到', budget: 'signin-2611', rule: SIGNIN_RULE });
+    await call('admin', { action: 'publishCampaign', id: DEMO_SIGNIN });
+    for (const t of TASKS) {
+      await call('admin', { action: 'createCampaign', id: t.id, kind: 'task', name: t.name, rule: t.rule });
+      await call('admin', { action: 'publishCampaign', id: t.id });
+    }
+  });
   // bob: signed 9, 8, 7, 5, 4 and 2 days ago; 6 days ago made up (on the 4th day ago); today not yet.
   const bob = findPersona('bob')!.openid;
   const at = (daysAgo: number) => new Date(+now - daysAgo * DAY);

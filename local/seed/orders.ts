@@ -5,7 +5,8 @@
 // are still 冻结中 (the e2e reports its delivery and runs the jobs tick: they become available).
 import type { Runner } from '../runtime/runner';
 import { LOCAL_ORDERS_SECRET } from '../runtime/identity';
-import { findPersona, PERSONAS } from './personas';
+import { atTime } from './clock';
+import { findPersona, PERSONAS, SETUP_DAYS_AGO } from './personas';
 
 const DAY = 86_400_000;
 
@@ -28,16 +29,19 @@ export async function seedOrders(runner: Runner, now: Date): Promise<void> {
   const must = (what: string, r: { result: unknown }) => {
     if (!(r.result as { ok?: boolean }).ok) throw new Error(`seeding ${what} failed: ${JSON.stringify(r.result)}`);
   };
-  must('the tier scheme', await runner.callAsMember('tiers', { action: 'saveScheme', ...DEMO_TIER_SCHEME }, ops));
-  must(
-    'the order campaign',
-    await runner.callAsMember(
-      'admin',
-      { action: 'createCampaign', id: 'shop-orders', kind: 'order', name: '官方商城消费积分', rule: { pointsPerYuan: 1, excludedCategories: ['gift-card'], returnDays: 7, stacking: 'multiply' }, caps: [{ period: 'day', unit: 'points', limit: 5000 }] },
-      ops,
-    ),
-  );
-  must('the order campaign', await runner.callAsMember('admin', { action: 'publishCampaign', id: 'shop-orders' }, ops));
+  // The scheme and the campaign when the brand set up (local/seed/clock.ts); the orders are today's reports.
+  await atTime(new Date(+now - SETUP_DAYS_AGO * DAY), async () => {
+    must('the tier scheme', await runner.callAsMember('tiers', { action: 'saveScheme', ...DEMO_TIER_SCHEME }, ops));
+    must(
+      'the order campaign',
+      await runner.callAsMember(
+        'admin',
+        { action: 'createCampaign', id: 'shop-orders', kind: 'order', name: '官方商城消费积分', rule: { pointsPerYuan: 1, excludedCategories: ['gift-card'], returnDays: 7, stacking: 'multiply' }, caps: [{ period: 'day', unit: 'points', limit: 5000 }] },
+        ops,
+      ),
+    );
+    must('the order campaign', await runner.callAsMember('admin', { action: 'publishCampaign', id: 'shop-orders' }, ops));
+  });
   const brand = (data: Record<string, unknown>) => runner.invoke('orders', { ...data, secret: LOCAL_ORDERS_SECRET }, { SOURCE: 'wx_http' });
   const at = (daysAgo: number) => new Date(+now - daysAgo * DAY).toISOString();
   must(

@@ -17,4 +17,7 @@ export const PERSONAS: readonly Persona[] = [
 
 export const DEFAULT_PERSONA_ID = 'alice';
 
+/** Days before the seed the demo brand was set up (its operator registered 90 days ago). */
+export const SETUP_DAYS_AGO = 85;
+
 export const findPersona = (id: string | undefined): Persona | undefined => PERSONAS.find((p) => p.id === id);

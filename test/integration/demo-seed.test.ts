@@ -106,3 +106,28 @@ test('alice: 280 points, of which 160 lapse within a week (秋茶品鉴季), sig
   const status = await ok('earn', { action: 'signinStatus' }, alice);
   expect({ signedToday: status.signedToday, streak: status.streak }).toEqual({ signedToday: false, streak: 6 });
 });
+
+// What the console shows is dated as it happened (local/seed/clock.ts): nothing is used before it exists.
+test('every batch was created before its production run and its first scan; every campaign published before its first credit; every item listed before its first order', () => {
+  const codes = cloud.engine.dump('codes') as { batch: string; claimedAt?: Date }[];
+  for (const b of cloud.engine.dump('codeBatches') as { _id: string; createdAt: Date; productionDate: string }[]) {
+    const firstScan = Math.min(...codes.filter((c) => c.batch === b._id && c.claimedAt).map((c) => +new Date(c.claimedAt!)));
+    expect({ batch: b._id, beforeProduction: +new Date(b.createdAt) < +new Date(`${b.productionDate}T00:00:00+08:00`), beforeScans: +new Date(b.createdAt) < firstScan }).toEqual({ batch: b._id, beforeProduction: true, beforeScans: true });
+  }
+  const entries = ledgerRows() as unknown as { campaign?: string; createdAt: Date; source: { kind: string; ref: string } }[];
+  for (const c of cloud.engine.dump('campaigns') as { _id: string; publishedAt?: Date }[]) {
+    const first = Math.min(...entries.filter((e) => e.campaign === c._id).map((e) => +new Date(e.createdAt)));
+    if (first !== Infinity) expect({ campaign: c._id, publishedFirst: +new Date(c.publishedAt!) <= first }).toEqual({ campaign: c._id, publishedFirst: true });
+  }
+  const orders = cloud.engine.dump('mallOrders') as { item: string; createdAt: Date }[];
+  for (const item of cloud.engine.dump('mallItems') as { _id: string; createdAt: Date }[]) {
+    for (const o of orders.filter((x) => x.item === item._id)) expect({ item: item._id, listedFirst: +new Date(item.createdAt) <= +new Date(o.createdAt) }).toEqual({ item: item._id, listedFirst: true });
+  }
+  // The operator's setup is in 操作日志 on the day it was done, never in the future.
+  const audit = cloud.engine.dump('opsAudit') as { at: Date; action: string; target?: { id: string } }[];
+  const created = audit.find((a) => a.action === 'createCampaign' && a.target?.id === 'scan-2611');
+  expect(+new Date(created!.at)).toBeLessThan(Date.now() - 80 * 86_400_000);
+  expect(audit.every((a) => +new Date(a.at) <= Date.now())).toBe(true);
+  expect(new Date().getFullYear()).toBe(new Date(Date.now()).getFullYear()); // the real clock is back
+  expect(Date.name).toBe('Date');
+});
