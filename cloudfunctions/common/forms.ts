@@ -27,11 +27,8 @@ export const formError =
   (field: string, reason: string): AppError =>
     fieldError(field, labels[field] ?? field, reason);
 
-/**
- * How long a text is to a person: code points, so an emoji such as 🍵 is one character, not the two
- * UTF-16 units of `length` (the console's pages count the same way).
- */
-export const chars = (s: string): number => [...s].length;
+/** How long a text is to a person (an emoji such as 🍵 is one, not `length`'s two); the pages count the same. */
+export { charCount } from './inputs';
 
 /** A whole number from `min` to `max`. */
 export const isIntIn = (v: unknown, min: number, max: number): v is number =>

@@ -2,7 +2,7 @@
 // and the forms that count text with them the way the pages do.
 import { z } from 'zod';
 import { AppError } from '../../cloudfunctions/common/errors';
-import { chars, fieldError, formError, isId, isIntIn, issueReason, parseForm } from '../../cloudfunctions/common/forms';
+import { charCount, fieldError, formError, isId, isIntIn, issueReason, parseForm } from '../../cloudfunctions/common/forms';
 import { createSchema, parseFields } from '../../cloudfunctions/common/mall/fields';
 import { reasonField } from '../../cloudfunctions/common/members/fields';
 import { productProblems } from '../../cloudfunctions/common/codes/forms';
@@ -25,7 +25,7 @@ const firstIssue = (schema: z.ZodType, input: unknown) => {
   return r.error.issues[0];
 };
 
-describe('chars: a text as long as a person counts it', () => {
+describe('charCount: a text as long as a person counts it', () => {
   test.each([
     ['', 0],
     ['abc', 3],
@@ -33,11 +33,11 @@ describe('chars: a text as long as a person counts it', () => {
     ['🍵', 1],
     ['好茶🍵👍', 4],
     ['𠮷野家', 3],
-  ])('%j is %d characters', (s, n) => expect(chars(s)).toBe(n));
+  ])('%j is %d characters', (s, n) => expect(charCount(s)).toBe(n));
 
   test('an emoji is one character, where length counts two', () => {
     expect('🍵'.length).toBe(2);
-    expect(chars('🍵'.repeat(200))).toBe(200);
+    expect(charCount('🍵'.repeat(200))).toBe(200);
   });
 });
 

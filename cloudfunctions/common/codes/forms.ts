@@ -2,7 +2,7 @@
 // a product, a batch, a sales region, an export range, a code to look up. The client checks the
 // same rules with the same words (src/packages/ops/codes/forms.ts; test/client/ops-codes-forms
 // compares them), and the server answers the first problem as INVALID_FIELD `标签：原因` naming the field.
-import { chars, formError, isId, isIntIn, type Labels } from '../forms';
+import { charCount, formError, isId, isIntIn, type Labels } from '../forms';
 import { isCalendarDay, shanghaiDay } from '../time';
 import { codeFromText, normalise } from './format';
 import { MAX_BATCH_SIZE } from './model';
@@ -31,7 +31,7 @@ function text(v: unknown, max: number, required: boolean): string | undefined {
   const s = str(v);
   if (s === null) return '须为文字';
   if (required && !s) return '不能为空';
-  if (chars(s) > max) return `最多 ${max} 个字`;
+  if (charCount(s) > max) return `最多 ${max} 个字`;
 }
 
 function intIn(v: unknown, min: number, max: number): string | undefined {

@@ -3,7 +3,7 @@
 // check them here, because the handler's own schema failure is a generic English BAD_REQUEST that no
 // form can place. Pure: nothing here reads or writes the database.
 import { z } from 'zod';
-import { chars, formError, hasChinese, isId, parseForm, type Labels } from '../forms';
+import { charCount, formError, hasChinese, isId, parseForm, type Labels } from '../forms';
 import { FIRST_YEAR, isInstantInRange, LAST_YEAR } from '../time';
 import { ITEM_KINDS, isVirtual } from './model';
 
@@ -44,7 +44,7 @@ const text = (max: number, required = true) =>
     .string({ error: '必须是文字' })
     .trim()
     .min(required ? 1 : 0, '不能为空')
-    .refine((s) => chars(s) <= max, `不能超过 ${max} 个字`)
+    .refine((s) => charCount(s) <= max, `不能超过 ${max} 个字`)
     .refine((s) => !/[<>\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), '不能包含 < > 或控制字符');
 const bool = z.boolean({ error: '必须是 是 或 否' });
 const instant = z
