@@ -21,11 +21,14 @@ type Issue = z.core.$ZodIssue;
 export const fieldError = (field: string, label: string, reason: string): AppError =>
   new AppError('INVALID_FIELD', `${label}：${reason}`, { field });
 
-/** The refusal for a form labelled by `labels` (a field without a label is named as itself). */
+/** `field` in a form labelled by `labels` (a field without a label is named as itself). */
+export const placeIn = (labels: Labels, field: string): Place => ({ field, label: labels[field] ?? field });
+
+/** The refusal for a form labelled by `labels`. */
 export const formError =
   (labels: Labels) =>
   (field: string, reason: string): AppError =>
-    fieldError(field, labels[field] ?? field, reason);
+    fieldError(field, placeIn(labels, field).label, reason);
 
 /** How long a text is to a person (an emoji such as 🍵 is one, not `length`'s two); the pages count the same. */
 export { charCount } from './inputs';

@@ -2,7 +2,7 @@
 // and the forms that count text with them the way the pages do.
 import { z } from 'zod';
 import { AppError } from '../../cloudfunctions/common/errors';
-import { charCount, fieldError, formError, isId, isIntIn, issueReason, parseForm } from '../../cloudfunctions/common/forms';
+import { charCount, fieldError, formError, isId, isIntIn, issueReason, parseForm, placeIn } from '../../cloudfunctions/common/forms';
 import { createSchema, parseFields } from '../../cloudfunctions/common/mall/fields';
 import { reasonField } from '../../cloudfunctions/common/members/fields';
 import { productProblems } from '../../cloudfunctions/common/codes/forms';
@@ -113,6 +113,11 @@ describe('the refusal: INVALID_FIELD `标签：原因` naming the field', () => 
     const invalid = formError({ name: '名称' });
     expect(refusal(() => { throw invalid('name', '不能为空'); })).toEqual({ code: 'INVALID_FIELD', message: '名称：不能为空', field: 'name' });
     expect(refusal(() => { throw invalid('other', '不对'); })).toEqual({ code: 'INVALID_FIELD', message: 'other：不对', field: 'other' });
+  });
+
+  test('placeIn: a field and its label, the field itself when unlabelled', () => {
+    expect(placeIn({ name: '名称' }, 'name')).toEqual({ field: 'name', label: '名称' });
+    expect(placeIn({ name: '名称' }, 'size')).toEqual({ field: 'size', label: 'size' });
   });
 
   const schema = z.object({ name: z.string().min(1), size: z.number().int().min(1).max(10) }).strict();

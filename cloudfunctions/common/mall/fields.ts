@@ -3,7 +3,7 @@
 // check them here, because the handler's own schema failure is a generic English BAD_REQUEST that no
 // form can place. Pure: nothing here reads or writes the database.
 import { z } from 'zod';
-import { charCount, formError, hasChinese, isId, parseForm, type Labels } from '../forms';
+import { charCount, formError, hasChinese, isId, parseForm, placeIn, type Labels } from '../forms';
 import { FIRST_YEAR, isInstantInRange, LAST_YEAR } from '../time';
 import { ITEM_KINDS, isVirtual } from './model';
 
@@ -82,12 +82,8 @@ export const changesSchema = z.object(itemShape).omit({ kind: true }).partial().
 
 /** The first problem of `input` under `schema` as INVALID_FIELD `标签：原因`, or the parsed value. */
 export function parseFields<S extends z.ZodType>(schema: S, input: unknown, labels: Labels = ITEM_LABELS): z.infer<S> {
-  const place = ([key]: PropertyKey[]) => {
-    const field = String(key ?? '');
-    return { field, label: labels[field] ?? field };
-  };
   // Unknown keys and the like carry zod's English: the form never sends them; say which field.
-  return parseForm(schema, input, place, (issue) => (hasChinese(issue.message) ? issue.message : '格式不对'));
+  return parseForm(schema, input, ([key]) => placeIn(labels, String(key ?? '')), (issue) => (hasChinese(issue.message) ? issue.message : '格式不对'));
 }
 
 /** INVALID_FIELD `标签：原因` naming the item form's field (the reply's `field`). */
