@@ -7,8 +7,8 @@ import { action } from '../common/handler';
 import { AppError } from '../common/errors';
 import { getDb } from '../common/cloud';
 import { COLLECTIONS as LEDGER } from '../common/ledger/model';
-import { checkCampaignForm, invalidField, tierSchemeIssue } from '../common/campaigns/fields';
-import { schemeSchema } from '../common/tiers/rules';
+import { checkCampaignForm, checkTierScheme } from '../common/campaigns/fields';
+import { fieldError, isIntIn } from '../common/forms';
 import { COLLECTIONS as TIERS, saveScheme } from '../common/tiers/service';
 import { describeExpiry, diffContent } from '../common/campaigns/diff';
 import { COLLECTIONS as CAMPAIGNS, type Campaign, type CampaignContent } from '../common/campaigns/model';
@@ -31,7 +31,7 @@ const contentOnly = (c: CampaignContent): Record<string, unknown> => ({
 async function assertBudgetKnown(budget: string | undefined): Promise<void> {
   if (!budget) return;
   const { data } = await getDb().collection(LEDGER.budgets).doc(budget).get();
-  if (!data) throw invalidField('budget', '预算（A）', `没有编号为 ${budget} 的预算`);
+  if (!data) throw fieldError('budget', '预算（A）', `没有编号为 ${budget} 的预算`);
 }
 
 export const rulesActions = {
@@ -46,12 +46,12 @@ export const rulesActions = {
       await assertBudgetKnown(content.budget);
       if (create) {
         const { data: exists } = await getDb().collection(CAMPAIGNS.campaigns).doc(id).get();
-        if (exists) throw invalidField('id', '活动编号', '已被使用，请换一个');
+        if (exists) throw fieldError('id', '活动编号', '已被使用，请换一个');
         return campaigns.createDraft({ id, ...content } as never, caller.openid, now);
       }
       const { head } = await draftAndPublished(id);
-      if (head.kind !== content.kind) throw invalidField('kind', '活动类型', '创建后不能更改');
-      if (head.status === 'ended') throw invalidField('name', '活动名称', '活动已结束，不能再修改');
+      if (head.kind !== content.kind) throw fieldError('kind', '活动类型', '创建后不能更改');
+      if (head.status === 'ended') throw fieldError('name', '活动名称', '活动已结束，不能再修改');
       const { kind: _kind, ...changes } = contentOnly(content);
       return campaigns.updateDraft({ id, changes: { budget: undefined, expiry: undefined, audience: undefined, ...changes } as never }, caller.openid, now);
     },
@@ -113,7 +113,7 @@ export const rulesActions = {
     run: async (i) => {
       const now = new Date();
       const problem = scheduleProblem(await rateHistory(), i.pointsPerYuan, i.effectiveFrom, now);
-      if (problem) throw invalidField(problem[0], problem[1], problem[2]);
+      if (problem) throw fieldError(problem[0], problem[1], problem[2]);
       return rateView(await setRate(i.pointsPerYuan as number, new Date(i.effectiveFrom as string), now), now);
     },
   }),
@@ -142,10 +142,9 @@ export const rulesActions = {
     audit: { target: () => ({ collection: 'settings', id: CHECKOUT_SETTINGS }) },
     input: z.object({ stepPoints: z.unknown(), maxSharePercent: z.unknown() }).strict(),
     run: async (i, { caller }) => {
-      const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= lo && v <= hi;
-      if (!int(i.stepPoints, 1, 100_000)) throw invalidField('stepPoints', '抵扣步长', '须为 1 到 100000 之间的整数');
-      if (!int(i.maxSharePercent, 1, 100)) throw invalidField('maxSharePercent', '最高抵扣比例', '须为 1 到 100 之间的整数（百分比）');
-      return setCheckoutRules({ stepPoints: i.stepPoints as number, maxSharePercent: i.maxSharePercent as number }, caller.openid);
+      if (!isIntIn(i.stepPoints, 1, 100_000)) throw fieldError('stepPoints', '抵扣步长', '须为 1 到 100000 之间的整数');
+      if (!isIntIn(i.maxSharePercent, 1, 100)) throw fieldError('maxSharePercent', '最高抵扣比例', '须为 1 到 100 之间的整数（百分比）');
+      return setCheckoutRules({ stepPoints: i.stepPoints, maxSharePercent: i.maxSharePercent }, caller.openid);
     },
   }),
 
@@ -169,9 +168,7 @@ export const rulesActions = {
     audit: { target: () => ({ collection: TIERS.schemes, id: 'current' }) },
     input: z.object({ scheme: form }).strict(),
     run: async ({ scheme }, { caller }) => {
-      const parsed = schemeSchema.safeParse(scheme);
-      if (!parsed.success) throw tierSchemeIssue(parsed.error);
-      return saveScheme(parsed.data, caller.openid);
+      return saveScheme(checkTierScheme(scheme), caller.openid);
     },
   }),
 };

@@ -99,10 +99,6 @@ export const fail = (code: ErrorCode, message: string, details?: unknown): never
   throw new AppError(code, message, details);
 };
 
-/** A console form's field refused: `label：reason` in Chinese, and the field for the page to mark. */
-export const fieldError = (field: string, label: string, reason: string): AppError =>
-  new AppError('INVALID_FIELD', `${label}：${reason}`, { field });
-
 // What the SDK throws is an object (or a string) with errCode/errMsg; the message carries the
 // database's own wording. These two predicates are the only places that interpret it.
 function errorText(err: unknown): string {

@@ -2,8 +2,8 @@
 // `字段名：原因` in Chinese, the field named by the same label the form shows next to its input, so
 // the page puts the message where it belongs. The schemas stay the ones the services use (the
 // campaign's content fields, the kind's rule module): only their issues are worded here.
-import type { z } from 'zod';
-import { fieldError, type AppError } from '../errors';
+import { fieldError, issueReason, parseForm, type Place } from '../forms';
+import { schemeSchema, type SchemeContent } from '../tiers/rules';
 import { RULE_LABELS } from './diff';
 import { contentProblem } from './earn';
 import type { CampaignContent, Kind } from './model';
@@ -29,41 +29,8 @@ export const CONTENT_LABELS: Record<string, string> = {
   audience: '适用会员等级',
 };
 
-/** INVALID_FIELD for the form's field `field` (its input path): message `label：reason` (errors.ts). */
-export const invalidField = fieldError;
-
-const hasChinese = (s: string) => /[\u4e00-\u9fff]/.test(s);
-
-/** One zod issue in Chinese (zod 4's issue codes). */
-export function issueReason(issue: z.core.$ZodIssue): string {
-  const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; origin?: string; expected?: string; input?: unknown; keys?: string[] };
-  if (hasChinese(i.message)) return i.message; // the schema's own reason (e.g. 连签奖励的天数不能重复)
-  switch (i.code) {
-    case 'invalid_type':
-      return i.input === undefined ? '必填' : i.expected === 'number' ? '须为数字' : '格式不正确';
-    case 'too_small':
-      if (i.origin === 'string') return Number(i.minimum) <= 1 ? '不能为空' : `至少 ${i.minimum} 个字`;
-      if (i.origin === 'array') return `至少 ${i.minimum} 项`;
-      return `不能小于 ${i.minimum}`;
-    case 'too_big':
-      if (i.origin === 'string') return `不能超过 ${i.maximum} 个字`;
-      if (i.origin === 'array') return `最多 ${i.maximum} 项`;
-      return `不能大于 ${i.maximum}`;
-    case 'invalid_format':
-      return (i as { format?: string }).format === 'datetime' ? '须为有效的日期时间' : '只能包含字母、数字、_ 和 -';
-    case 'invalid_value':
-      return '取值无效';
-    case 'unrecognized_keys':
-      return '含有不支持的设置';
-    case 'not_multiple_of':
-      return '精度不正确';
-    default:
-      return hasChinese(i.message) ? i.message : i.message.includes('decimal') ? '小数位数过多' : '格式不正确';
-  }
-}
-
 /** The field and label of a path: its most specific labelled prefix (list indexes and map keys end it). */
-export function labelOf(kind: Kind | undefined, path: PropertyKey[]): { field: string; label: string } {
+export function labelOf(kind: Kind | undefined, path: PropertyKey[]): Place {
   const parts: string[] = [];
   for (const p of path) {
     if (typeof p !== 'string') break;
@@ -79,32 +46,23 @@ export function labelOf(kind: Kind | undefined, path: PropertyKey[]): { field: s
   return { field: 'rule', label: '规则' };
 }
 
-/** The first issue as INVALID_FIELD (`prefix` = where the schema's root sits in the form). */
-export function firstIssue(error: z.ZodError, kind: Kind | undefined, prefix: string[] = []): AppError {
-  const i = error.issues[0];
-  const { field, label } = labelOf(kind, [...prefix, ...i.path]);
-  return invalidField(field, label, issueReason(i));
-}
-
 /**
  * A campaign form as a whole (create: with id and kind), at `now`: the content fields, the kind's
  * rule, then the cross-field checks the service makes (window order, expiry not past). Throws
  * INVALID_FIELD; returns the parsed content.
  */
 export function checkCampaignForm(raw: Record<string, unknown>, now: Date): CampaignContent & { id: string } {
-  const parsed = createInput.safeParse(raw);
-  if (!parsed.success) throw firstIssue(parsed.error, typeof raw.kind === 'string' ? (raw.kind as Kind) : undefined);
-  const { id, ...content } = parsed.data;
+  const kind = typeof raw.kind === 'string' ? (raw.kind as Kind) : undefined;
+  const { id, ...content } = parseForm(createInput, raw, (path) => labelOf(kind, path));
   const mod = ruleModule(content.kind);
-  if (!mod) throw invalidField('kind', '活动类型', '该类型活动尚未开放');
-  const rule = mod.schema.safeParse(content.rule);
-  if (!rule.success) throw firstIssue(rule.error, content.kind, ['rule']);
+  if (!mod) throw fieldError('kind', '活动类型', '该类型活动尚未开放');
+  const rule = parseForm(mod.schema, content.rule, (path) => labelOf(content.kind, ['rule', ...path]));
   const problem = contentProblem(content as CampaignContent, now);
   if (problem) {
-    if (problem.startsWith('活动结束时间') || problem.includes('需要活动结束时间')) throw invalidField('window.to', '结束时间', problem);
-    throw invalidField('expiry', '积分有效期', problem);
+    if (problem.startsWith('活动结束时间') || problem.includes('需要活动结束时间')) throw fieldError('window.to', '结束时间', problem);
+    throw fieldError('expiry', '积分有效期', problem);
   }
-  return { id, ...(content as CampaignContent), rule: rule.data as Record<string, unknown> };
+  return { id, ...(content as CampaignContent), rule: rule as Record<string, unknown> };
 }
 
 // --- the tier scheme's form (会员等级, docs/tiers.md) ------------------------------------------
@@ -127,16 +85,18 @@ const SCHEME_REASONS: Record<string, string> = {
   'tier levels must be unique': '等级编号不能重复',
 };
 
-/** The first problem of a tier scheme form as INVALID_FIELD: `tiers.<i>.<field>` for a row's field. */
-export function tierSchemeIssue(error: z.ZodError): AppError {
-  const i = error.issues[0];
-  const path = i.path.map(String);
-  const reason = SCHEME_REASONS[i.message] ?? issueReason(i);
-  if (path[0] === 'tiers' && path.length > 2) {
-    const key = path.slice(2).join('.');
-    const label = TIER_FIELDS[key] ?? TIER_FIELDS[path.slice(2, 4).join('.')] ?? '等级';
-    return invalidField(`tiers.${path[1]}.${key in TIER_FIELDS ? key : path[2]}`, `第 ${Number(path[1]) + 1} 级${label}`, reason);
+/** Where a tier scheme form's path lands: `tiers.<i>.<field>` for a row's field, else the scheme's own. */
+function schemePlace(path: PropertyKey[]): Place {
+  const p = path.map(String);
+  if (p[0] === 'tiers' && p.length > 2) {
+    const key = p.slice(2).join('.');
+    const label = TIER_FIELDS[key] ?? TIER_FIELDS[p.slice(2, 4).join('.')] ?? '等级';
+    return { field: `tiers.${p[1]}.${key in TIER_FIELDS ? key : p[2]}`, label: `第 ${Number(p[1]) + 1} 级${label}` };
   }
-  const key = path.join('.');
-  return invalidField(key in SCHEME_FIELDS ? key : 'tiers', SCHEME_FIELDS[key] ?? '等级', reason);
+  const key = p.join('.');
+  return { field: key in SCHEME_FIELDS ? key : 'tiers', label: SCHEME_FIELDS[key] ?? '等级' };
 }
+
+/** A tier scheme form: the parsed scheme, or its first problem as INVALID_FIELD. */
+export const checkTierScheme = (raw: unknown): SchemeContent =>
+  parseForm(schemeSchema, raw, schemePlace, (i) => SCHEME_REASONS[i.message] ?? issueReason(i));

@@ -8,7 +8,7 @@ import { forget } from './cache';
 import { envKeys, makeCodes } from './format';
 import { COLLECTIONS as CAMPAIGNS } from '../campaigns/model';
 import { COLLECTIONS as C, MAX_BATCH_SIZE, type Batch, type Product, type RegionRange } from './model';
-import { assertValid, batchProblems, fieldError, productProblems, regionProblems } from './forms';
+import { assertValid, batchProblems, invalid, productProblems, regionProblems } from './forms';
 
 /** ≤ 1000 documents per insert request. */
 export const CHUNK = 1000;
@@ -38,7 +38,7 @@ export async function createProduct(i: ProductInput, now = new Date()): Promise<
   try {
     await getDb().collection(C.products).add({ data: doc });
   } catch (e) {
-    if (isDuplicateKeyError(e)) throw fieldError('id', '已被使用');
+    if (isDuplicateKeyError(e)) throw invalid('id', '已被使用');
     throw e;
   }
   forget(C.products, doc._id);
@@ -65,9 +65,9 @@ export async function createBatch(
     db.collection(C.products).doc(b.product).get(),
     b.campaign ? db.collection(CAMPAIGNS.campaigns).doc(b.campaign).get().then((r) => r.data as { kind?: string } | null) : null,
   ]);
-  if (!product) throw fieldError('product', '不存在');
-  if (b.campaign && !campaign) throw fieldError('campaign', '不存在');
-  if (campaign && campaign.kind !== 'scan') throw fieldError('campaign', '不是扫码活动');
+  if (!product) throw invalid('product', '不存在');
+  if (b.campaign && !campaign) throw invalid('campaign', '不存在');
+  if (campaign && campaign.kind !== 'scan') throw invalid('campaign', '不是扫码活动');
   const batch: Batch = {
     _id: b.id.trim(), product: b.product.trim(), campaign: b.campaign?.trim() ?? '', batchNo: b.batchNo.trim(), productionDate: b.productionDate.trim(),
     size, generated: 0, keyId: envKeys().current, status: 'generating', regions: [], createdAt: now, createdBy: b.operator,
@@ -75,7 +75,7 @@ export async function createBatch(
   try {
     await db.collection(C.batches).add({ data: { ...batch, leaseUntil: new Date(0) } });
   } catch (e) {
-    if (isDuplicateKeyError(e)) throw fieldError('id', '已被使用');
+    if (isDuplicateKeyError(e)) throw invalid('id', '已被使用');
     throw e;
   }
   return batch;

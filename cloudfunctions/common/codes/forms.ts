@@ -2,7 +2,7 @@
 // a product, a batch, a sales region, an export range, a code to look up. The client checks the
 // same rules with the same words (src/packages/ops/codes/forms.ts; test/client/ops-codes-forms
 // compares them), and the server answers the first problem as INVALID_FIELD `标签：原因` naming the field.
-import { fieldError as invalidField } from '../errors';
+import { charCount, formError, isId, isIntIn, type Labels } from '../forms';
 import { isCalendarDay, shanghaiDay } from '../time';
 import { codeFromText, normalise } from './format';
 import { MAX_BATCH_SIZE } from './model';
@@ -11,34 +11,31 @@ import { isProvinceCode } from './regions';
 /** field → reason (Chinese), for the fields that have a problem. */
 export type Problems = Record<string, string>;
 
-export const LABELS: Record<string, string> = {
+export const LABELS: Labels = {
   id: '编号', name: '名称', image: '图片地址', spec: '规格', origin: '产地', basePoints: '扫码积分',
   product: '产品', campaign: '活动', batchNo: '批号', productionDate: '生产日期', size: '数量',
   provinces: '销售区域', from: '起始序号', to: '结束序号', format: '格式', code: '码',
 };
 
-const ID = /^[A-Za-z0-9_-]+$/;
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : null);
-const len = (s: string) => [...s].length;
 
 function id(v: unknown): string | undefined {
   const s = str(v);
   if (s === null) return '须为文字';
   if (!s) return '不能为空';
   if (s.length > 64) return '最多 64 个字符';
-  if (!ID.test(s)) return '只能包含英文字母、数字、_ 和 -';
+  if (!isId(s)) return '只能包含英文字母、数字、_ 和 -';
 }
 
 function text(v: unknown, max: number, required: boolean): string | undefined {
   const s = str(v);
   if (s === null) return '须为文字';
   if (required && !s) return '不能为空';
-  if (len(s) > max) return `最多 ${max} 个字`;
+  if (charCount(s) > max) return `最多 ${max} 个字`;
 }
 
 function intIn(v: unknown, min: number, max: number): string | undefined {
-  if (!isInt(v) || v < min || v > max) return `须为 ${min} 到 ${max} 的整数`;
+  if (!isIntIn(v, min, max)) return `须为 ${min} 到 ${max} 的整数`;
 }
 
 const only = (p: Record<string, string | undefined>): Problems =>
@@ -73,7 +70,7 @@ export function batchProblems(i: Record<string, unknown>, today = shanghaiDay())
     campaign: str(i.campaign) ? id(i.campaign) : undefined,
     batchNo: text(i.batchNo, 40, true),
     productionDate: !day ? '不能为空' : !isCalendarDay(day) ? '须为有效日期（年-月-日）' : day > addDays(today, 365) ? '不能晚于一年之后' : undefined,
-    size: isInt(i.size) && i.size >= 1 && i.size <= MAX_BATCH_SIZE ? undefined : `须为 1 到 ${MAX_BATCH_SIZE} 的整数`,
+    size: intIn(i.size, 1, MAX_BATCH_SIZE),
   });
 }
 
@@ -112,8 +109,8 @@ export function codeProblems(code: unknown): Problems {
 /** Refuses the request with its first problem as INVALID_FIELD (nothing has been written yet). */
 export function assertValid(p: Problems): void {
   const [field] = Object.keys(p);
-  if (field) throw fieldError(field, p[field]);
+  if (field) throw invalid(field, p[field]);
 }
 
 /** INVALID_FIELD for `field`: `标签：原因`, the field named in the reply. */
-export const fieldError = (field: string, reason: string) => invalidField(field, LABELS[field] ?? field, reason);
+export const invalid = formError(LABELS);

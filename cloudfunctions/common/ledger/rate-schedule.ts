@@ -4,7 +4,8 @@
 // the earn path: each credit reads the rate in force at its own time and its lot keeps it — a
 // scheduled change never touches a lot issued before it.
 import { getDb } from '../cloud';
-import { AppError, fieldError } from '../errors';
+import { AppError } from '../errors';
+import { fieldError, isIntIn } from '../forms';
 import { inTransaction, txGet } from '../tx';
 import { COLLECTIONS as C } from './model';
 import type { RateChange } from './rates';
@@ -35,7 +36,7 @@ export function rateView(history: RateChange[], now: Date): RateView {
 
 /** Why a change cannot be scheduled, as [field, label, reason], or null. */
 export function scheduleProblem(history: RateChange[], pointsPerYuan: unknown, effectiveFrom: unknown, now: Date): [string, string, string] | null {
-  if (typeof pointsPerYuan !== 'number' || !Number.isSafeInteger(pointsPerYuan) || pointsPerYuan < 1 || pointsPerYuan > 100_000) {
+  if (!isIntIn(pointsPerYuan, 1, 100_000)) {
     return ['pointsPerYuan', '兑换比例', '须为 1 到 100000 之间的整数（每 1 元对应的积分）'];
   }
   const at = typeof effectiveFrom === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(effectiveFrom) ? new Date(effectiveFrom) : null;

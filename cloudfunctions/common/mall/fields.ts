@@ -3,12 +3,12 @@
 // check them here, because the handler's own schema failure is a generic English BAD_REQUEST that no
 // form can place. Pure: nothing here reads or writes the database.
 import { z } from 'zod';
-import { fieldError } from '../errors';
+import { charCount, formError, hasChinese, isId, parseForm, placeIn, type Labels } from '../forms';
 import { FIRST_YEAR, isInstantInRange, LAST_YEAR } from '../time';
 import { ITEM_KINDS, isVirtual } from './model';
 
 /** Field → the label the editor shows (the message's 字段名). */
-export const ITEM_LABELS: Record<string, string> = {
+export const ITEM_LABELS: Labels = {
   id: '商品编号',
   title: '标题',
   images: '图片',
@@ -44,7 +44,7 @@ const text = (max: number, required = true) =>
     .string({ error: '必须是文字' })
     .trim()
     .min(required ? 1 : 0, '不能为空')
-    .max(max, `不能超过 ${max} 个字`)
+    .refine((s) => charCount(s) <= max, `不能超过 ${max} 个字`)
     .refine((s) => !/[<>\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), '不能包含 < > 或控制字符');
 const bool = z.boolean({ error: '必须是 是 或 否' });
 const instant = z
@@ -71,9 +71,9 @@ export const itemShape = {
   sortWeight: int(-1000, 1000),
   visible: bool,
   /** Tier-only (会员专享): the tier levels that may see and redeem it; absent or [] = everyone. */
-  tiers: z.array(z.string().regex(/^[\w\-]{1,64}$/, '等级无效'), { error: '格式不对' }).max(8, '最多 8 个等级').optional(),
+  tiers: z.array(z.string().refine((s) => isId(s), '等级无效'), { error: '格式不对' }).max(8, '最多 8 个等级').optional(),
 };
-const itemId = z.string({ error: '必须是文字' }).regex(/^[\w\-]{1,64}$/, '只能是 1–64 位字母、数字、_ 或 -');
+const itemId = z.string({ error: '必须是文字' }).refine((s) => isId(s), '只能是 1–64 位字母、数字、_ 或 -');
 
 export const createSchema = z
   .object({ ...itemShape, id: itemId.optional(), stock: int(0, 10_000_000), shards: int(1, 64).default(1) })
@@ -81,18 +81,13 @@ export const createSchema = z
 export const changesSchema = z.object(itemShape).omit({ kind: true }).partial().strict();
 
 /** The first problem of `input` under `schema` as INVALID_FIELD `标签：原因`, or the parsed value. */
-export function parseFields<S extends z.ZodType>(schema: S, input: unknown, labels: Record<string, string> = ITEM_LABELS): z.infer<S> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const key = String(issue.path[0] ?? '');
+export function parseFields<S extends z.ZodType>(schema: S, input: unknown, labels: Labels = ITEM_LABELS): z.infer<S> {
   // Unknown keys and the like carry zod's English: the form never sends them; say which field.
-  const reason = /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : '格式不对';
-  throw invalid(key, reason, labels);
+  return parseForm(schema, input, ([key]) => placeIn(labels, String(key ?? '')), (issue) => (hasChinese(issue.message) ? issue.message : '格式不对'));
 }
 
-/** INVALID_FIELD `标签：原因` naming the field for the form (the reply's `field`). */
-export const invalid = (field: string, reason: string, labels: Record<string, string> = ITEM_LABELS) => fieldError(field, labels[field] ?? field, reason);
+/** INVALID_FIELD `标签：原因` naming the item form's field (the reply's `field`). */
+export const invalid = formError(ITEM_LABELS);
 
 const fail = (field: string, reason: string): never => {
   throw invalid(field, reason);
@@ -121,7 +116,7 @@ export function checkCodes(codes: unknown): string[] {
   const list = (codes as string[]).map((c) => c.trim()).filter(Boolean);
   if (!list.length) fail('codes', '不能为空');
   if (list.length > 500) fail('codes', '一次最多 500 个');
-  const bad = list.findIndex((c) => !/^[\w\-]{4,64}$/.test(c));
+  const bad = list.findIndex((c) => !isId(c, 4));
   if (bad >= 0) fail('codes', `第 ${bad + 1} 个（${list[bad].slice(0, 20)}）格式不对：应为 4–64 位字母、数字、_ 或 -`);
   return list;
 }

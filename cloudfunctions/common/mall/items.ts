@@ -4,6 +4,7 @@
 import { getDb } from '../cloud';
 import { COUNTERS, createCounter, MAX_SHARDS, raise, type CounterShard } from '../counter/capped';
 import { AppError, isDuplicateKeyError } from '../errors';
+import { fieldError } from '../forms';
 import { inTransaction, txGet } from '../tx';
 import { forTier, isVirtual, MALL, stockCounterOf, type Item, type LegacyStockShard } from './model';
 import { checkItemRules, invalid } from './fields';
@@ -127,7 +128,7 @@ export async function addStock(id: string, units: number, operator: string, now 
   const { data } = await db.collection(MALL.items).doc(id).get();
   if (!data) throw new AppError('NOT_FOUND', `no item ${id}`);
   const item = data as Item;
-  if (isVirtual(item.kind)) throw invalid('units', '虚拟商品的库存来自上传的卡码', { units: '追加库存' });
+  if (isVirtual(item.kind)) throw fieldError('units', '追加库存', '虚拟商品的库存来自上传的卡码');
   await grow(item, units);
   await audit(operator, 'addStock', id, { units }, now);
   const { data: after } = await db.collection(MALL.items).doc(id).get();

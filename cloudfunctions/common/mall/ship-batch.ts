@@ -4,7 +4,7 @@
 // importing the same file twice ships nothing twice; one bad row never stops the others.
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { invalid } from './fields';
+import { fieldError } from '../forms';
 import { MALL, type Order } from './model';
 import { readOrder } from './order-doc';
 import { shipOrder } from './orders';
@@ -102,9 +102,8 @@ export function decideShip(row: ShipRow, order: Pick<Order, 'status' | 'title' |
 
 function checkLines(lines: string[]): void {
   const filled = lines.filter((l) => l.trim()).length;
-  const labels = { lines: '发货文件' };
-  if (!filled) throw invalid('lines', '是空的', labels);
-  if (filled > MAX_SHIP_ROWS + 1) throw invalid('lines', `一次最多 ${MAX_SHIP_ROWS} 行，请分批导入`, labels);
+  if (!filled) throw fieldError('lines', '发货文件', '是空的');
+  if (filled > MAX_SHIP_ROWS + 1) throw fieldError('lines', '发货文件', `一次最多 ${MAX_SHIP_ROWS} 行，请分批导入`);
 }
 
 /** The orders the rows name (by 订单号 or id), keyed as the rows name them, in queries of 100. */

@@ -1,15 +1,14 @@
 // Console form fields checked on the server with the message the page shows next to the field
 // (`INVALID_FIELD`, `字段名：原因`, wave 3). The schemas take these fields loosely (z.unknown) so a
 // bad value reaches these checks instead of zod's English BAD_REQUEST; nothing is written on error.
-import { fieldError } from '../errors';
+import { charCount, fieldError } from '../forms';
 import { MAX_POINTS } from '../ledger/sources';
 
-
-/** A required reason or note: 1–200 characters after trimming. */
+/** A required reason or note: 1–200 characters (an emoji is one) after trimming. */
 export function reasonField(v: unknown, field = 'reason', label = '原因'): string {
   if (typeof v !== 'string' || !v.trim()) throw fieldError(field, label, '必填');
   const s = v.trim();
-  if (s.length > 200) throw fieldError(field, label, '最多 200 个字');
+  if (charCount(s) > 200) throw fieldError(field, label, '最多 200 个字');
   return s;
 }
 

@@ -3,7 +3,8 @@
 // bounded by `limit`; one page of account totals by _id. Never a scan of the members.
 import { getDb } from '../cloud';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { AppError, fieldError } from '../errors';
+import { AppError } from '../errors';
+import { fieldError } from '../forms';
 import { accountTotals } from '../ledger/access';
 import { toMemberView, type MemberDoc } from '../services/members';
 

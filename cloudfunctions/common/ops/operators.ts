@@ -2,7 +2,7 @@
 // role, disables and re-enables them. Nobody changes their own record, so an owner can never lock
 // the last owner out by mistake.
 import { getDb } from '../cloud';
-import { fieldError } from '../errors';
+import { fieldError } from '../forms';
 import { ROLE_LABEL, roleOf, type Role } from './roles';
 
 export const ADMINS = 'admins';

@@ -7,7 +7,8 @@
 // call is the handler's (ops_audit, wave 3); the case keeps its own list for the page.
 import { createHash } from 'node:crypto';
 import { getDb } from '../cloud';
-import { AppError, fieldError } from '../errors';
+import { AppError } from '../errors';
+import { fieldError } from '../forms';
 import { setStatus } from '../codes/batches';
 import { COLLECTIONS as CODES, type Code } from '../codes/model';
 import { availablePoints } from '../ledger/access';
