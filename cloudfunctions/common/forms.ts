@@ -48,7 +48,8 @@ export function issueReason(issue: Issue): string {
   if (hasChinese(i.message)) return i.message; // e.g. 连签奖励的天数不能重复
   switch (i.code) {
     case 'invalid_type':
-      return i.input === undefined ? '必填' : i.expected === 'number' ? '须为数字' : '格式不正确';
+      // `input` is there only when the form was parsed with reportInput (parseForm does): missing → 必填.
+      return i.input === undefined || i.input === null ? '必填' : i.expected === 'number' ? '须为数字' : '格式不正确';
     case 'too_small':
       if (i.origin === 'string') return Number(i.minimum) <= 1 ? '不能为空' : `至少 ${i.minimum} 个字`;
       if (i.origin === 'array') return `至少 ${i.minimum} 项`;
@@ -80,7 +81,8 @@ export function parseForm<S extends z.ZodType>(
   place: (path: PropertyKey[]) => Place,
   reason: (issue: Issue) => string = issueReason,
 ): z.infer<S> {
-  const r = schema.safeParse(input);
+  // reportInput: the issue carries the value, so a wrong type (须为数字) is told apart from a missing one (必填).
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const { field, label } = place(issue.path);

@@ -127,6 +127,13 @@ describe('the refusal: INVALID_FIELD `标签：原因` naming the field', () => 
     expect(parseForm(schema, { name: 'x', size: 3 }, place)).toEqual({ name: 'x', size: 3 });
   });
 
+  test('parseForm tells a wrong type (须为数字) from a missing value (必填)', () => {
+    expect(refusal(() => parseForm(schema, { name: 'x', size: 'abc' }, place))).toEqual({ code: 'INVALID_FIELD', message: '标签 size：须为数字', field: 'size' });
+    expect(refusal(() => parseForm(schema, { name: 'x' }, place))).toEqual({ code: 'INVALID_FIELD', message: '标签 size：必填', field: 'size' });
+    expect(refusal(() => parseForm(schema, { name: 'x', size: null }, place))).toEqual({ code: 'INVALID_FIELD', message: '标签 size：必填', field: 'size' });
+    expect(refusal(() => parseForm(schema, { name: 7, size: 1 }, place))).toEqual({ code: 'INVALID_FIELD', message: '标签 name：格式不正确', field: 'name' });
+  });
+
   test('parseForm refuses with the first problem only, placed and worded', () => {
     expect(refusal(() => parseForm(schema, { name: '', size: 30 }, place))).toEqual({ code: 'INVALID_FIELD', message: '标签 name：不能为空', field: 'name' });
     expect(refusal(() => parseForm(schema, { name: 'x', size: 30 }, place))).toEqual({ code: 'INVALID_FIELD', message: '标签 size：不能大于 10', field: 'size' });
