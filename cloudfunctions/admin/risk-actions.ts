@@ -7,7 +7,7 @@ import { reasonField } from '../common/members/fields';
 import { preview } from '../common/members/preview';
 import * as risk from '../common/risk/actions';
 import { CASE_KINDS, CASE_STATUSES } from '../common/risk/model';
-import { caseView, listCases, openCounts, readCase, refreshCases } from '../common/risk/queue';
+import { caseView, listCases, openCounts, readCase, refreshCases, refreshedAt } from '../common/risk/queue';
 import { AppError } from '../common/errors';
 
 const caseId = z.string().min(1).max(200);
@@ -18,16 +18,21 @@ const by = (i: { note: unknown }, operator: string) => ({ operator, note: reason
 const onCase = (i: { case: string }) => ({ collection: 'riskCases', id: i.case });
 
 export const riskActions = {
-  /** The queue, brought up to date from the facts when it is older than a minute (derived data: a read). */
+  /** The queue as the last refresh left it (the jobs tick's, every 5 minutes): a read writes nothing. */
   riskQueue: action({
     auth: 'operator',
     role: 'viewer',
     input: z.object({ kind: z.enum(CASE_KINDS).optional(), status: z.enum(CASE_STATUSES).optional(), member: openid.optional(), cursor: z.string().min(1).max(300).optional(), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     run: async (i) => {
-      const refreshed = await refreshCases();
-      const [page, open] = await Promise.all([listCases(i), openCounts()]);
-      return { ...page, open, refreshed: !refreshed.skipped };
+      const [page, open, at] = await Promise.all([listCases(i), openCounts(), refreshedAt()]);
+      return { ...page, open, refreshedAt: at };
     },
+  }),
+  /** Brings the queue up to date now (an operator's change: audited by the handler). */
+  refreshRiskQueue: action({
+    auth: 'operator',
+    input: z.object({}).strict(),
+    run: () => refreshCases(),
   }),
   riskCase: action({
     auth: 'operator',

@@ -55,5 +55,5 @@ export async function seedRisk(runner: Runner): Promise<void> {
   const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
   const posted = await call('orders', { action: 'postDue' }, ops);
   if (!posted.ok) throw new Error(`seeding a risk order: ${JSON.stringify(posted)}`);
-  await refreshCases(new Date(), { force: true });
+  await refreshCases(new Date());
 }

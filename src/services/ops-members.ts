@@ -161,8 +161,11 @@ export interface RiskCase {
 export function riskQueue(filter: { kind?: CaseKind; status?: CaseStatus; cursor?: string }) {
   const event: Record<string, unknown> = { action: 'riskQueue', limit: 20 }
   for (const [k, v] of Object.entries(filter)) if (v) event[k] = v
-  return callCloud<{ items: CaseSummary[]; nextCursor: string | null; open: Partial<Record<CaseKind, number>> }>('admin', event as never)
+  return callCloud<{ items: CaseSummary[]; nextCursor: string | null; open: Partial<Record<CaseKind, number>>; refreshedAt: string | null }>('admin', event as never)
 }
+
+/** Brings the queue up to date now (the jobs tick does every 5 minutes): what the refresh found. */
+export const refreshRiskQueue = () => callCloud<{ created: number; updated: number; events: number; refreshedAt: string }>('admin', { action: 'refreshRiskQueue' } as never)
 
 export const riskCase = (id: string) => callCloud<RiskCase>('admin', { action: 'riskCase', case: id } as never)
 

@@ -1,4 +1,5 @@
 // Operator-only actions, the timer job, and the platform services the runner provides.
+import * as ledger from '../../cloudfunctions/common/ledger/service';
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { fireTrigger, allTriggers } from '../../local/runtime/timers';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
@@ -61,8 +62,8 @@ describe('jobs timer', () => {
     await cloud.call('user', { action: 'login' }, 'oA');
     const tomorrow = nextDay(shanghaiDay());
     const early = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:05'));
-    expect(early.result).toMatchObject({ ok: true, data: { daily: 'not-due' } });
-    expect(cloud.engine.dump('jobRuns')).toHaveLength(0);
+    expect(early.result).toMatchObject({ ok: true, data: { daily: 'not-due', risk: { created: 0, updated: 0, events: 0 } } });
+    expect((cloud.engine.dump('jobRuns') as { _id: string }[]).map((r) => r._id)).toEqual(['riskCases']); // the risk queue's checkpoint only
 
     const due = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:10'));
     expect(due.result).toMatchObject({
@@ -72,6 +73,17 @@ describe('jobs timer', () => {
     const later = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:15'));
     expect(later.result).toMatchObject({ ok: true, data: { daily: 'done-earlier' } });
     expect(cloud.engine.dump('metricsDaily')).toHaveLength(1);
+  });
+
+  test('every tick brings 风控审核 up to date from the facts', async () => {
+    const cloud = createTestCloud();
+    const tomorrow = nextDay(shanghaiDay());
+    // 3,000 points in a day: past the velocity threshold of a system without roll-ups (1,000).
+    await cloud.call('user', { action: 'login' }, 'oD');
+    await ledger.credit({ member: 'oD', amount: 3000, key: 'task:oD:big', source: { kind: 'task', ref: 'big' }, now: shanghai(tomorrow, '01:00') });
+    const r = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '01:05'));
+    expect(r.result).toMatchObject({ ok: true, data: { risk: { created: 1 } } });
+    expect((cloud.engine.dump('riskCases') as { _id: string }[]).map((c) => c._id)).toEqual([`velocity:oD:${tomorrow}`]);
   });
 
   test('operators can run a given day again with the same figures; members cannot', async () => {

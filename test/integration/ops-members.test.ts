@@ -175,7 +175,21 @@ describe('risk: the queue from stored facts', () => {
     // A draw burst: 35 draws by oE today.
     const now = Date.now();
     cloud.engine.insertMany('draws', Array.from({ length: 35 }, (_, i) => ({ _id: `draw:p1:oE:${i}`, pool: 'p1', game: 'wheel', member: 'oE', status: 'drawn', paid: 'free', cost: 0, prize: { id: 'none', name: '谢谢参与', kind: 'none' }, createdAt: new Date(now - i * 1000) })));
+    // The facts are in; the queue shows them once refreshed (the jobs tick, or an operator now).
+    expect((await ok('admin', { action: 'riskQueue' })).items).toEqual([]);
+    expect(await ok('admin', { action: 'refreshRiskQueue' })).toMatchObject({ created: 5 });
     queue = await ok('admin', { action: 'riskQueue' });
+  });
+
+  test('a read never writes: a viewer’s look at the queue leaves cases and checkpoint as they were; refreshing is an audited operator change', async () => {
+    const before = JSON.stringify([cloud.engine.dump('riskCases'), cloud.engine.dump('jobRuns')]);
+    const read = await ok('admin', { action: 'riskQueue' }, VIEWER);
+    expect(read.refreshedAt).toEqual(expect.any(String));
+    expect(JSON.stringify([cloud.engine.dump('riskCases'), cloud.engine.dump('jobRuns')])).toBe(before);
+    await refused({ action: 'refreshRiskQueue' }, 'FORBIDDEN', VIEWER);
+    expect(JSON.stringify([cloud.engine.dump('riskCases'), cloud.engine.dump('jobRuns')])).toBe(before);
+    const audit = (cloud.engine.dump('opsAudit') as any[]).filter((r) => r.action === 'refreshRiskQueue');
+    expect(audit.map((r) => [r.actor, r.outcome])).toEqual([[OPS, 'ok'], [VIEWER, 'FORBIDDEN']]);
   });
 
   test('one case per subject, each with its evidence', async () => {
@@ -192,7 +206,7 @@ describe('risk: the queue from stored facts', () => {
 
   test('refreshing again (forced, or concurrently) makes no second case and changes nothing', async () => {
     const before = JSON.stringify(cloud.engine.dump('riskCases'));
-    const [a, b] = await Promise.all([refreshCases(new Date(), { force: true }), refreshCases(new Date(), { force: true })]);
+    const [a, b] = await Promise.all([refreshCases(new Date()), refreshCases(new Date())]);
     expect(a.created + b.created).toBe(0);
     expect(JSON.stringify(cloud.engine.dump('riskCases'))).toBe(before);
     expect(cloud.engine.dump('riskCases')).toHaveLength(5);

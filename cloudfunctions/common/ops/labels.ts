@@ -23,6 +23,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'admin.penalizeMember': '扣罚会员积分',
   'admin.reverseEntry': '撤销积分流水',
   'admin.riskQueue': '查看风控队列',
+  'admin.refreshRiskQueue': '刷新风控队列',
   'admin.riskCase': '查看风控事件',
   'admin.riskPreview': '预览风控处理',
   'admin.riskFreeze': '冻结会员积分',

@@ -75,5 +75,3 @@ export const LOOKBACK_DAYS = 7;
 /** Risk events read per refresh (pages of 200). */
 export const EVENT_PAGE = 200;
 export const EVENT_PAGES = 5;
-/** The queue is brought up to date when read, at most this often. */
-export const REFRESH_EVERY_MS = 60_000;

@@ -1,5 +1,6 @@
-// The queue (docs/risk.md#the-queue): brought up to date from the facts (facts.ts → cases.ts) when
-// it is read, at most every REFRESH_EVERY_MS, and listed by kind and status. Cases are written
+// The queue (docs/risk.md#the-queue): brought up to date from the facts (facts.ts → cases.ts) by the
+// jobs tick every 5 minutes, or at once by an operator's refreshRiskQueue (audited); a read never
+// writes. Listed by kind and status. Cases are written
 // under their key: a new one by add (a concurrent refresh making the same case loses on the _id and
 // merges into the winner's), a known one by an update conditional on its `rev`, so two refreshes
 // or a refresh and an operator's action never overwrite one another.
@@ -11,7 +12,7 @@ import { provinceName } from '../codes/regions';
 import { shanghaiDay, shanghaiDayStart } from '../time';
 import { buildCases, mergeCase, type Draft, type EventFact, type Facts } from './cases';
 import { addDays, codesOf, drawBursts, eventsSince, topEarners, velocityThreshold } from './facts';
-import { COLLECTIONS as C, EVENT_PAGE, EVENT_PAGES, LOOKBACK_DAYS, REFRESH_EVERY_MS, RUN_ID, type CaseKind, type CaseStatus, type RiskCase } from './model';
+import { COLLECTIONS as C, EVENT_PAGE, EVENT_PAGES, LOOKBACK_DAYS, RUN_ID, type CaseKind, type CaseStatus, type RiskCase } from './model';
 
 interface RunState {
   _id: string;
@@ -70,16 +71,22 @@ async function storeAll(drafts: Draft[], now: Date): Promise<{ created: number; 
   return { created, updated };
 }
 
+/** When the queue was last brought up to date (ISO), or null before the first time. */
+export async function refreshedAt(): Promise<string | null> {
+  const { data } = await getDb().collection(C.runs).doc(RUN_ID).get().catch(() => ({ data: null }));
+  const at = (data as RunState | null)?.refreshedAt;
+  return at ? new Date(at).toISOString() : null;
+}
+
 /**
  * Reads the facts since the checkpoint and stores the cases they make. Safe to run twice or at
  * the same time as another: the same facts make the same keys and a merge of known facts changes
  * nothing. Answers what it did.
  */
-export async function refreshCases(now = new Date(), opts: { force?: boolean } = {}) {
+export async function refreshCases(now = new Date()) {
   const db = getDb();
   const runs = db.collection(C.runs);
   const state = ((await runs.doc(RUN_ID).get().catch(() => ({ data: null }))).data as RunState | null) ?? { _id: RUN_ID };
-  if (!opts.force && state.refreshedAt && +now - +new Date(state.refreshedAt) < REFRESH_EVERY_MS) return { skipped: true, created: 0, updated: 0, events: 0 };
   const today = shanghaiDay(now);
   const oldest = addDays(today, -LOOKBACK_DAYS);
 
@@ -113,7 +120,7 @@ export async function refreshCases(now = new Date(), opts: { force?: boolean } =
   const facts: Facts = { events, codes: await codesOf(counterfeitCodes), earners, drawers };
   const { created, updated } = await storeAll(buildCases(facts), now);
   await runs.doc(RUN_ID).set({ data: { eventsAt, daysThrough: addDays(today, -1), refreshedAt: now } });
-  return { skipped: false, created, updated, events: events.length };
+  return { created, updated, events: events.length, refreshedAt: now.toISOString() };
 }
 
 export interface QueueQuery {

@@ -17,6 +17,7 @@ import { AppError } from '../errors';
 import { isCalendarDay, shanghaiDay, shanghaiDayStart } from '../time';
 import { rollupMembers } from './rollups';
 import { runRetention, type RetentionResult } from '../privacy/retention';
+import { refreshCases } from '../risk/queue';
 
 const DAY_MS = 86_400_000;
 export const DAILY_AT_MS = 10 * 60_000; // 00:10 Shanghai
@@ -36,6 +37,8 @@ export interface TickResult {
   daily: DailyResult | 'not-due' | 'done-earlier';
   /** Sign-in reminders (from 20:00 Shanghai, docs/earn.md#reminder). */
   signinReminders: { sent: number } | 'not-due';
+  /** 风控审核's queue brought up to date from the facts (docs/risk.md#the-queue): reads never refresh it. */
+  risk: { created: number; updated: number; events: number };
 }
 
 export interface DailyResult {
@@ -61,11 +64,13 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
   const signinReminders = await sendSigninReminders(now);
   const earnings = await postDueOrders(now);
   const growth = await postActivityGrowth(now, GROWTH_BUDGET_MS);
+  const { created, updated, events } = await refreshCases(now);
+  const risk = { created, updated, events };
   const day = shanghaiDay(now);
-  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, growth, signinReminders, daily: 'not-due' };
+  if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, growth, signinReminders, risk, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
-  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, earnings, growth, signinReminders, daily: 'done-earlier' };
-  return { holdsReleased, orders, earnings, growth, signinReminders, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
+  if (done && (done as { status?: string }).status === 'done') return { holdsReleased, orders, earnings, growth, signinReminders, risk, daily: 'done-earlier' };
+  return { holdsReleased, orders, earnings, growth, signinReminders, risk, daily: await runDaily(day, now, Math.max(1000, budgetMs - (Date.now() - started))) };
 }
 
 /**

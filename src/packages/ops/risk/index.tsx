@@ -11,6 +11,7 @@ import {
   riskCase,
   riskPreview,
   riskQueue,
+  refreshRiskQueue,
   type CaseAction,
   type CaseKind,
   type CaseStatus,
@@ -75,13 +76,31 @@ function Risk() {
   const [status, setStatus] = useState<'' | CaseStatus>('open')
   const [open, setOpen] = useState<string | null>(decodeURIComponent(useRouter().params.case ?? '') || null)
   const [counts, setCounts] = useState<Partial<Record<CaseKind, number>>>({})
+  const [refreshedAt, setRefreshedAt] = useState<string | null>(null)
+  const [refreshing, setRefreshing] = useState(false)
+  const { can } = useOpsRole()
   const f = useRef({ kind, status })
   f.current = { kind, status }
   const list = usePagedList<CaseSummary>(async cursor => {
     const page = await riskQueue({ kind: f.current.kind || undefined, status: f.current.status || undefined, cursor })
     setCounts(page.open)
+    setRefreshedAt(page.refreshedAt)
     return page
   })
+  // The queue is built by the jobs tick every 5 minutes; an operator may bring it up to date now.
+  const refresh = async () => {
+    if (refreshing) return
+    setRefreshing(true)
+    try {
+      const r = await refreshRiskQueue()
+      void Taro.showToast({ title: r.created ? `新增 ${r.created} 个风控事件` : '已是最新', icon: 'none' })
+      void list.reload()
+    } catch (err) {
+      void Taro.showToast({ title: describeError(err), icon: 'none' })
+    } finally {
+      setRefreshing(false)
+    }
+  }
   useEffect(() => {
     void list.reload()
   }, [kind, status])
@@ -109,6 +128,14 @@ function Risk() {
         <Picker mode='selector' range={STATUSES.map(s => s.label)} value={STATUSES.findIndex(s => s.value === status)} onChange={e => setStatus(STATUSES[Number(e.detail.value)].value)}>
           <View className='ops-risk__pick ops-risk-status'>{STATUSES.find(s => s.value === status)?.label}</View>
         </Picker>
+        <View className='ops-risk__fresh'>
+          <Text className='ops-risk-fresh'>{refreshedAt ? `更新于 ${formatShanghaiDateTime(refreshedAt)} · 每 5 分钟自动更新` : '尚未生成 · 每 5 分钟自动更新'}</Text>
+          {can() ? (
+            <Button className='ops-risk-refresh' size='small' loading={refreshing} onClick={() => void refresh()}>
+              立即更新
+            </Button>
+          ) : null}
+        </View>
       </View>
 
       {!list.loaded && list.loading ? <LoadingView className='ops-risk-loading' rows={5} /> : null}
