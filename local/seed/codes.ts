@@ -11,6 +11,7 @@ import { pretty } from '../../cloudfunctions/common/codes/format';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
 import { atTime } from './clock';
 import { PERSONAS, SETUP_DAYS_AGO } from './personas';
+import { GUANGZHOU, HANGZHOU } from './places';
 import { demoImageUrl } from './images';
 
 export const DEMO_BATCH = 'demo-tea-2611';
@@ -81,8 +82,8 @@ export async function seedScans(runner: Runner): Promise<void> {
     const { result } = await runner.callAsMember('codes', { action: 'scan', code: first._id, location }, PERSONAS.find((p) => p.id === persona)!.openid);
     if (!(result as { ok: boolean }).ok) throw new Error(`seeding a scan: ${JSON.stringify(result)}`);
   };
-  await scan('carol', { latitude: 30.27, longitude: 120.15 });
-  await scan('bob', { latitude: 23.13, longitude: 113.26 });
+  await scan('carol', HANGZHOU);
+  await scan('bob', GUANGZHOU);
 }
 
 /**

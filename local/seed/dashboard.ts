@@ -12,10 +12,9 @@ import { runLedgerRollup } from '../../cloudfunctions/common/metrics/rollup';
 import { shanghaiDayStart, shanghaiDay } from '../../cloudfunctions/common/time';
 import type { Runner } from '../runtime/runner';
 import { DEMO_BATCH } from './codes';
+import { GUANGZHOU, HANGZHOU } from './places';
 
 const DAY = 86_400_000;
-const HANGZHOU = { latitude: 30.27, longitude: 120.15 };
-const GUANGZHOU = { latitude: 23.13, longitude: 113.26 };
 
 /** A small deterministic sequence (the same demo on every machine). */
 function sequence(seed: number) {

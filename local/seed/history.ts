@@ -12,13 +12,11 @@ import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time'
 import type { Runner } from '../runtime/runner';
 import { AUTUMN_BATCH, DEMO_BATCH, EARLY_BATCH } from './codes';
 import { findPersona } from './personas';
+import { HANGZHOU, SHANGHAI, type Place } from './places';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-type Place = { latitude: number; longitude: number };
-export const HANGZHOU: Place = { latitude: 30.27, longitude: 120.15 };
-const SHANGHAI: Place = { latitude: 31.19, longitude: 121.44 };
 
 type Step = { daysAgo: number; minute?: number } & (
   /** A real scan of code number `seq` of the batch, from `place` (none: the member refused the location). */

@@ -8,6 +8,7 @@ import { refreshCases } from '../../cloudfunctions/common/risk/queue';
 import { LOCAL_ORDERS_SECRET } from '../runtime/identity';
 import type { Runner } from '../runtime/runner';
 import { PERSONAS } from './personas';
+import { GUANGZHOU } from './places';
 import { DEMO_BATCH } from './codes';
 
 export const RISK_MEMBERS = [
@@ -16,7 +17,6 @@ export const RISK_MEMBERS = [
   { openid: 'oLOCAL-member-sun', nickname: '孙一鸣', phone: '13700002222' },
 ] as const;
 
-const GUANGZHOU = { latitude: 23.13, longitude: 113.26 };
 
 export async function seedRisk(runner: Runner): Promise<void> {
   if (runner.engine.dump('riskCases').length) return;
