@@ -23,6 +23,9 @@ export const AUTUMN_CAMPAIGN = 'autumn-tea';
 
 const DAY = 86_400_000;
 
+/** The current batch's printed number (AJ-<year>-<month>-B, from its production run four weeks before the seed). */
+export const demoBatchNo = (seededAt = new Date()) => `AJ-${shanghaiDay(+seededAt - 28 * DAY).slice(0, 7)}-B`;
+
 export async function seedCodes(runner: Runner, now = new Date()): Promise<void> {
   if (runner.engine.dump('codeBatches').some((b) => (b as { _id?: string })._id === DEMO_BATCH)) return;
   const ops = PERSONAS.find((p) => p.role === 'operator')!.openid;
@@ -67,8 +70,7 @@ export async function seedCodes(runner: Runner, now = new Date()): Promise<void>
     await batch(AUTUMN_BATCH, 'yunwu-green', AUTUMN_CAMPAIGN, `YW-${autumn.slice(0, 7)}-Q`, autumn, 10);
   });
   // The current run, four weeks ago (before the oldest scan of it): its first ten codes sold in 浙江.
-  const made = dayBefore(28);
-  await atTime(daysAgo(29), () => batch(DEMO_BATCH, 'anji-white', 'scan-2611', `AJ-${made.slice(0, 7)}-B`, made, 20, ['33']));
+  await atTime(daysAgo(29), () => batch(DEMO_BATCH, 'anji-white', 'scan-2611', demoBatchNo(now), dayBefore(28), 20, ['33']));
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { screenshot, stationed, useE2E } from './harness';
 import { maskNickname } from '../../cloudfunctions/common/codes/lookup';
 import { PERSONAS } from '../../local/seed/personas';
+import { demoBatchNo } from '../../local/seed/codes';
 
 /** How the lookup shows a persona: the nickname the seed gives it (the banner's name), masked as the lookup masks it. */
 const shown = (persona: string) => maskNickname(PERSONAS.find((p) => p.id === persona)!.nickname);
@@ -44,7 +45,7 @@ test('create a product and a batch, generate to 100 %, region, activate, export 
   // The list: the seeded demo batch.
   await as(page, url, 'ops', '/packages/ops/codes/index');
   await page.waitForSelector(stationed('.ops-codes-batch-table-row'), { timeout: 30_000 });
-  expect(await readable(page)).toContain('AJ-2026-11-A');
+  expect(await readable(page)).toContain(demoBatchNo());
   await screenshot(page, 'ops-codes-batches-1280');
 
   // A product: an empty name is refused next to the field, then created.
@@ -194,7 +195,7 @@ test('the three pages on a phone (375 × 812)', async () => {
   // The seeded batch (the voided one from the first test is listed first).
   await as(page, url, 'ops', '/packages/ops/batch/index?id=demo-tea-2611');
   await page.waitForSelector(stationed('.ops-batch-stats .ops-batch__totals'), { timeout: 30_000 });
-  expect(await page.textContent(stationed('.ops-batch-summary'))).toContain('AJ-2026-11-A');
+  expect(await page.textContent(stationed('.ops-batch-summary'))).toContain(demoBatchNo());
   expect(await page.textContent(stationed('.ops-batch-region'))).toBe('序号 0–9：浙江省');
   await screenshot(page, 'ops-codes-batch-375');
   await page.$eval(stationed('.ops-batch-stats'), (el) => el.scrollIntoView());

@@ -1,6 +1,7 @@
 // 扫码赚积分 end to end: the operator exports the seeded demo batch (CSV through cloud.uploadFile and
 // the local file route); alice opens the H5 `?code=` link of a code and sees her points and the
 // trace data; scanning it again shows the count message; bob scanning it sees the counterfeit warning.
+import { demoBatchNo } from '../../local/seed/codes';
 import { screenshot, stationed, useE2E } from './harness';
 
 const e2e = useE2E();
@@ -28,7 +29,7 @@ test('a first scan earns points with trace data; a repeat shows the count; anoth
   await page.waitForSelector(stationed('.scan-page .scan-outcome--earned'), { timeout: 30_000 });
   expect((await page.textContent(stationed('.scan-points')))?.trim()).toBe('+50 积分');
   expect(await page.textContent(stationed('.scan-trace-name'))).toContain('安吉白茶·明前特级');
-  expect(await page.textContent(stationed('.scan-trace-batch'))).toContain('AJ-2026-11-A');
+  expect(await page.textContent(stationed('.scan-trace-batch'))).toContain(demoBatchNo());
   expect(await page.textContent(stationed('.scan-trace-origin'))).toContain('浙江·湖州·安吉');
   expect(await page.$(stationed('.scan-warning'))).toBeNull();
   expect(await page.$(stationed('.scan-follow'))).not.toBeNull();
