@@ -28,6 +28,11 @@ test('首页: 可用积分 and its ¥ as on 商城 and 我的积分; 已兑换 �
   expect(await text('.home-balance-worth')).toBe(worth);
   const redeemed = await cloud('mall', { action: 'redeemed' });
   expect(await text('.home-redeemed')).toBe(redeemed.units ? `已兑换 ${redeemed.units} 件好礼，价值 ¥${(redeemed.valueFen / 100).toFixed(2)}` : '还没有兑换过好礼，积分可以换好物');
+  // What expires soonest, as 我的积分's 即将过期 says it: alice's 160 of 秋茶品鉴季, in 5 days.
+  const [soonest] = summary.expiring;
+  const daysLeft = Math.round((Date.parse(`${soonest.day}T00:00:00+08:00`) - Date.parse(`${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`)) / 86_400_000);
+  expect({ points: soonest.points, daysLeft }).toEqual({ points: 160, daysLeft: 5 });
+  expect(await text('.home-expiring')).toBe(`160 积分 5 天后过期有效期至 ${soonest.day} ›`);
   // alice has 280: the cheapest item she cannot afford yet is the 800-point 龙井.
   expect(summary.available).toBe(280);
   expect(await text('.home-goal')).toBe('再攒 520 积分可兑换 明前龙井 50g');

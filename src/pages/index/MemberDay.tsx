@@ -5,7 +5,8 @@ import { Skeleton } from '../../components/nutui'
 import * as mall from '../../services/mall'
 import * as points from '../../services/points'
 import type { PointsSummaryResult } from '../../services/types'
-import { formatFen } from '../../utils/points'
+import { formatFen, splitExpiring } from '../../utils/points'
+import { shanghaiToday } from '../../utils/time'
 import { affordableCount, nextGoal, recommended } from '../../utils/goals'
 
 interface Day {
@@ -17,8 +18,9 @@ interface Day {
 const itemUrl = (id: string) => `/packages/mall/item/index?id=${encodeURIComponent(id)}`
 
 /**
- * 首页's member's day below the balance: what the points have bought (已兑换 N 件好礼，价值 ¥X), what
- * they are close to (再攒 N 积分可兑换 …), and recommended mall items. The figures are the ones 商城
+ * 首页's member's day below the balance: what expires soonest (as 我的积分's 即将过期: within 90
+ * days, "N 天后过期"), what the points have bought (已兑换 N 件好礼，价值 ¥X), what they are close to
+ * (再攒 N 积分可兑换 …), and recommended mall items. The figures are the ones 商城
  * and 我的积分 show: 可用积分 from `points.summary`. Reloads with `generation` (a persona switch,
  * pull-down). A failure hides the card (the balance above stays): it is an invitation, not a record.
  */
@@ -54,8 +56,15 @@ export default function MemberDay({ generation, onSummary }: { generation: numbe
   const goal = nextGoal(day.items, available)
   const canNow = affordableCount(day.items, available)
   const picks = recommended(day.items)
+  const [soonest] = splitExpiring(day.summary.expiring, shanghaiToday()).soon
   return (
     <View className='home-day'>
+      {soonest ? (
+        <View className='home-day__expiring home-expiring' onClick={() => void Taro.navigateTo({ url: '/packages/points/ledger/index' })}>
+          <Text className='home-day__expiring-text'>{`${soonest.points} 积分 ${soonest.text}`}</Text>
+          <Text className='home-day__expiring-day'>有效期至 {soonest.day} ›</Text>
+        </View>
+      ) : null}
       <View className='home-day__value home-value' onClick={() => void Taro.navigateTo({ url: '/packages/mall/orders/index' })}>
         <Text className='home-day__line home-redeemed'>
           {day.redeemed.units > 0 ? `已兑换 ${day.redeemed.units} 件好礼，价值 ¥${formatFen(day.redeemed.valueFen)}` : '还没有兑换过好礼，积分可以换好物'}
