@@ -4,7 +4,3 @@ import Taro from '@tarojs/taro'
 export function toast(title: string): void {
   void Taro.showToast({ title, icon: 'none', duration: 2000 })
 }
-
-export function comingSoon(): void {
-  toast('即将上线')
-}
