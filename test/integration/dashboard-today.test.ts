@@ -35,8 +35,9 @@ const CAMPAIGNS = [
 ];
 
 class Crash extends Error {}
-/** Inside a roll-up call: after how many more requests its process "dies". */
-const faults = new AsyncLocalStorage<{ left: number }>();
+/** Inside a roll-up call: after how many more requests its process "dies", or at its first checkpoint write (after the page's markers). */
+const faults = new AsyncLocalStorage<{ left: number; atCheckpoint?: boolean }>();
+const isCheckpoint = (action: string, params: Record<string, any>) => action === 'database.modifyDocument' && params.collectionName === 'jobRuns' && String(params.query).includes(METRICS.todayId);
 let cloud: TestCloud;
 
 const readState = () => (cloud.engine.dump('jobRuns') as TodayState[]).find((d) => d._id === METRICS.todayId) ?? null;
@@ -67,12 +68,12 @@ describe.each(SEEDS)('seed %i', (seed) => {
     installEngineSeam(() => ({
       send: async (action: string, params: Record<string, any>) => {
         const f = faults.getStore();
-        if (f && f.left-- <= 0) throw new Crash('injected crash');
+        if (f && (f.left-- <= 0 || (f.atCheckpoint && isCheckpoint(action, params)))) throw new Crash('injected crash');
         return cloud.engine.send(action, params);
       },
     }));
     makeOperator(cloud, OPS);
-    const members = Array.from({ length: 12 }, (_x, i) => `oToday${i}`);
+    const members = Array.from({ length: 40 }, (_x, i) => `oToday${i}`);
     for (const m of members) await cloud.call('user', { action: 'login' }, m);
 
     const day = shanghaiDay(+shanghaiDayStart(shanghaiDay()) - 3 * DAY);
@@ -151,9 +152,10 @@ describe.each(SEEDS)('seed %i', (seed) => {
     const tick = async (now: Date, whole: boolean) => {
       for (let guard = 0; guard < 2000; guard++) {
         let ticks = 0;
-        const left = rng() < 0.3 ? int(0, 12) : 1_000_000;
+        const roll = rng();
+        const fault = roll < 0.2 ? { left: int(0, 12) } : roll < 0.4 ? { left: 1_000_000, atCheckpoint: true } : { left: 1_000_000 };
         try {
-          const r = await faults.run({ left }, () => runTodayRollup(now, int(2, 4), { clock: () => ticks++, pageSize }));
+          const r = await faults.run(fault, () => runTodayRollup(now, int(2, 4), { clock: () => ticks++, pageSize }));
           if (r.status === 'done') return;
           cutOff++;
           if (!whole && rng() < 0.4) return; // part-way: the next tick goes on
@@ -164,7 +166,7 @@ describe.each(SEEDS)('seed %i', (seed) => {
       }
       throw new Error('the live roll-up never finished');
     };
-    const times = Array.from({ length: int(60, 90) }, () => dayStart + int(30, 22 * 60) * MIN).sort((a, b) => a - b);
+    const times = Array.from({ length: int(80, 120) }, () => dayStart + int(30, 22 * 60) * MIN).sort((a, b) => a - b);
     const ticksAt = new Set(Array.from({ length: int(2, 4) }, () => int(5, Math.floor(times.length * 0.7))));
     for (const [i, t] of times.entries()) {
       await op(new Date(t), true);
@@ -177,7 +179,7 @@ describe.each(SEEDS)('seed %i', (seed) => {
 
     const now = new Date(times[times.length - 1] + 5 * MIN);
     // A tick dying mid-page as the dashboard loads: markers of a page its checkpoint does not include.
-    await faults.run({ left: int(2, 8) }, () => runTodayRollup(now, 60_000, { pageSize })).catch((e) => {
+    await faults.run({ left: 1_000_000, atCheckpoint: true }, () => runTodayRollup(now, 60_000, { pageSize })).catch((e) => {
       if (!(e instanceof Crash)) throw e;
     });
     const state = readState()!;
