@@ -201,3 +201,24 @@ describe.each(SEEDS)('seed %i', (seed) => {
     expect(withCheckpoint.periods[0].issued).toBeGreaterThan(0);
   });
 });
+
+test('full pages: a window never holds more entries than one query answers, a millisecond with more than a page goes whole', async () => {
+  cloud = createTestCloud();
+  installEngineSeam(() => ({ send: (action: string, params: Record<string, any>) => cloud.engine.send(action, params) }));
+  const day = shanghaiDay(+shanghaiDayStart(shanghaiDay()) - 2 * DAY);
+  const start = +shanghaiDayStart(day) + 3_600_000;
+  const fields = { balanceAfter: 0, heldAfter: 0, debtAfter: 0, reason: '', operator: '', rate: 100, campaign: 'spring' };
+  const credit = (id: string, member: string, at: number) => ({ ...fields, _id: id, member, type: 'earn', amount: 10, delta: 10, source: { kind: 'task', ref: id }, lots: [{ lotId: `lot:${id}`, amount: 10 }], createdAt: new Date(at) });
+  const spend = (id: string, member: string, lot: string, at: number) => ({ ...fields, campaign: '', rate: 0, _id: id, member, type: 'spend', amount: 4, delta: -4, source: { kind: 'mall', ref: id }, lots: [{ lotId: `lot:${lot}`, amount: 4 }], createdAt: new Date(at) });
+  const entries = [];
+  // 2,400 members earning and spending two entries a millisecond, then 1,500 entries in one millisecond.
+  for (let i = 0; i < 2_400; i++) entries.push(credit(`e${i}`, `m${i}`, start + i), spend(`s${i}`, `m${i}`, `e${i}`, start + i + 1));
+  for (let i = 0; i < 1_500; i++) entries.push(credit(`burst${i}`, `m${2_000 + i}`, start + 10_000));
+  cloud.engine.insertMany('ledger', entries);
+  const now = new Date(start + 20 * MIN);
+  const r = await runTodayRollup(now, 600_000);
+  expect(r).toMatchObject({ status: 'done', entries: entries.length });
+  expect(r.pages).toBeGreaterThanOrEqual(5);
+  await expectCheckpointExact(day);
+  expect(readState()!.active).toBe(3_500);
+});

@@ -27,7 +27,7 @@ import { liveByCampaign, liveClaims, type ClaimRow } from './live';
 import { METRICS as M, activeMarkerId, type ActiveMarker, type TodayScope, type TodayState } from './model';
 import { addBatch, addProvince, scansFromAcc, scansToAcc, type ScanTally } from './scans';
 
-/** Entries per window: the aggregates' work per page, and the members whose markers a page reads (one `_id in` query). */
+/** Entries per window (at most the 1,000 a query answers): the aggregates' work per page, and the members whose markers a page reads (one `_id in` query). */
 export const PAGE = 1000;
 const ACTIVE_TYPES = ['earn', 'spend', 'adjust'];
 
@@ -75,7 +75,7 @@ const freshState = (day: string, now: Date): TodayState => ({
 /** Runs (or resumes) the count of today's settled entries, for at most `budgetMs`. */
 export async function runTodayRollup(now = new Date(), budgetMs = 2_000, opts: { clock?: () => number; pageSize?: number } = {}): Promise<TodayResult> {
   const clock = opts.clock ?? Date.now;
-  const pageSize = opts.pageSize ?? PAGE;
+  const pageSize = Math.min(opts.pageSize ?? PAGE, PAGE);
   const started = clock();
   const db = getDb();
   const _ = db.command;
@@ -126,21 +126,21 @@ const stripId = ({ _id, ...rest }: TodayState) => rest;
 type PageEntry = Pick<Entry, '_id' | 'member' | 'type' | 'createdAt'>;
 
 /**
- * The next window from `from`: up to `pageSize` entries, ending before the millisecond of the next
- * entry (windows are time ranges, so the millisecond of the last entry read goes whole into the
- * next one), or at `until` when fewer are left. One millisecond holding more than a page is taken
- * whole (its entries read by `_id`): never on the cloud, where a brand writes far less than that.
+ * The next window from `from`: fewer than `pageSize` entries, ending at the millisecond of the
+ * `pageSize`-th (windows are time ranges, so that millisecond goes whole into the next one), or at
+ * `until` when fewer are left. One millisecond holding a whole page is taken whole (its entries read
+ * by `_id`): never on the cloud, where a brand writes far less than that.
  */
 async function nextWindow(from: Date, until: Date, pageSize: number): Promise<{ to: Date; entries: number; members: string[] }> {
   const db = getDb();
   const _ = db.command;
   const read = (where: object, limit: number) =>
     db.collection(C.entries).where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(limit).field({ member: true, type: true, createdAt: true }).get().then((r) => r.data as PageEntry[]);
-  const list = await read({ createdAt: _.gte(from).and(_.lt(until)) }, pageSize + 1);
+  const list = await read({ createdAt: _.gte(from).and(_.lt(until)) }, pageSize);
   let to = until;
   let entries = list;
-  if (list.length > pageSize) {
-    const last = +new Date(list[pageSize].createdAt);
+  if (list.length === pageSize) {
+    const last = +new Date(list[pageSize - 1].createdAt);
     if (last > +from) {
       to = new Date(last);
       entries = list.filter((e) => +new Date(e.createdAt) < last);
