@@ -191,10 +191,15 @@ describe.each(SEEDS)('seed %i', (seed) => {
     expect(entries.length - after.length).toBeGreaterThan(0);
     if (process.env.TODAY_TRACE) console.log(state.page, state.active, after.length, entries.length, [...new Set(after.map((e) => `${e.type}${e.delta < 0 ? '-' : '+'}`))].join(' '));
 
+    const examined = () => cloud.engine.stats.collections.ledger?.docsExamined ?? 0;
+    const e0 = examined();
     const withCheckpoint = await dashboard(now);
+    const e1 = examined();
     await getDb().collection('jobRuns').doc(METRICS.todayId).remove();
     const live = await dashboard(now);
     expect(withCheckpoint).toEqual(live);
+    // The first load read through the checkpoint: fewer of today's entries than the whole day.
+    expect(e1 - e0).toBeLessThan(examined() - e1);
     // And today's active members are the day's distinct earners and spenders.
     const active = new Set(entries.filter((e) => ['earn', 'spend', 'adjust'].includes(e.type)).map((e) => e.member));
     expect(withCheckpoint.periods[0].active).toBe(active.size);

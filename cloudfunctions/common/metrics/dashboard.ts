@@ -65,8 +65,8 @@ function liveDays(closed: string | null, today: string): string[] {
  * today, or more than today is live) the window's entries whole. The same 3 aggregates either way,
  * and the same figures: the checkpoint was counted by these aggregates over the entries before it.
  */
-async function liveWindow(from: Date, live: string[], today: TodayState | null): Promise<{ byScope: Map<string, Tally>; active: number; claims: ReturnType<typeof addClaims> }> {
-  if (!usableToday(today, live)) {
+async function liveWindow(from: Date, live: string[], today: TodayState | null, now: Date): Promise<{ byScope: Map<string, Tally>; active: number; claims: ReturnType<typeof addClaims> }> {
+  if (!usableToday(today, live, now)) {
     const [byScope, active, claims] = await Promise.all([liveByCampaign({ from }), liveActive({ from }), liveClaims({ from })]);
     return { byScope, active: active.active, claims: addClaims(emptyScans(), claims) };
   }
@@ -113,7 +113,7 @@ export async function dashboard(now = new Date()): Promise<Dashboard> {
     db.collection(M.totals).where({ _id: _.in(scopes) }).limit(scopes.length).get().then((r) => r.data as TotalsDoc[]),
     readShards(budgets.map(budgetCounterOf)),
     // Figures, active members and claims (scan credits by their code's batch and province).
-    liveWindow(liveFrom, live, todayState),
+    liveWindow(liveFrom, live, todayState, now),
     db.collection(CODES.scanStats).where({ day: _.in(live) }).limit(PAGE).get().then((r) => r.data as ScanStatDoc[]),
   ]);
 

@@ -184,5 +184,10 @@ async function markActive(members: string[], day: string, page: number): Promise
   return fresh;
 }
 
-/** Whether the dashboard can read today through the checkpoint: it is today's, and today is the only live day. */
-export const usableToday = (state: TodayState | null, liveDays: string[]): state is TodayState => !!state && liveDays.length === 1 && state.day === liveDays[0];
+/**
+ * Whether the dashboard can read today through the checkpoint: it is today's, today is the only live
+ * day, and it is not ahead of `now` (a clock set back). However old, it is exact: the entries after
+ * it are all read.
+ */
+export const usableToday = (state: TodayState | null, liveDays: string[], now: Date): state is TodayState =>
+  !!state && liveDays.length === 1 && state.day === liveDays[0] && +new Date(state.through) <= +now;
