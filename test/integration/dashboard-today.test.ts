@@ -226,4 +226,9 @@ test('full pages: a window never holds more entries than one query answers, a mi
   expect(r.pages).toBeGreaterThanOrEqual(5);
   await expectCheckpointExact(day);
   expect(readState()!.active).toBe(3_500);
+  // The next day starts empty and removes the earlier day's markers.
+  const next = await runTodayRollup(new Date(+now + DAY), 600_000);
+  expect(next).toMatchObject({ status: 'done', day: shanghaiDay(+now + DAY), entries: 0 });
+  expect(readState()).toMatchObject({ day: next.day, active: 0, acc: [] });
+  expect(cloud.engine.count(METRICS.active)).toBe(0);
 });
