@@ -5,8 +5,11 @@
 //   ops_dashboard_ms                its time, median of 5 loads through the built function
 //   ops_dashboard_collection_scans / ops_dashboard_accounts_examined   must be 0
 //   ops_dashboard_max_reply_docs / ops_dashboard_max_reply_kb           the largest reply of any of its requests
+//   ops_dashboard_today_rollup_ms   the jobs tick's live roll-up catching up the whole of today at once (reported)
 // The data is bench/metrics.ts's (accounts, lots, entries, the roll-up's day documents and totals,
-// today's entries read live), plus 20 campaigns with budgets on their counter shards, 200 batches
+// today's entries), today counted by the live roll-up as the jobs tick would have (its checkpoint
+// SETTLE_MS before now) and the 7 minutes of activity since (today's rate: 1 % of the members a
+// day), which the dashboard reads live — half of those members already active today; plus 20 campaigns with budgets on their counter shards, 200 batches
 // scanned every day (each closed day's scans by batch and province on its all-campaigns document)
 // and today's scan counts. Runs in a child process with its own heap.
 import { spawnSync } from 'node:child_process';
@@ -19,6 +22,7 @@ import { buildCloudFunctions } from '../scripts/build-cloud';
 import { shanghaiDay, shanghaiDayStart } from '../cloudfunctions/common/time';
 import { getDb } from '../cloudfunctions/common/cloud';
 import { dayDocId, METRICS } from '../cloudfunctions/common/metrics/model';
+import { runTodayRollup } from '../cloudfunctions/common/metrics/today';
 import { MAX_DAY_BATCHES } from '../cloudfunctions/common/metrics/scans';
 import { load } from './metrics';
 
@@ -61,6 +65,31 @@ async function measure(members: number, runs: number) {
     }
   });
 
+  // The tick's live roll-up of today so far, then the activity after its checkpoint (up to one tick
+  // interval plus the settle time: 7 minutes at today's rate), the entries the dashboard reads live.
+  const live = Math.max(100, Math.floor(members / 100));
+  const rollupStarted = performance.now();
+  const rolled = await callStorage.run({ env: {}, functionName: 'jobs', action: 'tick', requestId: '', dbRequests: 0, depth: 1 }, () => runTodayRollup(now, 3_600_000));
+  const rollupMs = performance.now() - rollupStarted;
+  if (rolled.status !== 'done') throw new Error(`live roll-up ${JSON.stringify(rolled)}`);
+  const through = +new Date(rolled.through);
+  const tail = Math.ceil((live * 7) / (24 * 60));
+  const first = live - Math.ceil(tail / 2);
+  const fp = 'bench-fingerprint-00000';
+  const entry = (e: Record<string, unknown>) => ({ balanceAfter: 0, heldAfter: 0, debtAfter: 0, reason: '', operator: '', fingerprint: fp, ...e });
+  engine.insertMany(
+    'ledger',
+    Array.from({ length: tail }, (_x, k) => {
+      const j = first + k;
+      const at = new Date(through + Math.floor(((+now - through) * k) / tail));
+      return [
+        entry({ _id: `tail:${j}`, member: `bm${j}`, type: 'earn', amount: 10, delta: 10, source: { kind: 'scan', ref: `tt${j}` }, campaign: `c${j % CAMPAIGNS}`, lots: [{ lotId: `lot:tail:${j}`, amount: 10 }], rate: 100, expiresAt: new Date(+at + 365 * DAY), createdAt: at }),
+        entry({ _id: `tailspend:${j}`, member: `bm${j}`, type: 'spend', amount: 5, delta: -5, source: { kind: 'mall', ref: `tto${j}` }, campaign: '', lots: [{ lotId: `lot:seed:${j}`, amount: 5 }], rate: 0, createdAt: new Date(+at + 1) }),
+      ];
+    }).flat(),
+  );
+  const expectToday = { issued: (live + tail) * 10, active: first + tail };
+
   let maxDocs = 0;
   let maxBytes = 0;
   const send = engine.send.bind(engine);
@@ -88,6 +117,7 @@ async function measure(members: number, runs: number) {
   for (let i = 0; i < runs; i++) out.push(await call());
   const d = out[0].data;
   if (d.campaigns.length < CAMPAIGNS || d.periods[2].scans !== 30 * 81_000 || d.periods[1].active !== 14_000) throw new Error(`dashboard answered ${JSON.stringify(d).slice(0, 2000)}`);
+  if (d.periods[0].issued !== expectToday.issued || d.periods[0].active !== expectToday.active) throw new Error(`today: ${JSON.stringify(d.periods[0]).slice(0, 500)}, expected ${JSON.stringify(expectToday)}`);
   const ms = out.map((r) => r.ms).sort((a, b) => a - b);
   const result = {
     requests: out[0].dbRequests,
@@ -97,6 +127,7 @@ async function measure(members: number, runs: number) {
     maxDocs,
     maxKb: Math.round(maxBytes / 102.4) / 10,
     replyKb: Math.round(Buffer.byteLength(JSON.stringify(d)) / 102.4) / 10,
+    rollupMs: Math.round(rollupMs),
   };
   engine.close();
   return result;
@@ -116,6 +147,7 @@ async function child(quick: boolean): Promise<Record<string, number>> {
     ops_dashboard_max_reply_docs: Math.max(big.maxDocs, small.maxDocs),
     ops_dashboard_max_reply_kb: Math.max(big.maxKb, small.maxKb),
     ops_dashboard_answer_kb: big.replyKb,
+    ops_dashboard_today_rollup_ms: big.rollupMs,
   };
 }
 

@@ -82,6 +82,11 @@ describe('closing an account', () => {
     await runLedgerRollup(new Date(), 60_000);
     const markersBefore = cloud.engine.count('metricsMembers');
     expect((cloud.engine.dump('metricsMembers') as any[]).some((m) => m.member === 'oClose')).toBe(true);
+    // And the live roll-up of today has its active-member marker (entries settle 2 minutes after their time).
+    const { runTodayRollup } = await import('../../cloudfunctions/common/services/rollups');
+    await runTodayRollup(new Date(Date.now() + 3 * 60_000), 60_000);
+    const activeBefore = cloud.engine.count('metricsActive');
+    expect((cloud.engine.dump('metricsActive') as any[]).some((m) => m.member === 'oClose')).toBe(true);
     // The run made entries whose keys and lots embed the member (they must move to the pseudonym).
     expect((cloud.engine.dump('ledger') as Entry[]).filter((e) => e._id.includes('oClose') && e.member === 'oClose').length).toBeGreaterThan(2);
     const budgetBefore = (cloud.engine.dump('ledger') as Entry[]).reduce((s, e) => s + e.delta, 0);
@@ -98,7 +103,8 @@ describe('closing an account', () => {
 
     // The OPENID appears nowhere in the ledger's documents, orders, codes or addresses.
     expect(cloud.engine.count('metricsMembers')).toBe(markersBefore);
-    for (const c of ['ledger', 'holds', 'accounts', 'mallOrders', 'mallAddresses', 'codes', 'members', 'mallLimits', 'riskEvents', 'metricsMembers']) {
+    expect(cloud.engine.count('metricsActive')).toBe(activeBefore);
+    for (const c of ['ledger', 'holds', 'accounts', 'mallOrders', 'mallAddresses', 'codes', 'members', 'mallLimits', 'riskEvents', 'metricsMembers', 'metricsActive']) {
       expect({ c, hit: JSON.stringify(cloud.engine.dump(c)).includes('oClose') }).toEqual({ c, hit: false });
     }
     // The forfeiture is an entry; the other members are untouched; the sum of deltas moved only by it.

@@ -62,6 +62,13 @@ export function entryJoin(key: string, as: string) {
 
 export type { Entry };
 
+/**
+ * An entry older than this has committed (or never will): its createdAt is set before its
+ * transaction commits, and the ledger's transactions are far shorter. Readers that page the
+ * entries by time up to a cursor stop this far before now.
+ */
+export const SETTLE_MS = 2 * 60_000;
+
 /** An entry as a reader of the ledger's published record sees it (no lots). */
 export type EntryFact = Pick<Entry, '_id' | 'member' | 'type' | 'amount' | 'source' | 'ref' | 'createdAt'>;
 

@@ -1,8 +1,10 @@
 // The operators' dashboard (数据看板, docs/console.md): one read over the roll-ups only — the
 // all-campaigns day documents of the last 30 closed days, every campaign's totals and last 7 days,
-// the budgets' counter shards — plus the live days (normally today alone) from aggregates that
-// group in the database. A fixed number of requests whatever the number of members; no account is
-// read, no query answers more than a few hundred small documents.
+// the budgets' counter shards — plus the live days (normally today alone): today so far from the
+// live roll-up's checkpoint (today.ts) and the entries after it from aggregates that group in the
+// database, or, without a checkpoint of today, the whole live window from those aggregates. A fixed
+// number of requests whatever the number of members; no account is read, no query answers more
+// than a few hundred small documents.
 import { getDb } from '../cloud';
 import { COLLECTIONS as CAMPAIGNS, type Campaign } from '../campaigns/model';
 import { COLLECTIONS as CODES } from '../codes/model';
@@ -11,10 +13,11 @@ import { budgetCounterOf } from '../ledger/budgets';
 import { pointsToFen } from '../ledger/rates';
 import { COUNTERS, totalsOf, type CounterShard } from '../counter/capped';
 import { shanghaiDay, shanghaiDayStart } from '../time';
-import { ALL, addRates, emptyFigures, figuresOf, kindsList, liabilityFen, ratesList, scopeOf, type Tally } from './figures';
-import { liveActive, liveByCampaign } from './live';
-import { METRICS as M, type DayDoc, type RollupState, type TotalsDoc } from './model';
+import { ALL, addRates, addTally, emptyFigures, emptyTally, figuresOf, kindsList, liabilityFen, ratesList, scopeOf, type Tally } from './figures';
+import { liveActive, liveByCampaign, liveClaims, liveFreshActive } from './live';
+import { METRICS as M, type DayDoc, type RollupState, type TodayState, type TotalsDoc } from './model';
 import { addBatch, addProvince, addQueries, emptyScans, NO_PROVINCE, type ScanStatDoc } from './scans';
+import { addClaims, tallyOf, usableToday } from './today';
 import {
   dashboardCsv,
   daysToA,
@@ -57,17 +60,38 @@ function liveDays(closed: string | null, today: string): string[] {
   return out;
 }
 
+/**
+ * The live window's figures: today's checkpoint plus the entries after it, or (no checkpoint of
+ * today, or more than today is live) the window's entries whole. The same 3 aggregates either way,
+ * and the same figures: the checkpoint was counted by these aggregates over the entries before it.
+ */
+async function liveWindow(from: Date, live: string[], today: TodayState | null, now: Date): Promise<{ byScope: Map<string, Tally>; active: number; claims: ReturnType<typeof addClaims> }> {
+  if (!usableToday(today, live, now)) {
+    const [byScope, active, claims] = await Promise.all([liveByCampaign({ from }), liveActive({ from }), liveClaims({ from })]);
+    return { byScope, active: active.active, claims: addClaims(emptyScans(), claims) };
+  }
+  const after = new Date(today.through);
+  const [byScope, fresh, claims] = await Promise.all([liveByCampaign({ from: after }), liveFreshActive(after, today.day, today.page), liveClaims({ from: after })]);
+  const merged = new Map(today.acc.map((a) => [a.scope, tallyOf(a)]));
+  for (const [scope, t] of byScope) merged.set(scope, addTally(merged.get(scope) ?? emptyTally(), t));
+  const scans = emptyScans();
+  for (const b of today.claims.batches) addBatch(scans, b);
+  for (const p of today.claims.provinces) addProvince(scans, p);
+  return { byScope: merged, active: today.active + fresh, claims: addClaims(scans, claims) };
+}
+
 export async function dashboard(now = new Date()): Promise<Dashboard> {
   const db = getDb();
   const _ = db.command;
-  const $ = _.aggregate;
   const today = shanghaiDay(now);
-  // Round 1: where the roll-ups stand, and the campaigns.
-  const [stateDoc, campaignsDoc] = await Promise.all([
-    db.collection('jobRuns').doc(M.stateId).get(),
+  // Round 1: where the roll-ups stand (closed days, today so far), and the campaigns.
+  const [stateDocs, campaignsDoc] = await Promise.all([
+    db.collection('jobRuns').where({ _id: _.in([M.stateId, M.todayId]) }).limit(2).get(),
     db.collection(CAMPAIGNS.campaigns).orderBy('updatedAt', 'desc').limit(MAX_CAMPAIGNS).field({ name: true, status: true, budget: true }).get(),
   ]);
-  const through = (stateDoc.data as RollupState | null)?.through ?? null;
+  const states = stateDocs.data as (RollupState | TodayState)[];
+  const through = (states.find((d) => d._id === M.stateId) as RollupState | undefined)?.through ?? null;
+  const todayState = (states.find((d) => d._id === M.todayId) as TodayState | undefined) ?? null;
   const closed = through && through >= today ? dayPlus(today, -1) : through;
   const campaigns = (campaignsDoc.data as Pick<Campaign, '_id' | 'name' | 'status' | 'budget'>[]).filter((c) => c.status !== 'draft');
   const scopes = [ALL, scopeOf(''), ...campaigns.map((c) => scopeOf(c._id))];
@@ -78,7 +102,7 @@ export async function dashboard(now = new Date()): Promise<Dashboard> {
   const budgets = [...new Set(campaigns.map((c) => c.budget).filter((b): b is string => !!b))];
 
   // Round 2: the roll-ups and the live window, all at once.
-  const [allDays, recent, totalsDocs, shards, liveFig, active, liveQueries, liveClaims] = await Promise.all([
+  const [allDays, recent, totalsDocs, shards, liveNow, liveQueries] = await Promise.all([
     closed
       ? db.collection(M.days).where({ scope: ALL, day: _.gte(from30).and(_.lte(closed)) }).limit(31).get().then((r) => r.data as DayDoc[])
       : Promise.resolve([] as DayDoc[]),
@@ -88,30 +112,17 @@ export async function dashboard(now = new Date()): Promise<Dashboard> {
       : Promise.resolve([]),
     db.collection(M.totals).where({ _id: _.in(scopes) }).limit(scopes.length).get().then((r) => r.data as TotalsDoc[]),
     readShards(budgets.map(budgetCounterOf)),
-    liveByCampaign({ from: liveFrom }),
-    liveActive({ from: liveFrom }),
+    // Figures, active members and claims (scan credits by their code's batch and province).
+    liveWindow(liveFrom, live, todayState, now),
     db.collection(CODES.scanStats).where({ day: _.in(live) }).limit(PAGE).get().then((r) => r.data as ScanStatDoc[]),
-    // The live days' claims: scan credits, their codes joined by _id, grouped by batch and province.
-    db
-      .collection('ledger')
-      .aggregate()
-      .match({ createdAt: _.gte(liveFrom), type: 'earn', 'source.kind': 'scan' })
-      .lookup({ from: CODES.codes, localField: 'source.ref', foreignField: '_id', as: 'code' })
-      .unwind({ path: '$code', preserveNullAndEmptyArrays: true })
-      .group({ _id: { batch: $.ifNull(['$code.batch', '']), province: $.ifNull(['$code.claimProvince', '']) }, claims: $.sum(1), points: $.sum('$amount') })
-      .limit(PAGE)
-      .end()
-      .then((r: { list: unknown[] }) => r.list as { _id: { batch: string; province: string }; claims: number; points: number }[]),
   ]);
 
   // The live window as one "day".
+  const liveFig = liveNow.byScope;
+  const active = { active: liveNow.active };
   const liveAll: Tally = liveFig.get(ALL) ?? { ...emptyFigures(), kinds: new Map(), rates: new Map() };
-  const liveScans = emptyScans();
+  const liveScans = liveNow.claims;
   addQueries(liveScans, liveQueries);
-  for (const c of liveClaims) {
-    addBatch(liveScans, { batch: c._id.batch, claims: c.claims, points: c.points, queries: 0 });
-    addProvince(liveScans, { province: c._id.province, claims: c.claims, queries: 0 });
-  }
   const liveBatches = [...liveScans.batches.values()];
   const liveDay: DayInput = {
     day: today,

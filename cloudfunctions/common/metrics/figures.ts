@@ -163,3 +163,16 @@ export function addFigures<T extends Figures>(into: T, add: Figures): T {
 }
 
 export const figuresOf = (t: Figures): Figures => Object.fromEntries(FIGURES.map((f) => [f, t[f]])) as unknown as Figures;
+
+/** Adds `add` into `into` (figures, kinds, rates): tallies of disjoint sets of entries add up to the tally of their union. */
+export function addTally(into: Tally, add: Tally): Tally {
+  addFigures(into, add);
+  for (const [kind, v] of add.kinds) {
+    const k = kindOf(into, kind);
+    k.issued += v.issued;
+    k.spent += v.spent;
+    k.uses += v.uses;
+  }
+  for (const [rate, points] of add.rates) addRate(into, rate, points);
+  return into;
+}

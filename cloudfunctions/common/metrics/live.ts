@@ -2,8 +2,10 @@
 // `createdAt` index that group in the database and answer a handful of rows, never one per entry
 // or member. Their rows go through the same pure functions as the roll-up (figures.ts).
 import { getDb } from '../cloud';
+import { COLLECTIONS as CODES } from '../codes/model';
 import { COLLECTIONS as C } from '../ledger/model';
 import { ALL, applyCredit, applyTake, emptyTally, scopeOf, TAKE_TYPES, type Tally } from './figures';
+import { METRICS as M, activeMarkerId } from './model';
 
 const DAY_MS = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -176,6 +178,51 @@ export async function liveActive(w: Omit<LiveWindow, 'campaign' | 'byDay'>): Pro
     .end();
   const r = (list as { active: number; earners: number; spenders: number }[])[0];
   return { active: r?.active ?? 0, earners: r?.earners ?? 0, spenders: r?.spenders ?? 0 };
+}
+
+/**
+ * Members of today's entries from `from` on who are not among the `before` members counted by the
+ * live roll-up: those without a `metricsActive/<day>|<member>` marker from one of its first `page`
+ * pages (a later page's marker is not in the checkpoint the caller read). One aggregate: the
+ * window's distinct members, each joined by `_id` to its marker — never a read of accounts.
+ */
+export async function liveFreshActive(from: Date, day: string, page: number): Promise<number> {
+  const db = getDb();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const { list } = await db
+    .collection(C.entries)
+    .aggregate()
+    .match({ createdAt: _.gte(from), type: _.in(['earn', 'spend', 'adjust']) })
+    .group({ _id: '$member' })
+    .project({ marker: $.concat([activeMarkerId(day, ''), '$_id']) })
+    .lookup({ from: M.active, localField: 'marker', foreignField: '_id', as: 'm' })
+    .group({ _id: null, fresh: $.sum($.cond([$.eq([$.size($.filter({ input: '$m', as: 'x', cond: $.lte(['$$x.p', page]) })), 0]), 1, 0])) })
+    .end();
+  return (list as { fresh: number }[])[0]?.fresh ?? 0;
+}
+
+export interface ClaimRow {
+  _id: { batch: string; province: string };
+  claims: number;
+  points: number;
+}
+
+/** The window's claims: scan credits, their codes joined by _id, grouped by batch and claiming province. */
+export async function liveClaims(w: Omit<LiveWindow, 'campaign' | 'byDay'>): Promise<ClaimRow[]> {
+  const db = getDb();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const { list } = await db
+    .collection(C.entries)
+    .aggregate()
+    .match({ ...range({ ...w, byDay: false }), type: 'earn', 'source.kind': 'scan' })
+    .lookup({ from: CODES.codes, localField: 'source.ref', foreignField: '_id', as: 'code' })
+    .unwind({ path: '$code', preserveNullAndEmptyArrays: true })
+    .group({ _id: { batch: $.ifNull(['$code.batch', '']), province: $.ifNull(['$code.claimProvince', '']) }, claims: $.sum(1), points: $.sum('$amount') })
+    .limit(ROWS)
+    .end();
+  return list as ClaimRow[];
 }
 
 /** Distinct members earning and spending in the window, per day ('' when not by day). */

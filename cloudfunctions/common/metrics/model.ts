@@ -12,6 +12,10 @@ export const METRICS = {
   members: 'metricsMembers',
   /** The roll-up's checkpoint, in jobRuns. */
   stateId: 'ledgerRollup',
+  /** Today so far (the live roll-up's partial figures and checkpoint), in jobRuns. */
+  todayId: 'ledgerToday',
+  /** Per Shanghai day and member active that day, written by the live roll-up: `<day>|<member>`. */
+  active: 'metricsActive',
 } as const;
 
 export interface DayCounts {
@@ -85,3 +89,42 @@ export interface RollupState {
 
 export const dayDocId = (day: string, scope: string) => `ledger:${day}:${scope}`;
 export const memberMarkerId = (scope: string, member: string) => `${scope}|${member}`;
+
+/** A scope's figures of today so far (a live window's tally, as stored). */
+export interface TodayScope extends Figures {
+  scope: string;
+  kinds: KindFigures[];
+  rates: RatePoints[];
+}
+
+/**
+ * `jobRuns/ledgerToday`: today's entries before `through`, counted by the live roll-up (jobs tick)
+ * with the dashboard's own live aggregates; the dashboard adds the entries from `through` on.
+ */
+export interface TodayState {
+  _id: string;
+  job: 'ledgerToday';
+  /** The Shanghai day counted. */
+  day: string;
+  /** Entries with createdAt in [the day's start, through) are counted. */
+  through: Date;
+  /** Pages counted (names the page on the active-member markers it made). */
+  page: number;
+  /** Every scope the day's entries so far touched (all-zero ones too: presence shows a row). */
+  acc: TodayScope[];
+  /** Claims so far (scan credits by their code's batch and claiming province). */
+  claims: { batches: BatchScans[]; provinces: ProvinceScans[] };
+  /** Distinct members with an earn, spend or adjust entry so far (= markers of the day with p ≤ page). */
+  active: number;
+  updatedAt: Date;
+}
+
+/** `metricsActive/<day>|<member>`: the member was active on `day`, first in live roll-up page `p`. */
+export interface ActiveMarker {
+  _id: string;
+  day: string;
+  member: string;
+  p: number;
+}
+
+export const activeMarkerId = (day: string, member: string) => `${day}|${member}`;

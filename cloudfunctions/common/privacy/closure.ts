@@ -137,6 +137,7 @@ export async function closeAccount(openid: string, confirmForfeit: number, now =
   // Records keyed by the member (`<scope>|<member>`, `<kind>:<code>:<member>`) move to the pseudonym:
   // the roll-up's markers (distinct receivers and spenders stay right) and risk events (IP dropped above).
   await rewriteMemberDocs('metricsMembers', openid, pseudonym);
+  await rewriteMemberDocs('metricsActive', openid, pseudonym); // today's active members (the live roll-up)
   await rewriteMemberDocs('riskEvents', openid, pseudonym);
   await rewriteMemberDocs(TIERS.changes, openid, pseudonym); // `<member>:<seq>`
   await forgetPlayer(openid, pseudonym); // games: draws and grants under the pseudonym, held cards gone (play/closure.ts)

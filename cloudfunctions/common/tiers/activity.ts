@@ -15,12 +15,11 @@
 // nothing; the save that turns it on sets the cursor to that moment, so the time it was off is never paid.
 import { getDb } from '../cloud';
 import { AppError } from '../errors';
-import { entriesAfter, type EntryFact } from '../ledger/access';
+import { entriesAfter, SETTLE_MS, type EntryFact } from '../ledger/access';
 import { readEntry } from '../ledger/service';
 import { ACTIVITY_CURSOR as CURSOR, COLLECTIONS, grow, loadScheme, type GrowthEntry } from './service';
 
-/** An entry older than this has committed (or never will): the ledger's transactions are far shorter. */
-export const SETTLE_MS = 2 * 60_000;
+export { SETTLE_MS };
 const PAGE = 200;
 const KINDS = ['scan', 'signin'] as const;
 type Kind = (typeof KINDS)[number];
