@@ -243,7 +243,7 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
         ))}
       </View>
       {c.member && c.day ? <DayEarnings c={c} writable={writable} ask={ask} /> : null}
-      <View className='ops-risk-case__buttons'>
+      <View className='ops-actions'>
         {c.kind === 'counterfeit' && writable ? <View className='ops-risk-case__code'>{codeButton(c.code)}</View> : null}
         {c.batch && !done('voidBatch') ? (
           <Button className='ops-risk-void' size='small' disabled={!writable} onClick={() => ask({ act: { action: 'riskVoidBatch', batch: c.batch }, title: `作废批次 ${c.batches[c.batch] ?? ''} 的全部防伪码`, warn: '作废后该批次的码扫描时都提示“该码已作废”，不可恢复。' })}>
@@ -398,7 +398,7 @@ function Confirm({ caseId, pending, onClose, onDone }: { caseId: string; pending
         <Input className='ops-risk__input ops-risk-note' maxlength={200} placeholder='如：核实为假冒，已联系经销商' value={note} onInput={e => setNote(e.detail.value)} />
       </OpsField>
       {errors[FORM] ? <Text className='ops-risk__warn ops-risk-confirm-error'>{errors[FORM]}</Text> : null}
-      <View className='ops-confirm__buttons'>
+      <View className='ops-actions'>
         <Button className='ops-risk-apply' size='small' type='primary' disabled={waiting} loading={busy} onClick={() => void apply()}>
           确认
         </Button>
