@@ -242,7 +242,7 @@ function CorrectionForm({ openid, onDone }: { openid: string; onDone: () => void
       {!writable ? <Text className='ops-member__hint ops-readonly'>只读：你的角色不能调整积分</Text> : null}
       <OpsField label='类型' name='kind'>
         <Picker mode='selector' disabled={!writable} range={KINDS.map(k => k.label)} value={KINDS.findIndex(k => k.value === kind)} onChange={e => setKind(KINDS[Number(e.detail.value)].value)}>
-          <View className='ops-member__pick ops-correction-kind'>{KINDS.find(k => k.value === kind)?.label}</View>
+          <View className='ops-pick ops-correction-kind'>{KINDS.find(k => k.value === kind)?.label}</View>
         </Picker>
       </OpsField>
       <OpsField label='积分' name={field} required error={errors[field]}>
@@ -306,14 +306,14 @@ function Sections({ openid, version, onChanged }: { openid: string; version: num
       <View className='ops-member-filters'>
         {section === 'history' ? (
           <Picker mode='selector' range={kinds.map(k => k.label)} value={Math.max(0, kinds.findIndex(k => k.value === kind))} onChange={e => setKind(kinds[Number(e.detail.value)].value)}>
-            <View className='ops-member__pick ops-history-kind'>{kinds.find(k => k.value === kind)?.label}</View>
+            <View className='ops-pick ops-history-kind'>{kinds.find(k => k.value === kind)?.label}</View>
           </Picker>
         ) : null}
         <Picker mode='date' value={from} onChange={e => setFrom(e.detail.value)}>
-          <View className='ops-member__pick ops-history-from'>{from ? `从 ${from}` : '开始日期'}</View>
+          <View className='ops-pick ops-history-from'>{from ? `从 ${from}` : '开始日期'}</View>
         </Picker>
         <Picker mode='date' value={to} onChange={e => setTo(e.detail.value)}>
-          <View className='ops-member__pick ops-history-to'>{to ? `至 ${to}` : '结束日期'}</View>
+          <View className='ops-pick ops-history-to'>{to ? `至 ${to}` : '结束日期'}</View>
         </Picker>
         {kind || from || to ? (
           <Text

@@ -107,7 +107,7 @@ function Risk() {
           ))}
         </View>
         <Picker mode='selector' range={STATUSES.map(s => s.label)} value={STATUSES.findIndex(s => s.value === status)} onChange={e => setStatus(STATUSES[Number(e.detail.value)].value)}>
-          <View className='ops-risk__pick ops-risk-status'>{STATUSES.find(s => s.value === status)?.label}</View>
+          <View className='ops-pick ops-risk-status'>{STATUSES.find(s => s.value === status)?.label}</View>
         </Picker>
       </View>
 
