@@ -365,7 +365,7 @@ function Export({ batch, writer }: { batch: opsCodes.Batch; writer: boolean }) {
             </Button>
           </OpsFormEnd>
           {done ? (
-            <View className='ops-batch__done ops-batch-export-done'>
+            <View className='ops-form-end ops-batch__done ops-batch-export-done'>
               <Text>
                 已导出 {done.result.count.toLocaleString('zh-CN')} 个码（{(done.result.bytes / 1024).toFixed(1)} KB）
                 {done.how === 'opened' ? '，已打开文件，可转发或打印' : done.how === 'link' ? '，下载链接已复制，请在电脑浏览器中打开' : '，已开始下载'}
