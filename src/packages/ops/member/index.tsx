@@ -246,10 +246,10 @@ function CorrectionForm({ openid, onDone }: { openid: string; onDone: () => void
         </Picker>
       </OpsField>
       <OpsField label='积分' name={field} required error={errors[field]}>
-        <Input className='ops-member__input ops-correction-points' type='number' disabled={!writable} placeholder='正整数' value={points} onInput={e => setPoints(e.detail.value)} />
+        <Input className='ops-input ops-correction-points' type='number' disabled={!writable} placeholder='正整数' value={points} onInput={e => setPoints(e.detail.value)} />
       </OpsField>
       <OpsField label='原因' name='reason' required error={errors.reason} hint='会员在积分明细中看到这条原因'>
-        <Input className='ops-member__input ops-correction-reason' disabled={!writable} maxlength={200} placeholder='如：客服补偿、虚假订单扣回' value={reason} onInput={e => setReason(e.detail.value)} />
+        <Input className='ops-input ops-correction-reason' disabled={!writable} maxlength={200} placeholder='如：客服补偿、虚假订单扣回' value={reason} onInput={e => setReason(e.detail.value)} />
       </OpsField>
       {errors[FORM] ? <Text className='ops-notice ops-notice--error ops-correction-error'>{errors[FORM]}</Text> : null}
       {done ? <Text className='ops-notice ops-correction-done'>{done}</Text> : null}
@@ -431,7 +431,7 @@ function ReverseConfirm({ row, onClose, onDone }: { row: Row; onClose: () => voi
       </Text>
       {preview ? <EffectView preview={preview} /> : errors[FORM] ? null : <LoadingView className='ops-reverse-loading' rows={2} />}
       <OpsField label='原因' name='reason' required error={errors.reason}>
-        <Input className='ops-member__input ops-reverse-reason' maxlength={200} placeholder='如：误操作' value={reason} onInput={e => setReason(e.detail.value)} />
+        <Input className='ops-input ops-reverse-reason' maxlength={200} placeholder='如：误操作' value={reason} onInput={e => setReason(e.detail.value)} />
       </OpsField>
       <OpsFormEnd name='reverse' error={errors[FORM]}>
         <Button className='ops-reverse-apply' size='small' type='primary' disabled={!preview} loading={busy} onClick={() => void apply()}>

@@ -25,6 +25,7 @@ import { formatShanghaiDateTime } from '../../../utils/time'
 import { EffectView } from '../member/effect'
 import { CASE_KIND_LABEL, CASE_STATUS_LABEL, groupCode } from '../member/words'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
@@ -395,17 +396,16 @@ function Confirm({ caseId, pending, onClose, onDone }: { caseId: string; pending
       {pending.warn ? <Text className='ops-risk__warn'>{pending.warn}</Text> : null}
       {preview ? <EffectView preview={preview} /> : waiting ? <LoadingView className='ops-risk-preview-loading' rows={2} /> : null}
       <OpsField label='备注' name='note' required error={errors.note} hint='记录在处理记录和操作日志中'>
-        <Input className='ops-risk__input ops-risk-note' maxlength={200} placeholder='如：核实为假冒，已联系经销商' value={note} onInput={e => setNote(e.detail.value)} />
+        <Input className='ops-input ops-risk-note' maxlength={200} placeholder='如：核实为假冒，已联系经销商' value={note} onInput={e => setNote(e.detail.value)} />
       </OpsField>
-      {errors[FORM] ? <Text className='ops-risk__warn ops-risk-confirm-error'>{errors[FORM]}</Text> : null}
-      <View className='ops-actions'>
+      <OpsFormEnd name='risk-confirm' error={errors[FORM]}>
         <Button className='ops-risk-apply' size='small' type='primary' disabled={waiting} loading={busy} onClick={() => void apply()}>
           确认
         </Button>
         <Button className='ops-risk-cancel' size='small' onClick={onClose}>
           取消
         </Button>
-      </View>
+      </OpsFormEnd>
     </View>
   )
 }
