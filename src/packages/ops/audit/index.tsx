@@ -78,10 +78,10 @@ function AuditLog() {
     <View className='ops-audit'>
       <View className='ops-card ops-audit__filters'>
         <Picker mode='date' value={draft.from ?? ''} onChange={e => setDraft(d => ({ ...d, from: e.detail.value }))}>
-          <View className='ops-audit__pick ops-audit-from'>{draft.from ? `从 ${draft.from}` : '开始日期'}</View>
+          <View className='ops-pick ops-audit-from'>{draft.from ? `从 ${draft.from}` : '开始日期'}</View>
         </Picker>
         <Picker mode='date' value={draft.to ?? ''} onChange={e => setDraft(d => ({ ...d, to: e.detail.value }))}>
-          <View className='ops-audit__pick ops-audit-to'>{draft.to ? `至 ${draft.to}` : '结束日期'}</View>
+          <View className='ops-pick ops-audit-to'>{draft.to ? `至 ${draft.to}` : '结束日期'}</View>
         </Picker>
         <Picker
           mode='selector'
@@ -89,7 +89,7 @@ function AuditLog() {
           value={Math.max(0, OUTCOMES.findIndex(o => o.value === (draft.outcome ?? '')))}
           onChange={e => setDraft(d => ({ ...d, outcome: (OUTCOMES[Number(e.detail.value)].value || undefined) as AuditFilter['outcome'] }))}
         >
-          <View className='ops-audit__pick ops-audit-outcome'>{OUTCOMES.find(o => o.value === (draft.outcome ?? ''))?.label}</View>
+          <View className='ops-pick ops-audit-outcome'>{OUTCOMES.find(o => o.value === (draft.outcome ?? ''))?.label}</View>
         </Picker>
         <Input
           className='ops-input ops-audit__input ops-audit-target'

@@ -8,6 +8,7 @@ import { describeError, isCloudError } from '../../../services/errors'
 import * as opsCodes from '../../../services/ops-codes'
 import { formatShanghaiDateTime, shanghaiToday } from '../../../utils/time'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import { FORM, type FieldErrors } from '../shell/forms'
 import { MAX_EXPORT, numberOf, rangeProblems, regionProblems } from '../codes/forms'
@@ -104,7 +105,7 @@ function Batch({ id, autoGenerate }: { id: string; autoGenerate: boolean }) {
           <Text className='ops-batch__hint ops-batch-generated'>全部 {batch.size.toLocaleString('zh-CN')} 个码已生成</Text>
         )}
         {gen.progress?.busy ? <Text className='ops-batch__hint'>另一个窗口正在生成，本页同步显示进度</Text> : null}
-        {gen.error ? <Text className='ops-batch__error ops-batch-generate-error'>{describeError(gen.error)}</Text> : null}
+        {gen.error ? <Text className='ops-notice ops-notice--error ops-batch-generate-error'>{describeError(gen.error)}</Text> : null}
       </View>
 
       <Regions batch={batch} writer={writer} onSaved={setBatch} />
@@ -233,13 +234,11 @@ function Regions({ batch, writer, onSaved }: { batch: opsCodes.Batch; writer: bo
           <OpsField name='to' label='结束序号' error={errors.to}>
             <Input className='ops-input ops-batch-region-to' type='number' value={to} placeholder={`如 ${batch.size - 1}`} onInput={e => setTo(e.detail.value)} />
           </OpsField>
-          {errors[FORM] ? <Text className='ops-batch__error'>{errors[FORM]}</Text> : null}
-          <View className='ops-batch__row'>
+          <OpsFormEnd name='batch-region' error={errors[FORM]} notice={notice}>
             <Button type='primary' size='small' className='ops-batch-region-save' loading={saving} disabled={saving} onClick={() => void save()}>
               保存销售区域
             </Button>
-            {notice ? <Text className='ops-batch__notice ops-batch-region-notice'>{notice}</Text> : null}
-          </View>
+          </OpsFormEnd>
         </View>
       )}
     </View>
@@ -300,7 +299,7 @@ function StatusActions({ batch, writer, onChanged }: { batch: opsCodes.Batch; wr
       ) : (
         <ReadOnly label='激活批次' />
       )}
-      {error ? <Text className='ops-batch__error ops-batch-state-error'>{error}</Text> : null}
+      {error ? <Text className='ops-notice ops-notice--error ops-batch-state-error'>{error}</Text> : null}
     </View>
   )
 }
@@ -360,14 +359,13 @@ function Export({ batch, writer }: { batch: opsCodes.Batch; writer: boolean }) {
           <OpsField name='to' label='结束序号' error={errors.to}>
             <Input className='ops-input ops-batch-export-to' type='number' value={to} placeholder={`如 ${Math.min(batch.size, MAX_EXPORT[format]) - 1}`} onInput={e => setTo(e.detail.value)} />
           </OpsField>
-          {errors[FORM] ? <Text className='ops-batch__error ops-batch-export-error'>{errors[FORM]}</Text> : null}
-          <View className='ops-batch__row'>
+          <OpsFormEnd name='batch-export' error={errors[FORM]}>
             <Button type='primary' size='small' className='ops-batch-export-run' loading={busy} disabled={busy} onClick={() => void run()}>
               导出并下载
             </Button>
-          </View>
+          </OpsFormEnd>
           {done ? (
-            <View className='ops-batch__done ops-batch-export-done'>
+            <View className='ops-form-end ops-batch__done ops-batch-export-done'>
               <Text>
                 已导出 {done.result.count.toLocaleString('zh-CN')} 个码（{(done.result.bytes / 1024).toFixed(1)} KB）
                 {done.how === 'opened' ? '，已打开文件，可转发或打印' : done.how === 'link' ? '，下载链接已复制，请在电脑浏览器中打开' : '，已开始下载'}

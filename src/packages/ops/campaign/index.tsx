@@ -19,6 +19,7 @@ import {
   type CampaignVersion
 } from '../../../services/ops-rules'
 import { formatShanghaiDateTime } from '../../../utils/time'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
 import { checkCommon, commonOf, CommonFields, contentOf, type Common } from './common'
@@ -153,8 +154,8 @@ function Editor({ id }: { id: string }) {
           </Text>
         </View>
       ) : null}
-      {readOnly ? <Text className='ops-campaign__readonly ops-readonly-hint'>只读：你的角色只能查看，不能修改</Text> : null}
-      {ended ? <Text className='ops-campaign__readonly'>活动已结束，不能再修改或发布</Text> : null}
+      {readOnly ? <Text className='ops-banner ops-readonly-hint'>只读：你的角色只能查看，不能修改</Text> : null}
+      {ended ? <Text className='ops-banner'>活动已结束，不能再修改或发布</Text> : null}
 
       <View className='ops-card ops-campaign-form'>
         <Text className='ops-card__title'>{creating ? '新建活动' : campaign?.draft ? `编辑草稿（第 ${campaign.draft} 版）` : '编辑（保存后生成新草稿）'}</Text>
@@ -167,13 +168,11 @@ function Editor({ id }: { id: string }) {
         <CommonFields c={common} set={p => setCommon(c => ({ ...c, ...p }))} errors={errors} readOnly={locked} creating={creating} />
         <Text className='ops-card__subtitle'>{form.label}规则</Text>
         <Form rule={edit} set={p => setEdit(r => ({ ...r, ...p }))} errors={errors} readOnly={locked} />
-        {errors[FORM] ? <Text className='ops-campaign__error ops-campaign-error'>{errors[FORM]}</Text> : null}
-        {notice ? <Text className='ops-campaign__notice ops-campaign-notice'>{notice}</Text> : null}
-        <View className='ops-campaign__buttons'>
+        <OpsFormEnd name='campaign' error={errors[FORM]} notice={notice}>
           <Button className='ops-campaign-save' type='primary' size='small' disabled={locked} loading={busy === 'save'} onClick={() => void save()}>
             {creating ? '创建草稿' : '保存草稿'}
           </Button>
-        </View>
+        </OpsFormEnd>
       </View>
 
       {campaign && !creating ? (
@@ -186,13 +185,13 @@ function Editor({ id }: { id: string }) {
                 校验草稿
               </Button>
             </View>
-            {check.error ? <Text className='ops-campaign__error'>{describeError(check.error)}</Text> : null}
+            {check.error ? <Text className='ops-notice ops-notice--error'>{describeError(check.error)}</Text> : null}
             {check.data ? (
               check.data.valid ? (
                 <Text className='ops-step__ok ops-validate-ok'>草稿（第 {check.data.version} 版）可以发布</Text>
               ) : (
                 check.data.problems.map(p => (
-                  <Text key={p} className='ops-campaign__error ops-validate-problem'>
+                  <Text key={p} className='ops-notice ops-notice--error ops-validate-problem'>
                     {p}
                   </Text>
                 ))
@@ -208,7 +207,7 @@ function Editor({ id }: { id: string }) {
               </Button>
             </View>
             {!SIMULATED.includes(kind) ? <Text className='ops-step__hint'>此类型活动没有可回放的历史记录，不支持模拟</Text> : null}
-            {sim.error ? <Text className='ops-campaign__error'>{describeError(sim.error)}</Text> : null}
+            {sim.error ? <Text className='ops-notice ops-notice--error'>{describeError(sim.error)}</Text> : null}
             {sim.data ? <SimulationView s={sim.data} /> : null}
           </View>
 
@@ -219,7 +218,7 @@ function Editor({ id }: { id: string }) {
                 查看改动
               </Button>
             </View>
-            {diff.error ? <Text className='ops-campaign__error'>{describeError(diff.error)}</Text> : null}
+            {diff.error ? <Text className='ops-notice ops-notice--error'>{describeError(diff.error)}</Text> : null}
             {diff.data ? <DiffView {...diff.data} /> : null}
           </View>
 

@@ -2,6 +2,7 @@ import { Input, Text, View } from '@tarojs/components'
 import type { ReactNode } from 'react'
 import { formatShanghaiDateTime } from '../../../utils/time'
 import type { FieldErrors } from '../shell/forms'
+import './parts.scss'
 
 // Small inputs the campaign forms share (each kind's form in kinds/ uses them). Values are kept as
 // typed text while editing and turned into numbers when the form is sent, so a half-typed number is

@@ -7,6 +7,7 @@ import { describeError } from '../../../services/errors'
 import * as opsCodes from '../../../services/ops-codes'
 import { formatShanghaiDate, shanghaiToday } from '../../../utils/time'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { FORM, type FieldErrors } from '../shell/forms'
@@ -222,12 +223,11 @@ function ProductForm({ onDone }: { onDone: () => void }) {
       <TextField name='origin' label='产地' value={f.origin} error={errors.origin} onInput={set('origin')} placeholder='如 浙江·湖州·安吉' />
       <TextField name='image' label='图片地址' value={f.image} error={errors.image} onInput={set('image')} placeholder='https:// 或 cloud:// 开头，可不填' />
       <TextField name='basePoints' label='扫码积分' required type='number' value={f.basePoints} error={errors.basePoints} onInput={set('basePoints')} placeholder='首次扫码获得的积分' hint='活动未另行规定时按此发放' />
-      {errors[FORM] ? <Text className='ops-codes__form-error ops-codes-form-error'>{errors[FORM]}</Text> : null}
-      <View className='ops-codes__form-actions'>
+      <OpsFormEnd name='codes-form' error={errors[FORM]}>
         <Button type='primary' size='small' className='ops-codes-save-product' loading={saving} disabled={saving} onClick={() => void submit()}>
           创建产品
         </Button>
-      </View>
+      </OpsFormEnd>
     </View>
   )
 }
@@ -309,15 +309,14 @@ function BatchForm({ onCancel }: { onCancel: () => void }) {
       <TextField name='batchNo' label='批号' required value={f.batchNo} error={errors.batchNo} onInput={set('batchNo')} placeholder='印在包装上的批号，如 AJ-2026-12-A' />
       <TextField name='productionDate' label='生产日期' required value={f.productionDate} error={errors.productionDate} onInput={set('productionDate')} placeholder='年-月-日，如 2026-12-01' />
       <TextField name='size' label='数量' required type='number' value={f.size} error={errors.size} onInput={set('size')} placeholder='1 到 1000000' hint='每个码对应一件商品；100 万个码约需 1 分钟生成' />
-      {errors[FORM] ? <Text className='ops-codes__form-error ops-codes-form-error'>{errors[FORM]}</Text> : null}
-      <View className='ops-codes__form-actions'>
+      <OpsFormEnd name='codes-form' error={errors[FORM]}>
         <Button type='primary' size='small' className='ops-codes-save-batch' loading={saving} disabled={saving} onClick={() => void submit()}>
           创建并生成
         </Button>
         <Button size='small' onClick={onCancel}>
           取消
         </Button>
-      </View>
+      </OpsFormEnd>
     </View>
   )
 }

@@ -253,7 +253,7 @@ function Editor({ id, created }: { id: string; created: boolean }) {
   return (
     <View className='ops-item'>
       <View className='ops-item__form'>
-        {readOnly ? <Text className='ops-item__readonly'>只读：你的角色可以查看，不能修改</Text> : null}
+        {readOnly ? <Text className='ops-banner'>只读：你的角色可以查看，不能修改</Text> : null}
         {section(
           '基本信息',
           <>
@@ -442,7 +442,7 @@ function Editor({ id, created }: { id: string; created: boolean }) {
           <Button className='ops-item-back' onClick={() => void Taro.redirectTo({ url: '/packages/ops/items/index' })}>
             返回列表
           </Button>
-          {notice ? <Text className={`ops-item__notice ops-item-notice ${errors[FORM] || Object.keys(errors).length ? 'ops-item__notice--error' : ''}`}>{notice}</Text> : null}
+          {notice ? <Text className={`ops-notice ops-item-notice ${errors[FORM] || Object.keys(errors).length ? 'ops-notice--error' : ''}`}>{notice}</Text> : null}
         </View>
       </View>
 

@@ -20,6 +20,7 @@ import {
 import { entryTypeLabel, formatDelta, SOURCE_KIND_LABEL, sourceLabel } from '../../../utils/points'
 import { formatShanghaiDate, formatShanghaiDateTime } from '../../../utils/time'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import PagedFooter from '../shell/PagedFooter'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
@@ -241,17 +242,17 @@ function CorrectionForm({ openid, onDone }: { openid: string; onDone: () => void
       {!writable ? <Text className='ops-member__hint ops-readonly'>只读：你的角色不能调整积分</Text> : null}
       <OpsField label='类型' name='kind'>
         <Picker mode='selector' disabled={!writable} range={KINDS.map(k => k.label)} value={KINDS.findIndex(k => k.value === kind)} onChange={e => setKind(KINDS[Number(e.detail.value)].value)}>
-          <View className='ops-member__pick ops-correction-kind'>{KINDS.find(k => k.value === kind)?.label}</View>
+          <View className='ops-pick ops-correction-kind'>{KINDS.find(k => k.value === kind)?.label}</View>
         </Picker>
       </OpsField>
       <OpsField label='积分' name={field} required error={errors[field]}>
-        <Input className='ops-member__input ops-correction-points' type='number' disabled={!writable} placeholder='正整数' value={points} onInput={e => setPoints(e.detail.value)} />
+        <Input className='ops-input ops-correction-points' type='number' disabled={!writable} placeholder='正整数' value={points} onInput={e => setPoints(e.detail.value)} />
       </OpsField>
       <OpsField label='原因' name='reason' required error={errors.reason} hint='会员在积分明细中看到这条原因'>
-        <Input className='ops-member__input ops-correction-reason' disabled={!writable} maxlength={200} placeholder='如：客服补偿、虚假订单扣回' value={reason} onInput={e => setReason(e.detail.value)} />
+        <Input className='ops-input ops-correction-reason' disabled={!writable} maxlength={200} placeholder='如：客服补偿、虚假订单扣回' value={reason} onInput={e => setReason(e.detail.value)} />
       </OpsField>
-      {errors[FORM] ? <Text className='ops-member__error ops-correction-error'>{errors[FORM]}</Text> : null}
-      {done ? <Text className='ops-member__ok ops-correction-done'>{done}</Text> : null}
+      {errors[FORM] ? <Text className='ops-notice ops-notice--error ops-correction-error'>{errors[FORM]}</Text> : null}
+      {done ? <Text className='ops-notice ops-correction-done'>{done}</Text> : null}
       {confirm ? (
         <View className='ops-confirm ops-correction-confirm'>
           <Text className='ops-confirm__title'>
@@ -259,7 +260,7 @@ function CorrectionForm({ openid, onDone }: { openid: string; onDone: () => void
           </Text>
           <EffectView preview={confirm.preview} />
           <Text className='ops-member__hint'>原因：{reason.trim()}</Text>
-          <View className='ops-confirm__buttons'>
+          <View className='ops-actions'>
             <Button className='ops-correction-apply' size='small' type='primary' loading={busy} onClick={() => void apply()}>
               确认执行
             </Button>
@@ -305,14 +306,14 @@ function Sections({ openid, version, onChanged }: { openid: string; version: num
       <View className='ops-member-filters'>
         {section === 'history' ? (
           <Picker mode='selector' range={kinds.map(k => k.label)} value={Math.max(0, kinds.findIndex(k => k.value === kind))} onChange={e => setKind(kinds[Number(e.detail.value)].value)}>
-            <View className='ops-member__pick ops-history-kind'>{kinds.find(k => k.value === kind)?.label}</View>
+            <View className='ops-pick ops-history-kind'>{kinds.find(k => k.value === kind)?.label}</View>
           </Picker>
         ) : null}
         <Picker mode='date' value={from} onChange={e => setFrom(e.detail.value)}>
-          <View className='ops-member__pick ops-history-from'>{from ? `从 ${from}` : '开始日期'}</View>
+          <View className='ops-pick ops-history-from'>{from ? `从 ${from}` : '开始日期'}</View>
         </Picker>
         <Picker mode='date' value={to} onChange={e => setTo(e.detail.value)}>
-          <View className='ops-member__pick ops-history-to'>{to ? `至 ${to}` : '结束日期'}</View>
+          <View className='ops-pick ops-history-to'>{to ? `至 ${to}` : '结束日期'}</View>
         </Picker>
         {kind || from || to ? (
           <Text
@@ -327,7 +328,7 @@ function Sections({ openid, version, onChanged }: { openid: string; version: num
           </Text>
         ) : null}
       </View>
-      {badRange ? <Text className='ops-member__error'>结束日期不能早于开始日期</Text> : null}
+      {badRange ? <Text className='ops-notice ops-notice--error'>结束日期不能早于开始日期</Text> : null}
       {!list.loaded && list.loading ? <LoadingView className='ops-section-loading' rows={3} /> : null}
       {!list.loaded && list.error ? <ErrorView prefix='ops-section' message={describeError(list.error)} onRetry={() => void list.reload()} /> : null}
       {list.loaded ? <SectionTable section={section} rows={list.items} onChanged={onChanged} /> : null}
@@ -430,17 +431,16 @@ function ReverseConfirm({ row, onClose, onDone }: { row: Row; onClose: () => voi
       </Text>
       {preview ? <EffectView preview={preview} /> : errors[FORM] ? null : <LoadingView className='ops-reverse-loading' rows={2} />}
       <OpsField label='原因' name='reason' required error={errors.reason}>
-        <Input className='ops-member__input ops-reverse-reason' maxlength={200} placeholder='如：误操作' value={reason} onInput={e => setReason(e.detail.value)} />
+        <Input className='ops-input ops-reverse-reason' maxlength={200} placeholder='如：误操作' value={reason} onInput={e => setReason(e.detail.value)} />
       </OpsField>
-      {errors[FORM] ? <Text className='ops-member__error ops-reverse-error'>{errors[FORM]}</Text> : null}
-      <View className='ops-confirm__buttons'>
+      <OpsFormEnd name='reverse' error={errors[FORM]}>
         <Button className='ops-reverse-apply' size='small' type='primary' disabled={!preview} loading={busy} onClick={() => void apply()}>
           确认撤销
         </Button>
         <Button className='ops-reverse-cancel' size='small' onClick={onClose}>
           取消
         </Button>
-      </View>
+      </OpsFormEnd>
     </View>
   )
 }

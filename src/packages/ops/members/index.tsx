@@ -92,7 +92,7 @@ function Members() {
             onConfirm={submit}
           />
           <Picker mode='selector' range={BY.map(b => b.label)} value={Math.max(0, BY.findIndex(b => b.value === by))} onChange={e => setBy(BY[Number(e.detail.value)].value)}>
-            <View className='ops-members__pick ops-members-by'>{BY.find(b => b.value === by)?.label}</View>
+            <View className='ops-pick ops-members-by'>{BY.find(b => b.value === by)?.label}</View>
           </Picker>
           <Button className='ops-members-search' size='small' type='primary' onClick={submit}>
             搜索

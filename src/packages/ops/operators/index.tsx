@@ -7,6 +7,7 @@ import { describeError, isCloudError } from '../../../services/errors'
 import { listOperators, saveOperator, type Operator, type OpsRole } from '../../../services/ops'
 import { formatShanghaiDate } from '../../../utils/time'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { checkText, FORM, fieldErrors, type FieldErrors } from '../shell/forms'
@@ -151,9 +152,7 @@ function Operators() {
             </View>
           </OpsField>
         ) : null}
-        {errors[FORM] ? <Text className='ops-operators__error ops-operators-error'>{errors[FORM]}</Text> : null}
-        {notice ? <Text className='ops-operators__notice ops-operators-notice'>{notice}</Text> : null}
-        <View className='ops-operators__buttons'>
+        <OpsFormEnd name='operators' error={errors[FORM]} notice={notice}>
           <Button className='ops-operators-save' type='primary' size='small' loading={saving} onClick={() => void submit()}>
             {form.existing ? '保存' : '添加'}
           </Button>
@@ -162,7 +161,7 @@ function Operators() {
               取消
             </Button>
           ) : null}
-        </View>
+        </OpsFormEnd>
       </View>
     </View>
   )

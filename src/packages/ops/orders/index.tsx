@@ -240,7 +240,7 @@ function BatchShip({ readOnly, onShipped }: { readOnly: boolean; onShipped: () =
         onInput={e => change(e.detail.value)}
       />
       {fileName ? <Text className='ops-ship-batch__file'>已读取文件：{fileName}</Text> : null}
-      {error ? <Text className='ops-ship-batch__error ops-ship-error'>{error}</Text> : null}
+      {error ? <Text className='ops-notice ops-notice--error ops-ship-error'>{error}</Text> : null}
       <View className='ops-ship-batch__bar'>
         <Button size='small' className='ops-ship-pick' disabled={readOnly} onClick={() => void pick()}>
           选择 CSV 文件

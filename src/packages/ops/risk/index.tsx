@@ -26,6 +26,7 @@ import { formatShanghaiDateTime } from '../../../utils/time'
 import { EffectView } from '../member/effect'
 import { CASE_KIND_LABEL, CASE_STATUS_LABEL, groupCode } from '../member/words'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
@@ -126,7 +127,7 @@ function Risk() {
           ))}
         </View>
         <Picker mode='selector' range={STATUSES.map(s => s.label)} value={STATUSES.findIndex(s => s.value === status)} onChange={e => setStatus(STATUSES[Number(e.detail.value)].value)}>
-          <View className='ops-risk__pick ops-risk-status'>{STATUSES.find(s => s.value === status)?.label}</View>
+          <View className='ops-pick ops-risk-status'>{STATUSES.find(s => s.value === status)?.label}</View>
         </Picker>
         <View className='ops-risk__fresh'>
           <Text className='ops-risk-fresh'>{refreshedAt ? `更新于 ${formatShanghaiDateTime(refreshedAt)} · 每 5 分钟自动更新` : '尚未生成 · 每 5 分钟自动更新'}</Text>
@@ -270,7 +271,7 @@ function CaseView({ id, onChanged }: { id: string; onChanged: () => void }) {
         ))}
       </View>
       {c.member && c.day ? <DayEarnings c={c} writable={writable} ask={ask} /> : null}
-      <View className='ops-risk-case__buttons'>
+      <View className='ops-actions'>
         {c.kind === 'counterfeit' && writable ? <View className='ops-risk-case__code'>{codeButton(c.code)}</View> : null}
         {c.batch && !done('voidBatch') ? (
           <Button className='ops-risk-void' size='small' disabled={!writable} onClick={() => ask({ act: { action: 'riskVoidBatch', batch: c.batch }, title: `作废批次 ${c.batches[c.batch] ?? ''} 的全部防伪码`, warn: '作废后该批次的码扫描时都提示“该码已作废”，不可恢复。' })}>
@@ -422,17 +423,16 @@ function Confirm({ caseId, pending, onClose, onDone }: { caseId: string; pending
       {pending.warn ? <Text className='ops-risk__warn'>{pending.warn}</Text> : null}
       {preview ? <EffectView preview={preview} /> : waiting ? <LoadingView className='ops-risk-preview-loading' rows={2} /> : null}
       <OpsField label='备注' name='note' required error={errors.note} hint='记录在处理记录和操作日志中'>
-        <Input className='ops-risk__input ops-risk-note' maxlength={200} placeholder='如：核实为假冒，已联系经销商' value={note} onInput={e => setNote(e.detail.value)} />
+        <Input className='ops-input ops-risk-note' maxlength={200} placeholder='如：核实为假冒，已联系经销商' value={note} onInput={e => setNote(e.detail.value)} />
       </OpsField>
-      {errors[FORM] ? <Text className='ops-risk__warn ops-risk-confirm-error'>{errors[FORM]}</Text> : null}
-      <View className='ops-confirm__buttons'>
+      <OpsFormEnd name='risk-confirm' error={errors[FORM]}>
         <Button className='ops-risk-apply' size='small' type='primary' disabled={waiting} loading={busy} onClick={() => void apply()}>
           确认
         </Button>
         <Button className='ops-risk-cancel' size='small' onClick={onClose}>
           取消
         </Button>
-      </View>
+      </OpsFormEnd>
     </View>
   )
 }

@@ -7,6 +7,7 @@ import { describeError } from '../../../services/errors'
 import { saveTierScheme, tierScheme, type TierLevel, type TierScheme as Scheme } from '../../../services/ops-rules'
 import { checkInt, checkNum, NumberInput, only, Rows, TextInput, toInt, toNum } from '../campaign/parts'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
 
 // 会员等级方案: the tiers (threshold, earn and sign-in multipliers, birthday points), growth per ¥1
@@ -144,11 +145,11 @@ export default function TierSchemeCard({ readOnly }: { readOnly: boolean }) {
           <OpsField name='remindDays' label='到期提醒（天）' error={errors.remindDays} hint='周期结束前几天提醒会员保级'>
             <NumberInput name='remind' value={remind} readOnly={readOnly} onChange={setRemind} />
           </OpsField>
-          {errors[FORM] ? <Text className='ops-rules__error ops-tiers-error'>{errors[FORM]}</Text> : null}
-          {notice ? <Text className='ops-rules__notice ops-tiers-notice'>{notice}</Text> : null}
-          <Button className='ops-tiers-save' type='primary' size='small' disabled={readOnly} loading={busy} onClick={() => void save()}>
-            保存等级方案
-          </Button>
+          <OpsFormEnd name='tiers' error={errors[FORM]} notice={notice}>
+            <Button className='ops-tiers-save' type='primary' size='small' disabled={readOnly} loading={busy} onClick={() => void save()}>
+              保存等级方案
+            </Button>
+          </OpsFormEnd>
         </>
       ) : null}
     </View>

@@ -10,6 +10,7 @@ import { formatShanghaiDateTime } from '../../../utils/time'
 import { KIND_LABEL } from '../campaign/kinds'
 import { checkInt, NumberInput, only, TextInput, toInt, wallToIso } from '../campaign/parts'
 import OpsField from '../shell/OpsField'
+import OpsFormEnd from '../shell/OpsFormEnd'
 import OpsShell, { useOpsRole } from '../shell/OpsShell'
 import OpsTable, { type OpsColumn } from '../shell/OpsTable'
 import { FORM, fieldErrors, type FieldErrors } from '../shell/forms'
@@ -31,7 +32,7 @@ function Rules() {
   const readOnly = !can('operator')
   return (
     <View className='ops-rules'>
-      {readOnly ? <Text className='ops-rules__readonly ops-readonly-hint'>只读：你的角色只能查看，不能修改</Text> : null}
+      {readOnly ? <Text className='ops-banner ops-readonly-hint'>只读：你的角色只能查看，不能修改</Text> : null}
       <Rate readOnly={readOnly} />
       <Checkout readOnly={readOnly} />
       <Expiry />
@@ -126,11 +127,11 @@ function Rate({ readOnly }: { readOnly: boolean }) {
       <OpsField name='effectiveFrom' label='生效时间' required error={errors.effectiveFrom} hint='北京时间，至少 5 分钟之后，如 2027-01-01 00:00'>
         <TextInput name='effectiveFrom' value={at} readOnly={readOnly} placeholder='2027-01-01 00:00' onChange={setAt} />
       </OpsField>
-      {errors[FORM] ? <Text className='ops-rules__error'>{errors[FORM]}</Text> : null}
-      {notice ? <Text className='ops-rules__notice ops-rate-notice'>{notice}</Text> : null}
-      <Button className='ops-rate-save' type='primary' size='small' disabled={readOnly} loading={busy} onClick={() => void submit()}>
-        预约调整
-      </Button>
+      <OpsFormEnd name='rate' error={errors[FORM]} notice={notice}>
+        <Button className='ops-rate-save' type='primary' size='small' disabled={readOnly} loading={busy} onClick={() => void submit()}>
+          预约调整
+        </Button>
+      </OpsFormEnd>
     </View>
   )
 }
@@ -182,11 +183,11 @@ function Checkout({ readOnly }: { readOnly: boolean }) {
       <OpsField name='maxSharePercent' label='最高抵扣比例' required error={errors.maxSharePercent} hint='最多抵扣订单金额的百分之几（1 至 100）'>
         <NumberInput name='share' value={share} readOnly={readOnly} onChange={setShare} />
       </OpsField>
-      {errors[FORM] ? <Text className='ops-rules__error'>{errors[FORM]}</Text> : null}
-      {notice ? <Text className='ops-rules__notice ops-checkout-notice'>{notice}</Text> : null}
-      <Button className='ops-checkout-save' type='primary' size='small' disabled={readOnly} loading={busy} onClick={() => void submit()}>
-        保存
-      </Button>
+      <OpsFormEnd name='checkout' error={errors[FORM]} notice={notice}>
+        <Button className='ops-checkout-save' type='primary' size='small' disabled={readOnly} loading={busy} onClick={() => void submit()}>
+          保存
+        </Button>
+      </OpsFormEnd>
     </View>
   )
 }
