@@ -71,9 +71,16 @@ async function liveWindow(from: Date, live: string[], today: TodayState | null, 
     return { byScope, active: active.active, claims: addClaims(emptyScans(), claims) };
   }
   const after = new Date(today.through);
-  const [byScope, fresh, claims] = await Promise.all([liveByCampaign({ from: after }), liveFreshActive(after, today.day, today.page), liveClaims({ from: after })]);
+  // The checkpoint holds no expiry (its entries carry the day's start whenever they commit): today's
+  // expiries before it are counted live, with everything after it.
+  const [byScope, expired, fresh, claims] = await Promise.all([
+    liveByCampaign({ from: after }),
+    liveByCampaign({ from, to: after, expiry: 'only' }),
+    liveFreshActive(after, today.day, today.page),
+    liveClaims({ from: after }),
+  ]);
   const merged = new Map(today.acc.map((a) => [a.scope, tallyOf(a)]));
-  for (const [scope, t] of byScope) merged.set(scope, addTally(merged.get(scope) ?? emptyTally(), t));
+  for (const part of [byScope, expired]) for (const [scope, t] of part) merged.set(scope, addTally(merged.get(scope) ?? emptyTally(), t));
   const scans = emptyScans();
   for (const b of today.claims.batches) addBatch(scans, b);
   for (const p of today.claims.provinces) addProvince(scans, p);

@@ -98,7 +98,7 @@ export async function runTodayRollup(now = new Date(), budgetMs = 2_000, opts: {
     const page: number = state.page + 1;
     // An empty window (a quiet spell) only moves the checkpoint.
     const [byScope, claims, fresh]: [Map<string, Tally>, ClaimRow[], number] = window.entries
-      ? await Promise.all([liveByCampaign({ from, to: window.to }), liveClaims({ from, to: window.to }), markActive(window.members, day, page)])
+      ? await Promise.all([liveByCampaign({ from, to: window.to, expiry: 'without' }), liveClaims({ from, to: window.to }), markActive(window.members, day, page)])
       : [new Map<string, Tally>(), [], 0];
     const acc: Map<string, Tally> = new Map(state.acc.map((a) => [a.scope, tallyOf(a)]));
     for (const [scope, t] of byScope) acc.set(scope, addTally(acc.get(scope) ?? emptyTally(), t));
@@ -136,7 +136,8 @@ async function nextWindow(from: Date, until: Date, pageSize: number): Promise<{ 
   const _ = db.command;
   const read = (where: object, limit: number) =>
     db.collection(C.entries).where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(limit).field({ member: true, type: true, createdAt: true }).get().then((r) => r.data as PageEntry[]);
-  const list = await read({ createdAt: _.gte(from).and(_.lt(until)) }, pageSize);
+  // The expiry run's entries are not the roll-up's (stamped with the day's start, committed later).
+  const list = await read({ createdAt: _.gte(from).and(_.lt(until)), type: _.neq('expire') }, pageSize);
   let to = until;
   let entries = list;
   if (list.length === pageSize) {
@@ -147,7 +148,7 @@ async function nextWindow(from: Date, until: Date, pageSize: number): Promise<{ 
     } else {
       to = new Date(last + 1);
       for (let after = list[list.length - 1]._id; ; ) {
-        const more = await read({ createdAt: new Date(last), _id: _.gt(after) }, PAGE);
+        const more = await read({ createdAt: new Date(last), _id: _.gt(after), type: _.neq('expire') }, PAGE);
         entries.push(...more);
         if (more.length < PAGE) break;
         after = more[more.length - 1]._id;
