@@ -1,5 +1,7 @@
 // Operator-only actions, the timer job, and the platform services the runner provides.
 import * as ledger from '../../cloudfunctions/common/ledger/service';
+import * as queue from '../../cloudfunctions/common/risk/queue';
+import { tick as runTick } from '../../cloudfunctions/common/services/scheduler';
 import { createTestCloud, makeOperator, type TestCloud } from '../helpers/cloud';
 import { fireTrigger, allTriggers } from '../../local/runtime/timers';
 import { shanghaiDay, shanghaiDayStart } from '../../cloudfunctions/common/time';
@@ -75,6 +77,22 @@ describe('jobs timer', () => {
     const later = await fireTrigger(cloud.runner, tick(), shanghai(tomorrow, '00:15'));
     expect(later.result).toMatchObject({ ok: true, data: { daily: 'done-earlier' } });
     expect(cloud.engine.dump('metricsDaily')).toHaveLength(1);
+  });
+
+  test('a failing risk refresh is reported and the daily work behind it still runs', async () => {
+    const cloud = createTestCloud();
+    await cloud.call('user', { action: 'login' }, 'oA');
+    const spy = jest.spyOn(queue, 'refreshCases').mockRejectedValueOnce(Object.assign(new Error('down'), { code: 'DATABASE_ERROR' }));
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const at = new Date(`${nextDay(shanghaiDay())}T00:10:00+08:00`);
+      const r = await runTick(at);
+      expect(r.risk).toEqual({ failed: 'DATABASE_ERROR' });
+      expect(r.daily).toMatchObject({ expiry: { status: 'done' } });
+    } finally {
+      spy.mockRestore();
+      quiet.mockRestore();
+    }
   });
 
   test('every tick brings 风控审核 up to date from the facts', async () => {

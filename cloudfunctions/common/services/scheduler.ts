@@ -37,8 +37,11 @@ export interface TickResult {
   daily: DailyResult | 'not-due' | 'done-earlier';
   /** Sign-in reminders (from 20:00 Shanghai, docs/earn.md#reminder). */
   signinReminders: { sent: number } | 'not-due';
-  /** 风控审核's queue brought up to date from the facts (docs/risk.md#the-queue): reads never refresh it. */
-  risk: { created: number; updated: number; events: number };
+  /**
+   * 风控审核's queue brought up to date from the facts (docs/risk.md#the-queue): reads never refresh
+   * it. A refresh that fails says so and the tick goes on (the next tick or 立即更新 catches up).
+   */
+  risk: { created: number; updated: number; events: number } | { failed: string };
 }
 
 export interface DailyResult {
@@ -64,8 +67,14 @@ export async function tick(now = new Date(), budgetMs = TICK_BUDGET_MS): Promise
   const signinReminders = await sendSigninReminders(now);
   const earnings = await postDueOrders(now);
   const growth = await postActivityGrowth(now, GROWTH_BUDGET_MS);
-  const { created, updated, events } = await refreshCases(now);
-  const risk = { created, updated, events };
+  // Derived data: its failure must not hold up the daily work (expiry) behind it.
+  const risk = await refreshCases(now).then(
+    ({ created, updated, events }) => ({ created, updated, events }),
+    (e: unknown) => {
+      console.error('jobs tick: the risk queue refresh failed', e);
+      return { failed: (e as { code?: string }).code ?? 'INTERNAL' };
+    },
+  );
   const day = shanghaiDay(now);
   if (+now < +shanghaiDayStart(day) + DAILY_AT_MS) return { holdsReleased, orders, earnings, growth, signinReminders, risk, daily: 'not-due' };
   const { data: done } = await getDb().collection('jobRuns').doc(`daily:${day}`).get();
