@@ -41,6 +41,23 @@ export const LOGIN_RESULT = {
   created: true
 }
 
+export const ok = (data: unknown) => ({ ok: true, data })
+
+/** Answers one kind of call (`fn.action`). */
+export type Route = (call: CallFunctionParam) => unknown
+
+/**
+ * A console page's cloud: the member logs in as an operator, `admin.whoami` answers `operator`, each
+ * `fn.action` of `routes` (then `overrides`, a test's variation) answers; anything else UNKNOWN_ACTION.
+ */
+export function opsServer(operator: unknown, routes: Record<string, Route>, overrides: Record<string, Route> = {}) {
+  const all: Record<string, Route> = { 'user.login': () => ok({ ...LOGIN_RESULT, isOperator: true }), 'admin.whoami': () => ok(operator), ...routes, ...overrides }
+  return (call: CallFunctionParam) => {
+    const key = `${call.name}.${String(call.data.action)}`
+    return all[key] ? all[key](call) : { ok: false, code: 'UNKNOWN_ACTION', message: key }
+  }
+}
+
 export function requireDist(route: string): void {
   const page = path.join(DIST, route)
   if (!fs.existsSync(`${page}.js`) || !fs.existsSync(path.join(DIST, 'app.js'))) {

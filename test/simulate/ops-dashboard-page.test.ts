@@ -5,7 +5,7 @@
 // loads admin.dashboard once; the KPI cards, the province tiles, the campaigns' A/B/C/D and their
 // readings render from the reply; the period switch changes the figures without another call; an
 // error shows the Chinese text and 重试 loads again; a shopper sees only the refusal.
-import { bootPage, LOGIN_RESULT, requireDist, text, waitFor, type CallFunctionParam, type SimNode } from './boot'
+import { bootPage, ok, opsServer, requireDist, text, waitFor, type Route, type SimNode } from './boot'
 
 const DASHBOARD = 'packages/ops/dashboard/index'
 
@@ -58,25 +58,9 @@ const DASH = {
   liabilityFen: 972
 }
 
-const ok = (data: unknown) => ({ ok: true, data })
 const OPERATOR = { openid: 'o-ops', name: '品牌运营', role: 'owner', roleLabel: '负责人', disabled: false, createdAt: null, updatedAt: null }
 
-function server(overrides: Partial<Record<string, (call: CallFunctionParam) => unknown>> = {}) {
-  return (call: CallFunctionParam) => {
-    const key = `${call.name}.${String(call.data.action)}`
-    if (overrides[key]) return overrides[key]!(call)
-    switch (key) {
-      case 'user.login':
-        return ok({ ...LOGIN_RESULT, isOperator: true })
-      case 'admin.whoami':
-        return ok(OPERATOR)
-      case 'admin.dashboard':
-        return ok(DASH)
-      default:
-        return { ok: false, code: 'UNKNOWN_ACTION', message: key }
-    }
-  }
-}
+const server = (overrides: Record<string, Route> = {}) => opsServer(OPERATOR, { 'admin.dashboard': () => ok(DASH) }, overrides)
 
 /**
  * miniprogram-simulate has no canvas node query: the chart wrapper's query answers no node (the

@@ -5,33 +5,25 @@
 // a search sent with the typed words, an empty search refused on the page with nothing sent, the
 // results' empty state. (A row's tap is checked in Chromium: miniprogram-simulate does not reach the
 // table rows, which Taro renders in its deeper template component.)
-import { bootPage, LOGIN_RESULT, requireDist, text, waitFor, type CallFunctionParam } from './boot'
+import { bootPage, ok, opsServer, requireDist, text, waitFor, type Route } from './boot'
 
 const MEMBERS = 'packages/ops/members/index'
-const ok = (data: unknown) => ({ ok: true, data })
 const OPERATOR = { openid: 'o-ops', name: '品牌运营', role: 'operator', roleLabel: '运营', disabled: false, createdAt: null, updatedAt: null }
 const ROW = (openid: string, nickname: string, phone: string, balance: number) => ({ openid, nickname, avatarUrl: '', phone, createdAt: '2026-10-01T02:00:00.000Z', balance, held: 0, debt: 0 })
 
-function server(overrides: Record<string, (call: CallFunctionParam) => unknown> = {}) {
-  return (call: CallFunctionParam) => {
-    const key = `${call.name}.${String(call.data.action)}`
-    if (overrides[key]) return overrides[key](call)
-    switch (key) {
-      case 'user.login':
-        return ok({ ...LOGIN_RESULT, isOperator: true })
-      case 'admin.whoami':
-        return ok(OPERATOR)
-      case 'admin.searchMembers':
-        return call.data.q === '林'
+const server = (overrides: Record<string, Route> = {}) =>
+  opsServer(
+    OPERATOR,
+    {
+      'admin.searchMembers': (call) =>
+        call.data.q === '林'
           ? ok({ items: [ROW('o-alice', '林小雨', '138****8000', 280)], nextCursor: null })
           : call.data.q
             ? ok({ items: [], nextCursor: null })
-            : ok({ items: [ROW('o-alice', '林小雨', '138****8000', 280), ROW('o-bob', '王大山', '', 673)], nextCursor: null })
-      default:
-        return { ok: false, code: 'UNKNOWN_ACTION', message: key }
-    }
-  }
-}
+            : ok({ items: [ROW('o-alice', '林小雨', '138****8000', 280), ROW('o-bob', '王大山', '', 673)], nextCursor: null }),
+    },
+    overrides,
+  )
 
 const search = async (page: ReturnType<typeof bootPage>['page'], q: string) => {
   page.querySelector('.ops-members-q')!.dispatchEvent('input', { detail: { value: q } })

@@ -5,10 +5,9 @@
 // (kinds and states in Chinese, the open counts, when the queue was last brought up to date);
 // 立即更新 asks for a refresh (an operator's change) and lists again; a viewer reads the same queue
 // without that button; an error shows the Chinese text.
-import { bootPage, LOGIN_RESULT, requireDist, text, waitFor, type CallFunctionParam } from './boot'
+import { bootPage, ok, opsServer, requireDist, text, waitFor, type Route } from './boot'
 
 const RISK = 'packages/ops/risk/index'
-const ok = (data: unknown) => ({ ok: true, data })
 const operator = (role: string, roleLabel: string) => ({ openid: 'o-ops', name: '品牌运营', role, roleLabel, disabled: false, createdAt: null, updatedAt: null })
 
 const CASE = (id: string, kind: string, extra: Record<string, unknown>) => ({
@@ -25,24 +24,15 @@ const QUEUE = {
   refreshedAt: '2026-11-30T02:05:00.000Z',
 }
 
-function server(role = 'owner', overrides: Record<string, (call: CallFunctionParam) => unknown> = {}) {
-  return (call: CallFunctionParam) => {
-    const key = `${call.name}.${String(call.data.action)}`
-    if (overrides[key]) return overrides[key](call)
-    switch (key) {
-      case 'user.login':
-        return ok({ ...LOGIN_RESULT, isOperator: true })
-      case 'admin.whoami':
-        return ok(operator(role, role === 'viewer' ? '只读' : '负责人'))
-      case 'admin.riskQueue':
-        return ok(QUEUE)
-      case 'admin.refreshRiskQueue':
-        return ok({ created: 1, updated: 0, events: 3, refreshedAt: '2026-11-30T02:10:00.000Z' })
-      default:
-        return { ok: false, code: 'UNKNOWN_ACTION', message: key }
-    }
-  }
-}
+const server = (role = 'owner', overrides: Record<string, Route> = {}) =>
+  opsServer(
+    operator(role, role === 'viewer' ? '只读' : '负责人'),
+    {
+      'admin.riskQueue': () => ok(QUEUE),
+      'admin.refreshRiskQueue': () => ok({ created: 1, updated: 0, events: 3, refreshedAt: '2026-11-30T02:10:00.000Z' }),
+    },
+    overrides,
+  )
 
 describe('风控审核 (compiled weapp output)', () => {
   beforeAll(() => requireDist(RISK))
